@@ -1,0 +1,309 @@
+"""`smi`: a thin command line over the library. Library errors become clean messages."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from smi.errors import SmiError
+
+app = typer.Typer(
+    name="smi",
+    help="Social Media Insights: is your social media working? Evidence, month by month.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+accounts_app = typer.Typer(help="The organisation's own accounts.", no_args_is_help=True)
+people_app = typer.Typer(help="Staff who post as themselves.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(people_app, name="people")
+
+out = Console()
+err = Console(stderr=True)
+
+WorkspaceOpt = Annotated[
+    Path | None,
+    typer.Option("--workspace", "-w", help="Workspace folder (default: $SMI_WORKSPACE or the current folder)."),
+]
+
+
+def _fail(e: SmiError, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {e.message}", highlight=False, markup=True, soft_wrap=True)
+    if e.fix:
+        err.print(f"  [bold]fix:[/] {e.fix}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _open(workspace: Path | None):  # -> Workspace
+    from smi.workspace import Workspace
+
+    return Workspace.open(workspace)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+@app.command()
+def init(
+    directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
+    name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
+    timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone, e.g. Europe/London.")] = "Europe/London",
+    language: Annotated[list[str] | None, typer.Option("--language", help="Report language (repeat: en, cy).")] = None,
+) -> None:
+    """Create a workspace: profile, store, archive and reports folders."""
+    from smi.workspace import Workspace
+
+    try:
+        ws = Workspace.create(directory, name=name, timezone=timezone, languages=language or ["en"])
+    except SmiError as e:
+        raise _fail(e) from None
+    ws.close()
+    out.print(f"created workspace for {name} in {directory} (edit {directory / 'workspace.toml'} to add people and goals)")
+
+
+@accounts_app.command("add")
+def accounts_add(
+    account: Annotated[str, typer.Argument(help="platform:@handle, e.g. x:@ourcharity")],
+    official: Annotated[bool, typer.Option("--official/--not-official", help="An official organisation account.")] = True,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Declare an account the organisation runs."""
+    from smi.platforms import parse_account
+
+    try:
+        ws = _open(workspace)
+        plat, handle = parse_account(account)
+        added = ws.profile_file.add_account(plat, handle, official)
+    except SmiError as e:
+        raise _fail(e) from None
+    out.print(f"{'added' if added else 'updated'} {plat}:@{handle}{' (official)' if official else ''}")
+
+
+@accounts_app.command("list")
+def accounts_list(workspace: WorkspaceOpt = None) -> None:
+    """List the accounts the profile declares and those seen in imports."""
+    try:
+        ws = _open(workspace)
+        rows = ws.store.rows(
+            "SELECT a.account_id, a.is_official, a.person, count(p.post_key) AS posts FROM accounts a "
+            "LEFT JOIN posts p USING (account_id) GROUP BY ALL ORDER BY 1"
+        )
+    except SmiError as e:
+        raise _fail(e) from None
+    t = Table("account", "official", "person", "posts")
+    for r in rows:
+        t.add_row(r["account_id"], "yes" if r["is_official"] else "", r["person"] or "", f"{r['posts']:,}")
+    out.print(t)
+
+
+@people_app.command("add")
+def people_add(
+    name: Annotated[str, typer.Argument(help="The person's name.")],
+    handle: Annotated[list[str] | None, typer.Option("--handle", help="platform:@handle they post from (repeat).")] = None,
+    role: Annotated[str | None, typer.Option("--role")] = None,
+    team: Annotated[str | None, typer.Option("--team")] = None,
+    cost_per_hour: Annotated[float | None, typer.Option("--cost-per-hour", help="Staff cost rate.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Declare a member of staff and the accounts they post from as themselves."""
+    try:
+        ws = _open(workspace)
+        added = ws.profile_file.add_person(name, handle or [], role, team, cost_per_hour)
+    except SmiError as e:
+        raise _fail(e) from None
+    out.print(f"{'added' if added else 'updated'} {name} ({_plural(len(handle or []), 'handle')})")
+
+
+@people_app.command("list")
+def people_list(workspace: WorkspaceOpt = None) -> None:
+    """List the staff in the profile."""
+    try:
+        ws = _open(workspace)
+    except SmiError as e:
+        raise _fail(e) from None
+    t = Table("name", "role", "team", "handles")
+    for p in ws.profile.people:
+        t.add_row(p.name, p.role or "", p.team or "", ", ".join(p.handles))
+    out.print(t)
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders or zip files.")],
+    source: Annotated[str | None, typer.Option("--source", help="Read every file as this format (see `smi sources`).")] = None,
+    account: Annotated[str | None, typer.Option("--account", help="Account handle for exports that do not name it (e.g. a lone tweets.js).")] = None,
+    observed_at: Annotated[str | None, typer.Option("--observed-at", help="When the export was downloaded (ISO date/time), if the files do not say.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Import platform exports and time logs. Each file lands whole or not at all."""
+    from smi.importer import run_import
+    from smi.sources import ImportOptions
+
+    try:
+        ws = _open(workspace)
+        obs = _parse_when(observed_at, ws.timezone) if observed_at else None
+        options = ImportOptions(account=account, observed_at=obs)
+        progress = Progress(
+            TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+            console=err, transient=True, disable=not err.is_terminal,
+        )
+        tasks: dict[str, int] = {}
+
+        def on_start(unit):  # type: ignore[no-untyped-def]
+            tid = progress.add_task(f"{unit.source.name}: {Path(unit.name).name}", total=unit.size or None)
+            tasks[unit.name] = tid
+            return lambda n: progress.advance(tid, n)
+
+        def on_done(result) -> None:  # type: ignore[no-untyped-def]
+            progress.remove_task(tasks.pop(result.name))
+            style = {"failed": "red", "unchanged": "dim"}.get(result.status, "green")
+            progress.console.print(f"[{style}]{result.name}[/] ({result.source}): {result.summary()}", highlight=False, soft_wrap=True)
+            for w in result.warnings[:5]:
+                progress.console.print(f"  [yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+            if len(result.warnings) > 5:
+                progress.console.print(f"  … and {len(result.warnings) - 5} more warnings (see `smi imports`)")
+            if result.error is not None and result.error.fix:
+                progress.console.print(f"  [bold]fix:[/] {result.error.fix}", highlight=False, soft_wrap=True)
+
+        with progress:
+            report = run_import(ws, list(paths), source=source, options=options, on_start=on_start, on_done=on_done)
+    except SmiError as e:
+        raise _fail(e) from None
+    ok = [r for r in report.results if r.status == "imported"]
+    same = [r for r in report.results if r.status == "unchanged"]
+    warnings = sum(len(r.warnings) for r in report.results)
+    line = f"imported {_plural(len(ok), 'file')}"
+    if same:
+        line += f", {len(same):,} unchanged"
+    if report.failed:
+        line += f", {len(report.failed):,} failed"
+    line += f"; {_plural(warnings, 'warning')}"
+    if report.skipped:
+        names = ", ".join(Path(s).name for s in report.skipped[:4])
+        more = f" and {len(report.skipped) - 4} more" if len(report.skipped) > 4 else ""
+        line += f"; skipped {_plural(len(report.skipped), 'file')} no importer reads ({names}{more})"
+    err.print(line, highlight=False, soft_wrap=True)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _parse_when(text: str, tz) -> datetime:  # type: ignore[no-untyped-def]
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise SmiError(f"--observed-at '{text}' is not an ISO date or time", fix="write e.g. 2026-11-01 or 2026-11-01T09:00") from None
+    return dt if dt.tzinfo else dt.replace(tzinfo=tz)
+
+
+@app.command()
+def imports(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """The import log: what was imported, when, from which file."""
+    try:
+        ws = _open(workspace)
+        rows = ws.store.imports()
+    except SmiError as e:
+        raise _fail(e) from None
+    if as_json:
+        print(json.dumps(rows, default=str, indent=2))
+        return
+    t = Table("id", "when", "source", "file", "rows", "warnings")
+    for r in rows:
+        n = sum(c.get("new", 0) for k, c in r["counts"].items() if k != "post_metrics")
+        t.add_row(str(r["import_id"]), r["finished_at"].strftime("%Y-%m-%d %H:%M"), r["source"], r["name"], f"{n:,} new", str(len(r["warnings"])))
+    out.print(t)
+    out.print(f"{_plural(len(rows), 'import')}")
+
+
+@app.command()
+def status(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """What the workspace holds, per platform."""
+    try:
+        ws = _open(workspace)
+        st = ws.store.status()
+    except SmiError as e:
+        raise _fail(e) from None
+    if as_json:
+        print(json.dumps(st, indent=2, sort_keys=True))
+        return
+    t = Table("platform", "posts", "replies", "reposts", "interactions", "audience days", "first", "last",
+              title=ws.profile.organisation.name)
+    for p, e in st["platforms"].items():
+        t.add_row(p, *(f"{e[k]:,}" for k in ("posts", "replies", "reposts", "interactions", "audience_days")),
+                  e["first"] or "", e["last"] or "")
+    out.print(t)
+    out.print(f"{_plural(st['effort_entries'], 'time entry')}, {_plural(st['imports'], 'import')}".replace("entrys", "entries"))
+
+
+@app.command()
+def sources() -> None:
+    """The formats smi imports and what each provides."""
+    from smi.sources import load_all
+
+    t = Table("name", "format", "reads", "provides")
+    for name, cls in sorted(load_all().items()):
+        t.add_row(name, cls.title, cls.reads, ", ".join(cls.provides))
+    out.print(t)
+
+
+@app.command()
+def demo(
+    directory: Annotated[Path, typer.Argument(help="Folder for the demo workspace.")] = Path("demo"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the generator.")] = 7,
+    until: Annotated[str | None, typer.Option("--until", help="Last month of data, YYYY-MM (default: last complete month).")] = None,
+    no_effects: Annotated[bool, typer.Option("--no-effects", help="Generate data with no planted effects.")] = False,
+) -> None:
+    """Build a sample bilingual arts charity's workspace and write its monthly report."""
+    from smi.demo import build_demo
+    from smi.report import write_report
+
+    try:
+        with err.status("generating 13 months of demo data…"):
+            result = build_demo(directory, seed=seed, until=until, effects=not no_effects)
+        err.print(result.summary, highlight=False, soft_wrap=True)
+        with err.status("writing the monthly report…"):
+            paths = write_report(result.workspace, month=result.report_month)
+    except SmiError as e:
+        raise _fail(e) from None
+    for p in paths:
+        out.print(f"report: {p}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def report(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: the workspace's reports/).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the monthly insights report."""
+    from smi.report import write_report
+
+    try:
+        ws = _open(workspace)
+        paths = write_report(ws, month=month, out_dir=out_dir)
+    except SmiError as e:
+        raise _fail(e) from None
+    for p in paths:
+        out.print(f"report: {p}", highlight=False, soft_wrap=True)
+
+
+def main() -> None:  # pragma: no cover
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""The demo organisation (placeholder until the generator lands)."""

@@ -1,0 +1,275 @@
+"""The workspace profile, `workspace.toml`: human-editable, validated, comments kept on edit."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import tomlkit
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from smi.errors import ProfileError, SmiError
+from smi.platforms import parse_account
+
+PROFILE_NAME = "workspace.toml"
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class BusinessHours(BaseModel):
+    days: list[str] = Field(default_factory=lambda: list(WEEKDAYS[:5]))
+    start: str = "09:00"
+    end: str = "17:00"
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, v: list[str]) -> list[str]:
+        bad = [d for d in v if d.lower()[:3] not in WEEKDAYS]
+        if bad:
+            raise ValueError(f"unknown day(s) {bad}; use {', '.join(WEEKDAYS)}")
+        return [d.lower()[:3] for d in v]
+
+    @field_validator("start", "end")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", v):
+            raise ValueError(f"'{v}' is not a time like 09:00")
+        return v
+
+
+class Organisation(BaseModel):
+    name: str
+    timezone: str = "Europe/London"
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"'{v}' is not an IANA time zone such as Europe/London") from None
+        return v
+
+
+class AccountDecl(BaseModel):
+    platform: str
+    handle: str
+    official: bool = True
+
+
+class Person(BaseModel):
+    name: str
+    role: str | None = None
+    team: str | None = None
+    handles: list[str] = Field(default_factory=list)
+    cost_per_hour: float | None = None
+
+    @field_validator("handles")
+    @classmethod
+    def _handles(cls, v: list[str]) -> list[str]:
+        out = []
+        for h in v:
+            try:
+                plat, handle = parse_account(h)
+            except SmiError as e:
+                raise ValueError(e.message) from None
+            out.append(f"{plat}:@{handle}")
+        return out
+
+
+class KPI(BaseModel):
+    metric: str
+    target: float
+    direction: str = "higher"
+    period: str = "month"
+    filter: dict[str, Any] = Field(default_factory=dict)
+
+
+class Goal(BaseModel):
+    name: str
+    purpose: str = "other"
+    kpis: list[KPI] = Field(default_factory=list)
+
+
+class EffortMapping(BaseModel):
+    """How Toggl/Clockify projects, tags and descriptions map to platform and activity."""
+
+    platforms: dict[str, str] = Field(default_factory=dict)
+    activities: dict[str, str] = Field(default_factory=dict)
+    people: dict[str, str] = Field(default_factory=dict)
+
+
+class Profile(BaseModel):
+    organisation: Organisation
+    business_hours: BusinessHours = Field(default_factory=BusinessHours)
+    accounts: list[AccountDecl] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    effort: EffortMapping = Field(default_factory=EffortMapping)
+
+    def official_accounts(self) -> list[tuple[str, str]]:
+        out = []
+        for a in self.accounts:
+            plat, handle = parse_account(f"{a.platform}:{a.handle}")
+            out.append((plat, handle))
+        return out
+
+
+TEMPLATE = """\
+# Social Media Insights workspace profile.
+# Edit freely: smi keeps your comments when it changes this file.
+
+[organisation]
+name = ""
+timezone = "Europe/London"   # IANA name; month boundaries and hours use it
+languages = ["en"]           # the first is the report's default language
+
+# When the organisation answers its audience (first-response times in business hours).
+[business_hours]
+days = ["mon", "tue", "wed", "thu", "fri"]
+start = "09:00"
+end = "17:00"
+
+# Accounts the organisation runs (`smi accounts add x:@handle --official`).
+# [[accounts]]
+# platform = "x"
+# handle = "ourcharity"
+# official = true
+
+# Staff who post as themselves (`smi people add "Name" --handle x:@name`).
+# [[people]]
+# name = "Ceri Jones"
+# role = "Marketing officer"
+# handles = ["x:@ceri", "instagram:ceri"]
+# cost_per_hour = 18.5
+
+# Goals and their KPIs (used by `smi goals` and the report's scorecard).
+# [[goals]]
+# name = "Fill the autumn season"
+# purpose = "promote"      # promote | serve customers | develop products | collaborate | other
+# [[goals.kpis]]
+# metric = "clicks"
+# target = 500
+# direction = "higher"
+"""
+
+
+def _describe(err: ValidationError) -> tuple[str, str]:
+    first = err.errors()[0]
+    field = ".".join(str(p) for p in first["loc"])
+    return field, first["msg"].removeprefix("Value error, ")
+
+
+class ProfileFile:
+    """The TOML document (comments and order kept) and its validated model."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.doc = tomlkit.parse(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ProfileError(
+                str(path), "file", "not found", fix="run `smi init DIR` to create a workspace"
+            ) from None
+        except tomlkit.exceptions.ParseError as e:
+            raise ProfileError(
+                str(path), f"line {e.line}", f"not valid TOML ({e})", fix="correct the line"
+            ) from None
+        self.model = self._validate(self.doc)
+
+    def _validate(self, doc: tomlkit.TOMLDocument) -> Profile:
+        try:
+            return Profile.model_validate(doc.unwrap())
+        except ValidationError as e:
+            field, msg = _describe(e)
+            raise ProfileError(str(self.path), field, msg, fix=f"edit {field} in {self.path.name}") from None
+
+    @classmethod
+    def create(
+        cls, path: Path, name: str, timezone: str, languages: list[str]
+    ) -> ProfileFile:
+        doc = tomlkit.parse(TEMPLATE)
+        doc["organisation"]["name"] = name  # type: ignore[index]
+        doc["organisation"]["timezone"] = timezone  # type: ignore[index]
+        langs = tomlkit.array()
+        langs.extend(languages or ["en"])
+        doc["organisation"]["languages"] = langs  # type: ignore[index]
+        try:
+            Profile.model_validate(doc.unwrap())
+        except ValidationError as e:
+            field, msg = _describe(e)
+            raise ProfileError(str(path), field, msg, fix="check the value given to `smi init`") from None
+        path.write_text(tomlkit.dumps(doc), encoding="utf-8")
+        return cls(path)
+
+    def save(self) -> None:
+        self.model = self._validate(self.doc)
+        self.path.write_text(tomlkit.dumps(self.doc), encoding="utf-8")
+
+    def add_account(self, platform: str, handle: str, official: bool) -> bool:
+        """Declare an organisation account. Returns False if it was already there."""
+        accounts = self.doc.get("accounts")
+        if accounts is None:
+            accounts = tomlkit.aot()
+            self.doc.append("accounts", accounts)
+        for a in accounts:
+            if parse_account(f"{a['platform']}:{a['handle']}") == (platform, handle):
+                a["official"] = official
+                self.save()
+                return False
+        t = tomlkit.table()
+        t["platform"] = platform
+        t["handle"] = handle
+        t["official"] = official
+        accounts.append(t)
+        self.save()
+        return True
+
+    def add_person(
+        self,
+        name: str,
+        handles: list[str],
+        role: str | None,
+        team: str | None,
+        cost_per_hour: float | None,
+    ) -> bool:
+        """Declare a member of staff, or add handles to one. Returns True if new."""
+        people = self.doc.get("people")
+        if people is None:
+            people = tomlkit.aot()
+            self.doc.append("people", people)
+        norm = ["{}:@{}".format(*parse_account(h)) for h in handles]
+        for p in people:
+            if str(p["name"]).casefold() == name.casefold():
+                existing = p.get("handles")
+                if existing is None:
+                    existing = tomlkit.array()
+                    p["handles"] = existing
+                for h in norm:
+                    if h not in existing:
+                        existing.append(h)
+                if role:
+                    p["role"] = role
+                if team:
+                    p["team"] = team
+                if cost_per_hour is not None:
+                    p["cost_per_hour"] = cost_per_hour
+                self.save()
+                return False
+        t = tomlkit.table()
+        t["name"] = name
+        if role:
+            t["role"] = role
+        if team:
+            t["team"] = team
+        arr = tomlkit.array()
+        arr.extend(norm)
+        t["handles"] = arr
+        if cost_per_hour is not None:
+            t["cost_per_hour"] = cost_per_hour
+        people.append(t)
+        self.save()
+        return True

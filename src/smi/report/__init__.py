@@ -1,0 +1,1 @@
+"""Reports (placeholder until the renderer lands)."""

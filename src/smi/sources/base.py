@@ -1,0 +1,211 @@
+"""What every source provides, the registry, and the context a source writes through."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, BinaryIO, ClassVar
+
+import orjson
+import pyarrow as pa
+
+from smi.canonical import SCHEMAS
+from smi.sources.files import InputFile
+
+BATCH_ROWS = 50_000
+
+
+@dataclass
+class ImportOptions:
+    """What the user can tell an import that the files do not say."""
+
+    account: str | None = None  # e.g. "@ourcharity" for a lone tweets.js
+    observed_at: datetime | None = None  # when the export's numbers were true
+    timezone: str = "UTC"  # the workspace time zone (times without an offset)
+    profile: Any = None  # smi.profile.Profile, for sources that map via the profile
+
+
+@dataclass
+class Unit:
+    """Files one source reads together, imported in one transaction."""
+
+    source: Source
+    files: list[InputFile]
+    name: str
+    extra_files: list[InputFile] = field(default_factory=list)  # recognised, nothing to read
+
+    @property
+    def primary(self) -> InputFile:
+        return self.files[0]
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+class Source:
+    """One export format or API. Subclasses are registered with @register."""
+
+    name: ClassVar[str]  # e.g. "x_archive"
+    title: ClassVar[str]  # e.g. "X/Twitter account archive"
+    platform: ClassVar[str | None] = None  # None: the rows say which platform
+    provides: ClassVar[tuple[str, ...]] = ()  # canonical tables it fills
+    reads: ClassVar[str] = ""  # which files, for `smi sources`
+    priority: ClassVar[int] = 100  # lower claims first
+
+    def detect(self, file: InputFile) -> bool:
+        """True if this source reads the file (look at its name and its first bytes)."""
+        raise NotImplementedError
+
+    def claim(self, files: list[InputFile], options: ImportOptions) -> list[Unit]:
+        """Group the files this source reads into units. Default: one unit per file."""
+        return [Unit(self, [f], f.name) for f in files if self.detect(f)]
+
+    def read(self, unit: Unit, ctx: ImportContext) -> None:
+        """Stream the unit's files, validate and emit canonical rows through `ctx`."""
+        raise NotImplementedError
+
+    def map_item(self, kind: str, item: dict[str, Any], ctx: ImportContext) -> None:
+        """Map one raw item (as kept in raw_items) to canonical rows. Sources that keep raw
+        items implement this and call it from `read`, so `smi remap` can re-run it."""
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[Source]] = {}
+
+
+def register(cls: type[Source]) -> type[Source]:
+    """Class decorator: make a source known to `smi import` and `smi sources`."""
+    if cls.name in REGISTRY:
+        raise RuntimeError(f"source {cls.name} registered twice")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+class ImportContext:
+    """The one way a source writes: rows go to the staging tables in Arrow batches."""
+
+    def __init__(
+        self,
+        writer: Any,  # smi.store.ImportWriter (any object with add(table, arrow_table))
+        options: ImportOptions,
+        *,
+        progress: Callable[[int], None] | None = None,
+        keep_raw: bool = True,
+    ) -> None:
+        self.writer = writer
+        self.options = options
+        self.keep_raw = keep_raw
+        self._progress = progress
+        self._rows: dict[str, list[dict[str, Any]]] = {}
+        self._raw: list[tuple[int, str, str | None, str]] = []
+        self._raw_no = 0
+        self.counts: dict[str, int] = {}
+        self.warnings: list[str] = []
+
+    # -- writing ------------------------------------------------------------------------------
+    def emit(self, table: str, row: dict[str, Any]) -> None:
+        buf = self._rows.setdefault(table, [])
+        buf.append(row)
+        if len(buf) >= BATCH_ROWS:
+            self._flush(table)
+
+    def emit_batch(self, table: str, batch: pa.Table) -> None:
+        self.counts[table] = self.counts.get(table, 0) + batch.num_rows
+        self.writer.add(table, batch)
+
+    def raw(self, kind: str, key: str | None, payload: str | bytes | dict[str, Any]) -> None:
+        if not self.keep_raw:
+            return
+        if isinstance(payload, dict):
+            payload = orjson.dumps(payload).decode()
+        elif isinstance(payload, bytes):
+            payload = payload.decode("utf-8")
+        self._raw.append((self._raw_no, kind, key, payload))
+        self._raw_no += 1
+        if len(self._raw) >= BATCH_ROWS:
+            self._flush_raw()
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    @property
+    def observed_at(self) -> datetime | None:
+        return self.writer.observed_at
+
+    @observed_at.setter
+    def observed_at(self, value: datetime | None) -> None:
+        if self.options.observed_at is not None:
+            value = self.options.observed_at
+        self.writer.observed_at = value
+
+    def progress(self, nbytes: int) -> None:
+        if self._progress is not None and nbytes:
+            self._progress(nbytes)
+
+    def open(self, file: InputFile) -> BinaryIO:
+        """Open a file so that reading it advances the progress bar."""
+        return _Counting(file.open(), self.progress)
+
+    # -- flushing -----------------------------------------------------------------------------
+    def _flush(self, table: str) -> None:
+        rows = self._rows.pop(table, [])
+        if rows:
+            self.emit_batch(table, pa.Table.from_pylist(rows, schema=SCHEMAS[table]))
+
+    def _flush_raw(self) -> None:
+        if self._raw:
+            cols = list(zip(*self._raw, strict=True))
+            self._raw = []
+            self.writer.add(
+                "raw_items",
+                pa.Table.from_arrays([pa.array(c) for c in cols], schema=SCHEMAS["raw_items"]),
+            )
+
+    def flush(self) -> None:
+        for table in list(self._rows):
+            self._flush(table)
+        self._flush_raw()
+
+
+class _Counting:
+    """A read-only stream wrapper that reports bytes read."""
+
+    def __init__(self, inner: BinaryIO, report: Callable[[int], None]) -> None:
+        self._inner = inner
+        self._report = report
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._inner.read(size)
+        self._report(len(data))
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._inner.readline(size)
+        self._report(len(data))
+        return data
+
+    def readinto(self, b: Any) -> int:
+        n = self._inner.readinto(b)  # type: ignore[attr-defined]
+        self._report(n or 0)
+        return n
+
+    def __iter__(self) -> Iterable[bytes]:
+        return iter(self.readline, b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._inner.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._inner.closed
+
+    def __enter__(self) -> _Counting:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

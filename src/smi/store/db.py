@@ -1,0 +1,406 @@
+"""One DuckDB file per workspace, versioned migrations, and transactional imports."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from smi.canonical import KEYS, METRIC_COLUMNS, SCHEMAS
+from smi.errors import StoreError
+
+MIGRATIONS_PACKAGE = "smi.store.migrations"
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    out = []
+    for entry in resources.files(MIGRATIONS_PACKAGE).iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            out.append((int(name[:4]), name, entry.read_text(encoding="utf-8")))
+    return sorted(out)
+
+
+def latest_version() -> int:
+    return _migrations()[-1][0]
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+class Store:
+    """A workspace's DuckDB file.
+
+    `upto` applies migrations only up to that version (used to test upgrades).
+    """
+
+    def __init__(self, path: Path, *, timezone: str = "UTC", upto: int | None = None) -> None:
+        self.path = Path(path)
+        self.timezone = timezone
+        try:
+            self.con = duckdb.connect(str(self.path))
+        except duckdb.Error as e:
+            raise StoreError(
+                f"cannot open the store {self.path}: {e}",
+                fix="close other programs using it; if it was written by a newer smi, upgrade smi",
+            ) from None
+        tmp = self.path.parent / ".tmp"
+        self.con.execute(f"SET TimeZone = '{timezone}'")
+        self.con.execute("SET memory_limit = '1GB'")
+        self.con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        self.migrate(upto)
+
+    # -- schema -------------------------------------------------------------------------------
+    def version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        ).fetchall()[0][0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
+
+    def migrate(self, upto: int | None = None) -> list[int]:
+        """Apply pending migrations in order, each in its own transaction."""
+        current = self.version()
+        newest = latest_version()
+        if current > newest:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this smi knows ({newest})",
+                fix="upgrade smi to open this workspace",
+            )
+        applied = []
+        for version, name, sql in _migrations():
+            if version <= current or (upto is not None and version > upto):
+                continue
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                self.con.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)"
+                )
+                self.con.execute(sql)
+                self.con.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                    [version, name, datetime.now(UTC)],
+                )
+                self.con.execute("COMMIT")
+            except duckdb.Error as e:
+                self.con.execute("ROLLBACK")
+                raise StoreError(f"migration {name} failed: {e}", fix="report this as a bug") from None
+            applied.append(version)
+        return applied
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- profile ------------------------------------------------------------------------------
+    def sync_profile(self, profile: Any) -> None:
+        """Mirror the profile's accounts and people into the store (the profile is the truth)."""
+        from smi.platforms import parse_account
+
+        declared: dict[str, tuple[str, str, bool, str | None]] = {}
+        for a in profile.accounts:
+            plat, handle = parse_account(f"{a.platform}:{a.handle}")
+            declared[f"{plat}:{handle}"] = (plat, handle, a.official, None)
+        for p in profile.people:
+            for h in p.handles:
+                plat, handle = parse_account(h)
+                key = f"{plat}:{handle}"
+                prev = declared.get(key)
+                declared[key] = (plat, handle, prev[2] if prev else False, p.name)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM people")
+            for p in profile.people:
+                self.con.execute(
+                    "INSERT INTO people VALUES (?, ?, ?, ?)", [p.name, p.role, p.team, p.cost_per_hour]
+                )
+            self.con.execute("UPDATE accounts SET is_official = FALSE, person = NULL")
+            for key, (plat, handle, official, person) in declared.items():
+                self.con.execute(
+                    "INSERT INTO accounts (account_id, platform, handle, is_official, person) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET "
+                    "is_official = excluded.is_official, person = excluded.person",
+                    [key, plat, handle, official, person],
+                )
+            self.con.execute("COMMIT")
+        except duckdb.Error:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- imports ------------------------------------------------------------------------------
+    def find_import(self, unit_hash: str) -> dict[str, Any] | None:
+        rows = self.con.execute(
+            "SELECT import_id, source, name, finished_at FROM imports WHERE unit_hash = ? "
+            "ORDER BY import_id LIMIT 1",
+            [unit_hash],
+        ).fetchall()
+        if not rows:
+            return None
+        r = rows[0]
+        return {"import_id": r[0], "source": r[1], "name": r[2], "finished_at": r[3]}
+
+    def writer(self, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]]) -> ImportWriter:
+        return ImportWriter(self, source=source, name=name, unit_hash=unit_hash, files=files)
+
+    def imports(self) -> list[dict[str, Any]]:
+        cur = self.con.execute(
+            "SELECT import_id, source, name, unit_hash, started_at, finished_at, observed_at, "
+            "counts, warnings FROM imports ORDER BY import_id"
+        )
+        cols = [d[0] for d in cur.description]
+        out = []
+        for row in cur.fetchall():
+            d = dict(zip(cols, row, strict=True))
+            d["counts"] = json.loads(d["counts"]) if d["counts"] else {}
+            d["warnings"] = json.loads(d["warnings"]) if d["warnings"] else []
+            out.append(d)
+        return out
+
+    # -- reading ------------------------------------------------------------------------------
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        """Run a read query and return dicts. For the store's own callers and tests."""
+        cur = self.con.execute(sql, list(params))
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+
+    def arrow(self, sql: str, params: Iterable[Any] = ()) -> pa.Table:
+        return self.con.execute(sql, list(params)).fetch_arrow_table()
+
+    def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
+        """Every row of every table, ordered: to prove an operation changed nothing."""
+        out = {}
+        for (name,) in self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall():
+            out[name] = sorted(
+                self.con.execute(f"SELECT * FROM {_q(name)}").fetchall(), key=repr
+            )
+        return out
+
+    def ibis(self):  # -> ibis.backends.duckdb.Backend
+        """An Ibis connection over this store, for the metric catalogue."""
+        import ibis
+
+        return ibis.duckdb.from_connection(self.con)
+
+    def status(self) -> dict[str, Any]:
+        """What the workspace holds, per platform (dates in the workspace time zone)."""
+        platforms: dict[str, dict[str, Any]] = {}
+
+        def entry(p: str) -> dict[str, Any]:
+            return platforms.setdefault(
+                p,
+                {"posts": 0, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
+                 "first": None, "last": None},
+            )
+
+        for p, n, replies, reposts, first, last in self.con.execute(
+            "SELECT platform, count(*), count(*) FILTER (kind = 'reply'), "
+            "count(*) FILTER (kind = 'repost'), min(published_at)::DATE, max(published_at)::DATE "
+            "FROM (SELECT platform, kind, timezone(?, published_at) AS published_at FROM posts) "
+            "GROUP BY platform",
+            [self.timezone],
+        ).fetchall():
+            e = entry(p)
+            e.update(posts=n, replies=replies, reposts=reposts, first=first, last=last)
+        for p, n, first, last in self.con.execute(
+            "SELECT platform, count(*), min(timezone(?, created_at))::DATE, "
+            "max(timezone(?, created_at))::DATE FROM interactions GROUP BY platform",
+            [self.timezone, self.timezone],
+        ).fetchall():
+            e = entry(p)
+            e["interactions"] = n
+            e["first"] = min(x for x in (e["first"], first) if x is not None)
+            e["last"] = max(x for x in (e["last"], last) if x is not None)
+        for p, n, first, last in self.con.execute(
+            "SELECT platform, count(*), min(date), max(date) FROM audience_daily GROUP BY platform"
+        ).fetchall():
+            e = entry(p)
+            e["audience_days"] = n
+            if e["first"] is None:
+                e["first"], e["last"] = first, last
+        for e in platforms.values():
+            for k in ("first", "last"):
+                e[k] = e[k].isoformat() if e[k] is not None else None
+        effort = self.con.execute("SELECT count(*) FROM effort").fetchall()[0][0]
+        imports = self.con.execute("SELECT count(*) FROM imports").fetchall()[0][0]
+        return {
+            "platforms": dict(sorted(platforms.items())),
+            "effort_entries": effort,
+            "imports": imports,
+        }
+
+
+class ImportWriter:
+    """Collects one import's rows in temporary tables, then merges them in one transaction.
+
+    Nothing touches the canonical tables until `commit()`; `abort()` (or an exception
+    inside the `with` block) leaves the store exactly as it was.
+    """
+
+    def __init__(
+        self, store: Store, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]]
+    ) -> None:
+        self.store = store
+        self.con = store.con
+        self.source = source
+        self.name = name
+        self.unit_hash = unit_hash
+        self.files = files
+        self.started_at = datetime.now(UTC)
+        self.observed_at: datetime | None = None
+        self.warnings: list[str] = []
+        self._staged: dict[str, int] = {}
+
+    def __enter__(self) -> ImportWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is not None:
+            self.abort()
+
+    def add(self, table: str, batch: pa.Table | pa.RecordBatch) -> None:
+        """Stage rows for a canonical table (schema from smi.canonical.SCHEMAS)."""
+        schema = SCHEMAS[table]
+        if isinstance(batch, pa.RecordBatch):
+            batch = pa.Table.from_batches([batch])
+        batch = batch.select(schema.names).cast(schema)
+        seq0 = self._staged.get(table, 0)
+        batch = batch.append_column("_seq", pa.array(range(seq0, seq0 + batch.num_rows), pa.int64()))
+        stage = f"stage_{table}"
+        self.con.register("_incoming", batch)
+        try:
+            if table not in self._staged:
+                self.con.execute(f"CREATE OR REPLACE TEMP TABLE {stage} AS SELECT * FROM _incoming")
+            else:
+                self.con.execute(f"INSERT INTO {stage} SELECT * FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+        self._staged[table] = seq0 + batch.num_rows
+
+    def abort(self) -> None:
+        for table in list(self._staged):
+            self.con.execute(f"DROP TABLE IF EXISTS stage_{table}")
+        self._staged.clear()
+
+    # -- merging ------------------------------------------------------------------------------
+    def _dedup(self, table: str, keys: tuple[str, ...]) -> str:
+        cols = ", ".join(_q(k) for k in keys)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE merge_{table} AS SELECT * EXCLUDE (_seq) FROM stage_{table} "
+            f"QUALIFY row_number() OVER (PARTITION BY {cols} ORDER BY _seq DESC) = 1"
+        )
+        return f"merge_{table}"
+
+    def _merge_keyed(self, table: str, import_id: int) -> dict[str, int]:
+        keys = KEYS[table]
+        names = SCHEMAS[table].names
+        values = [c for c in names if c not in keys]
+        m = self._dedup(table, keys)
+        total = self.con.execute(f"SELECT count(*) FROM {m}").fetchall()[0][0]
+        on = " AND ".join(f"t.{_q(k)} = m.{_q(k)}" for k in keys)
+        sets = ", ".join(f"{_q(c)} = coalesce(m.{_q(c)}, t.{_q(c)})" for c in values)
+        changed = " OR ".join(f"(m.{_q(c)} IS NOT NULL AND m.{_q(c)} IS DISTINCT FROM t.{_q(c)})" for c in values)
+        has_import = table != "accounts"
+        stamp = f", import_id = {import_id}" if has_import else ""
+        updated = self.con.execute(
+            f"UPDATE {table} AS t SET {sets}{stamp} FROM {m} AS m WHERE {on} AND ({changed})"
+        ).fetchall()[0][0]
+        cols = ", ".join(_q(c) for c in names)
+        if table == "accounts":
+            extra_cols, extra_vals = ", import_id", f", {import_id}"
+        else:
+            extra_cols, extra_vals = ", import_id, first_import_id", f", {import_id}, {import_id}"
+        new = self.con.execute(
+            f"INSERT INTO {table} ({cols}{extra_cols}) SELECT {cols}{extra_vals} FROM {m} AS m "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {on})"
+        ).fetchall()[0][0]
+        self.con.execute(f"DROP TABLE {m}")
+        return {"new": new, "updated": updated, "unchanged": total - new - updated}
+
+    def _merge_metrics(self, import_id: int) -> set[str] | int:
+        """Add a snapshot per post unless one with the same numbers or time is held."""
+        m = self._dedup("post_metrics", ("post_key", "observed_at"))
+        metric_cols = [*METRIC_COLUMNS, "watch_time_seconds"]
+        any_value = " OR ".join(f"m.{c} IS NOT NULL" for c in metric_cols)
+        same = " AND ".join(f"p.{c} IS NOT DISTINCT FROM m.{c}" for c in metric_cols)
+        cols = ", ".join(SCHEMAS["post_metrics"].names)
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE new_metrics AS SELECT m.* FROM {m} AS m "
+            f"WHERE ({any_value}) AND NOT EXISTS (SELECT 1 FROM post_metrics p "
+            f"WHERE p.post_key = m.post_key AND (p.observed_at = m.observed_at OR ({same})))"
+        )
+        self.con.execute(
+            f"INSERT INTO post_metrics ({cols}, import_id) SELECT {cols}, {import_id} FROM new_metrics"
+        )
+        n = self.con.execute("SELECT count(*) FROM new_metrics").fetchall()[0][0]
+        self.con.execute(f"DROP TABLE {m}")
+        return n
+
+    def commit(self) -> dict[str, Any]:
+        """Merge everything staged in one transaction and log the import. Returns its record."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
+            counts: dict[str, dict[str, int]] = {}
+            for table in ("accounts", "posts", "interactions", "audience_daily", "effort"):
+                if table in self._staged:
+                    counts[table] = self._merge_keyed(table, import_id)
+            if "post_metrics" in self._staged:
+                snaps = self._merge_metrics(import_id)
+                # A post whose only change is a new metric snapshot counts as updated.
+                if "posts" in counts and snaps:
+                    bumped = con.execute(
+                        "SELECT count(DISTINCT n.post_key) FROM new_metrics n "
+                        "JOIN posts p USING (post_key) "
+                        "WHERE p.import_id <> ? AND p.first_import_id <> ?",
+                        [import_id, import_id],
+                    ).fetchall()[0][0]
+                    counts["posts"]["updated"] += bumped
+                    counts["posts"]["unchanged"] -= bumped
+                counts["post_metrics"] = {"new": snaps}
+                con.execute("DROP TABLE new_metrics")
+            if "raw_items" in self._staged:
+                con.execute(
+                    "INSERT INTO raw_items SELECT ?, ?, item_no, kind, item_key, payload "
+                    "FROM stage_raw_items",
+                    [import_id, self.source],
+                )
+            record = {
+                "import_id": import_id,
+                "source": self.source,
+                "name": self.name,
+                "unit_hash": self.unit_hash,
+                "files": self.files,
+                "started_at": self.started_at,
+                "finished_at": datetime.now(UTC),
+                "observed_at": self.observed_at,
+                "counts": counts,
+                "warnings": self.warnings,
+            }
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    import_id, self.source, self.name, self.unit_hash, json.dumps(self.files),
+                    record["started_at"], record["finished_at"], self.observed_at,
+                    json.dumps(counts), json.dumps(self.warnings),
+                ],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            self.abort()
+            raise
+        self.abort()  # drops the stage tables
+        return record

@@ -1,0 +1,104 @@
+"""A workspace: one folder per organisation.
+
+    workspace.toml   the profile (human-editable)
+    store.duckdb     the canonical tables
+    archive/         every imported file, by content hash
+    reports/         generated reports
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from smi.errors import WorkspaceError
+from smi.profile import PROFILE_NAME, Profile, ProfileFile
+
+STORE_NAME = "store.duckdb"
+
+
+def resolve_path(path: str | os.PathLike[str] | None) -> Path:
+    if path is None:
+        path = os.environ.get("SMI_WORKSPACE") or "."
+    return Path(path).expanduser()
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.profile_file = ProfileFile(root / PROFILE_NAME)
+
+    # -- creating and opening -------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        name: str,
+        timezone: str = "Europe/London",
+        languages: list[str] | None = None,
+    ) -> Workspace:
+        root = Path(path).expanduser()
+        if (root / PROFILE_NAME).exists():
+            raise WorkspaceError(
+                f"{root} is already a workspace ({PROFILE_NAME} exists)",
+                fix="use it as it is, or choose another folder",
+            )
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            (root / "archive").mkdir(exist_ok=True)
+            (root / "reports").mkdir(exist_ok=True)
+        except OSError as e:
+            raise WorkspaceError(f"cannot create {root}: {e.strerror}", fix="choose a folder you can write to") from None
+        ProfileFile.create(root / PROFILE_NAME, name, timezone, languages or ["en"])
+        ws = cls(root)
+        ws.store  # creates the DuckDB file and applies migrations  # noqa: B018
+        return ws
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None) -> Workspace:
+        root = resolve_path(path)
+        if not (root / PROFILE_NAME).exists():
+            raise WorkspaceError(
+                f"{root.resolve()} is not a workspace (no {PROFILE_NAME})",
+                fix="run `smi init DIR`, pass -w DIR, or set SMI_WORKSPACE",
+            )
+        return cls(root)
+
+    # -- parts ------------------------------------------------------------------------------
+    @property
+    def profile(self) -> Profile:
+        return self.profile_file.model
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.profile.organisation.timezone)
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @cached_property
+    def store(self):  # -> smi.store.Store (imported lazily: duckdb is heavy)
+        from smi.store import Store
+
+        st = Store(self.root / STORE_NAME, timezone=self.profile.organisation.timezone)
+        st.sync_profile(self.profile)
+        return st
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+            del self.__dict__["store"]
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
