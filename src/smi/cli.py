@@ -110,8 +110,8 @@ def accounts_list(workspace: WorkspaceOpt = None) -> None:
 def people_add(
     name: Annotated[str, typer.Argument(help="The person's name.")],
     handle: Annotated[list[str] | None, typer.Option("--handle", help="platform:@handle they post from (repeat).")] = None,
-    role: Annotated[str | None, typer.Option("--role")] = None,
-    team: Annotated[str | None, typer.Option("--team")] = None,
+    role: Annotated[str | None, typer.Option("--role", help="Their job, e.g. Marketing officer.")] = None,
+    team: Annotated[str | None, typer.Option("--team", help="Their team.")] = None,
     cost_per_hour: Annotated[float | None, typer.Option("--cost-per-hour", help="Staff cost rate.")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -225,6 +225,26 @@ def imports(
         t.add_row(str(r["import_id"]), r["finished_at"].strftime("%Y-%m-%d %H:%M"), r["source"], r["name"], f"{n:,} new", str(len(r["warnings"])))
     out.print(t)
     out.print(f"{_plural(len(rows), 'import')}")
+
+
+@app.command()
+def remap(
+    import_id: Annotated[list[int] | None, typer.Option("--import", help="Only this import (repeat); default: all.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Map kept raw items again with the current importers (after an importer fix)."""
+    from smi.importer import remap as run_remap
+
+    try:
+        ws = _open(workspace)
+        results = run_remap(ws, import_id)
+    except SmiError as e:
+        raise _fail(e) from None
+    for r in results:
+        out.print(f"{r.name}: {r.summary()}", highlight=False, soft_wrap=True)
+    out.print(f"re-mapped {_plural(len(results), 'import')}")
+    if any(r.status == "failed" for r in results):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -165,6 +165,23 @@ class Store:
             out.append(d)
         return out
 
+    def iter_raw_items(self, import_id: int, batch: int = 50_000):  # -> Iterator[tuple]
+        """Yield (kind, item_key, payload) of one import's raw items, in the order read."""
+        cur = self.con.cursor()
+        try:
+            cur.execute(
+                "SELECT kind, item_key, payload FROM raw_items WHERE import_id = ? ORDER BY item_no",
+                [import_id],
+            )
+            while rows := cur.fetchmany(batch):
+                yield from rows
+        finally:
+            cur.close()
+
+    def imports_with_raw_items(self) -> list[int]:
+        return [r[0] for r in self.con.execute(
+            "SELECT DISTINCT import_id FROM raw_items ORDER BY 1").fetchall()]
+
     # -- reading ------------------------------------------------------------------------------
     def rows(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
         """Run a read query and return dicts. For the store's own callers and tests."""
@@ -191,7 +208,10 @@ class Store:
         """An Ibis connection over this store, for the metric catalogue."""
         import ibis
 
-        return ibis.duckdb.from_connection(self.con)
+        backend = ibis.duckdb.from_connection(self.con)
+        # Ibis sets the session TimeZone to UTC on connect; month boundaries need the workspace's.
+        self.con.execute(f"SET TimeZone = '{self.timezone}'")
+        return backend
 
     def status(self) -> dict[str, Any]:
         """What the workspace holds, per platform (dates in the workspace time zone)."""
