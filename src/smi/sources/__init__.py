@@ -11,7 +11,7 @@ import pkgutil
 from smi.sources.base import REGISTRY, ImportContext, ImportOptions, Source, Unit, register
 from smi.sources.files import InputFile, expand
 
-_SKIP = {"base", "files"}
+_SKIP = {"base", "files", "columns"}
 
 
 def load_all() -> dict[str, type[Source]]:
