@@ -153,13 +153,14 @@ class Store:
 
     def imports(self) -> list[dict[str, Any]]:
         cur = self.con.execute(
-            "SELECT import_id, source, name, unit_hash, started_at, finished_at, observed_at, "
+            "SELECT import_id, source, name, unit_hash, files, started_at, finished_at, observed_at, "
             "counts, warnings FROM imports ORDER BY import_id"
         )
         cols = [d[0] for d in cur.description]
         out = []
         for row in cur.fetchall():
             d = dict(zip(cols, row, strict=True))
+            d["files"] = json.loads(d["files"]) if d["files"] else []
             d["counts"] = json.loads(d["counts"]) if d["counts"] else {}
             d["warnings"] = json.loads(d["warnings"]) if d["warnings"] else []
             out.append(d)
