@@ -27,7 +27,7 @@ class UnitResult:
     def summary(self) -> str:
         """One line a person can read: what happened to this file."""
         if self.status == "failed":
-            return f"failed: {self.error}"
+            return f"failed: {self.error.message if self.error else ''}"
         if self.status == "unchanged":
             return "already imported; nothing changed"
         parts = []
