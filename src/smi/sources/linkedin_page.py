@@ -1,0 +1,319 @@
+"""LinkedIn Page analytics exports (Page admin view > Analytics > Export): content,
+followers and visitors, as LinkedIn serves them (`.xls`, BIFF8), as `.xlsx`, or as CSV.
+
+Each workbook sheet (or CSV file) is recognised by its header, which may sit below a
+one-cell description row. Dates are US `MM/DD/YYYY` (ISO `YYYY-MM-DD` is read too);
+LinkedIn says all its dates are UTC.
+
+- Content export, sheet `All posts`: one row per post -> `posts` + one `post_metrics`
+  snapshot (lifetime totals at export time): impressions = Impressions, reactions = Likes,
+  comments = Comments, shares = Reposts, clicks = Clicks, video_views = Views. A column
+  the export lacks is NULL. CTR, engagement rate, follows, post type, campaign, audience,
+  "posted by" and any unknown column are kept in the post's `extra` JSON. The native id is
+  the post's URN from `Post link` (`urn:li:activity:…`); the text is `Post title` (LinkedIn
+  truncates it). published_at is the `Created date` (midnight UTC when it has no time).
+- Content export, sheet `Metrics`: daily page-level totals (impressions, unique
+  impressions, clicks, reactions, comments, reposts, engagement rate; organic/sponsored/
+  total). smi has no canonical table for page-level daily engagement yet, so each day is
+  validated and kept as a raw item (kind `page_daily`) — nothing in `audience_daily`.
+- Followers export, sheet `New followers`: `audience_daily.gained` = `Total followers`,
+  which LinkedIn uses for the day's NEW followers (sponsored + organic + auto-invited),
+  not the running total: `followers` and `lost` stay NULL (LinkedIn gives neither).
+- Visitors export, sheet `Visitor metrics`: `audience_daily.visits` = `Total page views
+  (total)` (all page tabs, desktop + mobile); unique visitors are not stored.
+- Demographic sheets (Location, Job function, Seniority, Industry, Company size) are
+  recognised and not read.
+
+Negative daily values (LinkedIn's corrections) are kept as given. The files do not name
+the page: see `smi.sources.own_account`. observed_at: `--observed-at`, else the export
+time in LinkedIn's file name (`…_content_1722345678901.xls`, epoch ms), else the file's
+modification time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from urllib.parse import unquote
+
+import orjson
+
+from smi.canonical import post_key
+from smi.errors import SourceError
+from smi.platforms import account_id
+from smi.sources import own_account, sheets
+from smi.sources.base import ImportContext, Source, Unit, register
+from smi.sources.columns import (
+    Column,
+    ColumnMap,
+    Match,
+    norm_header,
+    parse_date,
+    parse_datetime,
+    parse_float,
+    parse_int,
+)
+from smi.sources.files import InputFile
+from smi.sources.sheets import Sheet
+
+PLATFORM = "linkedin"
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y")
+TIME_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S")
+HEADER_SEARCH_ROWS = 5  # the header sits below at most a few description rows
+FIX = "export it again from your LinkedIn Page (Analytics > Content, Followers or Visitors > Export)"
+
+POSTS = ColumnMap("LinkedIn Page content ('All posts')", [
+    Column("url", ("Post link", "Post URL", "Update link"), required=True),
+    Column("created", ("Created date", "Date created", "Created"), required=True),
+    Column("impressions", ("Impressions",), required=True),
+    Column("text", ("Post title", "Update title", "Post text")),
+    Column("post_type", ("Post type", "Update type")),
+    Column("campaign", ("Campaign name",)),
+    Column("posted_by", ("Posted by",)),
+    Column("audience", ("Audience",)),
+    Column("video_views", ("Views", "Video views")),
+    Column("clicks", ("Clicks",)),
+    Column("reactions", ("Likes", "Reactions")),
+    Column("comments", ("Comments",)),
+    Column("shares", ("Reposts", "Shares")),
+    Column("content_type", ("Content Type",)),
+])
+PAGE_DAILY = ColumnMap("LinkedIn Page content ('Metrics')", [
+    Column("date", ("Date",), required=True),
+    Column("impressions", ("Impressions (total)",), required=True),
+    Column("clicks", ("Clicks (total)",), required=True),
+    Column("reactions", ("Reactions (total)",)),
+])
+FOLLOWERS = ColumnMap("LinkedIn Page followers ('New followers')", [
+    Column("date", ("Date",), required=True),
+    Column("gained", ("Total followers", "Total new followers"), required=True),
+    Column("organic", ("Organic followers",)),
+    Column("sponsored", ("Sponsored followers",)),
+    Column("auto_invited", ("Auto-invited followers",)),
+])
+VISITORS = ColumnMap("LinkedIn Page visitors ('Visitor metrics')", [
+    Column("date", ("Date",), required=True),
+    Column("visits", ("Total page views (total)", "Total page views"), required=True),
+    Column("unique_visitors", ("Total unique visitors (total)", "Total unique visitors")),
+])
+METRICS = ("impressions", "reactions", "comments", "shares", "clicks", "video_views")
+MAPS: dict[str, ColumnMap] = {"posts": POSTS, "page_daily": PAGE_DAILY, "followers": FOLLOWERS, "visitors": VISITORS}
+# A sheet each of the content, followers and visitors exports has.
+SHEET_NAMES = ("All posts", "New followers", "Visitor metrics")
+# LinkedIn's `Content Type` values -> canonical post format.
+FORMATS = {"text": "text", "image": "image", "images": "image", "video": "video", "article": "link",
+           "link": "link", "url": "link", "document": "other", "poll": "other", "carousel": "carousel",
+           "event": "other", "live": "live", "live video": "live"}
+_EPOCH_MS = re.compile(r"_(?:content|followers|visitors)_(\d{13})\b")
+# LinkedIn's own daily columns smi does not store (so not worth a warning), as normalised headers.
+_LINKEDIN_DAILY = re.compile(r"^[a-z ]+ (page views|unique visitors) (desktop|mobile|total)$")
+_URN = re.compile(r"urn:li:[a-zA-Z]+:\d+")
+
+
+@dataclass
+class Found:
+    kind: str  # a key of MAPS
+    sheet: Sheet
+    header_at: int  # index into sheet.rows
+    match: Match
+
+
+def _header(rows: Sequence[Sequence[str]]) -> tuple[str, int] | None:
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for kind, cmap in MAPS.items():
+            if cmap.matches(row):
+                return kind, i
+    return None
+
+
+def _csv_head_rows(file: InputFile) -> list[list[str]]:
+    import csv
+    import io
+
+    text = file.head_text()
+    lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    try:
+        return list(csv.reader(io.StringIO("\n".join(lines))))
+    except csv.Error:
+        return []
+
+
+def _is_blank(row: Sequence[str]) -> bool:
+    return all(not c.strip() for c in row)
+
+
+@register
+class LinkedInPage(Source):
+    """LinkedIn Page analytics: content (posts and daily page totals), followers, visitors."""
+
+    name = "linkedin_page"
+    title = "LinkedIn Page analytics export"
+    platform = PLATFORM
+    provides = ("posts", "post_metrics", "audience_daily", "accounts")
+    reads = "the content, followers or visitors export of a LinkedIn Page (.xls, .xlsx or CSV)"
+    priority = 60
+
+    def detect(self, file: InputFile) -> bool:
+        kind = sheets.kind(file)
+        if kind in ("xls", "xlsx"):
+            names = sheets.sheet_names(file)
+            if names is None:  # damaged: recognise it by the sheet names near its start
+                return kind == "xls" and sheets.head_mentions(file, SHEET_NAMES)
+            return bool({n.strip().lower() for n in names} & {n.lower() for n in SHEET_NAMES})
+        if kind == "csv":
+            return _header(_csv_head_rows(file)) is not None
+        return False
+
+    # -- reading --------------------------------------------------------------------------------
+    def read(self, unit: Unit, ctx: ImportContext) -> None:
+        for file in unit.files:
+            self._read_file(file, ctx)
+
+    def _read_file(self, file: InputFile, ctx: ImportContext) -> None:
+        with ctx.open(file) as f:
+            data = f.read()
+        found: list[Found] = []
+        for sheet in sheets.read_sheets(file, data):
+            hit = _header(sheet.rows)
+            if hit is None:
+                continue
+            kind, at = hit
+            found.append(Found(kind, sheet, at, MAPS[kind].match(sheet.rows[at], file.name)))
+        if not found:
+            raise SourceError(file.name, "has no sheet smi reads",
+                              expected="a LinkedIn Page export with a sheet 'All posts', 'Metrics', "
+                                       "'New followers' or 'Visitor metrics' and its header row",
+                              fix=FIX)
+        ctx.observed_at = _observed_at(file)
+        handle = own_account.resolve(PLATFORM, ctx)
+        acct = account_id(PLATFORM, handle)
+        ctx.emit("accounts", {"account_id": acct, "platform": PLATFORM, "handle": handle,
+                              "display_name": None, "native_id": None})
+        for fd in found:
+            if fd.kind == "posts":
+                self._posts(file, fd, acct, ctx)
+            elif fd.kind == "page_daily":
+                self._page_daily(file, fd, ctx)
+            else:
+                self._audience(file, fd, acct, ctx)
+
+    def _rows(self, file: InputFile, fd: Found) -> Iterator[tuple[int, list[str]]]:
+        width = len(fd.sheet.rows[fd.header_at])
+        for i in range(fd.header_at + 1, len(fd.sheet.rows)):
+            row = fd.sheet.rows[i]
+            if _is_blank(row):
+                continue
+            if not fd.sheet.name and len(row) < width:
+                raise SourceError(file.name, f"has {len(row)} of the header's {width} columns",
+                                  record=fd.sheet.where(i), expected="a complete row",
+                                  fix="the file may be cut short; " + FIX)
+            yield i, row
+
+    def _posts(self, file: InputFile, fd: Found, acct: str, ctx: ImportContext) -> None:
+        m = fd.match
+        used = set(m.index)
+        header = fd.sheet.rows[fd.header_at]
+        skipped = 0
+        canonical = {m.index[k] for k in (*METRICS, "url", "created", "text") if k in m.index}
+        for i, row in self._rows(file, fd):
+            where = fd.sheet.where(i)
+            url = m.get(row, "url")
+            urn = _URN.search(unquote(url)) if url else None
+            if urn is None:
+                if url is None:
+                    skipped += 1
+                    continue
+                raise SourceError(file.name, f"'{url}' is not a LinkedIn post link", record=where,
+                                  field=header[m.index["url"]].strip(),
+                                  expected="a link such as https://www.linkedin.com/feed/update/urn:li:activity:123",
+                                  fix=FIX)
+            native = urn.group(0)
+            rec = f"{where} (post {native})"
+
+            def num(name: str, *, _row: list[str] = row, _rec: str = rec) -> int | None:
+                if name not in m.index:
+                    return None
+                return parse_int(m.get(_row, name), file=file.name, record=_rec, field=header[m.index[name]].strip())
+
+            published = parse_datetime(m.get(row, "created"), file=file.name, record=rec,
+                                       field=header[m.index["created"]].strip(), formats=TIME_FORMATS)
+            ctype = (m.get(row, "content_type") or "").lower()
+            extra = {h.strip(): row[j] for j, h in enumerate(header)
+                     if h.strip() and j < len(row) and row[j].strip()
+                     and j not in canonical}
+            campaign = m.get(row, "campaign")
+            key = post_key(PLATFORM, native)
+            ctx.emit("posts", {
+                "post_key": key, "platform": PLATFORM, "native_id": native, "account_id": acct,
+                "published_at": published, "kind": "original",
+                "format": FORMATS.get(ctype, "other" if ctype else None),
+                "text": m.get(row, "text"), "language": None, "url": url,
+                "in_reply_to": None, "hashtags": None, "mentions": None, "links": None,
+                "labels": [campaign] if campaign else None,
+                "extra": orjson.dumps(extra).decode() if extra else None,
+            })
+            metrics = {c: num(c) for c in METRICS if c in used}
+            ctx.emit("post_metrics", {"post_key": key, "observed_at": ctx.observed_at, **metrics})
+        if skipped:
+            ctx.warn(f"{skipped:,} row{'s' if skipped != 1 else ''} of sheet '{fd.sheet.name or file.basename}' "
+                     "had no post link and were skipped")
+
+    def _page_daily(self, file: InputFile, fd: Found, ctx: ImportContext) -> None:
+        header = fd.sheet.rows[fd.header_at]
+        n = 0
+        for i, row in self._rows(file, fd):
+            where = fd.sheet.where(i)
+            day = _date(file, fd, row, where)
+            item: dict[str, object] = {"date": day.isoformat()}
+            for j, h in enumerate(header):
+                if j == fd.match.index["date"] or not h.strip():
+                    continue
+                item[h.strip()] = parse_float(row[j] if j < len(row) else None, file=file.name,
+                                              record=f"{where} ({day.isoformat()})", field=h.strip())
+            ctx.raw("page_daily", day.isoformat(), item)
+            n += 1
+        ctx.warn(f"{n:,} days of page-level totals (sheet '{fd.sheet.name or file.basename}': impressions, "
+                 "clicks, reactions…) kept as raw items; smi has no table for them yet")
+
+    def _audience(self, file: InputFile, fd: Found, acct: str, ctx: ImportContext) -> None:
+        m = fd.match
+        header = fd.sheet.rows[fd.header_at]
+        field = "gained" if fd.kind == "followers" else "visits"
+        for i, row in self._rows(file, fd):
+            where = fd.sheet.where(i)
+            day = _date(file, fd, row, where)
+            value = parse_int(m.get(row, field), file=file.name, record=f"{where} ({day.isoformat()})",
+                              field=header[m.index[field]].strip())
+            ctx.emit("audience_daily", {"platform": PLATFORM, "account_id": acct, "date": day,
+                                        "followers": None, "gained": value if field == "gained" else None,
+                                        "lost": None, "visits": value if field == "visits" else None})
+        unknown = [u.strip() for u in m.unknown if u.strip() and not _LINKEDIN_DAILY.match(norm_header(u))]
+        if unknown:
+            ctx.warn(f"{len(unknown)} column{'s' if len(unknown) != 1 else ''} LinkedIn does not export "
+                     f"{'were' if len(unknown) != 1 else 'was'} ignored: " + ", ".join(unknown))
+
+    def map_item(self, kind: str, item: dict[str, object], ctx: ImportContext) -> None:
+        """`page_daily` raw items have no canonical table yet: nothing to map."""
+        if kind != "page_daily":
+            raise SourceError("raw items", f"kind '{kind}' is not one the LinkedIn Page importer keeps")
+
+
+def _date(file: InputFile, fd: Found, row: list[str], where: str) -> date:
+    header = fd.sheet.rows[fd.header_at]
+    col = fd.match.index["date"]
+    text = fd.match.get(row, "date")
+    if text is None:
+        raise SourceError(file.name, "has no date", record=where, field=header[col].strip(),
+                          expected="a date such as 07/30/2024", fix=FIX)
+    d = parse_date(text, file=file.name, record=where, field=header[col].strip(), formats=DATE_FORMATS)
+    assert d is not None
+    return d
+
+
+def _observed_at(file: InputFile) -> datetime:
+    m = _EPOCH_MS.search(file.basename)
+    if m:
+        return datetime.fromtimestamp(int(m.group(1)) / 1000, UTC)
+    return datetime.fromtimestamp(file.origin.stat().st_mtime, UTC).replace(microsecond=0)
