@@ -1,0 +1,308 @@
+"""Everything the monthly report shows, gathered from the store through the metric catalogue.
+
+The report module executes metric expressions; the metrics package only builds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import ibis
+
+from smi.errors import SmiError
+from smi.metrics import Metric, Period, coverage, load_all
+from smi.metrics.engagement import post_engagements
+from smi.metrics.tables import TableCache, in_period
+from smi.platforms import PLATFORMS
+from smi.sources import load_all as load_sources
+
+KEY_METRICS = (
+    "posts",
+    "replies",
+    "reposts",
+    "engagements",
+    "impressions",
+    "inbound_interactions",
+    "followers",
+)
+LABELS = {
+    "posts": "Posts",
+    "replies": "Replies",
+    "reposts": "Reposts",
+    "engagements": "Engagements",
+    "impressions": "Impressions",
+    "inbound_interactions": "Inbound interactions",
+    "followers": "Followers at month end",
+}
+# How an input reads in "… give no ___".
+INPUT_WORDS = {
+    "posts.kind": "posts",
+    "interactions.from_organisation": "comments, mentions or messages from others",
+    "audience_daily.followers": "follower counts",
+}
+TREND_MONTHS = 13
+TOP_POSTS = 5
+EXCERPT = 140
+
+
+@dataclass
+class Figure:
+    """One metric on one platform: this month, last month, and the change."""
+
+    metric: Metric
+    platform: str
+    current: int | None
+    previous: int | None
+    reason: str | None = None  # why current is not available
+    previous_reason: str | None = None
+
+    @property
+    def change(self) -> int | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current - self.previous
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.change is None or not self.previous:
+            return None
+        return 100.0 * self.change / self.previous
+
+
+@dataclass
+class PlatformFigures:
+    platform: str
+    title: str
+    figures: list[Figure]
+    first: str | None
+    last: str | None
+
+
+@dataclass
+class ReportModel:
+    organisation: str
+    timezone: str
+    period: Period
+    previous: Period
+    platforms: list[PlatformFigures]
+    trend_months: list[str]
+    trend: list[dict[str, Any]]
+    top_posts: list[dict[str, Any]]
+    imports: list[dict[str, Any]]
+    unavailable: list[dict[str, str]]
+    metrics: list[Metric]
+    source_titles: list[str]
+    observed_until: datetime | None
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+
+def platform_title(platform: str) -> str:
+    return PLATFORMS.get(platform, platform)
+
+
+def _rows(expr: ibis.Table) -> list[dict[str, Any]]:
+    return expr.to_pyarrow().to_pylist()
+
+
+def _by_platform_month(con: Any, m: Metric, span: Period) -> dict[tuple[str, str], int | None]:
+    rows = _rows(m.build(con, span, ("platform", "month")))
+    return {(r["platform"], r["month"]): r["value"] for r in rows}
+
+
+def _words(inputs: tuple[str, ...]) -> str:
+    words = [INPUT_WORDS.get(i, i.split(".", 1)[1].replace("_", " ")) for i in inputs]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _sources_by_platform(con: Any) -> dict[str, list[str]]:
+    """Which sources' imports hold each platform's rows, by title (for "X archives give no …")."""
+    titles = {name: cls.title for name, cls in load_sources().items()}
+    parts = []
+    for table in ("posts", "interactions", "audience_daily"):
+        t = con.table(table)
+        parts.append(t.select(platform=t.platform.cast("string"), import_id=t.first_import_id))
+        parts.append(t.select(platform=t.platform.cast("string"), import_id=t.import_id))
+    ids = ibis.union(*parts, distinct=True)
+    imports = con.table("imports")
+    j = ids.join(imports, ids.import_id == imports.import_id).select("platform", "source").distinct()
+    out: dict[str, set[str]] = {}
+    for r in _rows(j):
+        out.setdefault(r["platform"], set()).add(titles.get(r["source"], r["source"]))
+    return {p: sorted(s) for p, s in out.items()}
+
+
+def data_span(ws: Any) -> tuple[date | None, date | None]:
+    """The first and last local day the workspace has data for (posts, interactions, audience)."""
+    platforms = ws.store.status()["platforms"].values()
+    firsts = [e["first"] for e in platforms if e["first"]]
+    lasts = [e["last"] for e in platforms if e["last"]]
+    if not firsts:
+        return None, None
+    return date.fromisoformat(min(firsts)), date.fromisoformat(max(lasts))
+
+
+def has_data(con: Any, period: Period) -> bool:
+    posts = in_period(con.table("posts"), "published_at", period)
+    inter = in_period(con.table("interactions"), "created_at", period)
+    a = con.table("audience_daily")
+    aud = a.filter((a.date >= ibis.literal(period.start)) & (a.date < ibis.literal(period.end)))
+    return any(t.count().to_pyarrow().as_py() for t in (posts, inter, aud))
+
+
+def _month_of(d: date, timezone: str) -> Period:
+    return Period.month(f"{d.year:04d}-{d.month:02d}", timezone)
+
+
+def choose_period(ws: Any, month: str | None, now: datetime | None = None) -> Period:
+    """The month to report on: the one asked for, or the last complete month with data."""
+    tz = ws.profile.organisation.timezone
+    first, last = data_span(ws)
+    if first is None or last is None:
+        raise SmiError(
+            "the workspace has no data to report on",
+            fix="import the organisation's exports first: smi import FILES",
+        )
+    con = TableCache(ws.store.ibis())
+    held = f"{_month_of(first, tz).key} to {_month_of(last, tz).key}"
+    if month is not None:
+        period = Period.month(month, tz)
+        if not has_data(con, period):
+            raise SmiError(
+                f"the workspace has no data for {period.label}",
+                fix=f"choose a month with data (it holds {held}), or import that month's exports",
+            )
+        return period
+    current = Period.containing(now or datetime.now(UTC), tz)
+    period = _month_of(last, tz)
+    if period.start < current.start:
+        return period
+    # Data runs into the current month, which is not over: the last complete month with data.
+    period = current.previous()
+    while period.end > first:
+        if has_data(con, period):
+            return period
+        period = period.previous()
+    raise SmiError(
+        f"the workspace only has data for {current.label}, which is not over yet",
+        fix=f"pass --month {current.key} to report on it anyway",
+    )
+
+
+class _Availability:
+    """Which platform has which metric input, and why a number is not available."""
+
+    def __init__(self, con: Any) -> None:
+        self.held = {(r["platform"], r["input"]) for r in _rows(coverage(con)) if r["rows"]}
+        self.sources = _sources_by_platform(con)
+
+    def has(self, m: Metric, platform: str) -> bool:
+        return any((platform, i) in self.held for i in m.inputs)
+
+    def reason(self, m: Metric, platform: str, period: Period) -> str | None:
+        """Why `m` has no value on `platform` in `period`; None for a count (it is 0)."""
+        if not self.has(m, platform):
+            who = self.sources.get(platform, [f"the {platform_title(platform)} data"])
+            verb = "gives" if len(who) == 1 else "give"
+            return f"{_join(who)} {verb} no {_words(m.inputs)}"
+        if m.count:
+            return None
+        if all(i.startswith("post_metrics.") for i in m.inputs):
+            return f"no post published in {period.label} has {_words(m.inputs)}"
+        return f"no {_words(m.inputs)} for {period.label}"
+
+
+def _key_figures(
+    metrics: list[Metric], values: dict[str, dict[tuple[str, str], int | None]],
+    avail: _Availability, platform: str, period: Period, previous: Period,
+) -> list[Figure]:
+    figures = []
+    for m in metrics:
+        vals: list[int | None] = []
+        reasons: list[str | None] = []
+        for per in (period, previous):
+            v = values[m.name].get((platform, per.key))
+            r = avail.reason(m, platform, per) if v is None else None
+            vals.append(0 if v is None and r is None else v)  # a count with nothing to count
+            reasons.append(r)
+        figures.append(Figure(m, platform, vals[0], vals[1], reasons[0], reasons[1]))
+    return figures
+
+
+def _top_posts(con: Any, period: Period, tz: Any) -> list[dict[str, Any]]:
+    pe = post_engagements(con, period)
+    pe = pe.filter(pe.engagements.notnull()).order_by(
+        [ibis.desc("engagements"), "published_at", "post_key"]
+    ).limit(TOP_POSTS)
+    cols = ("post_key", "platform", "account_id", "published_at", "kind", "text", "url", "engagements")
+    top = []
+    for r in _rows(pe.select(*cols)):
+        text = " ".join((r["text"] or "").split())
+        if len(text) > EXCERPT:
+            text = text[: EXCERPT - 1].rstrip() + "…"
+        account = r["account_id"] or ""
+        handle = account.split(":", 1)[1] if ":" in account else account
+        top.append({
+            **r, "excerpt": text, "date": r["published_at"].astimezone(tz).date().isoformat(),
+            "handle": f"@{handle}" if handle else "", "platform_title": platform_title(r["platform"]),
+        })
+    return top
+
+
+def build_model(ws: Any, period: Period) -> ReportModel:
+    """Run the metrics for the month, the month before and the 13-month trend."""
+    con = TableCache(ws.store.ibis())
+    catalogue = load_all()
+    metrics = [catalogue[n] for n in KEY_METRICS]
+    previous = period.previous()
+    status = ws.store.status()["platforms"]
+    platforms = sorted(status)
+    avail = _Availability(con)
+
+    span = Period.months_to(period, TREND_MONTHS)
+    values = {m.name: _by_platform_month(con, m, span) for m in metrics}
+
+    blocks = []
+    unavailable = []
+    for p in platforms:
+        figures = _key_figures(metrics, values, avail, p, period, previous)
+        blocks.append(PlatformFigures(p, platform_title(p), figures, status[p]["first"], status[p]["last"]))
+        unavailable += [
+            {"platform": platform_title(p), "metric": LABELS[f.metric.name], "reason": f.reason or ""}
+            for f in figures if not avail.has(f.metric, p)
+        ]
+
+    trend = []
+    for name in ("posts", "engagements"):
+        m = catalogue[name]
+        for p in platforms:
+            for per in span.months:
+                v = values[name].get((p, per.key))
+                if v is None and m.count and avail.has(m, p):
+                    v = 0
+                trend.append({"month": per.key, "platform": platform_title(p), "platform_id": p,
+                              "measure": name, "value": v})
+
+    imports = ws.store.imports()
+    titles = {name: cls.title for name, cls in load_sources().items()}
+    observed = [i["observed_at"] for i in imports if i["observed_at"] is not None]
+    return ReportModel(
+        organisation=ws.profile.organisation.name,
+        timezone=ws.profile.organisation.timezone,
+        period=period,
+        previous=previous,
+        platforms=blocks,
+        trend_months=[p.key for p in span.months],
+        trend=trend,
+        top_posts=_top_posts(con, period, ws.timezone),
+        imports=imports,
+        unavailable=unavailable,
+        metrics=metrics,
+        source_titles=sorted({titles.get(i["source"], i["source"]) for i in imports}),
+        observed_until=max(observed) if observed else None,
+    )
