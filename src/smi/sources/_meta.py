@@ -1,0 +1,187 @@
+"""What the Meta Business Suite importers share: reading its CSVs, its post types, its times.
+
+Not a source (the leading underscore keeps it out of the registry). The Facebook and
+Instagram post exports have the same shape: one row per post, lifetime totals at export
+time, `Publish time` in US order (`09/01/2025 21:13`), a `Date` column that says
+`Lifetime`, and `undefined` where Meta has no number.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import orjson
+
+from smi.errors import SourceError
+from smi.platforms import normalise_handle, normalise_platform
+from smi.sources.base import ImportContext, ImportOptions
+from smi.sources.columns import ColumnMap, Match, norm_header
+from smi.sources.files import InputFile
+
+# Meta's post types, lower-cased without an `IG ` prefix, to our format (smi.canonical.POST_FORMATS).
+POST_FORMATS: dict[str, str] = {
+    "photos": "image", "photo": "image", "image": "image", "images": "image",
+    "videos": "video", "video": "video",
+    "reels": "reel", "reel": "reel",
+    "links": "link", "link": "link",
+    "text": "text", "status": "text", "statuses": "text",
+    "carousel": "carousel", "carousel album": "carousel", "albums": "carousel", "album": "carousel",
+    "live": "live", "live video": "live", "live videos": "live",
+    "stories": "story", "story": "story",
+}
+
+# Publish time: `MM/DD/YYYY HH:MM` in the real exports; ISO 8601 is also accepted.
+TIME_FORMATS = ("%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %I:%M %p")
+
+_HASHTAG = re.compile(r"(?<![\w&])#(\w+)")
+_MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.]{1,30})")
+_URL = re.compile(r"\bhttps?://[^\s<>\"')\]]+", re.IGNORECASE)
+
+
+def post_format(value: str | None) -> str | None:
+    """`Photos` -> image, `IG reel` -> reel; None when not given, `other` when unknown."""
+    if value is None:
+        return None
+    key = norm_header(value)
+    key = key.removeprefix("ig ")
+    return POST_FORMATS.get(key, "other")
+
+
+def hashtags(text: str | None) -> list[str]:
+    return list(dict.fromkeys(h.lower() for h in _HASHTAG.findall(text or "")))
+
+
+def mentions(platform: str, text: str | None) -> list[str]:
+    return list(dict.fromkeys(normalise_handle(platform, m.rstrip(".")) for m in _MENTION.findall(text or "")))
+
+
+def links(text: str | None) -> list[str]:
+    return list(dict.fromkeys(u.rstrip(".,;:!?") for u in _URL.findall(text or "")))
+
+
+def extra_json(values: dict[str, object]) -> str | None:
+    kept = {k: v for k, v in values.items() if v is not None and v != ""}
+    return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS).decode() if kept else None
+
+
+def file_time(file: InputFile) -> datetime:
+    """When the file was last modified (for a zip member: the zip), as tz-aware UTC."""
+    return datetime.fromtimestamp(file.origin.stat().st_mtime, UTC)
+
+
+def observed_at(files: list[InputFile], options: ImportOptions) -> datetime:
+    """`--observed-at` if given, else the newest modification time of the files: about
+    when the export was downloaded (an export's numbers are totals at that moment)."""
+    return options.observed_at or max(file_time(f) for f in files)
+
+
+def account_option(options: ImportOptions, platform: str, file: str) -> str | None:
+    """The handle given with --account (`@name`, `name` or `facebook:@name`), or None."""
+    if not options.account:
+        return None
+    text = options.account.strip()
+    if ":" in text:
+        plat, rest = text.split(":", 1)
+        if normalise_platform(plat) not in (None, platform):
+            raise SourceError(file, f"--account {text} is not a {platform} account",
+                              fix=f"give the {platform} account, e.g. --account {platform}:@name")
+        if normalise_platform(plat) == platform:
+            text = rest
+    handle = normalise_handle(platform, text)
+    return handle or None
+
+
+def profile_account(options: ImportOptions, platform: str) -> str | None:
+    """The one official account of `platform` the workspace profile declares, or None."""
+    profile = options.profile
+    if profile is None:
+        return None
+    own = [h for p, h in profile.official_accounts() if p == platform]
+    return own[0] if len(own) == 1 else None
+
+
+def decode(data: bytes, file: str, fix: str) -> str:
+    """The text of a Meta CSV: UTF-8 (with or without BOM) or UTF-16 with BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc, body = "utf-16", data
+    else:
+        enc, body = "utf-8", data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        return body.decode(enc)
+    except UnicodeDecodeError as e:
+        line = body[: e.start].count(b"\n" if enc == "utf-8" else "\n".encode("utf-16-le")) + 1
+        raise SourceError(file, f"is not {enc.upper()} text (bad bytes at offset {e.start:,})",
+                          record=f"line {line}", expected=f"a CSV file in {enc.upper()}",
+                          fix=fix) from None
+
+
+def read_text(file: InputFile, ctx: ImportContext, fix: str) -> str:
+    """Whole-file read: Meta's exports are a few MB at most (one row per post or day)."""
+    with ctx.open(file) as stream:
+        data = stream.read()
+    return decode(data, file.name, fix)
+
+
+def head_rows(file: InputFile, n: int = 4) -> list[list[str]]:
+    """The first `n` CSV rows of the file's head (for detection); [] if it is not text."""
+    raw = file.head()
+    if not raw or (b"\x00" in raw and not raw.startswith((b"\xff\xfe", b"\xfe\xff"))):
+        return []
+    text = file.head_text()
+    try:
+        rows = []
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append(row)
+            if len(rows) >= n:
+                break
+        return rows
+    except csv.Error:
+        return []
+
+
+def rows(text: str, file: str, header_line: int, fix: str) -> Iterator[tuple[int, list[str]]]:
+    """CSV rows after the header, each with the line it starts on. Blank lines are skipped;
+    a row with fewer cells than the header (a file cut short) is an error naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    names: list[str] = []
+    start = 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if line < header_line:
+                continue
+            if line == header_line:
+                names = [n.replace("\ufeff", "").strip() for n in row]
+                continue
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) < len(names):
+                raise SourceError(file, f"has {len(row)} of the header's {len(names)} columns",
+                                  record=f"line {line}", field=names[len(row)],
+                                  expected="a complete row",
+                                  fix="the file may be cut short or edited; " + fix)
+            yield line, row
+    except csv.Error as e:
+        raise SourceError(file, f"is not valid CSV ({e})", record=f"line {start}",
+                          fix="the file may be cut short or edited; " + fix) from None
+
+
+def header(text: str, columns: ColumnMap, file: str, fix: str, line: int = 1) -> Match:
+    """Match the header row, which starts on `line` (after any preamble lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    row: list[str] | None = None
+    try:
+        for r in reader:
+            if reader.line_num >= line:
+                row = r
+                break
+    except csv.Error as e:
+        raise SourceError(file, f"is not valid CSV ({e})", record=f"line {line}", fix=fix) from None
+    if row is None:
+        raise SourceError(file, "is empty" if line == 1 else "ends before its header",
+                          record=f"line {line}", expected=f"a {columns.name} export", fix=fix)
+    return columns.match(row, file)
