@@ -18,7 +18,7 @@ def trend_chart(rows: list[dict[str, Any]], months: list[str]) -> alt.VConcatCha
     not available: left as a gap, never drawn as 0). Platforms differ by colour and line dash,
     so the chart reads in greyscale too.
     """
-    data = alt.Data(values=[r for r in rows if r["value"] is not None])
+    data = alt.Data(values=[{k: r[k] for k in ("month", "platform", "measure", "value")} for r in rows])
     base = alt.Chart(data).encode(
         x=alt.X("month:O", title="Month", sort=months, scale=alt.Scale(domain=months),
                 axis=alt.Axis(labelAngle=-45)),
@@ -29,7 +29,9 @@ def trend_chart(rows: list[dict[str, Any]], months: list[str]) -> alt.VConcatCha
     for measure, title in (("posts", "Posts (count)"), ("engagements", "Engagements (count)")):
         sub = base.transform_filter(alt.datum.measure == measure)
         y = alt.Y("value:Q", title=title, axis=alt.Axis(format=",d", tickMinStep=1))
-        chart = sub.mark_line(point=alt.OverlayMarkDef(filled=True, size=45)).encode(
+        chart = sub.mark_line(
+            point=alt.OverlayMarkDef(filled=True, size=45), invalid="break-paths-show-domains"
+        ).encode(
             y=y, tooltip=["platform:N", "month:O", alt.Tooltip("value:Q", format=",")]
         )
         panels.append(chart.properties(width=560, height=160, title=title))
