@@ -579,7 +579,9 @@ class _Rest:
         self._eof = False
 
     def read(self, n: int = -1) -> bytes:
-        n = n if n and n > 0 else 1 << 16
+        if n == 0:  # ijson asks for 0 bytes to learn whether the stream gives bytes or text
+            return b""
+        n = n if n > 0 else 1 << 16
         while not self._eof and len(self._buf) < n + 16:
             chunk = self._stream.read(n)
             if chunk:
