@@ -84,8 +84,12 @@ def plan(files: list[InputFile], options: ImportOptions, source: str | None = No
     return units, remaining
 
 
-def unit_hash(unit: Unit) -> str:
+def unit_hash(unit: Unit, options: ImportOptions | None = None) -> str:
+    """Identity of an import: the source, the files' contents, and what the user told us
+    that the files do not say (so re-importing with `--account` is not "unchanged")."""
     h = hashlib.sha256(unit.source.name.encode())
+    if options is not None:
+        h.update(f"account={options.account or ''};observed={options.observed_at or ''}".encode())
     for f in sorted(unit.files, key=lambda f: f.relpath):
         h.update(f.basename.encode())
         h.update(f.sha256().encode())
@@ -107,7 +111,7 @@ def _archive(ws: Any, unit: Unit) -> None:
 
 def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[[int], None] | None = None) -> UnitResult:
     store = ws.store
-    digest = unit_hash(unit)
+    digest = unit_hash(unit, options)
     prior = store.find_import(digest)
     if prior is not None:
         if progress:

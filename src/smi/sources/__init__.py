@@ -11,7 +11,7 @@ import pkgutil
 from smi.sources.base import REGISTRY, ImportContext, ImportOptions, Source, Unit, register
 from smi.sources.files import InputFile, expand
 
-_SKIP = {"base", "files", "columns"}
+_SKIP = {"base", "files", "columns", "sheets", "own_account"}
 
 
 def load_all() -> dict[str, type[Source]]:
