@@ -246,7 +246,7 @@ def _first_response_hours(store) -> dict[str, float]:
 def test_build_imports_every_file_into_a_workspace(built, status):
     folder, result = built[True]
     assert result.report_month == "2025-06"
-    assert result.data_dir == folder / "demo-data" and result.manifest_path.exists()
+    assert result.data_dir == folder / "data" and result.manifest_path.exists()
     assert re.match(r"demo: Theatr Glan-y-Môr, 13 months \(2024-06 to 2025-06\), 5 platforms, "
                     r"[\d,]+ posts, [\d,]+ interactions, [\d,]+ time entries, imported from 9 files; "
                     r"5 planted effects", result.summary)
@@ -297,6 +297,7 @@ def test_rebuilding_is_idempotent_and_other_settings_are_refused(built):
     again = build_demo(folder, seed=7, until="2025-06", effects=True)
     try:
         assert again.workspace.store.snapshot() == before
+        assert "imported from 9 files (9 already imported, unchanged)" in again.summary
     finally:
         again.workspace.close()
     with pytest.raises(SmiError, match="seed 7, until 2025-06, effects on") as e:

@@ -7,7 +7,7 @@ by day; the staff time log. The data is drawn by a seeded generator (generate.py
 written in real export formats (X archive zips, Mastodon archive zips, smi's canonical
 CSV), then imported through the real importers, exactly as `smi import` would.
 
-The generator plants effects for the report to find (effects.py); `demo-data/manifest.json`
+The generator plants effects for the report to find (effects.py); `data/manifest.json`
 lists them with their planted and realised sizes. With effects off, no dimension differs.
 
 Re-running on the same folder with the same seed, month and effects is idempotent: the
@@ -38,7 +38,7 @@ from smi.errors import SmiError
 from smi.profile import PROFILE_NAME
 from smi.workspace import Workspace
 
-DATA_DIR = "demo-data"
+DATA_DIR = "data"
 MANIFEST = "manifest.json"
 GENERATOR_VERSION = 1
 
@@ -203,10 +203,12 @@ def build_demo(directory: Path, *, seed: int = 7, until: str | None = None, effe
         "(SELECT count(*) FROM effort) AS effort, (SELECT count(DISTINCT platform) FROM posts) AS platforms"
     )[0]
     planted = len(world.effects.active)
+    unchanged = sum(1 for r in report.results if r.status == "unchanged")
+    again = f" ({unchanged} already imported, unchanged)" if unchanged else ""
     summary = (
         f"demo: {org.name}, {MONTHS} months ({world.first_month:%Y-%m} to {last_month:%Y-%m}), "
         f"{counts['platforms']} platforms, {counts['posts']:,} posts, {counts['interactions']:,} interactions, "
-        f"{counts['effort']:,} time entries, imported from {len(files)} files; "
+        f"{counts['effort']:,} time entries, imported from {len(files)} files{again}; "
         + (f"{planted} planted effects (see {manifest_path})" if planted else "no planted effects")
     )
     return DemoResult(ws, f"{last_month:%Y-%m}", summary, data_dir, manifest_path)

@@ -43,6 +43,8 @@ THANKS_SHARE = 0.1
 DIRECT = {"x": ("mention", 0.8, 0.5), "mastodon": ("mention", 0.3, 0.5),
           "facebook": ("message", 1.2, 0.8), "instagram": ("message", 0.5, 0.7)}
 COMMENT_KIND = {"x": "reply", "mastodon": "reply"}  # elsewhere "comment"
+PLATFORM_WORK = ("create", "engage", "monitor")  # time entries that always name a platform
+OTHER_ON_PLATFORM = 0.4  # the chance that planning, reporting or learning names one
 
 FIRST_NAMES = ("Gwen", "Rhys", "Mair", "Huw", "Cerys", "Ffion", "Gethin", "Nia", "Iwan", "Lowri",
                "Aled", "Catrin", "Dylan", "Bethan", "Tomos", "Megan", "Sam", "Chloe", "Jack", "Emma",
@@ -187,11 +189,11 @@ class Generator:
         exported = datetime.combine(_add_months(last_month, 1), time(9, 14, 27), self.tz).astimezone(UTC)
         self.world = World(org, seed, Effects(effects), first, last_month, start, end, exported,
                            org.productions(first))
-        streams = np.random.SeedSequence(seed).spawn(5)
-        self.r_schedule, self.r_metrics, self.r_talk, self.r_audience, self.r_effort = (
+        streams = np.random.SeedSequence(seed).spawn(6)
+        self.r_schedule, self.r_metrics, self.r_talk, self.r_audience, self.r_effort, self.r_people = (
             np.random.default_rng(s) for s in streams)
         self._ids: set[str] = set()
-        self._comments: dict[int, list[Interaction]] = {}
+        self._comments: Counter[str] = Counter()  # inbound comments per post native id
         self.followers: dict[tuple[str, date], int] = {}
         self.audience_pool = self._audience_pool()
 
@@ -232,7 +234,7 @@ class Generator:
         return status_uri(acct, nid) if acct.platform == "mastodon" else nid
 
     def _audience_pool(self) -> list[tuple[str, str]]:
-        rng = np.random.default_rng(np.random.SeedSequence(self.world.seed).spawn(6)[5])
+        rng = self.r_people
         pool = []
         for _ in range(1500):
             first = FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))]
@@ -420,7 +422,7 @@ class Generator:
         for p in w.posts:
             p.engagement = sum(v or 0 for k, v in p.metrics.items() if k in SPLIT)
             if p.account.platform in ("x", "mastodon") and p.kind == "original":
-                p.engagement += sum(1 for i in self._comments.get(id(p), ()))
+                p.engagement += self._comments[p.native_id]  # the replies: the archive has no count
 
     def _inbound(self, acct: AccountSpec, post: Post | None, kind: str, when: datetime, question: bool,
                  language: str, rng: np.random.Generator) -> None:
@@ -438,7 +440,7 @@ class Generator:
         item = Interaction(acct.platform, nid, kind, post, None, author, False, when, text, lang, question)
         w.interactions.append(item)
         if post is not None:
-            self._comments.setdefault(id(post), []).append(item)
+            self._comments[post.native_id] += 1
         who = "official" if acct.official else "person"
         if question:
             answer = rng.random() < ANSWER_SHARE[who]
@@ -486,10 +488,13 @@ class Generator:
         w = self.world
         fx = w.effects
         weekly_minutes = {p.name: p.hours_per_week * 60 for p in self.org.people}
-        # Minutes that will carry a platform: the activities that are about a platform.
+
         def on_platform(p: PersonSpec) -> float:
-            return sum(v for k, v in p.activities.items() if k in ("create", "engage", "monitor")) + 0.4 * sum(
-                v for k, v in p.activities.items() if k not in ("create", "engage", "monitor"))
+            """The share of a person's minutes that will name a platform."""
+            return sum(v * (1.0 if k in PLATFORM_WORK else OTHER_ON_PLATFORM) for k, v in p.activities.items())
+
+        # Expected platform minutes per week: fixed by people who work on named platforms,
+        # and a pool shared out so each platform gets its target share.
         fixed: Counter[str] = Counter()
         pool = 0.0
         for p in self.org.people:
@@ -526,7 +531,7 @@ class Generator:
                     minutes = int(max(5, round(part / 5) * 5))
                     activity = _pick(rng, person.activities)
                     platform = None
-                    if activity in ("create", "engage", "monitor") or rng.random() < 0.4:
+                    if activity in PLATFORM_WORK or rng.random() < OTHER_ON_PLATFORM:
                         platform = _pick(rng, weights)
                     bank = notes[activity]
                     w.effort.append(EffortEntry(person.name, day, minutes, platform, activity,
