@@ -232,6 +232,7 @@ class _Reader:
         name = self.file.name
         if self.bad_row is not None:
             number, expected, actual = self.bad_row
+            number = number or _first_ragged_record(self.file, expected)
             where = f"line {number}" if number else f"after line {self.line}"
             return SourceError(name, f"the row has {actual} cell{'s' if actual != 1 else ''}", record=where,
                                expected=f"{expected} cells, one per header column",
@@ -422,11 +423,15 @@ class _Reader:
         pieces = []
         for name, arr in parts.items():
             key = _json_string(pa.array([name]))[0].as_py()
-            pieces.append(pc.binary_join_element_wise(pa.scalar(f'"{key}":"'), _json_string(arr),
-                                                      pa.scalar('"'), ""))  # null if blank
-        body = pc.binary_join_element_wise(*pieces, ",", null_handling="skip")
-        body = pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), body)
-        return pc.binary_join_element_wise(pa.scalar("{"), body, pa.scalar("}"), "")
+            piece = pc.binary_join_element_wise(pa.scalar(f',"{key}":"'), _json_string(arr),
+                                                pa.scalar('"'), "")  # null where the cell is blank
+            pieces.append(pc.fill_null(piece, ""))
+        # Each present field starts with a comma; drop the first. (Arrow's null_handling="skip"
+        # loses rows whose values are all null, so it is not used.)
+        body = pieces[0] if len(pieces) == 1 else pc.binary_join_element_wise(*pieces, "")
+        obj = pc.binary_join_element_wise(pa.scalar("{"), pc.utf8_slice_codeunits(body, 1),
+                                          pa.scalar("}"), "")
+        return pc.if_else(pc.equal(body, ""), pa.scalar(None, pa.string()), obj)
 
     # -- the four files -----------------------------------------------------------------------
     def _posts(self, cols: dict[str, pa.Array], n: int) -> None:
@@ -579,6 +584,19 @@ def _from_text(text: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
         links.append([u.rstrip(".,;:!?)") for u in _LINK.findall(t)])
     typ = pa.list_(pa.string())
     return pa.array(tags, typ), pa.array(mentions, typ), pa.array(links, typ)
+
+
+def _first_ragged_record(file: InputFile, width: int) -> int | None:
+    """The first record (header = 1) without `width` cells (a slow scan, only after an error)."""
+    with file.open() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+        try:
+            for i, row in enumerate(csv.reader(text), start=1):
+                if len(row) != width:
+                    return i
+        except csv.Error:
+            return None
+    return None
 
 
 def _first_bad_utf8_line(file: InputFile) -> int | None:
