@@ -221,7 +221,7 @@ class Bench:
         ts, _ = TARGETS["report"]
         st = self.status(ws, "status-report")["platforms"]  # type: ignore[index]
         rows = sum(e["posts"] + e["interactions"] for e in st.values())  # type: ignore[union-attr]
-        written = sorted(p.name for p in out_dir.glob("*")) if out_dir.exists() else []
+        written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
         return self.record(Measurement(
             f"report {generate.LAST_MONTH} on that workspace", rows, "report", r.seconds, r.peak_rss_mb,
             target_s=ts if self.sizes is FULL else None,
