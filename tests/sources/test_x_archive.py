@@ -223,7 +223,23 @@ def test_a_bad_record_fails_the_file_and_changes_nothing(make_ws, cli, real, tmp
         assert tid in r.stderr
     if field:
         assert f"field '{field}'" in r.stderr
+    if how == "json":  # and the line, counted here by hand
+        line = bad.read_text(encoding="utf-8").split("\n").index('      "favorited" : fals,') + 1
+        assert f"line {line:,}" in r.stderr
     assert _snapshot(ws) == before
+
+
+def test_a_bad_record_in_a_minified_file_is_named(make_ws, cli, real, tmp_path):
+    elements = [{"tweet": t} for t in _tweets(real("x-archive-rtiatmla", "data", "tweet.js"))]
+    elements[40] = {"retweet": elements[40]["tweet"]}  # record 41 is not a tweet
+    f = tmp_path / "tweet.js"
+    f.write_text("window.YTD.tweet.part0 = " + json.dumps(elements, separators=(",", ":")))
+    ws = make_ws()
+    r = cli("import", f, "--account", "@RTIatMLA", "-w", ws, ok=False)
+    assert r.exit_code == 1 and "record 41" in r.stderr and "tweet" in r.stderr
+    f.write_text("window.YTD.tweet.part0 = " + json.dumps(elements, separators=(",", ":"))[:-5000])
+    r = cli("import", f, "--account", "@RTIatMLA", "-w", ws, ok=False)
+    assert r.exit_code == 1 and "not valid JSON" in r.stderr
 
 
 def test_a_good_file_in_the_same_command_still_imports(make_ws, cli, status, real, tmp_path):

@@ -46,6 +46,7 @@ from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
 
 import ijson
+import msgspec
 import orjson
 import pyarrow as pa
 
@@ -142,13 +143,14 @@ class XArchive(Source):
         manifest = _read_manifest(roles["manifest"][0], ctx) if "manifest" in roles else {}
         account: dict[str, Any] = {}
         if "account" in roles:
-            for batch in _elements(roles["account"][0], ctx, ("account",)):
+            f = roles["account"][0]
+            for batch, _ in _batches(f, ctx, ("account",), _ANY_LIST):
                 for el in batch:
                     if isinstance(el, dict) and isinstance(el.get("account"), dict):
                         account = el["account"]
         followers = None
         for f in roles.get("follower", []):
-            followers = (followers or 0) + sum(len(b) for b in _elements(f, ctx, ("follower",)))
+            followers = (followers or 0) + sum(len(b) for b, _ in _batches(f, ctx, ("follower",), _RAW_LIST))
 
         user = manifest.get("userInfo") if isinstance(manifest.get("userInfo"), dict) else {}
         handle = account.get("username") or user.get("userName")
@@ -194,38 +196,37 @@ class XArchive(Source):
 
     def _read_tweets(self, f: InputFile, ctx: ImportContext) -> int:
         n = 0
-        tweet = None
+        raw: Any = None
         rows: list[tuple[Any, ...]] = []
         add = rows.append
-        raw = ctx.raw
-        keep_raw = ctx.keep_raw
-        dumps = orjson.dumps
-        # The parsed tweets hold no reference cycles; the cyclic collector would only rescan
-        # them again and again (it costs more than the parsing). Put back as it was after.
+        keep = ctx.raw if ctx.keep_raw else None
+        decode = _TWEET.decode
+        compact = msgspec.json.format
+        # Few objects are made per tweet, and none in cycles: the cyclic collector would only
+        # rescan them again and again. Put back as it was after.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for batch in _elements(f, ctx, ("tweets", "tweet")):
+            for batch, _ in _batches(f, ctx, ("tweets", "tweet"), _ELEMENTS):
                 for el in batch:
                     n += 1
-                    tweet = el.get("tweet") if type(el) is dict else None
-                    if type(tweet) is not dict:
-                        raise _Bad("tweet", "is not a tweet", 'an element like {"tweet": {...}}')
-                    row = _map_tweet(tweet)
+                    raw = el.tweet
+                    row = _map_tweet(decode(raw))
                     add(row)
-                    if keep_raw:
-                        raw("tweet", row[0], dumps(tweet).decode())
+                    if keep is not None:
+                        keep("tweet", row[0], compact(raw, indent=0))
                 if len(rows) >= FLUSH_ROWS:
                     self._emit_rows(rows, ctx)
                     rows = []
                     add = rows.append
             self._emit_rows(rows, ctx)
         except _Bad as e:
-            raise SourceError(f.name, e.problem, record=_where(n, tweet), field=e.field,
+            raise SourceError(f.name, e.problem, record=_where(n, _id_of(raw)), field=e.field,
                               expected=e.expected, fix=_FIX) from None
-        except (KeyError, TypeError, AttributeError, ValueError) as e:
-            raise SourceError(f.name, f"has a value of an unexpected shape ({e})",
-                              record=_where(n, tweet), fix=_FIX) from None
+        except msgspec.ValidationError as e:
+            problem, field = _split_validation(str(e))
+            raise SourceError(f.name, problem, record=_where(n, _id_of(raw)), field=field or "tweet",
+                              fix=_FIX) from None
         finally:
             if collecting:
                 gc.enable()
@@ -274,14 +275,15 @@ class XArchive(Source):
         if kind == "archive":
             self._archive(item, ctx)
         elif kind == "tweet":
+            tid = item.get("id_str") if isinstance(item, dict) else None
             try:
-                row = _map_tweet(item)
+                row = _map_tweet(msgspec.convert(item, _Tweet))
             except _Bad as e:
-                raise SourceError("kept tweet", e.problem, record=_where(None, item),
+                raise SourceError("kept tweet", e.problem, record=_where(None, tid),
                                   field=e.field, expected=e.expected) from None
-            except (KeyError, TypeError, AttributeError, ValueError) as e:
-                raise SourceError("kept tweet", f"has a value of an unexpected shape ({e})",
-                                  record=_where(None, item)) from None
+            except msgspec.ValidationError as e:
+                problem, field = _split_validation(str(e))
+                raise SourceError("kept tweet", problem, record=_where(None, tid), field=field) from None
             self._emit_rows([row], ctx)
         else:
             raise SourceError("kept item", f"is of kind '{kind}', which {self.name} does not map")
@@ -310,57 +312,117 @@ class XArchive(Source):
         return self._account
 
 
-def _map_tweet(t: dict[str, Any]) -> tuple[Any, ...]:
+class _Tag(msgspec.Struct, gc=False):
+    text: str | None = None
+
+
+class _Mention(msgspec.Struct, gc=False):
+    screen_name: str | None = None
+
+
+class _Url(msgspec.Struct, gc=False):
+    expanded_url: str | None = None
+    url: str | None = None
+
+
+class _Media(msgspec.Struct, gc=False):
+    type: str | None = None
+
+
+class _Entities(msgspec.Struct, gc=False):
+    hashtags: list[_Tag] | None = None
+    user_mentions: list[_Mention] | None = None
+    urls: list[_Url] | None = None
+
+
+class _Extended(msgspec.Struct, gc=False):
+    media: list[_Media] | None = None
+
+
+class _Tweet(msgspec.Struct, gc=False):
+    """The fields of a tweet smi maps (the whole tweet is kept raw). Others are skipped."""
+
+    id_str: str | None = None
+    id: str | int | None = None
+    created_at: str | None = None
+    full_text: str | None = None
+    text: str | None = None
+    in_reply_to_status_id_str: str | None = None
+    in_reply_to_status_id: str | int | None = None
+    in_reply_to_screen_name: str | None = None
+    quoted_status_id_str: str | None = None
+    quoted_status_id: str | int | None = None
+    is_quote_status: bool | str | None = None
+    entities: _Entities | None = None
+    extended_entities: _Extended | None = None
+    lang: str | None = None
+    favorite_count: str | int | None = None
+    retweet_count: str | int | None = None
+
+
+class _Element(msgspec.Struct, gc=False):
+    tweet: msgspec.Raw
+
+
+_TWEET = msgspec.json.Decoder(_Tweet)
+_ELEMENTS = msgspec.json.Decoder(list[_Element])
+_RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
+_ANY_LIST = msgspec.json.Decoder(list[Any])
+
+
+def _map_tweet(t: _Tweet) -> tuple[Any, ...]:
     """One tweet as a row: (id, published µs since 1970 UTC, kind, format, text, in_reply_to,
     hashtags, mentions, links, extra, reactions, shares). Raises _Bad naming the field."""
-    tid = t.get("id_str") or t.get("id")
-    if type(tid) is not str or not tid.isdigit():
+    tid = t.id_str or t.id
+    if type(tid) is int:
+        tid = str(tid)
+    if tid is None or not tid.isdigit():
         raise _Bad("id_str", "is missing" if tid is None else f"is not a tweet id: {tid!r}",
                    "the tweet's id as a string of digits")
-    published = _created_at(t.get("created_at"))
-    text = t.get("full_text")
-    if text is None:
-        text = t.get("text")
-    reply_to = t.get("in_reply_to_status_id_str") or t.get("in_reply_to_status_id")
-    quoted = t.get("quoted_status_id_str") or t.get("quoted_status_id")
+    published = _created_at(t.created_at)
+    text = t.full_text if t.full_text is not None else t.text
+    reply_to = t.in_reply_to_status_id_str or t.in_reply_to_status_id
+    quoted = t.quoted_status_id_str or t.quoted_status_id
     if text is not None and text.startswith("RT @"):
         kind = "repost"
     elif reply_to:
         kind = "reply"
-    elif quoted or t.get("is_quote_status") in (True, "true"):
+    elif quoted or t.is_quote_status in (True, "true"):
         kind = "quote"
     else:
         kind = "original"
-    ents = t.get("entities") or _NONE
-    urls = ents.get("urls")
-    links = [v for x in urls if (v := x.get("expanded_url") or x.get("url"))] if urls else []
-    media = (t.get("extended_entities") or _NONE).get("media")
-    if media:
-        types = {m.get("type") for m in media}
+    ents = t.entities
+    if ents is not None:
+        tags = [h.text for h in ents.hashtags if h.text] if ents.hashtags else []
+        mentions = [m.screen_name for m in ents.user_mentions if m.screen_name] if ents.user_mentions else []
+        links = [v for u in ents.urls if (v := u.expanded_url or u.url)] if ents.urls else []
+    else:
+        tags, mentions, links = [], [], []
+    ext = t.extended_entities
+    if ext is not None and ext.media:
+        types = {m.type for m in ext.media}
         fmt = "video" if "video" in types or "animated_gif" in types else "image"
     else:
         fmt = "link" if links else "text"
-    tags = ents.get("hashtags")
-    mentions = ents.get("user_mentions")
-    lang = t.get("lang")
+    lang = t.lang
     if reply_to or quoted:
         extra: dict[str, Any] = {"platform_lang": lang} if lang else {}
-        if reply_to and t.get("in_reply_to_screen_name"):
-            extra["reply_to_handle"] = t["in_reply_to_screen_name"]
+        if reply_to and t.in_reply_to_screen_name:
+            extra["reply_to_handle"] = t.in_reply_to_screen_name
         if quoted:
             extra["quoted_status_id"] = str(quoted)
         extra_json = orjson.dumps(extra).decode() if extra else None
-    else:
-        extra_json = _LANG_JSON.get(lang) if lang else None
-        if extra_json is None and lang:
+    elif lang:
+        extra_json = _LANG_JSON.get(lang)
+        if extra_json is None:
             extra_json = _LANG_JSON[lang] = orjson.dumps({"platform_lang": lang}).decode()
+    else:
+        extra_json = None
     return (
         tid, published, kind, fmt, text, f"x:{reply_to}" if reply_to else None,
-        [v for x in tags if (v := x.get("text"))] if tags else [],
-        [v for x in mentions if (v := x.get("screen_name"))] if mentions else [],
-        links, extra_json,
-        _count(t.get("favorite_count"), "favorite_count"),
-        _count(t.get("retweet_count"), "retweet_count"),
+        tags, mentions, links, extra_json,
+        _count(t.favorite_count, "favorite_count"),
+        _count(t.retweet_count, "retweet_count"),
     )
 
 
@@ -421,11 +483,29 @@ def _option_handle(text: str | None, where: str) -> str | None:
     return text.lstrip("@")
 
 
-def _where(n: int | None, tweet: Any) -> str:
-    tid = (tweet.get("id_str") or tweet.get("id")) if isinstance(tweet, dict) else None
+def _where(n: int | None, tid: str | None) -> str:
     if n is None:
         return f"tweet id {tid}"
     return f"record {n:,}" + (f" (tweet id {tid})" if tid else "")
+
+
+def _id_of(raw: Any) -> str | None:
+    """The tweet id in a raw tweet, if it can be found (for naming a bad record)."""
+    if raw is None:
+        return None
+    try:
+        value = orjson.loads(bytes(raw))
+    except orjson.JSONDecodeError:
+        return None
+    tid = value.get("id_str") if isinstance(value, dict) else None
+    return tid if isinstance(tid, str) else None
+
+
+def _split_validation(message: str) -> tuple[str, str | None]:
+    """msgspec's "Expected `str`, got `int` - at `$.entities.urls[0]`" as (problem, field)."""
+    problem, _, path = message.partition(" - at `")
+    field = path.rstrip("`").lstrip("$").lstrip(".") or None
+    return problem.replace("`", "'").replace("Expected", "is not the expected type: expected"), field
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -490,8 +570,51 @@ def _read_manifest(f: InputFile, ctx: ImportContext) -> dict[str, Any]:
     return value
 
 
-def _elements(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...]) -> Iterator[list[Any]]:
-    """The elements of a `window.YTD.<kind>.partN = [ … ]` file, in batches, streamed."""
+@dataclass
+class _Chunk:
+    """Whole elements of a `window.YTD.<kind>.partN = [ … ]` file, as one JSON array."""
+
+    data: bytes
+    offset: int  # where data[1:] starts in the file
+    sep: bytes | None  # what separates elements in `data` (None: laid out by orjson)
+
+
+class _Cut(Exception):
+    """The file ends, or stops being JSON, `k` elements into what was not yet passed on."""
+
+    def __init__(self, k: int, problem: str, tid: str | None = None, expected: str | None = None) -> None:
+        super().__init__(problem)
+        self.k, self.problem, self.tid, self.expected = k, problem, tid, expected
+
+
+def _batches(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...],
+             decoder: msgspec.json.Decoder) -> Iterator[tuple[Any, int]]:
+    """Decoded elements of a file in batches, with the number of elements before each batch.
+    A bad element becomes a SourceError naming its record (and line, where known)."""
+    before = 0
+    try:
+        for chunk in _chunks(f, ctx, kinds):
+            try:
+                batch = decoder.decode(chunk.data)
+            except msgspec.ValidationError as e:
+                problem, path = _split_validation(str(e))
+                m = re.match(r"\[(\d+)\]\.?(.*)", path or "")
+                if m is None:
+                    raise SourceError(f.name, problem, fix=_FIX) from None
+                raise SourceError(f.name, problem, record=f"record {before + int(m.group(1)) + 1:,}",
+                                  field=m.group(2) or None, fix=_FIX) from None
+            except msgspec.DecodeError:
+                _locate(f, chunk, before)
+                raise
+            yield batch, before
+            before += len(batch)
+    except _Cut as e:
+        where = f"record {before + e.k + 1:,}" + (f" (tweet id {e.tid})" if e.tid else "")
+        raise SourceError(f.name, e.problem, record=where, expected=e.expected, fix=_FIX) from None
+
+
+def _chunks(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...]) -> Iterator[_Chunk]:
+    """Stream a file's elements in chunks of about 8 MB, cut at element boundaries."""
     with ctx.open(f) as stream:
         head = stream.read(CHUNK)
         start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
@@ -501,72 +624,75 @@ def _elements(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...]) -> Itera
             raise SourceError(f.name, "does not start like an X archive file", record="line 1",
                               expected=f"window.YTD.{kinds[0]}.part0 = [", fix=_FIX)
         buf = head[bracket + 1:]
+        offset = bracket + 1  # where buf starts in the file
         nl = b"\r\n" if buf.lstrip(b" \t").startswith(b"\r\n") else b"\n"
-        if not buf.lstrip(b" \t").startswith(nl + b"  {"):
-            yield from _ijson_elements(f, buf, stream, 0)
+        if not buf.lstrip(b" \t").startswith(nl + b"  {"):  # not pretty-printed, or empty
+            yield from _ijson_chunks(buf, stream)
             return
         sep = nl + b"  }," + nl + b"  {"
         close = len(nl) + 3  # the element's closing "\n  }"
-        done = 0  # elements parsed
-        line = 1 + head.count(b"\n", 0, bracket)  # the line buf starts on
         while True:
-            chunk = stream.read(CHUNK)
-            if not chunk:
+            data = stream.read(CHUNK)
+            if not data:
                 break
-            buf += chunk
+            buf += data
             cut = buf.rfind(sep)
             if cut < 0:
-                if len(buf) > MAX_PENDING:
-                    yield from _ijson_elements(f, buf, stream, done)
+                if len(buf) > MAX_PENDING:  # no boundary where one should be: another layout
+                    yield from _ijson_chunks(buf, stream)
                     return
                 continue
-            seg = buf[: cut + close]
+            yield _Chunk(b"[" + buf[: cut + close] + b"]", offset, sep)
             buf = buf[cut + close + 1:]
-            batch = _parse(f, seg, sep, done, line)
-            done += len(batch)
-            line += seg.count(b"\n")
-            yield batch
+            offset += cut + close + 1
         tail = buf.rstrip().removesuffix(b";").rstrip()
         if not tail.endswith(b"]"):
             k = tail.count(sep)
-            last = tail[tail.rfind(sep) + 1:] if k else tail
-            tid = _TWEET_ID.search(last)
-            where = f"record {done + k + 1:,}" + (f" (tweet id {tid.group(1).decode()})" if tid else "")
-            raise SourceError(f.name, "ends in the middle of a record (the file is cut short)",
-                              record=where, expected="the closing ]", fix=_FIX)
+            tid = _TWEET_ID.search(tail[tail.rfind(sep) + 1:] if k else tail)
+            raise _Cut(k, "ends in the middle of a record (the file is cut short)",
+                       tid.group(1).decode() if tid else None, "the closing ]")
         seg = tail[:-1].rstrip()
         if seg:
-            yield _parse(f, seg, sep, done, line)
+            yield _Chunk(b"[" + seg + b"]", offset, sep)
 
 
-def _parse(f: InputFile, seg: bytes, sep: bytes, done: int, line: int) -> list[Any]:
-    """Parse the elements in `seg` (elements separated by `sep`); name the bad one if any."""
-    try:
-        return orjson.loads(b"[" + seg + b"]")
-    except orjson.JSONDecodeError:
-        pass
-    out: list[Any] = []
-    pos = 0
+def _locate(f: InputFile, chunk: _Chunk, before: int) -> None:
+    """Find the element of a chunk that is not valid JSON and raise a SourceError naming it."""
+    seg = chunk.data[1:-1]
+    sep = chunk.sep or b"\0"
     parts = seg.split(sep)
+    good = 0
+    pos = 0
     for k, part in enumerate(parts):
         text = part if k == 0 else b"{" + part
         if k < len(parts) - 1:
             text += sep[: sep.index(b",")]  # the element's closing line
         try:
-            out.append(orjson.loads(text))
+            good += len(orjson.loads(b"[" + text + b"]"))  # one element, or several laid out otherwise
         except orjson.JSONDecodeError as e:
-            try:
-                out.extend(orjson.loads(b"[" + text + b"]"))  # several elements, laid out otherwise
-            except orjson.JSONDecodeError:
-                tid = _TWEET_ID.search(text)
-                at = line + seg.count(b"\n", 0, pos) + e.lineno - 1
-                where = f"record {done + len(out) + 1:,}"
-                if tid:
-                    where += f" (tweet id {tid.group(1).decode()})"
-                raise SourceError(f.name, f"is not valid JSON ({e.msg})", record=f"{where}, line {at:,}",
-                                  fix=_FIX) from None
+            tid = _TWEET_ID.search(text)
+            where = f"record {before + good + 1:,}"
+            if tid:
+                where += f" (tweet id {tid.group(1).decode()})"
+            at = _line_at(f, chunk.offset + pos) + e.lineno - 1
+            raise SourceError(f.name, f"is not valid JSON ({e.msg})", record=f"{where}, line {at:,}",
+                              fix=_FIX) from None
         pos += len(part) + len(sep)
-    return out
+    raise SourceError(f.name, "is not valid JSON",
+                      record=f"records {before + 1:,} to {before + good:,}", fix=_FIX)
+
+
+def _line_at(f: InputFile, offset: int) -> int:
+    """The line number of a byte offset (read again: only needed to name an error)."""
+    lines = 1
+    with f.open() as stream:
+        while offset > 0:
+            data = stream.read(min(offset, CHUNK))
+            if not data:
+                break
+            lines += data.count(b"\n")
+            offset -= len(data)
+    return lines
 
 
 class _Rest:
@@ -594,18 +720,16 @@ class _Rest:
         return out
 
 
-def _ijson_elements(f: InputFile, first: bytes, stream: BinaryIO, done: int) -> Iterator[list[Any]]:
-    """Elements of the rest of the array (any layout), streamed with ijson."""
+def _ijson_chunks(first: bytes, stream: BinaryIO) -> Iterator[_Chunk]:
+    """The rest of the array (any layout), streamed with ijson, in chunks re-encoded by orjson."""
     batch: list[Any] = []
     try:
         for el in ijson.items(_Rest(b"[" + first, stream), "item", use_float=True):
             batch.append(el)
             if len(batch) >= IJSON_BATCH:
-                done += len(batch)
-                yield batch
+                yield _Chunk(orjson.dumps(batch), 0, None)
                 batch = []
     except ijson.JSONError as e:
-        raise SourceError(f.name, f"is not valid JSON ({e})", record=f"record {done + len(batch) + 1:,}",
-                          fix=_FIX) from None
+        raise _Cut(len(batch), f"is not valid JSON ({str(e).splitlines()[0].strip()})") from None
     if batch:
-        yield batch
+        yield _Chunk(orjson.dumps(batch), 0, None)

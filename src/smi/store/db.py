@@ -283,12 +283,28 @@ class ImportWriter:
         self.warnings: list[str] = []
         self._staged: dict[str, int] = {}
 
+    # Rows are staged in DuckDB's in-memory temp catalog. While an import runs: no automatic
+    # checkpoint every 16 MB staged (measured: staging 1M tweets took 17 s instead of 2 s), and
+    # a lower memory limit, so staged rows spill to the workspace's .tmp folder instead of
+    # growing the process (1M tweets: peak RSS 1.4 GB -> 0.9 GB, and no slower).
+    IMPORT_SETTINGS = (("checkpoint_threshold", "1TB"), ("memory_limit", "400MB"))
+
     def __enter__(self) -> ImportWriter:
+        self._saved = [
+            (k, self.con.execute("SELECT current_setting(?)", [k]).fetchall()[0][0])
+            for k, _ in self.IMPORT_SETTINGS
+        ]
+        for k, v in self.IMPORT_SETTINGS:
+            self.con.execute(f"SET {k} = '{v}'")
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is not None:
-            self.abort()
+        try:
+            if exc_type is not None:
+                self.abort()
+        finally:
+            for k, v in self._saved:
+                self.con.execute(f"SET {k} = '{v}'")
 
     def add(self, table: str, batch: pa.Table | pa.RecordBatch) -> None:
         """Stage rows for a canonical table (schema from smi.canonical.SCHEMAS)."""
