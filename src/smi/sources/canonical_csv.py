@@ -37,7 +37,7 @@ from smi.sources.base import ImportContext, Source, Unit, register
 from smi.sources.files import InputFile
 
 INT = pa.int64()
-BLOCK_BYTES = 16 << 20  # Arrow reads the file in blocks of this size: memory stays flat
+BLOCK_BYTES = 4 << 20  # Arrow reads the file in blocks of this size: memory stays flat
 
 POST_METRICS = ("impressions", "reach", "views", "reactions", "comments", "shares", "saves",
                 "clicks", "video_views")
