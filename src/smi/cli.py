@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -37,9 +38,9 @@ WorkspaceOpt = Annotated[
 
 
 def _fail(e: SmiError, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {e.message}", highlight=False, markup=True, soft_wrap=True)
+    err.print(f"[bold red]error:[/] {escape(e.message)}", highlight=False, soft_wrap=True)
     if e.fix:
-        err.print(f"  [bold]fix:[/] {e.fix}", highlight=False, soft_wrap=True)
+        err.print(f"  [bold]fix:[/] {escape(e.fix)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -167,13 +168,13 @@ def import_(
         def on_done(result) -> None:  # type: ignore[no-untyped-def]
             progress.remove_task(tasks.pop(result.name))
             style = {"failed": "red", "unchanged": "dim"}.get(result.status, "green")
-            progress.console.print(f"[{style}]{result.name}[/] ({result.source}): {result.summary()}", highlight=False, soft_wrap=True)
+            progress.console.print(f"[{style}]{escape(result.name)}[/] ({result.source}): {escape(result.summary())}", highlight=False, soft_wrap=True)
             for w in result.warnings[:5]:
-                progress.console.print(f"  [yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+                progress.console.print(f"  [yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
             if len(result.warnings) > 5:
                 progress.console.print(f"  … and {len(result.warnings) - 5} more warnings (see `smi imports`)")
             if result.error is not None and result.error.fix:
-                progress.console.print(f"  [bold]fix:[/] {result.error.fix}", highlight=False, soft_wrap=True)
+                progress.console.print(f"  [bold]fix:[/] {escape(result.error.fix)}", highlight=False, soft_wrap=True)
 
         with progress:
             report = run_import(ws, list(paths), source=source, options=options, on_start=on_start, on_done=on_done)
