@@ -115,6 +115,10 @@ def test_lone_tweets_file_without_account_uses_a_placeholder_and_says_so(make_ws
     assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": "x:unknown-x-account"}]
     [log] = json.loads(cli("imports", "--json", "-w", ws).stdout)
     assert len(log["warnings"]) == 1 and "666 posts" in log["warnings"][0]
+    # The fix the warning gives works: the posts move to the named account.
+    cli("import", real("x-archive-fanfarestiphout", "tweets.js"), "--account", "@FanfareStiphout", "-w", ws)
+    assert status(ws)["platforms"] == {"x": FANFARE}
+    assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": "x:fanfarestiphout"}]
 
 
 def test_zip_and_multi_part_archives_give_the_same_counts(make_ws, cli, status, real, tmp_path):
