@@ -27,10 +27,14 @@ import json
 import re
 import shutil
 import zipfile
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from smi.sources.x_archive import _Bad, _created_at
 from smi.workspace import Workspace
 
 RTI = {"posts": 70, "replies": 14, "reposts": 12, "interactions": 0, "audience_days": 1,
@@ -269,3 +273,24 @@ def test_remap_maps_the_kept_tweets_the_same_way(make_ws, cli, real):
     for table in ("posts", "post_metrics", "audience_daily", "accounts"):
         strip = {"posts": 2, "audience_daily": 2, "post_metrics": 1, "accounts": 1}[table]
         assert [r[:-strip] for r in after[table]] == [r[:-strip] for r in before[table]], table
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@given(st.datetimes(min_value=datetime(2006, 3, 21), max_value=datetime(2035, 12, 31)),
+       st.integers(-12 * 4, 14 * 4))
+def test_created_at_agrees_with_strptime(when, quarters):
+    """The hand-written parser of `Wed Feb 10 18:00:00 +0000 2021` against the standard one."""
+    text = when.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=15 * quarters))).strftime(
+        "%a %b %d %H:%M:%S %z %Y")
+    expected = datetime.strptime(text, "%a %b %d %H:%M:%S %z %Y")
+    assert _created_at(text) == (expected - EPOCH) // timedelta(microseconds=1)
+
+
+def test_created_at_takes_iso_and_refuses_the_rest():
+    assert _created_at("2021-02-10T18:00:00.000Z") == 1612980000 * 1_000_000
+    for bad in ("2021-02-10T18:00:00", "Wed Feb 30 18:00:00 +0000 2021", "Wed Feb 10 25:00:00 +0000 2021",
+                "Wed Fbr 10 18:00:00 +0000 2021", "", None, 1612980000):
+        with pytest.raises(_Bad):
+            _created_at(bad)
