@@ -73,7 +73,6 @@ _MONTHS = {m: i for i, m in enumerate(
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAYS: dict[tuple[str, str, str], int] = {}  # (month, day, year) -> seconds since 1970 at 00:00 UTC
 _LANG_JSON: dict[str, str] = {}  # the `extra` of a tweet with only a platform language
-_NONE: dict[str, Any] = {}
 _UNKNOWN_URL = "https://x.com/i/web/status/"
 _FIX = "download the archive again from X (Settings > Your account > Download an archive of your data)"
 
@@ -90,7 +89,8 @@ class _Bad(Exception):
 
 @dataclass
 class _Account:
-    handle: str  # as the archive writes it, for URLs
+    """The account the tweets being mapped belong to."""
+
     account_id: str
     url_prefix: str
     observed_at: datetime | None
@@ -302,13 +302,11 @@ class XArchive(Source):
             })
         observed = info.get("observed_at")
         prefix = _UNKNOWN_URL if info.get("placeholder") else f"https://x.com/{handle}/status/"
-        self._account = _Account(handle, aid, prefix,
-                                 datetime.fromisoformat(observed) if observed else ctx.observed_at)
+        self._account = _Account(aid, prefix, datetime.fromisoformat(observed) if observed else ctx.observed_at)
 
     def _state(self, ctx: ImportContext) -> _Account:
         if self._account is None:  # a remap of tweets kept without their archive item
-            self._account = _Account(PLACEHOLDER, account_id(PLATFORM, PLACEHOLDER), _UNKNOWN_URL,
-                                     ctx.observed_at)
+            self._account = _Account(account_id(PLATFORM, PLACEHOLDER), _UNKNOWN_URL, ctx.observed_at)
         return self._account
 
 
