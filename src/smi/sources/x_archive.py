@@ -31,7 +31,7 @@ everywhere in smi, an explicit `--observed-at` wins over what the files say.
 
 Speed: a tweets file can be a gigabyte (1M tweets: about 1.4 GB). It is never loaded
 whole. Archives are pretty-printed, each element starting at a line `  {` and ending at
-`  },`: the file is read in 8 MB chunks cut at the last such boundary, and each chunk is
+`  },`: the file is read in 2 MB chunks cut at the last such boundary, and each chunk is
 decoded in one msgspec call that builds only the fields mapped here (the rest is skipped,
 and each tweet is kept raw as compact JSON). Files in another layout (e.g. minified) are
 streamed with ijson. Rows go to the store as Arrow columns, 20,000 tweets at a time.
@@ -61,7 +61,7 @@ from smi.sources.files import InputFile
 PLATFORM = "x"
 PLACEHOLDER = "unknown-x-account"
 
-CHUNK = 8 << 20  # bytes read at a time
+CHUNK = 2 << 20  # bytes read at a time (bigger is no faster, and holds more memory)
 MAX_PENDING = 64 << 20  # no element boundary in this much: not the pretty layout
 IJSON_BATCH = 10_000
 FLUSH_ROWS = 20_000  # tweets per Arrow batch
@@ -614,7 +614,7 @@ def _batches(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...],
 
 
 def _chunks(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...]) -> Iterator[_Chunk]:
-    """Stream a file's elements in chunks of about 8 MB, cut at element boundaries."""
+    """Stream a file's elements in chunks of about 2 MB, cut at element boundaries."""
     with ctx.open(f) as stream:
         head = stream.read(CHUNK)
         start = 3 if head.startswith(b"\xef\xbb\xbf") else 0
