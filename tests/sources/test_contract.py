@@ -23,7 +23,8 @@ def test_source_describes_itself(name):
     assert cls.title and cls.reads, "shown by `smi sources`"
     assert cls.provides and set(cls.provides) <= set(SCHEMAS), cls.provides
     assert cls.read is not Source.read, "must implement read()"
-    assert cls.__doc__ or cls.__module__ and __import__(cls.__module__, fromlist=["x"]).__doc__
+    module_doc = __import__(cls.__module__, fromlist=["x"]).__doc__
+    assert cls.__doc__ or module_doc, "a source says what it reads in a docstring"
 
 
 @pytest.mark.parametrize("name", SOURCES)
