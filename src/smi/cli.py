@@ -27,6 +27,8 @@ accounts_app = typer.Typer(help="The organisation's own accounts.", no_args_is_h
 people_app = typer.Typer(help="Staff who post as themselves.", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(people_app, name="people")
+pull_app = typer.Typer(help="Fetch posts and their numbers from open APIs (only what is new).", no_args_is_help=True)
+app.add_typer(pull_app, name="pull")
 
 out = Console()
 err = Console(stderr=True)
@@ -196,6 +198,52 @@ def import_(
     err.print(line, highlight=False, soft_wrap=True)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _pull(workspace: Path | None, source: str, opts) -> None:  # type: ignore[no-untyped-def]
+    from smi.pull import run_pull
+
+    try:
+        ws = _open(workspace)
+        with err.status(f"pulling from {opts.base_url}…"):
+            result = run_pull(ws, source, opts)
+    except SmiError as e:
+        raise _fail(e) from None
+    out.print(f"{result.name}: {result.summary()}", highlight=False, soft_wrap=True)
+    for w in result.warnings[:5]:
+        out.print(f"  [yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+
+
+@pull_app.command("mastodon")
+def pull_mastodon(
+    instance: Annotated[str, typer.Option("--instance", help="The instance's URL, e.g. https://mastodon.social.")],
+    account: Annotated[str, typer.Option("--account", help="The account, e.g. @ourcharity.")],
+    token: Annotated[str | None, typer.Option("--token", envvar="SMI_MASTODON_TOKEN", help="Access token with the read scope, to fetch mentions too (or set SMI_MASTODON_TOKEN).")] = None,
+    full: Annotated[bool, typer.Option("--full", help="Fetch everything again, refreshing older posts' numbers.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Pull a Mastodon account's statuses, their numbers and (with a token) its mentions."""
+    from smi.pull import PullOptions
+    from smi.sources.mastodon_api import instance_url
+
+    try:
+        opts = PullOptions(account, instance_url(instance), token, full)
+    except SmiError as e:
+        raise _fail(e) from None
+    _pull(workspace, "mastodon_api", opts)
+
+
+@pull_app.command("bluesky")
+def pull_bluesky(
+    actor: Annotated[str, typer.Option("--actor", help="The handle or DID, e.g. ourcharity.bsky.social.")],
+    api: Annotated[str, typer.Option("--api", help="The public AppView's URL.")] = "https://public.api.bsky.app",
+    full: Annotated[bool, typer.Option("--full", help="Fetch everything again, refreshing older posts' numbers.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Pull a Bluesky account's posts and reposts with their numbers (no login)."""
+    from smi.pull import PullOptions
+
+    _pull(workspace, "bluesky_api", PullOptions(actor, api.rstrip("/"), None, full))
 
 
 def _parse_when(text: str, tz) -> datetime:  # type: ignore[no-untyped-def]

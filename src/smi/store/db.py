@@ -179,6 +179,13 @@ class Store:
         finally:
             cur.close()
 
+    def pull_state(self, source: str, account: str) -> dict[str, Any] | None:
+        """Where the last pull of `source` for `account` got to (saved by ImportWriter.commit)."""
+        rows = self.con.execute(
+            "SELECT state FROM pull_state WHERE source = ? AND account = ?", [source, account]
+        ).fetchall()
+        return json.loads(rows[0][0]) if rows else None
+
     def imports_with_raw_items(self) -> list[int]:
         return [r[0] for r in self.con.execute(
             "SELECT DISTINCT import_id FROM raw_items ORDER BY 1").fetchall()]
@@ -281,6 +288,7 @@ class ImportWriter:
         self.started_at = datetime.now(UTC)
         self.observed_at: datetime | None = None
         self.warnings: list[str] = []
+        self.pull_state: tuple[str, str, dict[str, Any]] | None = None  # (source, account, state)
         self._staged: dict[str, int] = {}
 
     # Rows are staged in DuckDB's in-memory temp catalog. While an import runs: no automatic
@@ -451,6 +459,13 @@ class ImportWriter:
                     json.dumps(counts), json.dumps(self.warnings),
                 ],
             )
+            if self.pull_state is not None:  # an API pull's cursor lands with its rows
+                src, account, state = self.pull_state
+                con.execute(
+                    "INSERT INTO pull_state VALUES (?, ?, ?, ?) ON CONFLICT (source, account) "
+                    "DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                    [src, account, json.dumps(state), record["finished_at"]],
+                )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
