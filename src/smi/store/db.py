@@ -412,6 +412,11 @@ class ImportWriter:
     def commit(self) -> dict[str, Any]:
         """Merge everything staged in one transaction and log the import. Returns its record."""
         con = self.con
+        # Staging runs under a low memory limit (rows spill to disk); the merge's joins and
+        # key index need the store's normal limit (10M interactions fail at 400 MB).
+        for k, v in getattr(self, "_saved", ()):
+            if k == "memory_limit":
+                con.execute(f"SET memory_limit = '{v}'")
         con.execute("BEGIN TRANSACTION")
         try:
             import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
