@@ -128,7 +128,7 @@ def test_not_available_says_why(march):
     x_impr = cells[("impressions", "x", "2024-03")]
     assert x_impr["text"] == "not available (Canonical CSV (smi's interchange format) gives no impressions)"
     mast = cells[("engagements", "mastodon", "2024-02")]
-    assert mast["text"] == "not available (no post published in February 2024 has reactions, comments or shares)"
+    assert mast["text"] == "not available (no post published in February 2024 has reactions, comments, shares or saves)"
     html = march[1]
     assert "X (Twitter): impressions — Canonical CSV (smi&#39;s interchange format) gives no impressions." in html
     # Facebook gives everything in this report: it is not listed as missing anything.

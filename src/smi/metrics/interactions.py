@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import ibis
+import ibis.expr.types as ir
 
-from smi.metrics.period import Period
-from smi.metrics.registry import metric
-from smi.metrics.tables import aggregate, in_period, with_month
+from smi.metrics.registry import Query, metric
 
 
 @metric(
@@ -17,10 +14,9 @@ from smi.metrics.tables import aggregate, in_period, with_month
     formula="count(interactions with from_organisation = false created in the period)",
     unit="interactions",
     inputs=("interactions.from_organisation",),
+    grain="interactions",
+    where=lambda t: t.from_organisation == ibis.literal(False),
     count=True,
-    by=("platform", "month"),
 )
-def inbound_interactions(con: Any, period: Period, by: tuple[str, ...] = ()) -> ibis.Table:
-    t = with_month(in_period(con.table("interactions"), "created_at", period), "created_at", period, by)
-    t = t.filter(t.from_organisation == ibis.literal(False))
-    return aggregate(t, by, t.count())
+def inbound_interactions(q: Query) -> ir.Value:
+    return q.rows.count()

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import ibis
+import ibis.expr.types as ir
 
-from smi.metrics.period import Period
-from smi.metrics.registry import metric
-from smi.metrics.tables import aggregate, posts_in, with_month
+from smi.metrics.registry import Query, metric
+from smi.metrics.tables import ratio
 
-
-def _count(con: Any, period: Period, by: tuple[str, ...], kinds: tuple[str, ...]) -> ibis.Table:
-    posts = with_month(posts_in(con, period, kinds), "published_at", period, by)
-    return aggregate(posts, by, posts.count())
+ALL_KINDS = ("original", "reply", "repost", "quote")
 
 
 @metric(
@@ -22,10 +17,31 @@ def _count(con: Any, period: Period, by: tuple[str, ...], kinds: tuple[str, ...]
     formula="count(posts of kind original or quote published in the period)",
     unit="posts",
     inputs=("posts.kind",),
+    kinds=("original", "quote"),
     count=True,
 )
-def posts(con: Any, period: Period, by: tuple[str, ...] = ()) -> ibis.Table:
-    return _count(con, period, by, ("original", "quote"))
+def posts(q: Query) -> ir.Value:
+    return q.rows.count()
+
+
+@metric(
+    name="posts_per_week",
+    description="Posts (originals and quotes) per week of the period.",
+    formula="count(posts of kind original or quote) / (days in the period / 7)",
+    unit="posts a week",
+    inputs=("posts.kind",),
+    kinds=("original", "quote"),
+    count=True,
+    exclude=("day", "week", "weekday", "hour"),
+)
+def posts_per_week(q: Query) -> ir.Value:
+    n = q.rows.count().cast("float64")
+    if "month" not in q.by:
+        return n / ((q.period.end - q.period.start).days / 7)
+    # Broken down by month: each month's own days inside the period.
+    t = q.rows
+    weeks = ibis.cases(*[(t.month == k, days / 7) for k, days in q.period.month_days().items()])
+    return n / weeks.max()
 
 
 @metric(
@@ -34,10 +50,11 @@ def posts(con: Any, period: Period, by: tuple[str, ...] = ()) -> ibis.Table:
     formula="count(posts of kind reply published in the period)",
     unit="replies",
     inputs=("posts.kind",),
+    kinds=("reply",),
     count=True,
 )
-def replies(con: Any, period: Period, by: tuple[str, ...] = ()) -> ibis.Table:
-    return _count(con, period, by, ("reply",))
+def replies(q: Query) -> ir.Value:
+    return q.rows.count()
 
 
 @metric(
@@ -46,7 +63,28 @@ def replies(con: Any, period: Period, by: tuple[str, ...] = ()) -> ibis.Table:
     formula="count(posts of kind repost published in the period)",
     unit="reposts",
     inputs=("posts.kind",),
+    kinds=("repost",),
     count=True,
 )
-def reposts(con: Any, period: Period, by: tuple[str, ...] = ()) -> ibis.Table:
-    return _count(con, period, by, ("repost",))
+def reposts(q: Query) -> ir.Value:
+    return q.rows.count()
+
+
+def _share(kinds: tuple[str, ...]):  # -> MetricFn
+    def fn(q: Query) -> ir.Value:
+        t = q.rows
+        hits = t.kind.isin(list(kinds)).cast("int64").sum()
+        return ratio(hits, t.count())
+
+    return fn
+
+
+for _kinds, _label in ((("original", "quote"), "original"), (("reply",), "reply"), (("repost",), "repost")):
+    metric(
+        name=f"share_{_label}",
+        description=f"Share of everything published that is {'an original post (or quote)' if _label == 'original' else 'a ' + _label}.",
+        formula=f"count(posts of kind {' or '.join(_kinds)}) / count(all posts, replies and reposts)",
+        unit="share (0–1)",
+        inputs=("posts.kind",),
+        higher_is_better=None,
+    )(_share(_kinds))
