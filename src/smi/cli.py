@@ -371,6 +371,96 @@ def report(
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
 
 
+def _cell(v: object) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "not available"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, float):
+        return f"{v:,.0f}" if v.is_integer() and abs(v) >= 1 else f"{v:.4g}"
+    return str(v)
+
+
+def _plain(v: object) -> object:
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    return v if isinstance(v, (int, float, str, bool)) else str(v)
+
+
+@app.command()
+def metric(
+    name: Annotated[str, typer.Argument(help="Metric name (see `smi metrics`).")],
+    by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension (repeat): platform, account, person, kind, format, language, label, weekday, hour, day, week, month.")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (local; instead of --month).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (local, included).")] = None,
+    platform: Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeat, or comma-separated).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    engine: Annotated[str | None, typer.Option("--engine", help="duckdb or spark (default: the workspace's setting, else duckdb).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """One metric for a period, broken down, with its formula beside the number."""
+    from smi.metrics.api import run
+
+    if fmt not in ("table", "json", "csv"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table, json or csv"))
+    try:
+        ws = _open(workspace)
+        res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
+    except SmiError as e:
+        raise _fail(e) from None
+    m, rows = res.metric, res.rows()
+    if fmt == "json":
+        print(json.dumps({
+            "metric": m.name, "period": res.period.key, "from": res.period.start.isoformat(),
+            "to": res.period.last_day.isoformat(), "timezone": res.period.timezone,
+            "platforms": list(res.platforms or []), "by": list(res.by), "unit": m.unit,
+            "formula": m.formula, "rows": [{k: _plain(v) for k, v in r.items()} for r in rows],
+        }, indent=2, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow([*res.by, "metric", "value", "unit", "formula"])
+        for r in rows:
+            w.writerow([*(_plain(r[b]) for b in res.by), m.name, _plain(r["value"]), m.unit, m.formula])
+        return
+    where = f" ({', '.join(res.platforms)})" if res.platforms else ""
+    t = Table(*res.by, m.name, title=f"{m.name}, {res.period.label}{where}")
+    for r in rows:
+        t.add_row(*(escape(_cell(r[b])) for b in res.by), _cell(r["value"]))
+    out.print(t)
+    out.print(f"[bold]unit:[/] {escape(m.unit)}", highlight=False, soft_wrap=True)
+    out.print(f"[bold]formula:[/] {escape(m.formula)}", highlight=False, soft_wrap=True)
+    if not rows:
+        out.print("no rows: nothing in this period to break down", highlight=False)
+
+
+@app.command()
+def metrics(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the catalogue page (docs/metrics.md).")] = False,
+) -> None:
+    """The metric catalogue: each metric's formula, unit and platforms."""
+    from smi.metrics.api import catalogue
+    from smi.metrics.docs import render
+
+    if markdown:
+        sys.stdout.write(render())
+        return
+    cat = catalogue()
+    if as_json:
+        print(json.dumps(cat, indent=2, ensure_ascii=False))
+        return
+    t = Table("metric", "unit", "formula", "platforms", title=f"{len(cat)} metrics", show_lines=True)
+    for c in cat:
+        t.add_row(c["name"], c["unit"], escape(c["formula"]), ", ".join(c["platforms"]) or "none")
+    out.print(t)
+
+
 def main() -> None:  # pragma: no cover
     try:
         app()

@@ -62,6 +62,7 @@ class Query:
     by: tuple[str, ...]
     platforms: tuple[str, ...] | None
     metric: Metric
+    business_hours: Any = None  # the profile's BusinessHours (service metrics); None: Mon-Fri 09-17
 
     @cached_property
     def rows(self) -> ir.Table:
@@ -106,8 +107,10 @@ class Metric:
         period: Period,
         by: tuple[str, ...] | list[str] = (),
         platforms: tuple[str, ...] | list[str] | str | None = None,
+        business_hours: Any = None,
     ) -> ir.Table:
-        """The expression: columns `*by, value`. `con` is an Ibis backend over the store."""
+        """The expression: columns `*by, value`. `con` is an Ibis backend over the store;
+        `business_hours` the profile's (`ws.profile.business_hours`), for response times."""
         dims = normalise_by(by)
         unknown = [b for b in dims if b not in self.by]
         if unknown:
@@ -117,7 +120,7 @@ class Metric:
             )
         if isinstance(platforms, str):
             platforms = (platforms,)
-        q = Query(con, period, dims, tuple(platforms) if platforms else None, self)
+        q = Query(con, period, dims, tuple(platforms) if platforms else None, self, business_hours)
         out = self.fn(q)
         if not isinstance(out, ir.Table):
             out = q.aggregate(out)
