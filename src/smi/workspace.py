@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -91,6 +92,37 @@ class Workspace:
         st = Store(self.root / STORE_NAME, timezone=self.profile.organisation.timezone)
         st.sync_profile(self.profile)
         return st
+
+    # -- metrics (for analysts: notebooks) -------------------------------------------------------
+    def metric(
+        self,
+        name: str,
+        by: str | list[str] | tuple[str, ...] = (),
+        *,
+        month: str | None = None,
+        from_: str | date | None = None,
+        to: str | date | None = None,
+        platform: str | list[str] | None = None,
+        engine: str | None = None,
+    ):  # -> pandas.DataFrame
+        """One metric as a pandas DataFrame: a column per `by`, then `value`.
+
+        `month="2026-10"`, or `from_`/`to` dates (local, inclusive); neither: the last
+        complete month with data. `platform` filters ("x" or ["x", "facebook"]). The
+        formula, unit and period are in `df.attrs`.
+        """
+        from smi.metrics.api import run
+
+        return run(self, name, by, month=month, from_=from_, to=to, platform=platform,
+                   engine=engine).to_pandas()
+
+    def metrics(self):  # -> pandas.DataFrame
+        """The metric catalogue: name, family, description, formula, unit, inputs, …"""
+        import pandas as pd
+
+        from smi.metrics.api import catalogue
+
+        return pd.DataFrame(catalogue())
 
     def close(self) -> None:
         if "store" in self.__dict__:

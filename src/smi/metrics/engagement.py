@@ -24,7 +24,7 @@ from smi.metrics.tables import grain_rows, ratio
 
 PARTS = ("reactions", "comments", "shares", "saves")
 PLATFORM_TERMS = {
-    "x": "likes + replies + retweets (quotes are not in the archive)",
+    "x": "likes + retweets (the archive gives no reply, quote or bookmark counts)",
     "facebook": "reactions + comments + shares",
     "instagram": "likes + comments + shares + saves",
     "linkedin": "reactions (likes) + comments + reposts",

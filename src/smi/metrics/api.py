@@ -1,0 +1,121 @@
+"""Running a metric for a person: name, breakdown, period and platforms in; a table out.
+
+`Workspace.metric()`, `Workspace.metrics()` and `smi metric` / `smi metrics` call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pyarrow as pa
+
+from smi.errors import SmiError
+from smi.metrics.availability import platforms_for
+from smi.metrics.period import Period
+from smi.metrics.registry import FAMILIES, Metric, get, load_all, normalise_by
+from smi.metrics.tables import DIMENSIONS
+from smi.platforms import PLATFORMS, normalise_platform
+
+
+def describe(m: Metric) -> dict[str, Any]:
+    """One catalogue entry as plain data."""
+    return {
+        "name": m.name,
+        "family": m.family,
+        "description": m.description,
+        "formula": m.formula,
+        "unit": m.unit,
+        "inputs": list(m.inputs),
+        "higher_is_better": m.higher_is_better,
+        "dimensions": list(m.by),
+        "platforms": platforms_for(m),
+    }
+
+
+def catalogue() -> list[dict[str, Any]]:
+    """Every metric, family by family (in FAMILIES order), then by name."""
+    order = {f: i for i, f in enumerate(FAMILIES)}
+    ms = sorted(load_all().values(), key=lambda m: (order.get(m.family, len(order)), m.family, m.name))
+    return [describe(m) for m in ms]
+
+
+def dimensions() -> dict[str, str]:
+    return dict(DIMENSIONS)
+
+
+def platforms(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Platform names or aliases (a list, or one string with commas) as platform ids."""
+    if value is None:
+        return None
+    items = [v for part in ([value] if isinstance(value, str) else value) for v in part.split(",")]
+    out = []
+    for item in items:
+        if not item.strip():
+            continue
+        p = normalise_platform(item)
+        if p is None:
+            raise SmiError(f"'{item.strip()}' is not a platform smi knows", fix="use one of: " + ", ".join(PLATFORMS))
+        out.append(p)
+    return tuple(dict.fromkeys(out)) or None
+
+
+@dataclass
+class Result:
+    metric: Metric
+    period: Period
+    by: tuple[str, ...]
+    platforms: tuple[str, ...] | None
+    table: pa.Table  # *by, value
+
+    def to_pandas(self) -> Any:
+        df = self.table.to_pandas()
+        df.attrs.update(metric=self.metric.name, formula=self.metric.formula, unit=self.metric.unit,
+                        period=self.period.key)
+        return df
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.table.to_pylist()
+
+
+def period_for(ws: Any, month: str | None, from_: date | str | None, to: date | str | None) -> Period:
+    """The period asked for; with none, the last complete month with data (as `smi report`)."""
+    tz = ws.profile.organisation.timezone
+    if month is None and from_ is None and to is None:
+        from smi.report.model import choose_period
+
+        return choose_period(ws, None)
+    return Period.parse(month=month, from_=from_, to=to, timezone=tz)
+
+
+def _connect(ws: Any, engine: str | None) -> Any:
+    try:
+        from smi.engines import connect
+    except ImportError:  # pragma: no cover - the engines module ships with smi
+        return ws.store.ibis()
+    return connect(ws, engine)
+
+
+def run(
+    ws: Any,
+    name: str,
+    by: str | list[str] | tuple[str, ...] = (),
+    *,
+    month: str | None = None,
+    from_: date | str | None = None,
+    to: date | str | None = None,
+    platform: str | list[str] | tuple[str, ...] | None = None,
+    engine: str | None = None,
+) -> Result:
+    """Compute one metric for the workspace: columns `*by, value`."""
+    m = get(name)
+    dims = normalise_by(by)
+    plats = platforms(platform)
+    period = period_for(ws, month, from_, to)
+    con = _connect(ws, engine)
+    expr = m.build(con, period, dims, platforms=plats, business_hours=ws.profile.business_hours)
+    return Result(m, period, dims, plats, expr.to_pyarrow())
+
+
+__all__ = ["Result", "catalogue", "describe", "dimensions", "load_all", "period_for", "platforms", "run"]

@@ -1,0 +1,104 @@
+"""docs/metrics.md, generated from the catalogue: `python -m smi.metrics.docs` rewrites it.
+
+tests/metrics/test_docs.py fails when the page in the repository is not what this writes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from smi.metrics.api import catalogue
+from smi.metrics.availability import PLATFORM_COLUMNS
+from smi.metrics.tables import DIMENSIONS, GRAINS
+from smi.platforms import PLATFORMS
+
+PAGE = Path("docs") / "metrics.md"
+
+INTRO = """\
+# Metric catalogue
+
+Generated from the registry by `python -m smi.metrics.docs` (or `smi metrics --markdown`);
+do not edit by hand. `smi metric NAME --month YYYY-MM --by platform` prints a metric with
+its formula; in Python, `smi.open(DIR).metric(NAME, by=["platform"], month="YYYY-MM")`.
+
+Rules every metric keeps:
+
+- **Not available is not zero.** A number no import gave is NULL ("not available"); a sum
+  over posts that carry no such number is NULL; a ratio whose denominator is 0 or missing
+  is NULL. Only pure counts (posts, replies, …) are 0 when nothing happened.
+- **Latest snapshot.** Exports carry lifetime totals at export time: each post counts with
+  its most recent snapshot. Reposts carry another account's numbers and are left out of
+  exposure and engagement.
+- **Local time.** Periods, days, weeks (starting Monday), months, weekdays and hours are
+  in the workspace's time zone.
+- **Two kinds of rate.** `…_rate_…` is the ratio of sums (total over total, over posts
+  that have both numbers); `…_mean` is the mean of each post's own ratio. Vendors use
+  both; they differ, so each has its own name.
+
+**Availability** lists the platforms whose exports (as smi imports them) fill the
+metric's inputs; the canonical CSV can carry any column for any platform.
+"""
+
+
+def _dimensions() -> str:
+    lines = ["## Dimensions", "", "| dimension | meaning | grains |", "| --- | --- | --- |"]
+    for d, meaning in DIMENSIONS.items():
+        grains = [g.name for g in GRAINS.values() if d in g.dims]
+        lines.append(f"| `{d}` | {meaning} | {', '.join(grains)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _platform_table() -> str:
+    lines = [
+        "## What each platform's exports fill",
+        "",
+        "| platform | sources | columns |",
+        "| --- | --- | --- |",
+    ]
+    for p, (cols, sources) in PLATFORM_COLUMNS.items():
+        lines.append(f"| {PLATFORMS[p]} | {', '.join(sources)} | {', '.join(f'`{c}`' for c in cols)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _esc(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def render() -> str:
+    parts = [INTRO]
+    family = None
+    cat = catalogue()
+    summary = ["| metric | unit | description |", "| --- | --- | --- |"]
+    summary += [f"| [`{c['name']}`](#{c['name'].replace('_', '-')}) | {c['unit']} | {_esc(c['description'])} |" for c in cat]
+    parts.append(f"## All {len(cat)} metrics\n\n" + "\n".join(summary) + "\n")
+    for c in cat:
+        if c["family"] != family:
+            family = c["family"]
+            parts.append(f"## {family.replace('_', ' ').capitalize()}\n")
+        better = {True: "higher", False: "lower", None: "neither (a mix)"}[c["higher_is_better"]]
+        plats = ", ".join(PLATFORMS[p] for p in c["platforms"]) or "none of the exports smi reads yet"
+        parts.append(
+            f"### {c['name']}\n\n"
+            f"{c['description']}\n\n"
+            f"- **Formula:** {c['formula']}\n"
+            f"- **Unit:** {c['unit']}; better: {better}\n"
+            f"- **Inputs:** {', '.join(f'`{i}`' for i in c['inputs'])}\n"
+            f"- **Available on:** {plats}\n"
+            f"- **Break down by:** {', '.join(f'`{d}`' for d in c['dimensions'])}\n"
+        )
+    parts.append(_dimensions())
+    parts.append(_platform_table())
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else PAGE
+    path.write_text(render(), encoding="utf-8")
+    print(f"wrote {path} ({len(catalogue())} metrics)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
