@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -16,6 +16,10 @@ from smi.canonical import KEYS, METRIC_COLUMNS, SCHEMAS
 from smi.errors import StoreError
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
+# DuckDB's memory limit while an import merges its rows (staging uses less; see
+# ImportWriter.IMPORT_SETTINGS). With no key indexes on the fact tables (migration 0004)
+# the merge's joins spill to disk, so the process stays under 1 GB for any file size.
+MERGE_MEMORY_LIMIT = "600MB"
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -199,6 +203,20 @@ class Store:
 
     def arrow(self, sql: str, params: Iterable[Any] = ()) -> pa.Table:
         return self.con.execute(sql, list(params)).fetch_arrow_table()
+
+    def batches(self, sql: str, rows: int = 100_000) -> Iterator[pa.RecordBatch]:
+        """Stream a read query's result as Arrow record batches, on a cursor of its own."""
+        cur = self.con.cursor()
+        try:
+            yield from cur.sql(sql).to_arrow_reader(rows)
+        finally:
+            cur.close()
+
+    def export_parquet(self, table: str, path: Path) -> int:
+        """Write a whole table to one Parquet file (zstd); return its number of rows."""
+        target = str(path).replace("'", "''")
+        self.con.execute(f"COPY (SELECT * FROM {_q(table)}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
+        return self.con.execute(f"SELECT count(*) FROM {_q(table)}").fetchall()[0][0]
 
     def snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, ordered: to prove an operation changed nothing."""
@@ -414,9 +432,8 @@ class ImportWriter:
         con = self.con
         # Staging runs under a low memory limit (rows spill to disk); the merge's joins and
         # key index need the store's normal limit (10M interactions fail at 400 MB).
-        for k, v in getattr(self, "_saved", ()):
-            if k == "memory_limit":
-                con.execute(f"SET memory_limit = '{v}'")
+        if hasattr(self, "_saved"):
+            con.execute(f"SET memory_limit = '{MERGE_MEMORY_LIMIT}'")
         con.execute("BEGIN TRANSACTION")
         try:
             import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
