@@ -59,6 +59,8 @@ class Run:
     peak_rss_mb: float
     returncode: int
     stderr_tail: str = ""
+    cpu_seconds: float | None = None  # user + system: less affected by a busy machine
+    load: float | None = None  # 1-minute load average when it started
 
 
 @dataclass
@@ -74,10 +76,14 @@ class Measurement:
     rows_ok: bool | None = None  # the workspace holds exactly `size` rows afterwards
     note: str = ""
     command: str = ""
+    cpu_seconds: float | None = None
+    load: float | None = None
 
     @property
     def rows_per_s(self) -> float | None:
-        return self.size / self.seconds if self.unit != "report" and self.seconds > 0 else None
+        if self.unit == "report" or self.seconds <= 0 or self.rows_ok is False:
+            return None  # a failed import has no throughput
+        return self.size / self.seconds
 
     @property
     def passed(self) -> bool | None:
@@ -147,7 +153,10 @@ class Bench:
         plats = st["platforms"]  # type: ignore[index]
         return sum(e[what] for p, e in plats.items() if platforms is None or p in platforms)  # type: ignore[union-attr]
 
-    def record(self, m: Measurement) -> Measurement:
+    def record(self, m: Measurement, run: Run | None = None) -> Measurement:
+        m.note = m.note.replace(str(REPO) + "/", "")  # no machine paths in the docs
+        if run is not None:
+            m.cpu_seconds, m.load = run.cpu_seconds, run.load
         self.results.append(m)
         rps = f"{m.rows_per_s:,.0f} rows/s, " if m.rows_per_s else ""
         verdict = {True: "[green]pass[/]", False: "[red]FAIL[/]", None: ""}[m.passed]
@@ -167,7 +176,7 @@ class Bench:
             file_mb=_mb(archive / "data" / "tweets.js"), target_s=ts, target_rss_mb=trss,
             rows_ok=got == n, note="" if r.returncode == 0 else f"exit {r.returncode}: {_last_line(r.stderr_tail)}",
             command=_cmd(r.command),
-        ))
+        ), r)
 
     def interactions(self, n: int, target: bool) -> Measurement:
         with console.status(f"generating {n:,} interactions…"):
@@ -181,7 +190,7 @@ class Bench:
             file_mb=_mb(folder / "posts.csv"), rows_ok=posts_ok,
             note="" if p.returncode == 0 else f"exit {p.returncode}: {_last_line(p.stderr_tail)}",
             command=_cmd(p.command),
-        ))
+        ), p)
         r = self.run("import", folder / "interactions.csv", "-w", ws, log=f"import-interactions-{n}")
         got = self.count(ws, "interactions") if r.returncode == 0 else -1
         if got == n:
@@ -192,14 +201,15 @@ class Bench:
             file_mb=_mb(folder / "interactions.csv"), target_s=ts, target_rss_mb=trss,
             rows_ok=got == n, note="" if r.returncode == 0 else f"exit {r.returncode}: {_last_line(r.stderr_tail)}",
             command=_cmd(r.command),
-        ))
+        ), r)
 
     def report(self) -> Measurement:
         """The report on the big workspace: the largest interactions import, then the largest
         X archive imported into the same workspace (reused when an earlier step built it)."""
         n_int, n_tw = self.sizes["interactions"][-1], self.sizes["tweets"][-1]
         ws = self.out / "ws" / f"interactions-{n_int}"
-        if not (ws / READY).exists():
+        tried = any(m.unit == "interactions" and m.size == n_int for m in self.results)
+        if not (ws / READY).exists() and not tried:
             self.interactions(n_int, target=False)
         if not (ws / READY).exists():
             return self.record(Measurement(f"report {generate.LAST_MONTH}", 0, "report", 0.0, 0.0, rows_ok=False,
@@ -213,7 +223,7 @@ class Bench:
                 rows_ok=r.returncode == 0 and self.count(ws, "posts", {"x"}) == n_tw,
                 note="no target: the workspace already holds the interactions",
                 command=_cmd(r.command),
-            ))
+            ), r)
             (ws / READY).write_text("interactions+tweets")
         out_dir = self.out / "reports"
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -228,13 +238,13 @@ class Bench:
             rows_ok=r.returncode == 0 and bool(written),
             note=(f"wrote {', '.join(written)}" if r.returncode == 0 else f"exit {r.returncode}: {_last_line(r.stderr_tail)}"),
             command=_cmd(r.command),
-        ))
+        ), r)
 
     def flat_check(self, unit: str) -> None:
         """Peak memory must not grow with the input: compare the two sizes."""
-        rows = [m for m in self.results if m.unit == unit and m.what.endswith(" import")]
+        rows = [m for m in self.results if m.unit == unit and m.what.endswith(" import") and m.rows_ok]
         if len(rows) < 2:
-            return
+            return  # an import failed: its peak says nothing about streaming
         small, big = rows[0], rows[-1]
         ratio = big.peak_rss_mb / small.peak_rss_mb if small.peak_rss_mb else float("inf")
         self.checks.append({
@@ -259,7 +269,7 @@ if pid == 0:
 _, status, usage = os.wait4(pid, 0)
 code = os.waitstatus_to_exitcode(status)
 with open(sys.argv[1], "w") as f:
-    f.write(f"{usage.ru_maxrss} {code}")
+    f.write(f"{usage.ru_maxrss} {code} {usage.ru_utime + usage.ru_stime}")
 sys.exit(code if code >= 0 else 1)
 """
 
@@ -271,17 +281,19 @@ def measure(cmd: list[str], logs: Path, log: str) -> Run:
     usage_file = logs / f"{log}.rusage"
     usage_file.unlink(missing_ok=True)
     wrapped = [sys.executable, "-S", "-I", "-c", _WRAPPER, str(usage_file), *cmd]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with (logs / f"{log}.out").open("wb") as so, (logs / f"{log}.err").open("wb") as se:
         t0 = time.perf_counter()
         proc = subprocess.run(wrapped, stdout=so, stderr=se, env=env, check=False)
         seconds = time.perf_counter() - t0
     tail = (logs / f"{log}.err").read_text(errors="replace")[-2000:]
     if not usage_file.exists():
-        return Run(cmd, seconds, 0.0, proc.returncode or 1, tail)
-    maxrss, code = (int(x) for x in usage_file.read_text().split())
+        return Run(cmd, seconds, 0.0, proc.returncode or 1, tail, load=load)
+    maxrss_text, code_text, cpu_text = usage_file.read_text().split()
+    maxrss, code = int(maxrss_text), int(code_text)
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
     rss = maxrss / (1 << 20) if sys.platform == "darwin" else maxrss / 1024
-    return Run(cmd, seconds, rss, code, tail)
+    return Run(cmd, seconds, rss, code, tail, float(cpu_text), load)
 
 
 def _mb(p: Path) -> float:
@@ -299,8 +311,24 @@ def _cmd(cmd: list[str]) -> str:
 
 
 def _last_line(text: str) -> str:
-    lines = [x for x in text.strip().splitlines() if x.strip()]
-    return lines[-1][:200] if lines else ""
+    """The line that says what went wrong (the first error or failure), else the last one."""
+    lines = [x.strip() for x in text.strip().splitlines() if x.strip()]
+    for x in lines:
+        if "failed:" in x or x.startswith("error:"):
+            return x[x.find("failed:") if "failed:" in x else 0:][:240]
+    return lines[-1][:240] if lines else ""
+
+
+def _git_commit() -> str | None:
+    """The commit measured, with '+changes' when the working tree differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "src"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if dirty else "")
 
 
 def machine() -> dict[str, object]:
@@ -340,11 +368,12 @@ def _verdict(p: bool | None, has_target: bool = True) -> str:
 
 
 def print_table(results: list[Measurement], checks: list[dict[str, object]]) -> None:
-    t = Table("what", "size", "seconds", "rows/s", "peak RSS MB", "target", "result", title="smi benchmark")
+    t = Table("what", "size", "seconds", "CPU s", "rows/s", "peak RSS MB", "load", "target", "result", title="smi benchmark")
     for m in results:
         style = {True: "green", False: "red", None: ""}[m.passed]
-        t.add_row(m.what, f"{m.size:,}", f"{m.seconds:.1f}", f"{m.rows_per_s:,.0f}" if m.rows_per_s else "",
-                  f"{m.peak_rss_mb:,.0f}", m.target_text(), f"[{style}]{_verdict(m.passed, bool(m.target_text())).strip('*')}[/]" if style else "—")
+        t.add_row(m.what, f"{m.size:,}", f"{m.seconds:.1f}", _num(m.cpu_seconds, ".1f"),
+                  f"{m.rows_per_s:,.0f}" if m.rows_per_s else "", f"{m.peak_rss_mb:,.0f}", _num(m.load, ".1f"),
+                  m.target_text(), f"[{style}]{_verdict(m.passed, bool(m.target_text())).strip('*')}[/]" if style else "—")
     console.print(t)
     for c in checks:
         style = "green" if c["passed"] else "red"
@@ -362,21 +391,23 @@ def markdown(data: dict[str, object]) -> str:
     lines = [
         START_MARK,
         f"Measured {data['date']} with `{data['command']}` "
-        f"(`make bench` runs `.venv/bin/python bench/run.py`).",
+        f"(`make bench` runs `.venv/bin/python bench/run.py`)"
+        + (f" at commit `{data['commit']}`." if data.get("commit") else "."),
         "",
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, {m['os']}; "
         f"Python {m['python']}, DuckDB {m['duckdb']}, PyArrow {m['pyarrow']}, smi {m['smi']}.",
         "",
-        "| what | size | input MB | seconds | rows/s | peak RSS MB | target | pass/fail |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| what | size | input MB | seconds | CPU s | rows/s | peak RSS MB | load | target | pass/fail |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
         rps = f"{r['rows_per_s']:,.0f}" if r["rows_per_s"] else ""
         fmb = f"{r['file_mb']:,.0f}" if r["file_mb"] is not None else ""
         target = Measurement(**{k: r[k] for k in Measurement.__dataclass_fields__}).target_text()
         lines.append(
-            f"| {r['what']} | {r['size']:,} {r['unit'] if r['unit'] != 'report' else 'rows'} | {fmb} | {r['seconds']:.1f} | {rps} | "
-            f"{r['peak_rss_mb']:,.0f} | {target or '—'} | {_verdict(r['passed'], bool(target))} |"  # type: ignore[arg-type]
+            f"| {r['what']} | {r['size']:,} {r['unit'] if r['unit'] != 'report' else 'rows'} | {fmb} | {r['seconds']:.1f} | "
+            f"{_num(r.get('cpu_seconds'), '.1f')} | {rps} | {r['peak_rss_mb']:,.0f} | {_num(r.get('load'), '.1f')} | "
+            f"{target or '—'} | {_verdict(r['passed'], bool(target))} |"  # type: ignore[arg-type]
         )
     if checks:
         lines += ["", "Streaming (peak memory must not grow with the file):", "",
@@ -384,11 +415,21 @@ def markdown(data: dict[str, object]) -> str:
         for c in checks:
             lines.append(f"| {c['what']} | {c['small_mb']:,.0f} | {c['big_mb']:,.0f} | ×{c['ratio']:.2f} "
                          f"(rows ×{c['size_ratio']:g}) | ×{c['limit']} | {_verdict(c['passed'])} |")  # type: ignore[arg-type]
+    loads = [r["load"] for r in results if r.get("load") is not None]
+    lines += ["", "*CPU s* is the import's user + system CPU time; *load* is the machine's 1-minute load "
+              "average when the step started."]
+    if loads and max(loads) > (m["cores"] or 1):  # type: ignore[operator]
+        lines.append(f"The machine was also running other work (load up to {max(loads):.1f} on "  # type: ignore[type-var]
+                     f"{m['cores']} cores): wall-clock times are slower than on an idle machine; CPU s less so.")
     notes = [f"- {r['what']} ({r['size']:,}): {r['note']}" for r in results if r["note"]]
     if notes:
         lines += ["", *notes]
     lines.append(END_MARK)
     return "\n".join(lines)
+
+
+def _num(v: object, fmt: str) -> str:
+    return format(v, fmt) if isinstance(v, int | float) else ""
 
 
 def write_docs(data: dict[str, object], path: Path = DOCS) -> None:
@@ -434,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         "started": started.isoformat(timespec="seconds"),
         "command": shlex.join(["bench/run.py", *(argv if argv is not None else sys.argv[1:])]),
         "quick": args.quick,
+        "commit": _git_commit(),
         "machine": machine(),
         "results": [m.as_dict() for m in bench.results],
         "checks": bench.checks,

@@ -142,6 +142,7 @@ def test_harness_measures_each_childs_own_peak(tmp_path):
     small = run.measure([sys.executable, "-c", "pass"], tmp_path, "small")
     assert big.returncode == small.returncode == 0
     assert big.peak_rss_mb >= 120
+    assert big.cpu_seconds is not None and big.cpu_seconds > 0
     assert small.peak_rss_mb < 100  # the big child's peak does not leak into the next one
 
 
@@ -156,4 +157,4 @@ def test_write_docs_replaces_only_the_results(tmp_path):
     run.write_docs(data, doc)
     text = doc.read_text()
     assert "old" not in text and "prose before" in text and "prose after" in text
-    assert "| X archive import | 1,000 tweets | 1 | 2.0 | 500 | 300 | ≤ 30 s, ≤ 1 GB | pass |" in text
+    assert "| X archive import | 1,000 tweets | 1 | 2.0 |  | 500 | 300 |  | ≤ 30 s, ≤ 1 GB | pass |" in text
