@@ -461,6 +461,192 @@ def metrics(
     out.print(t)
 
 
+# -- the meeting loop -----------------------------------------------------------------------------
+meeting_app = typer.Typer(help="Meetings: when the team met, who came, the notes.", no_args_is_help=True)
+action_app = typer.Typer(help="Actions agreed at meetings: owner, due date, done or open.", no_args_is_help=True)
+experiment_app = typer.Typer(help="Experiments: a change tried for a while, judged on the data.", no_args_is_help=True)
+app.add_typer(meeting_app, name="meeting")
+app.add_typer(action_app, name="action")
+app.add_typer(experiment_app, name="experiment")
+
+
+@meeting_app.command("add")
+def meeting_add(
+    date_: Annotated[str, typer.Option("--date", help="When it was held, YYYY-MM-DD.")],
+    attendees: Annotated[str | None, typer.Option("--attendees", help='Who came, comma-separated: "Ann, Bob".')] = None,
+    notes: Annotated[Path | None, typer.Option("--notes", help="A text or Markdown file with the notes.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Record a meeting."""
+    from smi.practice.meetings import add_meeting
+
+    try:
+        m = add_meeting(_open(workspace), date_, attendees, notes)
+    except SmiError as e:
+        raise _fail(e) from None
+    out.print(f"added meeting {m.meeting_id} on {m.held_on} ({_plural(len(m.attendees), 'attendee')})",
+              highlight=False)
+
+
+@meeting_app.command("list")
+def meeting_list(workspace: WorkspaceOpt = None) -> None:
+    """List the meetings, oldest first."""
+    from smi.practice.meetings import list_meetings
+
+    try:
+        rows = list_meetings(_open(workspace))
+    except SmiError as e:
+        raise _fail(e) from None
+    t = Table("id", "date", "attendees", "actions", "notes")
+    for m in rows:
+        first = (m.notes or "").strip().splitlines()[0] if (m.notes or "").strip() else ""
+        t.add_row(str(m.meeting_id), m.held_on.isoformat(), escape(", ".join(m.attendees)), str(m.actions), escape(first))
+    out.print(t)
+    out.print(_plural(len(rows), "meeting"))
+
+
+@action_app.command("add")
+def action_add(
+    title: Annotated[str, typer.Argument(help="What is to be done.")],
+    owner: Annotated[str | None, typer.Option("--owner", help="Who does it (a person in the profile).")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="Due date, YYYY-MM-DD.")] = None,
+    meeting: Annotated[int | None, typer.Option("--meeting", help="The meeting that agreed it (id).")] = None,
+    from_finding: Annotated[str | None, typer.Option("--from-finding", help="The report finding it answers (id).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Record an action."""
+    from smi.practice.actions import add_action
+
+    try:
+        a, warnings = add_action(_open(workspace), title, owner=owner, due=due, meeting_id=meeting,
+                                 finding_id=from_finding)
+    except SmiError as e:
+        raise _fail(e) from None
+    for w in warnings:
+        err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
+    who = f" for {a.owner}" if a.owner else ""
+    when = f", due {a.due}" if a.due else ""
+    out.print(f"added action {a.action_id}{who}{when}: {a.title}", highlight=False, soft_wrap=True, markup=False)
+
+
+@action_app.command("done")
+def action_done(
+    action_id: Annotated[int, typer.Argument(help="The action's id (see `smi action list`).")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Mark an action done."""
+    from smi.practice.actions import complete_action
+
+    try:
+        a, changed = complete_action(_open(workspace), action_id)
+    except SmiError as e:
+        raise _fail(e) from None
+    state = "done" if changed else "was already done"
+    out.print(f"action {a.action_id} {state}: {a.title}", highlight=False, soft_wrap=True, markup=False)
+
+
+@action_app.command("list")
+def action_list(
+    open_only: Annotated[bool, typer.Option("--open", help="Only actions not yet done.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """List actions by due date."""
+    from smi.practice.actions import list_actions
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    try:
+        rows = list_actions(_open(workspace), open_only=open_only)
+    except SmiError as e:
+        raise _fail(e) from None
+    if fmt == "json":
+        print(json.dumps([a.as_dict() for a in rows], indent=2, ensure_ascii=False))
+        return
+    t = Table("id", "due", "owner", "status", "action")
+    for a in rows:
+        t.add_row(str(a.action_id), a.due.isoformat() if a.due else "", escape(a.owner or ""), a.status, escape(a.title))
+    out.print(t)
+    n_open = sum(a.status == "open" for a in rows)
+    out.print(f"{_plural(len(rows), 'action')}, {n_open:,} open")
+
+
+@experiment_app.command("start")
+def experiment_start(
+    title: Annotated[str, typer.Argument(help='What is tried, e.g. "Post bilingually on Instagram".')],
+    metric: Annotated[str, typer.Option("--metric", help="The metric that judges it (see `smi metrics`).")],
+    subject: Annotated[str, typer.Option("--subject", help="DIM=VALUE: the posts tried, e.g. language=cy+en or format=video.")],
+    from_: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
+    to: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (included).")],
+    hypothesis: Annotated[str | None, typer.Option("--hypothesis", help="What you expect to happen.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's posts.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Start an experiment: posts of the subject are compared with the other posts in its window."""
+    from smi.practice.experiments import start_experiment
+
+    try:
+        e = start_experiment(_open(workspace), title, hypothesis=hypothesis, metric=metric, subject=subject,
+                             from_=from_, to=to, platform=platform)
+    except SmiError as ex:
+        raise _fail(ex) from None
+    out.print(f"started experiment {e.experiment_id}: {e.title} ({e.subject_text()}, {e.metric}, "
+              f"{e.starts_on} to {e.ends_on})", highlight=False, soft_wrap=True, markup=False)
+
+
+def _verdict_cell(e) -> str:  # type: ignore[no-untyped-def]
+    r = e.result
+    if not r:
+        return e.status
+    if r.get("ratio") is not None:
+        return f"{r['verdict']} (x{r['ratio']:.2f}, p={r['p_value']:.3g}; n={r['n_subject']} vs {r['n_control']})"
+    return f"{r['verdict']} (n={r['n_subject']} vs {r['n_control']})"
+
+
+@experiment_app.command("list")
+def experiment_list(
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """List experiments with their verdicts (judged by `smi experiment evaluate` or the report)."""
+    from smi.practice.experiments import list_experiments
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    try:
+        rows = list_experiments(_open(workspace))
+    except SmiError as e:
+        raise _fail(e) from None
+    if fmt == "json":
+        print(json.dumps([e.as_dict() for e in rows], indent=2, ensure_ascii=False))
+        return
+    t = Table("id", "window", "experiment", "verdict")
+    for e in rows:
+        t.add_row(str(e.experiment_id), f"{e.starts_on} to {e.ends_on}",
+                  escape(f"{e.title}\n{e.subject_text()}, {e.metric}"), escape(_verdict_cell(e)))
+    out.print(t)
+    out.print(_plural(len(rows), "experiment"))
+
+
+@experiment_app.command("evaluate")
+def experiment_evaluate(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM: judge experiments that ended by its last day (default: by today).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Judge the experiments whose window has ended, and store the verdicts."""
+    from smi.practice.evaluate import evaluate_experiments
+
+    try:
+        rows = evaluate_experiments(_open(workspace), month)
+    except SmiError as e:
+        raise _fail(e) from None
+    for r in rows:
+        out.print(f"experiment {r['id']}: {r['verdict'] or r['status']}: {r['title']}",
+                  highlight=False, soft_wrap=True, markup=False)
+    judged = sum(r["verdict"] is not None for r in rows)
+    out.print(f"judged {_plural(judged, 'experiment')}, {len(rows) - judged:,} running")
+
+
 def main() -> None:  # pragma: no cover
     try:
         app()

@@ -1,0 +1,95 @@
+"""Actions agreed at a meeting (or taken from a report's finding), their owner and due date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from smi.practice import PracticeError, parse_date
+from smi.store import practice as records
+
+if TYPE_CHECKING:
+    from smi.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Action:
+    action_id: int
+    title: str
+    owner: str | None
+    due: date | None
+    status: str
+    meeting_id: int | None = None
+    finding_id: str | None = None
+    created_at: datetime | None = None
+    done_at: datetime | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.action_id, "title": self.title, "owner": self.owner,
+            "due": self.due.isoformat() if self.due else None, "status": self.status,
+            "meeting": self.meeting_id, "finding": self.finding_id,
+            "done_at": self.done_at.astimezone(UTC).isoformat() if self.done_at else None,
+        }
+
+
+def _from_row(r: dict[str, Any]) -> Action:
+    return Action(r["action_id"], r["title"], r["owner"], r["due"], r["status"], r["meeting_id"],
+                  r["finding_id"], r["created_at"], r["done_at"])
+
+
+def resolve_owner(ws: Workspace, owner: str | None) -> tuple[str | None, list[str]]:
+    """The owner as the profile spells the person's name, and warnings (not in the profile)."""
+    if owner is None or not owner.strip():
+        return None, []
+    name = owner.strip()
+    people = [p.name for p in ws.profile.people]
+    for p in people:
+        if p.casefold() == name.casefold():
+            return p, []
+    known = ", ".join(people) if people else "none yet"
+    return name, [f"--owner: '{name}' is not a person in {ws.profile_file.path.name} (people: {known}); "
+                  f"add them with `smi people add \"{name}\"`"]
+
+
+def add_action(
+    ws: Workspace, title: str, *, owner: str | None = None, due: str | date | None = None,
+    meeting_id: int | None = None, finding_id: str | None = None,
+) -> tuple[Action, list[str]]:
+    """Record an action. Returns it and warnings (an owner the profile does not know)."""
+    title = title.strip()
+    if not title:
+        raise PracticeError("title", "is empty", fix='say what is to be done, e.g. "Reply to Facebook questions daily"')
+    due_day = parse_date(due, "--due") if due is not None else None
+    if meeting_id is not None and not records.meeting_exists(ws.store, meeting_id):
+        raise PracticeError("--meeting", f"there is no meeting {meeting_id}",
+                            fix="see `smi meeting list` for meeting ids, or add it with `smi meeting add`")
+    if finding_id is not None:
+        finding_id = finding_id.strip()
+        if not records.finding_months(ws.store, finding_id):
+            raise PracticeError(
+                "--from-finding", f"there is no finding '{finding_id}' in this workspace's reports",
+                fix="write the month's report first (`smi report --month YYYY-MM`) and copy the finding's id from it",
+            )
+    who, warnings = resolve_owner(ws, owner)
+    now = datetime.now(UTC)
+    aid = records.add_action(ws.store, title=title, owner=who, due=due_day, meeting_id=meeting_id,
+                             finding_id=finding_id, created_at=now)
+    return Action(aid, title, who, due_day, "open", meeting_id, finding_id, now), warnings
+
+
+def complete_action(ws: Workspace, action_id: int) -> tuple[Action, bool]:
+    """Mark an action done. Returns it and whether it was open until now."""
+    row = records.action(ws.store, action_id)
+    if row is None:
+        raise PracticeError("ID", f"there is no action {action_id}", fix="see `smi action list` for action ids")
+    if row["status"] == "done":
+        return _from_row(row), False
+    records.set_action_done(ws.store, action_id, datetime.now(UTC))
+    return _from_row(records.action(ws.store, action_id) or row), True
+
+
+def list_actions(ws: Workspace, *, open_only: bool = False) -> list[Action]:
+    """Actions by due date (none last), then id."""
+    return [_from_row(r) for r in records.actions(ws.store, open_only=open_only)]

@@ -1,0 +1,142 @@
+"""The practice records (migration 0002): meetings, actions, experiments, findings.
+
+Small functions taking the `Store`, so `db.py` stays about imports. IDs come from one
+sequence (`practice_ids`) shared by every practice table.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from smi.store.db import Store
+
+
+def _one(store: Store, sql: str, params: list[Any]) -> Any:
+    rows = store.con.execute(sql, params).fetchall()
+    return rows[0][0] if rows else None
+
+
+# -- meetings -----------------------------------------------------------------------------------
+def add_meeting(store: Store, held_on: date, attendees: list[str], notes: str | None) -> int:
+    return _one(
+        store,
+        "INSERT INTO meetings (held_on, attendees, notes) VALUES (?, ?, ?) RETURNING meeting_id",
+        [held_on, attendees, notes],
+    )
+
+
+def meetings(store: Store) -> list[dict[str, Any]]:
+    return store.rows(
+        "SELECT m.meeting_id, m.held_on, m.attendees, m.notes, "
+        "(SELECT count(*) FROM actions a WHERE a.meeting_id = m.meeting_id) AS actions "
+        "FROM meetings m ORDER BY m.held_on, m.meeting_id"
+    )
+
+
+def meeting_exists(store: Store, meeting_id: int) -> bool:
+    return bool(_one(store, "SELECT count(*) FROM meetings WHERE meeting_id = ?", [meeting_id]))
+
+
+# -- findings (written by the report) -----------------------------------------------------------
+def finding_months(store: Store, finding_id: str) -> list[str]:
+    """The months whose report holds a finding with this id (empty: unknown)."""
+    return [r["month"] for r in store.rows(
+        "SELECT month FROM findings WHERE finding_id = ? ORDER BY month", [finding_id])]
+
+
+# -- actions ------------------------------------------------------------------------------------
+def add_action(
+    store: Store, *, title: str, owner: str | None, due: date | None, meeting_id: int | None,
+    finding_id: str | None, created_at: datetime,
+) -> int:
+    return _one(
+        store,
+        "INSERT INTO actions (meeting_id, title, owner, due, finding_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING action_id",
+        [meeting_id, title, owner, due, finding_id, created_at],
+    )
+
+
+def action(store: Store, action_id: int) -> dict[str, Any] | None:
+    rows = actions(store, where="action_id = ?", params=[action_id])
+    return rows[0] if rows else None
+
+
+def actions(store: Store, *, open_only: bool = False, where: str | None = None,
+            params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cond = [c for c in (where, "status = 'open'" if open_only else None) if c]
+    sql = (
+        "SELECT action_id, meeting_id, title, owner, due, status, finding_id, created_at, done_at "
+        "FROM actions" + (" WHERE " + " AND ".join(cond) if cond else "")
+        + " ORDER BY due NULLS LAST, action_id"
+    )
+    return store.rows(sql, params or [])
+
+
+def set_action_done(store: Store, action_id: int, when: datetime) -> None:
+    store.con.execute(
+        "UPDATE actions SET status = 'done', done_at = ? WHERE action_id = ?", [when, action_id]
+    )
+
+
+# -- experiments --------------------------------------------------------------------------------
+def add_experiment(
+    store: Store, *, title: str, hypothesis: str | None, metric: str, subject: dict[str, str],
+    starts_on: date, ends_on: date,
+) -> int:
+    return _one(
+        store,
+        "INSERT INTO experiments (title, hypothesis, metric, subject, starts_on, ends_on) "
+        "VALUES (?, ?, ?, ?, ?, ?) RETURNING experiment_id",
+        [title, hypothesis, metric, json.dumps(subject, sort_keys=True), starts_on, ends_on],
+    )
+
+
+def experiments(store: Store) -> list[dict[str, Any]]:
+    rows = store.rows(
+        "SELECT experiment_id, title, hypothesis, metric, subject, starts_on, ends_on, status, result "
+        "FROM experiments ORDER BY starts_on, experiment_id"
+    )
+    for r in rows:
+        r["subject"] = json.loads(r["subject"]) if r["subject"] else {}
+        r["result"] = json.loads(r["result"]) if r["result"] else None
+    return rows
+
+
+def set_experiment_result(store: Store, experiment_id: int, status: str, result: dict[str, Any] | None) -> None:
+    store.con.execute(
+        "UPDATE experiments SET status = ?, result = ? WHERE experiment_id = ?",
+        [status, json.dumps(result, sort_keys=True) if result is not None else None, experiment_id],
+    )
+
+
+# -- posts for an experiment --------------------------------------------------------------------
+POST_NUMBERS = ("impressions", "reach", "views", "reactions", "comments", "shares", "saves",
+                "clicks", "video_views")
+
+
+def posts_between(store: Store, first: date, last: date, kinds: tuple[str, ...],
+                  platform: str | None = None) -> list[dict[str, Any]]:
+    """Posts published on local days `first`..`last` (workspace time zone), of `kinds`, with
+    their latest metric snapshot's numbers, their person ('official' for the organisation's
+    own accounts), and local weekday (1 = Monday) and hour."""
+    nums = ", ".join(f"m.{c}" for c in POST_NUMBERS)
+    sql = (
+        "WITH latest AS (SELECT * FROM post_metrics "
+        "QUALIFY row_number() OVER (PARTITION BY post_key ORDER BY observed_at DESC) = 1), "
+        "p AS (SELECT *, timezone(?, published_at) AS local_at FROM posts) "
+        f"SELECT p.post_key, p.platform, p.account_id, p.kind, p.format, p.language, p.labels, "
+        f"coalesce(a.person, CASE WHEN a.is_official THEN 'official' END) AS person, "
+        f"isodow(p.local_at) AS weekday, hour(p.local_at) AS hour, {nums} "
+        "FROM p LEFT JOIN latest m USING (post_key) LEFT JOIN accounts a USING (account_id) "
+        "WHERE p.local_at::DATE BETWEEN ? AND ? AND list_contains(?, p.kind)"
+        + (" AND p.platform = ?" if platform else "")
+        + " ORDER BY p.post_key"
+    )
+    params: list[Any] = [store.timezone, first, last, list(kinds)]
+    if platform:
+        params.append(platform)
+    return store.rows(sql, params)
