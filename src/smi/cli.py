@@ -146,6 +146,7 @@ def import_(
     source: Annotated[str | None, typer.Option("--source", help="Read every file as this format (see `smi sources`).")] = None,
     account: Annotated[str | None, typer.Option("--account", help="Account handle for exports that do not name it (e.g. a lone tweets.js).")] = None,
     observed_at: Annotated[str | None, typer.Option("--observed-at", help="When the export was downloaded (ISO date/time), if the files do not say.")] = None,
+    enrich: Annotated[bool, typer.Option("--enrich/--no-enrich", help="Detect language, sentiment, questions and topics of the new rows (default: yes).")] = True,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Import platform exports and time logs. Each file lands whole or not at all."""
@@ -196,6 +197,8 @@ def import_(
         more = f" and {len(report.skipped) - 4} more" if len(report.skipped) > 4 else ""
         line += f"; skipped {_plural(len(report.skipped), 'file')} no importer reads ({names}{more})"
     err.print(line, highlight=False, soft_wrap=True)
+    if ok and enrich:
+        _enrich(ws, everything=False)
     if report.failed:
         raise typer.Exit(1)
 
@@ -294,6 +297,35 @@ def remap(
     out.print(f"re-mapped {_plural(len(results), 'import')}")
     if any(r.status == "failed" for r in results):
         raise typer.Exit(1)
+
+
+def _enrich(ws, *, everything: bool) -> None:  # type: ignore[no-untyped-def]
+    from smi.enrich import enrich as run_enrich
+    from smi.store.enrichment import TABLES, pending
+
+    try:
+        total = sum(pending(ws.store, t, everything=everything) for t in TABLES)
+        progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
+                            console=err, transient=True, disable=not err.is_terminal)
+        with progress:
+            tid = progress.add_task("enriching texts", total=total or None)
+            result = run_enrich(ws, everything=everything, progress=lambda n: progress.advance(tid, n))
+    except SmiError as e:
+        raise _fail(e) from None
+    err.print(result.summary(), highlight=False, soft_wrap=True)
+
+
+@app.command()
+def enrich(
+    everything: Annotated[bool, typer.Option("--all", help="Enrich every post and interaction again, not only new or changed ones.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Detect language (incl. bilingual cy+en), English sentiment, questions and topics."""
+    try:
+        ws = _open(workspace)
+    except SmiError as e:
+        raise _fail(e) from None
+    _enrich(ws, everything=everything)
 
 
 @app.command()
