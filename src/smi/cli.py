@@ -388,15 +388,18 @@ def demo(
 @app.command()
 def report(
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html, pdf, md, json.")] = "html,pdf",
+    lang: Annotated[str | None, typer.Option("--lang", help="en or cy (default: the workspace's first language).")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: the workspace's reports/).")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Write the monthly insights report."""
+    """Write the monthly insights report (HTML, PDF, Markdown, JSON; English or Welsh)."""
     from smi.report import write_report
 
     try:
         ws = _open(workspace)
-        paths = write_report(ws, month=month, out_dir=out_dir)
+        with err.status("writing the monthly report…"):
+            paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
     except SmiError as e:
         raise _fail(e) from None
     for p in paths:

@@ -80,7 +80,7 @@ def ws(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def march(ws) -> tuple[Path, str]:
-    paths = write_report(ws, month="2024-03")
+    paths = write_report(ws, month="2024-03", formats="html")
     assert paths == [ws.reports_dir / "2024-03" / "report.html"]
     return paths[0], paths[0].read_text(encoding="utf-8")
 
@@ -146,7 +146,7 @@ def test_top_posts_are_ordered_by_engagements(march):
     # f1 30, x:101 12, m1 11, x:105 5, x:102 3 (x:104 is a repost; x:103 and m2 have 1).
     page = parse(march[1])
     assert page.top == ["facebook:f1", "x:101", "mastodon:m1", "x:105", "x:102"]
-    assert '<a href="https://facebook.com/ourorgpage/posts/f1">view post</a>' in march[1]
+    assert '<a class="post" href="https://facebook.com/ourorgpage/posts/f1">view post</a>' in march[1]
 
 
 def test_the_trend_chart_is_inline_svg_and_nothing_is_fetched(march):
@@ -158,7 +158,7 @@ def test_the_trend_chart_is_inline_svg_and_nothing_is_fetched(march):
     for tag, attr, value in page.refs:
         if tag != "a":
             assert not re.match(r"https?:|//", value), (tag, attr, value)
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html.replace('<a href="https://', ""))
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html.replace('<a class="post" href="https://', ""))
 
 
 def test_coverage_lists_the_imports_and_dates(march):
@@ -167,7 +167,7 @@ def test_coverage_lists_the_imports_and_dates(march):
     for name in ("posts.csv", "2024-03-20-posts.csv", "interactions.csv", "audience.csv"):
         assert f">{name}<" in coverage or f"{name}</td>" in coverage, name
     # X's first and last days: x:79 on 2023-02-05; x:106, x:i5 and its audience on 2024-04-01.
-    assert re.search(r'data-platform="x"><td>X \(Twitter\)</td><td>2023-02-05</td><td>2024-04-01</td>', coverage)
+    assert re.search(r'data-platform="x"><td>X \(Twitter\)</td><td>5 Feb 2023</td><td>1 Apr 2024</td>', coverage)
 
 
 def test_the_methodology_lists_every_formula(march):
@@ -178,7 +178,7 @@ def test_the_methodology_lists_every_formula(march):
 
 
 def test_same_workspace_and_month_give_the_same_report(ws, march, tmp_path):
-    again = write_report(ws, month="2024-03", out_dir=tmp_path)
+    again = write_report(ws, month="2024-03", out_dir=tmp_path, formats=["html"])
     assert again == [tmp_path / "2024-03" / "report.html"]
     assert without_generated_line(again[0].read_text(encoding="utf-8")) == without_generated_line(march[1])
     assert without_generated_line(march[1]) != march[1]  # the line was there to drop
@@ -209,12 +209,26 @@ def test_an_empty_workspace_is_refused(tmp_path):
     w.close()
 
 
+def test_unknown_formats_are_refused(ws, tmp_path):
+    with pytest.raises(SmiError, match="no format 'docx'") as e:
+        write_report(ws, month="2024-03", out_dir=tmp_path, formats="html,docx")
+    assert "html, pdf, md, json" in e.value.fix
+    assert not (tmp_path / "2024-03").exists()  # nothing written
+    with pytest.raises(SmiError, match="no language 'fr'"):
+        write_report(ws, month="2024-03", out_dir=tmp_path, formats="md", lang="fr")
+
+
+@pytest.mark.slow
 def test_the_cli_writes_the_report(make_ws, cli):
     path = make_ws()
     cli("import", SAMPLE, "-w", path)
     result = cli("report", "--month", "2024-03", "-w", path)
     assert "report: " in result.stdout
-    assert (path / "reports" / "2024-03" / "report.html").exists()
+    # by default HTML and PDF, in the workspace's first language (English here)
+    assert sorted(p.name for p in (path / "reports" / "2024-03").iterdir()) == ["report.html", "report.pdf"]
+    result = cli("report", "--month", "2024-03", "--format", "md,json", "--lang", "cy", "--out", path / "out", "-w", path)
+    assert sorted(p.name for p in (path / "out" / "2024-03").iterdir()) == ["report.cy.json", "report.cy.md"]
+    assert "Ffigurau allweddol ar gyfer Mawrth 2024" in (path / "out" / "2024-03" / "report.cy.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.shared
@@ -226,7 +240,7 @@ def test_a_real_x_archive(real, tmp_path):
     w = Workspace.create(tmp_path / "rti", name="RTI", timezone="UTC")
     result = run_import(w, [real("x-archive-rtiatmla", "data")])
     assert not result.failed, [str(r.error) for r in result.failed]
-    paths = write_report(w)
+    paths = write_report(w, formats="html")
     assert paths == [w.reports_dir / "2021-11" / "report.html"]
     cells = parse(paths[0].read_text(encoding="utf-8")).cells
     get = lambda m, month: cells[(m, "x", month)]["value"]  # noqa: E731

@@ -1,7 +1,7 @@
-"""The monthly report: HTML now (PDF, Markdown, JSON and Welsh to follow)."""
+"""The monthly report: HTML, PDF, Markdown and JSON, in English or Welsh."""
 
 from __future__ import annotations
 
-from smi.report.render import render_html, write_report
+from smi.report.render import FORMATS, render_html, write_report
 
-__all__ = ["render_html", "write_report"]
+__all__ = ["FORMATS", "render_html", "write_report"]

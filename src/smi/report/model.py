@@ -16,6 +16,7 @@ from smi.metrics import Metric, Period, coverage, load_all
 from smi.metrics.engagement import post_engagements
 from smi.metrics.tables import TableCache, in_period
 from smi.platforms import PLATFORMS
+from smi.report.i18n import N_, Words
 from smi.sources import load_all as load_sources
 
 KEY_METRICS = (
@@ -27,21 +28,40 @@ KEY_METRICS = (
     "inbound_interactions",
     "followers",
 )
+# English msgids; the renderers translate them.
 LABELS = {
-    "posts": "Posts",
-    "replies": "Replies",
-    "reposts": "Reposts",
-    "engagements": "Engagements",
-    "impressions": "Impressions",
-    "inbound_interactions": "Inbound interactions",
-    "followers": "Followers at month end",
+    "posts": N_("Posts"),
+    "replies": N_("Replies"),
+    "reposts": N_("Reposts"),
+    "engagements": N_("Engagements"),
+    "impressions": N_("Impressions"),
+    "inbound_interactions": N_("Inbound interactions"),
+    "followers": N_("Followers at month end"),
 }
 # How an input reads in "… give no ___".
 INPUT_WORDS = {
-    "posts.kind": "posts",
-    "interactions.from_organisation": "comments, mentions or messages from others",
-    "audience_daily.followers": "follower counts",
+    "posts.kind": N_("posts"),
+    "interactions.from_organisation": N_("comments, mentions or messages from others"),
+    "audience_daily.followers": N_("follower counts"),
+    "post_metrics.reactions": N_("reactions"),
+    "post_metrics.comments": N_("comments"),
+    "post_metrics.shares": N_("shares"),
+    "post_metrics.saves": N_("saves"),
+    "post_metrics.impressions": N_("impressions"),
 }
+# The catalogue's descriptions of the key metrics, for translation (a test checks they match).
+DESCRIPTIONS = (
+    N_("Posts published: originals and quotes (not replies, not reposts)."),
+    N_("Replies published by the organisation's accounts."),
+    N_("Other accounts' posts shared as they are (retweets, boosts, reposts)."),
+    N_("Reactions, comments, shares and saves on the posts published in the period."),
+    N_("Times the posts published in the period were shown on screen."),
+    N_("Comments, replies, mentions, messages and reviews from others."),
+    N_("Followers at the end of the period."),
+)
+UNITS = {"posts": N_("posts"), "replies": N_("replies"), "reposts": N_("reposts"),
+         "engagements": N_("engagements"), "impressions": N_("impressions"),
+         "interactions": N_("interactions"), "followers": N_("followers")}
 TREND_MONTHS = 13
 TOP_POSTS = 5
 EXCERPT = 140
@@ -95,6 +115,9 @@ class ReportModel:
     metrics: list[Metric]
     source_titles: list[str]
     observed_until: datetime | None
+    lang: str = "en"
+    # Insight findings, ranked (the insight engine fills these; empty until it exists).
+    findings: list[dict[str, Any]] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -111,13 +134,9 @@ def _by_platform_month(con: Any, m: Metric, span: Period) -> dict[tuple[str, str
     return {(r["platform"], r["month"]): r["value"] for r in rows}
 
 
-def _words(inputs: tuple[str, ...]) -> str:
-    words = [INPUT_WORDS.get(i, i.split(".", 1)[1].replace("_", " ")) for i in inputs]
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def _words(inputs: tuple[str, ...], w: Words) -> str:
+    words = [w._(INPUT_WORDS.get(i, i.split(".", 1)[1].replace("_", " "))) for i in inputs]
+    return w.join(words, "or", mutate=True)
 
 
 def _sources_by_platform(con: Any) -> dict[str, list[str]]:
@@ -197,7 +216,8 @@ def choose_period(ws: Any, month: str | None, now: datetime | None = None) -> Pe
 class _Availability:
     """Which platform has which metric input, and why a number is not available."""
 
-    def __init__(self, con: Any) -> None:
+    def __init__(self, con: Any, words: Words) -> None:
+        self.w = words
         self.held = {(r["platform"], r["input"]) for r in _rows(coverage(con)) if r["rows"]}
         self.sources = _sources_by_platform(con)
 
@@ -206,15 +226,22 @@ class _Availability:
 
     def reason(self, m: Metric, platform: str, period: Period) -> str | None:
         """Why `m` has no value on `platform` in `period`; None for a count (it is 0)."""
+        w = self.w
+        what = _words(m.inputs, w)
         if not self.has(m, platform):
-            who = self.sources.get(platform, [f"the {platform_title(platform)} data"])
-            verb = "gives" if len(who) == 1 else "give"
-            return f"{_join(who)} {verb} no {_words(m.inputs)}"
+            who = self.sources.get(platform)
+            if who is None:
+                return w._("the %(platform)s data gives no %(what)s",
+                           platform=platform_title(platform), what=what)
+            if len(who) == 1:
+                return w._("%(source)s gives no %(what)s", source=who[0], what=what)
+            return w._("%(sources)s give no %(what)s", sources=w.join(who), what=what)
         if m.count:
             return None
+        month = w.month(period.start)
         if all(i.startswith("post_metrics.") for i in m.inputs):
-            return f"no post published in {period.label} has {_words(m.inputs)}"
-        return f"no {_words(m.inputs)} for {period.label}"
+            return w._("no post published in %(month)s has %(what)s", month=month, what=what)
+        return w._("no %(what)s for %(month)s", what=what, month=month)
 
 
 def _key_figures(
@@ -254,15 +281,17 @@ def _top_posts(con: Any, period: Period, tz: Any) -> list[dict[str, Any]]:
     return top
 
 
-def build_model(ws: Any, period: Period) -> ReportModel:
-    """Run the metrics for the month, the month before and the 13-month trend."""
+def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportModel:
+    """Run the metrics for the month, the month before and the 13-month trend. Reasons for
+    numbers that are not available are written in `words`' language (default English)."""
+    words = words or Words("en")
     con = TableCache(ws.store.ibis())
     catalogue = load_all()
     metrics = [catalogue[n] for n in KEY_METRICS]
     previous = period.previous()
     status = ws.store.status()["platforms"]
     platforms = sorted(status)
-    avail = _Availability(con)
+    avail = _Availability(con, words)
 
     span = Period.months_to(period, TREND_MONTHS)
     values = {m.name: _by_platform_month(con, m, span) for m in metrics}
@@ -273,7 +302,8 @@ def build_model(ws: Any, period: Period) -> ReportModel:
         figures = _key_figures(metrics, values, avail, p, period, previous)
         blocks.append(PlatformFigures(p, platform_title(p), figures, status[p]["first"], status[p]["last"]))
         unavailable += [
-            {"platform": platform_title(p), "metric": LABELS[f.metric.name], "reason": f.reason or ""}
+            {"platform": platform_title(p), "platform_id": p, "metric": f.metric.name,
+             "reason": f.reason or ""}
             for f in figures if not avail.has(f.metric, p)
         ]
 
@@ -305,4 +335,5 @@ def build_model(ws: Any, period: Period) -> ReportModel:
         metrics=metrics,
         source_titles=sorted({titles.get(i["source"], i["source"]) for i in imports}),
         observed_until=max(observed) if observed else None,
+        lang=words.lang,
     )

@@ -1,0 +1,104 @@
+"""The report as Markdown for meeting notes: headings, GitHub-flavoured pipe tables, no HTML.
+The chart is left out (its numbers are in the trend table)."""
+
+from __future__ import annotations
+
+from smi.report.i18n import Words
+from smi.report.model import LABELS, UNITS, ReportModel
+from smi.report.render import KINDS, sections, trend_table
+
+
+def cell(text: object) -> str:
+    """Text safe inside a pipe-table cell: one line, pipes and Markdown/HTML specials escaped."""
+    s = " ".join(str(text).split())
+    for ch in ("\\", "|", "*", "_", "`", "[", "]", "<", ">"):
+        s = s.replace(ch, "\\" + ch)
+    return s or "–"
+
+
+def table(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:  # type: ignore[assignment]
+    out = ["| " + " | ".join(cell(h) for h in header) + " |",
+           "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
+    return out
+
+
+def render_markdown(model: ReportModel, words: Words | None = None) -> str:
+    w = words or Words(model.lang)
+    _ = w._
+    month, previous = w.month(model.period.start), w.month(model.previous.start)
+    titles = dict(sections(model))
+    lines = [
+        f"# {_('%(organisation)s: social media report,', organisation=model.organisation)} {month}",
+        "",
+        _("Figures for %(start)s to %(end)s (time zone %(tz)s), compared with %(previous)s.",
+          start=w.day(model.period.start), end=w.day(model.period.last_day), tz=model.timezone,
+          previous=previous),
+        "",
+    ]
+    if model.findings:
+        lines += [f"## {_(titles['summary'])}", ""]
+        lines += [f"{i}. {cell(f['title'])}" for i, f in enumerate(model.findings, 1)] + [""]
+
+    lines += [f"## {_('Key figures for %(month)s', month=month)}", ""]
+    for block in model.platforms:
+        rows = []
+        for f in block.figures:
+            vals = [w.num(v) + (f" ({r})" if v is None and r else "")
+                    for v, r in ((f.current, f.reason), (f.previous, f.previous_reason))]
+            pct = "–" if f.change is not None and not f.previous else w.pct(f.change_pct)
+            rows.append([_(LABELS[f.metric.name]), *vals, w.change(f.change), pct])
+        lines += [f"### {block.title}", ""]
+        lines += table([_("Metric"), month, previous, _("Change"), _("Change") + " %"], rows, {1, 2, 3, 4})
+        lines.append("")
+
+    lines += [f"## {_('Trend: posts and engagements, %(first)s to %(last)s', first=w.month(model.trend_months[0]), last=w.month(model.trend_months[-1]))}", ""]
+    rows = []
+    for platform, measures in trend_table(model).items():
+        for measure, by_month in measures.items():
+            rows.append([platform, _(LABELS[measure])] + [
+                _("n/a") if by_month.get(k) is None else w.num(by_month[k]) for k in model.trend_months])
+    months = [w.month_short(k) for k in model.trend_months]
+    lines += table([_("Platform"), _("Measure"), *months], rows, set(range(2, 2 + len(months))))
+    lines += ["", _("n/a: not available."), ""]
+
+    lines += [f"## {_('Top posts of %(month)s', month=month)}", ""]
+    if model.top_posts:
+        rows = []
+        for i, p in enumerate(model.top_posts, 1):
+            text = p["excerpt"] + ("" if p["kind"] == "original" else f" ({_(KINDS.get(p['kind'], p['kind']))})")
+            rows.append([str(i), w.day(p["date"]), p["platform_title"], p["handle"], text,
+                         w.num(p["engagements"]), p["url"] or "–"])
+        lines += table(["#", _("Date"), _("Platform"), _("Account"), _("Text"), _("Engagements"), _("Link")],
+                       rows, {5})
+    else:
+        lines.append(_("No post published in %(month)s has engagement numbers.", month=month))
+    lines.append("")
+
+    lines += [f"## {_('Data coverage')}", "", f"### {_('Imports')}", ""]
+    if model.imports:
+        rows = [[str(i["import_id"]), i["name"], ", ".join(f["name"] for f in i["files"]) or "–",
+                 i["source"], w.day(i["finished_at"]), w.day(i["observed_at"]),
+                 w.num(sum(c.get("new") or 0 for c in i["counts"].values())), w.num(len(i["warnings"]))]
+                for i in model.imports]
+        lines += table(["#", _("Import"), _("Files"), _("Format"), _("Imported"), _("Numbers true at"),
+                        _("New rows"), _("Warnings")], rows, {6, 7})
+    else:
+        lines.append(_("Nothing imported."))
+    lines += ["", f"### {_('Dates per platform')}", ""]
+    lines += table([_("Platform"), _("First day"), _("Last day")],
+                   [[b.title, w.day(b.first), w.day(b.last)] for b in model.platforms])
+    lines += ["", f"### {_('Not available')}", ""]
+    if model.unavailable:
+        lines += [f"- {cell(u['platform'])}: {_(LABELS[u['metric']]).lower()} — {cell(u['reason'])}."
+                  for u in model.unavailable]
+    else:
+        lines.append(_("Every metric in this report is available on every platform."))
+
+    lines += ["", f"## {_('Methodology')}", "",
+              _("Months run from local midnight on the first to local midnight on the first of the next month, time zone %(tz)s. Exports give lifetime totals at export time: each post's latest snapshot is used.", tz=model.timezone),
+              ""]
+    for m in model.metrics:
+        unit = _(UNITS.get(m.unit, m.unit))
+        lines += [f"- **{_(LABELS[m.name])}** ({unit}): {_(m.description)}  ", f"  `{m.formula}`"]
+    return "\n".join(lines).rstrip() + "\n"

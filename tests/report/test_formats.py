@@ -1,0 +1,210 @@
+"""The demo workspace's report in every format and both languages: structure, PDF pages,
+headless Chromium, reproducible JSON, Markdown for meeting notes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from smi.demo import build_demo
+from smi.report import write_report
+from smi.report.render import SECTIONS
+
+MONTH = "2025-06"
+ORDER = [i for i, _ in SECTIONS if i != "summary"]  # the demo has no findings yet
+HEADINGS = {  # each section's heading as the reader sees it
+    "en": ["Key figures for June 2025", "Trend: posts and engagements, June 2024 to June 2025",
+           "Top posts of June 2025", "Data coverage", "Methodology"],
+    "cy": ["Ffigurau allweddol ar gyfer Mehefin 2025",
+           "Tuedd: cyhoeddiadau ac ymgysylltiadau, Mehefin 2024 – Mehefin 2025",
+           "Prif gyhoeddiadau Mehefin 2025", "Cwmpas y data", "Methodoleg"],
+}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    result = build_demo(tmp_path_factory.mktemp("demo") / "ws", seed=7, until=MONTH)
+    yield result.workspace
+    result.workspace.close()
+
+
+@pytest.fixture(scope="module")
+def reports(demo, tmp_path_factory) -> dict[str, dict[str, Path]]:
+    out = tmp_path_factory.mktemp("reports")
+    files = {}
+    for lang in ("en", "cy"):
+        paths = write_report(demo, month=MONTH, out_dir=out, formats="html,pdf,md,json", lang=lang)
+        files[lang] = {p.suffix[1:]: p for p in paths}
+    return files
+
+
+def text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_every_format_is_written_with_the_language_in_its_name(reports, lang):
+    stem = "report" if lang == "en" else "report.cy"
+    assert {p.name for p in reports[lang].values()} == {f"{stem}.{f}" for f in ("html", "pdf", "md", "json")}
+    assert reports[lang]["pdf"].read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_html_sections_are_present_and_in_order(reports, lang):
+    html = text(reports[lang]["html"])
+    assert f'<html lang="{lang}">' in html
+    ids = re.findall(r'<section id="([^"]+)"', html)
+    assert ids == ORDER
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h2>(.*?)</h2>", html)]
+    assert headings[1:] == HEADINGS[lang]  # after "Contents"
+    # the contents list links every section, in order
+    nav = html[html.index('<nav id="contents">'):html.index("</nav>")]
+    assert re.findall(r'href="#([^"]+)"', nav) == ORDER
+
+
+def test_the_welsh_report_is_in_welsh(reports):
+    html = text(reports["cy"]["html"])
+    for words in ("Cynnwys", "Cyhoeddiadau", "Ymgysylltiadau", "Argraffiadau",
+                  "Dilynwyr ar ddiwedd y mis", "ddim ar gael", "Mewnforion: 9"):
+        assert words in html, words
+    # Formulas are code (the catalogue's expressions, in <code> and tooltips): not translated.
+    # Post texts are workspace data, shown as written.
+    words = re.sub(r'title="[^"]*"|<code>.*?</code>|<tr data-post=.*?</tr>', "", html, flags=re.S)
+    for english in ("Key figures", "Followers at month end", "not available", "Top posts",
+                    "compared with", ">Contents<", "view post", " and ", " or "):
+        assert english not in words, english
+    # Welsh dates: the first day of the month and the month names of the trend
+    assert "1 Meh 2025" in html and "Mehefin 2024" in html
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_markdown_has_the_headings_and_pipe_tables_and_no_html(reports, lang):
+    md = text(reports[lang]["md"])
+    headings = re.findall(r"^## (.+)$", md, re.M)
+    assert headings == HEADINGS[lang]
+    assert not re.search(r"</?[a-zA-Z][^>]*>", md.replace("\\<", "").replace("\\>", ""))
+    tables = re.findall(r"((?:^\|.*\|\n)+)", md, re.M)
+    assert len(tables) >= 8  # five platforms' key figures, trend, top posts, imports, dates
+    for t in tables:
+        rows = t.splitlines()
+        assert re.fullmatch(r"\|(?:-{3}:?\|)+", rows[1]), rows[1]
+        cells = {len(re.findall(r"(?<!\\)\|", r)) for r in rows}
+        assert len(cells) == 1, t  # every row has the header's number of cells
+
+
+def test_json_is_the_same_bytes_for_the_same_workspace_and_month(demo, reports, tmp_path):
+    again = write_report(demo, month=MONTH, out_dir=tmp_path, formats="json", lang="en")
+    assert again[0].read_bytes() == reports["en"]["json"].read_bytes()
+    # and the Welsh one differs only in words, not in figures
+    en, cy = (json.loads(reports[lang]["json"].read_bytes()) for lang in ("en", "cy"))
+    strip = lambda d: [[(f["metric"], f["current"], f["previous"]) for f in b["figures"]] for b in d["key_figures"]]  # noqa: E731
+    assert strip(en) == strip(cy) and en["trend"] == cy["trend"]
+
+
+def test_json_carries_every_figure_of_the_html(reports):
+    data = json.loads(reports["en"]["json"].read_bytes())
+    assert data["sections"] == ORDER and data["findings"] == [] and data["month"] == MONTH
+    raw = reports["en"]["json"].read_text(encoding="utf-8")
+    assert raw == json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"  # keys sorted
+    html = text(reports["en"]["html"])
+    cells = {(m, p, mo): v for m, p, mo, v in re.findall(
+        r'data-metric="([^"]+)" data-platform="([^"]+)" data-month="([^"]+)" data-value="([^"]*)"', html)}
+    seen = 0
+    for block in data["key_figures"]:
+        for f in block["figures"]:
+            for key, month in (("current", MONTH), ("previous", data["previous_month"])):
+                value = f[key]
+                assert value is None or isinstance(value, int), f
+                assert cells[(f["metric"], block["platform"], month)] == ("" if value is None else str(value))
+                if value is None:
+                    assert f[f"{key}_reason"], f  # null always says why
+                seen += 1
+    assert seen == len(cells) == 5 * 7 * 2
+    # Mastodon archives give no impressions: null with its reason, never 0
+    mast = next(b for b in data["key_figures"] if b["platform"] == "mastodon")
+    impressions = next(f for f in mast["figures"] if f["metric"] == "impressions")
+    assert impressions["current"] is None
+    assert impressions["current_reason"] == \
+        "Canonical CSV (smi's interchange format) and Mastodon account archive give no impressions"
+    top = [p["engagements"] for p in data["top_posts"]]
+    assert top == sorted(top, reverse=True) and len(top) == 5
+    assert re.findall(r'data-post="([^"]+)"', html) == [p["post_key"] for p in data["top_posts"]]
+
+
+def _pages(pdf: Path, tmp_path: Path) -> list[Path]:
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    return sorted(tmp_path.glob("page-*.png"))
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (make system-deps)")
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_pdf_pages_are_a4_numbered_and_none_is_blank(reports, lang, tmp_path):
+    from PIL import Image
+
+    pdf = reports[lang]["pdf"]
+    pages = _pages(pdf, tmp_path)
+    assert len(pages) >= 3
+    for page in pages:
+        im = Image.open(page).convert("L")
+        w, h = im.size
+        assert abs(h / w - 297 / 210) < 0.01  # A4 portrait
+        body = im.crop((0, 0, w, int(h * 0.9)))  # leave out the footer (page numbers)
+        dark = sum(body.histogram()[:200])
+        assert dark / (body.width * body.height) > 0.005, f"{page.name} is blank"
+    info = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    sheets = info.split("\f")
+    word = {"en": "Page", "cy": "Tudalen"}[lang]
+    n = len(pages)
+    for i, sheet in enumerate(sheets[:n], 1):
+        assert f"{word} {i} / {n}" in sheet
+    # the contents on page 1 give each section's page number
+    for heading in ({"en": "Data coverage", "cy": "Cwmpas y data"}[lang], {"en": "Methodology", "cy": "Methodoleg"}[lang]):
+        assert re.search(rf"{heading}\s*\.+\s*\d+", sheets[0]), heading
+    # the inline SVG chart is drawn (its titles are text in the PDF)
+    chart_title = {"en": "Engagements (count)", "cy": "Ymgysylltiadau (nifer)"}[lang]
+    assert chart_title in info
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make system-deps)")
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_html_renders_in_headless_chromium_without_the_network(reports, lang):
+    from playwright.sync_api import sync_playwright
+
+    url = reports[lang]["html"].as_uri()
+    errors: list[str] = []
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+
+            def route(r):
+                requests.append(r.request.url)
+                if r.request.url == url:
+                    r.continue_()
+                else:
+                    r.abort()
+
+            page.route("**/*", route)
+            page.goto(url)
+            box = page.locator("#trend svg").bounding_box()
+            title = page.title()
+        finally:
+            browser.close()
+    assert errors == []
+    assert requests == [url]  # the document itself, nothing else (no network address)
+    assert box is not None and box["width"] > 300 and box["height"] > 200
+    assert {"en": "June 2025", "cy": "Mehefin 2025"}[lang] in title
