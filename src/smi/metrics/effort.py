@@ -89,7 +89,8 @@ def staff_cost(q: Query) -> ir.Value:
 )
 def staff_cost_coverage(q: Query) -> ir.Value:
     t = q.rows
-    return ratio(t.minutes.sum(where=t.cost_per_hour.notnull()), t.minutes.sum())
+    costed = ibis.ifelse(t.cost_per_hour.notnull(), t.minutes, 0.0)
+    return ratio(costed.sum(), t.minutes.sum())
 
 
 def _per_hour(q: Query, posts: ir.Table, value: ir.Value, fill: bool) -> ir.Table:
