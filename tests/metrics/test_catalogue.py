@@ -45,6 +45,7 @@ def bare_posts(tmp_path_factory):
         "platform,post_id,account,published_at,kind,format,text,labels\n"
         "x,1,@us,2024-03-04T10:00:00Z,original,text,Hello,spring\n"
         "x,2,@us,2024-03-05T10:00:00Z,reply,text,Thanks,\n"
+        "x,3,@us,2024-03-05T11:00:00Z,repost,text,RT @partner: news,\n"
         "facebook,f1,page,2024-03-06T12:00:00Z,original,image,Photos,spring;open day\n",
         encoding="utf-8",
     )
@@ -136,7 +137,8 @@ def test_every_dimension_of_every_metric(empty, bare_posts, name):
     # Posts without numbers: each breakdown runs, and stays NULL where the inputs are missing.
     rows = every_dimension(m, TableCache(bare_posts.store.ibis()))
     assert sum(r["dim"] == "" for r in rows) == 1
-    assert {r["dim"] for r in rows} >= {"platform", "month", "platform+month"}
+    if m.grain == "posts":  # the only grain with rows here
+        assert {r["dim"] for r in rows} >= {"platform", "month", "platform+month"}
     if not m.available(HAS_ONLY_POSTS) and not m.count:
         assert all(r["value"] is None for r in rows), f"{name} is not NULL without its inputs: {rows}"
 
