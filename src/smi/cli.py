@@ -496,6 +496,80 @@ def metrics(
     out.print(t)
 
 
+@app.command("export")
+def export_(
+    fmt: Annotated[str, typer.Argument(help="parquet, csv (smi's canonical CSV) or xlsx.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files to.")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Export the canonical tables (csv: the interchange format `smi import` reads)."""
+    from smi.export import export
+
+    try:
+        ws = _open(workspace)
+        with err.status(f"exporting {fmt}…"):
+            result = export(ws, fmt, out_dir)
+    except SmiError as e:
+        raise _fail(e) from None
+    for w in result.warnings:
+        err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
+    out.print(result.summary(), highlight=False, soft_wrap=True)
+
+
+EngineOpt = Annotated[
+    str | None,
+    typer.Option("--engine", help="duckdb or spark (default: [engine] name in workspace.toml, else duckdb)."),
+]
+
+
+@app.command()
+def goals(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    engine: EngineOpt = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Each KPI's value, target, 3-period trend and status (met, on track, behind)."""
+    from smi.goals import evaluate
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    try:
+        ws = _open(workspace)
+        period, results = evaluate(ws, month, engine)
+    except SmiError as e:
+        raise _fail(e) from None
+    if fmt == "json":
+        print(json.dumps({"month": period.key, "kpis": [r.as_dict() for r in results]}, indent=2))
+        return
+    if not results:
+        out.print(f"no KPIs in {ws.profile_file.path.name}: add [[goals]] with [[goals.kpis]] (see docs/goals.md)")
+        return
+
+    def num(v: float | None, unit: str) -> str:
+        if v is None:
+            return "n/a"
+        if unit == "ratio":
+            return f"{v:.2%}"
+        return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:,.3g}"
+
+    t = Table("KPI", "period", "value", "target", "trend", "status", title=f"Goals, {period.label}")
+    style = {"met": "green", "on track": "cyan", "behind": "red", "not available": "dim"}
+    goal = None
+    for r in results:
+        if r.goal != goal:
+            goal = r.goal
+            t.add_row(f"[bold]{escape(r.goal)}[/] ({r.purpose})", end_section=False)
+        where = ", ".join(f"{k}={v}" for k, v in r.filter.items())
+        kpi = "  " + r.metric + (f" ({where})" if where else "")
+        aim = ("≥ " if r.direction == "higher" else "≤ ") + num(r.target, r.unit)
+        trend = " → ".join(num(p["value"], r.unit) for p in r.trend)
+        t.add_row(escape(kpi), r.window, num(r.value, r.unit), aim, trend, f"[{style[r.status]}]{r.status}[/]")
+    out.print(t)
+    counts = {s: sum(r.status == s for r in results) for s in ("met", "on track", "behind", "not available")}
+    out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" ({_plural(len(results), 'KPI')})")
+
+
 # -- the meeting loop -----------------------------------------------------------------------------
 meeting_app = typer.Typer(help="Meetings: when the team met, who came, the notes.", no_args_is_help=True)
 action_app = typer.Typer(help="Actions agreed at meetings: owner, due date, done or open.", no_args_is_help=True)

@@ -80,6 +80,18 @@ class Person(BaseModel):
         return out
 
 
+PURPOSES = ("promote", "serve customers", "develop products", "collaborate", "other")
+KPI_PERIODS = ("month", "quarter", "year")  # the month, or the 3 or 12 months ending with it
+ENGINES = ("duckdb", "spark")
+
+
+def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
+    v = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    if v not in allowed:
+        raise ValueError(f"'{value}' is not a {what}; use one of: {', '.join(allowed)}")
+    return v
+
+
 class KPI(BaseModel):
     metric: str
     target: float
@@ -87,11 +99,40 @@ class KPI(BaseModel):
     period: str = "month"
     filter: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("direction")
+    @classmethod
+    def _direction(cls, v: str) -> str:
+        return _one_of(v, ("higher", "lower"), "direction")
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str) -> str:
+        return _one_of(v, KPI_PERIODS, "KPI period")
+
 
 class Goal(BaseModel):
     name: str
     purpose: str = "other"
     kpis: list[KPI] = Field(default_factory=list)
+
+    @field_validator("purpose")
+    @classmethod
+    def _purpose(cls, v: str) -> str:
+        return _one_of(v, PURPOSES, "purpose")
+
+
+class EngineSettings(BaseModel):
+    """Where the metrics run: DuckDB (default) or Spark over the tables exported as Parquet."""
+
+    name: str = "duckdb"
+    master: str = "local[2]"
+    parquet: str | None = None  # folder or URL the Spark engine reads (default: workspace/parquet)
+    conf: dict[str, str] = Field(default_factory=dict)  # extra Spark settings
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _one_of(v, ENGINES, "metric engine")
 
 
 class EffortMapping(BaseModel):
@@ -109,6 +150,7 @@ class Profile(BaseModel):
     people: list[Person] = Field(default_factory=list)
     goals: list[Goal] = Field(default_factory=list)
     effort: EffortMapping = Field(default_factory=EffortMapping)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
 
     def official_accounts(self) -> list[tuple[str, str]]:
         out = []
@@ -151,7 +193,7 @@ end = "17:00"
 # name = "Fill the autumn season"
 # purpose = "promote"      # promote | serve customers | develop products | collaborate | other
 # [[goals.kpis]]
-# metric = "clicks"
+# metric = "engagements"    # a name from `smi metrics`
 # target = 500
 # direction = "higher"
 """
