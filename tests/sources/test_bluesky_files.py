@@ -138,7 +138,7 @@ def _write_car(tmp_path: Path, name: str = "repo.car", records: dict | None = No
 def test_car_posts_replies_quotes_reposts(make_ws, cli, status, tmp_path):
     car = _write_car(tmp_path)
     ws = make_ws()
-    cli("import", car, "-w", ws)
+    cli("import", "--no-enrich", car, "-w", ws)  # what the importer writes
     assert status(ws)["platforms"] == {"bluesky": {
         "posts": 5, "replies": 1, "reposts": 1, "interactions": 0, "audience_days": 0,
         "first": "2024-11-20", "last": "2024-11-24"}}
@@ -197,14 +197,14 @@ def test_car_cut_short_or_bad_record_fails_cleanly(make_ws, cli, tmp_path):
 # -- flat posts JSON ---------------------------------------------------------------------------
 def test_posts_json_real_sample(make_ws, cli, status, real):
     ws = make_ws()
-    cli("import", real(REAL, "bluesky_posts.json"), "-w", ws)
+    cli("import", "--no-enrich", real(REAL, "bluesky_posts.json"), "-w", ws)
     assert status(ws)["platforms"] == {"bluesky": {
         "posts": 91, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
         "first": "2025-11-06", "last": "2025-12-03"}}
     assert _rows(ws, "SELECT count(*) AS n FROM accounts") == [{"n": 82}]
     [m] = _rows(ws, "SELECT count(*) AS n, sum(reactions) AS likes, count(views) AS views FROM post_metrics")
     assert m == {"n": 182, "likes": 4426, "views": 0}  # a snapshot per scrape; views not given
-    cli("import", real(REAL, "bluesky_posts.jsonl"), "-w", ws)
+    cli("import", "--no-enrich", real(REAL, "bluesky_posts.jsonl"), "-w", ws)
     s = status(ws)["platforms"]["bluesky"]
     assert (s["posts"], s["first"], s["last"]) == (107, "2025-11-04", "2025-12-03")
     langs = [json.loads(p["extra"]).get("platform_lang") for p in _rows(ws, "SELECT extra FROM posts")]

@@ -47,7 +47,7 @@ def _snapshot(ws):
 
 def test_real_archive_folder(real, make_ws, cli, status):
     ws = make_ws()
-    res = cli("import", "-w", ws, real(FOLDER))
+    res = cli("import", "--no-enrich", "-w", ws, real(FOLDER))
     assert "1,586 new" in res.output
     assert "1,557" in res.output and "1,586" in res.output  # totalItems mismatch warned
     # likes.json and bookmarks.json belong to the archive: not reported as unread
@@ -95,7 +95,7 @@ def test_real_archive_folder(real, make_ws, cli, status):
 
 def test_real_items_mapped(real, make_ws, cli):
     ws = make_ws()
-    cli("import", "-w", ws, real(FOLDER, "outbox.json"), real(FOLDER, "actor.json"))
+    cli("import", "--no-enrich", "-w", ws, real(FOLDER, "outbox.json"), real(FOLDER, "actor.json"))
     cols = "kind, format, text, url, in_reply_to, hashtags, mentions, links, language"
 
     def post(native):

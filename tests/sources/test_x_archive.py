@@ -68,7 +68,7 @@ def _copy_data(real, dest: Path) -> Path:
 
 def test_full_archive_folder(make_ws, cli, status, real):
     ws = make_ws()
-    r = cli("import", real("x-archive-rtiatmla", "data"), "-w", ws)
+    r = cli("import", "--no-enrich", real("x-archive-rtiatmla", "data"), "-w", ws)
     assert "skipped" not in r.stderr  # like.js, following.js, README.txt… are recognised
     assert status(ws)["platforms"] == {"x": RTI}
 
