@@ -22,6 +22,8 @@ available (NULL), not 0.
 
 from __future__ import annotations
 
+from typing import Any
+
 import ibis
 import ibis.expr.types as ir
 
@@ -106,8 +108,22 @@ def with_first_reply(q: Query) -> ir.Table:
     return j.select(*[j[c] for c in t.columns], replied_at=j._first)
 
 
-def minutes_all_hours(t: ir.Table) -> ir.Value:
-    return t.replied_at.delta(t.created_at, unit="second").cast("float64") / 60
+def elapsed_seconds(con: Any, start: ir.TimestampValue, end: ir.TimestampValue) -> ir.NumericValue:
+    """Real seconds between two instants, whatever the session time zone.
+
+    A portability gap, handled here: Ibis compiles `delta(unit="second")` to DuckDB's
+    date_diff on TIMESTAMPTZ (real time) but to Spark's DATEDIFF(SECOND, …), which counts
+    wall-clock time in the session zone; `epoch_seconds()` is the other way round (DuckDB
+    casts to a local TIMESTAMP first, Spark's unix_timestamp is real). Across a clock change
+    the wrong one is an hour out, so each backend gets the one that is real on it."""
+    backend = getattr(con, "name", None) or getattr(getattr(con, "con", None), "name", None)
+    if backend == "pyspark":
+        return end.epoch_seconds() - start.epoch_seconds()
+    return end.delta(start, unit="second")
+
+
+def minutes_all_hours(q: Query, t: ir.Table) -> ir.Value:
+    return elapsed_seconds(q.con, t.created_at, t.replied_at).cast("float64") / 60
 
 
 def minutes_business_hours(q: Query, t: ir.Table) -> ir.Value:
@@ -170,7 +186,7 @@ def unanswered_questions(q: Query) -> ir.Table:
 def _response_time(quantile: float, business: bool):  # -> MetricFn
     def fn(q: Query) -> ir.Table:
         t = with_first_reply(q)
-        minutes = minutes_business_hours(q, t) if business else minutes_all_hours(t)
+        minutes = minutes_business_hours(q, t) if business else minutes_all_hours(q, t)
         value = minutes.median() if quantile == 0.5 else minutes.quantile(quantile)
         return q.aggregate(value, t)
 
