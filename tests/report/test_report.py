@@ -252,3 +252,26 @@ def test_a_real_x_archive(real, tmp_path):
     assert "X/Twitter" in cells[("impressions", "x", "2021-11")]["text"]
     assert get("followers", "2021-11") == "111"
     w.close()
+
+
+def test_findings_open_the_report_in_every_format(ws):
+    """The insight engine's findings (none exist yet) go first: summary, then the sections."""
+    import json
+
+    from smi.report.i18n import Words
+    from smi.report.jsondoc import render_json
+    from smi.report.markdown import render_markdown
+    from smi.report.model import build_model
+    from smi.report.render import render_html
+
+    model = build_model(ws, choose_period(ws, "2024-03"), Words("en"))
+    model.findings = [{"id": "f1", "title": "Facebook engagements rose by 18", "detail": "30 against 12."}]
+    html = render_html(model)
+    ids = re.findall(r'<section id="([^"]+)"', html)
+    assert ids == ["summary", *SECTIONS[1:5], "methodology"]
+    assert '<li data-finding="f1"><strong>Facebook engagements rose by 18</strong> 30 against 12.</li>' in html
+    md = render_markdown(model)
+    assert re.findall(r"^## (.+)$", md, re.M)[0] == "Summary"
+    assert "1. **Facebook engagements rose by 18** 30 against 12." in md
+    data = json.loads(render_json(model))
+    assert data["sections"][0] == "summary" and data["findings"] == model.findings

@@ -38,7 +38,8 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     ]
     if model.findings:
         lines += [f"## {_(titles['summary'])}", ""]
-        lines += [f"{i}. {cell(f['title'])}" for i, f in enumerate(model.findings, 1)] + [""]
+        lines += [f"{i}. **{cell(f['title'])}**" + (f" {cell(f['detail'])}" if f.get("detail") else "")
+                  for i, f in enumerate(model.findings, 1)] + [""]
 
     lines += [f"## {_('Key figures for %(month)s', month=month)}", ""]
     for block in model.platforms:
