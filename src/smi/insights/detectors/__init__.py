@@ -1,0 +1,1 @@
+"""One detector per module; each registers itself with @detector."""

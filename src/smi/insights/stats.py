@@ -1,0 +1,106 @@
+"""Tests and intervals the detectors share. Every function returns plain floats.
+
+- `compare_values`: two samples of per-item values (e.g. per-post engagement rates):
+  two-sided Mann–Whitney U, ratio and difference of means with a seeded bootstrap 95% CI.
+- `compare_rates`: two counts over exposures (e.g. replies per inbound item, engagements
+  per staff hour): exact conditional binomial test of equal Poisson rates, rate ratio with
+  a 95% CI (log-normal approximation, 0.5 added to zero counts).
+- `benjamini_hochberg`: q-values for a month's p-values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as sps
+
+ALPHA = 0.05
+BOOTSTRAP = 2000
+
+
+@dataclass(frozen=True)
+class Comparison:
+    p_value: float
+    ratio: float | None  # mean(a) / mean(b); None when mean(b) is 0
+    ratio_ci: tuple[float, float] | None
+    difference: float  # mean(a) - mean(b)
+    difference_ci: tuple[float, float]
+    n_a: int
+    n_b: int
+    mean_a: float
+    mean_b: float
+
+
+def compare_values(a: Sequence[float], b: Sequence[float], *, seed: int = 0) -> Comparison:
+    """Is `a` shifted against `b`? Needs at least 2 values a side (callers enforce min_n)."""
+    xa = np.asarray([x for x in a if x is not None and not math.isnan(x)], dtype=float)
+    xb = np.asarray([x for x in b if x is not None and not math.isnan(x)], dtype=float)
+    if len(xa) < 2 or len(xb) < 2:
+        raise ValueError("compare_values needs at least two values on each side")
+    if np.all(xa == xa[0]) and np.all(xb == xb[0]) and xa[0] == xb[0]:
+        p = 1.0
+    else:
+        p = float(sps.mannwhitneyu(xa, xb, alternative="two-sided").pvalue)
+    rng = np.random.default_rng(seed)
+    ia = rng.integers(0, len(xa), size=(BOOTSTRAP, len(xa)))
+    ib = rng.integers(0, len(xb), size=(BOOTSTRAP, len(xb)))
+    ma, mb = xa[ia].mean(axis=1), xb[ib].mean(axis=1)
+    diff = ma - mb
+    mean_a, mean_b = float(xa.mean()), float(xb.mean())
+    ratio = ratio_ci = None
+    if mean_b != 0:
+        ratio = mean_a / mean_b
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = ma / mb
+        r = r[np.isfinite(r)]
+        if len(r):
+            ratio_ci = (float(np.quantile(r, 0.025)), float(np.quantile(r, 0.975)))
+    return Comparison(
+        p_value=p, ratio=ratio, ratio_ci=ratio_ci, difference=mean_a - mean_b,
+        difference_ci=(float(np.quantile(diff, 0.025)), float(np.quantile(diff, 0.975))),
+        n_a=len(xa), n_b=len(xb), mean_a=mean_a, mean_b=mean_b,
+    )
+
+
+@dataclass(frozen=True)
+class RateComparison:
+    p_value: float
+    rate_a: float
+    rate_b: float
+    ratio: float
+    ratio_ci: tuple[float, float]
+
+
+def compare_rates(count_a: int, exposure_a: float, count_b: int, exposure_b: float) -> RateComparison:
+    """Equal Poisson rates? Conditional on the total, count_a ~ Binomial(n, e_a / (e_a + e_b))."""
+    if exposure_a <= 0 or exposure_b <= 0:
+        raise ValueError("exposures must be positive")
+    n = count_a + count_b
+    share = exposure_a / (exposure_a + exposure_b)
+    p = 1.0 if n == 0 else float(sps.binomtest(count_a, n, share).pvalue)
+    ca, cb = (count_a or 0.5), (count_b or 0.5)
+    ratio = (count_a / exposure_a) / (count_b / exposure_b) if count_b else (ca / exposure_a) / (cb / exposure_b)
+    se = math.sqrt(1 / ca + 1 / cb)
+    log_r = math.log((ca / exposure_a) / (cb / exposure_b))
+    return RateComparison(
+        p_value=p, rate_a=count_a / exposure_a, rate_b=count_b / exposure_b, ratio=ratio,
+        ratio_ci=(math.exp(log_r - 1.96 * se), math.exp(log_r + 1.96 * se)),
+    )
+
+
+def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
+    """q-values (BH step-up), in the input order."""
+    m = len(p_values)
+    if m == 0:
+        return []
+    order = sorted(range(m), key=lambda i: p_values[i])
+    q = [0.0] * m
+    running = 1.0
+    for rank in range(m, 0, -1):
+        i = order[rank - 1]
+        running = min(running, p_values[i] * m / rank)
+        q[i] = min(running, 1.0)
+    return q

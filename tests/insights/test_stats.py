@@ -1,0 +1,40 @@
+"""The shared statistics: checked against hand calculations and known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from smi.insights.stats import benjamini_hochberg, compare_rates, compare_values
+
+
+def test_benjamini_hochberg_by_hand():
+    # m = 4, sorted p: .01 .02 .03 .5 -> p*m/rank: .04 .04 .04 .5 ; step-up minimum from the top
+    assert benjamini_hochberg([0.03, 0.5, 0.01, 0.02]) == pytest.approx([0.04, 0.5, 0.04, 0.04])
+    assert benjamini_hochberg([]) == []
+    assert benjamini_hochberg([0.9, 0.95]) == pytest.approx([0.95, 0.95])
+
+
+def test_compare_values_finds_a_shift_and_not_noise():
+    rng = np.random.default_rng(1)
+    a = rng.normal(2.0, 0.5, 40)
+    b = rng.normal(1.0, 0.5, 40)
+    c = compare_values(a, b)
+    assert c.p_value < 1e-6
+    assert c.ratio == pytest.approx(a.mean() / b.mean())
+    assert c.ratio_ci[0] < c.ratio < c.ratio_ci[1]
+    same = compare_values(rng.normal(1, 0.5, 40), rng.normal(1, 0.5, 40))
+    assert same.p_value > 0.05
+    with pytest.raises(ValueError):
+        compare_values([1.0], [1.0, 2.0])
+
+
+def test_compare_rates_by_hand():
+    # 30 events in 10 h vs 10 events in 10 h: conditional on 40, X ~ Bin(40, 0.5); ratio 3
+    r = compare_rates(30, 10, 10, 10)
+    assert r.ratio == pytest.approx(3.0)
+    from scipy.stats import binom
+
+    assert r.p_value == pytest.approx(min(1.0, 2 * binom.sf(29, 40, 0.5)))
+    assert r.ratio_ci[0] < 3.0 < r.ratio_ci[1]
+    assert compare_rates(10, 10, 10, 10).p_value == pytest.approx(1.0)
