@@ -91,6 +91,7 @@ def main() -> None:
     print(f"mode {args.mode}, method {args.method}; detector built in {time.perf_counter() - t0:.1f} s")
     for name, pairs in load().items():
         texts = [t for t, _ in pairs]
+        det = LanguageDetector(low_accuracy=low)  # a fresh segment cache for each set
         t0 = time.perf_counter()
         got = det.detect(texts) if args.method == "segments" else detect_multiple(texts, low)
         dt = time.perf_counter() - t0

@@ -24,6 +24,7 @@ from smi.errors import SmiError
 
 UNKNOWN_CODES = ("", "und", "zxx", "unknown")
 BATCH_ROWS = 50_000
+SENTIMENT_CACHE = 500_000  # texts whose score is kept between batches
 
 
 @dataclass
@@ -90,6 +91,7 @@ def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
     conf = settings(ws)
     months = {t: se.pending_months(store, t, everything=everything) for t in se.TABLES}
     detector = LanguageDetector(conf.languages, low_accuracy=conf.low_accuracy)
+    scored: dict[str, float] = {}
     for table in se.TABLES:
         if not pending[table]:
             continue
@@ -103,7 +105,9 @@ def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
             langs = [g if k else next(found) for g, k in zip(given, keep, strict=True)]
             srcs = ["given" if k else "detected" for k in keep]
             base = [(_code(x) or "").split("-")[0].split("_")[0] for x in langs]
-            scores = sentiment.scores(texts, base)
+            if len(scored) > SENTIMENT_CACHE:
+                scored.clear()
+            scores = sentiment.scores(texts, base, scored)
             out: dict[str, list[Any]] = {
                 "key": cols["key"], "language": langs, "language_source": srcs,
                 "sentiment": scores, "sentiment_label": [sentiment.label(s) for s in scores],
@@ -124,7 +128,7 @@ def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
 
 def update_topics(store: Any, months: dict[str, list[str]]) -> list[tuple[str, str]]:
     """Recompute topics for the whole workspace and the given months of each scope."""
-    from smi.enrich.topics import analyse
+    from smi.enrich.topics import SAMPLE_CAP, analyse
     from smi.store import enrichment as se
 
     done = []
@@ -132,7 +136,7 @@ def update_topics(store: Any, months: dict[str, list[str]]) -> list[tuple[str, s
         if not months.get(table):
             continue
         for period in ["all", *months[table]]:
-            model = analyse(se.corpus(store, scope, period))
+            model = analyse(se.corpus(store, scope, period, limit=SAMPLE_CAP))
             se.replace_topics(store, scope, period, model)
             if model is not None:
                 done.append((scope, period))

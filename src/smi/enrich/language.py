@@ -128,39 +128,30 @@ class LanguageDetector:
         self.pair_languages = tuple(supported(pair_languages))
         self.low_accuracy = low_accuracy
         self._lingua = _detector(self.languages, low_accuracy)
-        self._cache: dict[str, str | None] = {}  # texts seen in earlier batches (posts repeat)
+        self._cache: dict[str, str | None] = {}
 
-    CACHE_TEXTS = 500_000
+    CACHE_SEGMENTS = 1_000_000
 
     def detect(self, texts: Sequence[str | None]) -> list[str | None]:
         out: list[str | None] = [None] * len(texts)
-        seen: dict[str, list[int]] = {}
-        cache = self._cache
+        known = self._cache  # segment -> language, across batches (sentences repeat)
+        if len(known) > self.CACHE_SEGMENTS:
+            known.clear()
+        per_text: dict[str, list[str]] = {}
+        todo: dict[str, None] = {}
+        for t in texts:
+            if t and t not in per_text:
+                segs = per_text[t] = [s for s in segments(t) if letters(s) >= MIN_LETTERS]
+                todo.update((s, None) for s in segs if s not in known)
+        if todo:
+            pieces = list(todo)
+            for seg, lang in zip(pieces, self._lingua.detect_languages_in_parallel_of(pieces), strict=True):
+                known[seg] = lang.iso_code_639_1.name.lower() if lang is not None else None
+        labels = {t: combine([(known[s], letters(s)) for s in segs], self.pair_languages)
+                  for t, segs in per_text.items()}
         for i, t in enumerate(texts):
             if t:
-                if t in cache:
-                    out[i] = cache[t]
-                else:
-                    seen.setdefault(t, []).append(i)  # the same text is detected once
-        pieces: list[str] = []
-        counts: list[int] = []  # segments per distinct text, in the order of `seen`
-        for text in seen:
-            segs = [s for s in segments(text) if letters(s) >= MIN_LETTERS]
-            pieces.extend(segs)
-            counts.append(len(segs))
-        found = self._lingua.detect_languages_in_parallel_of(pieces) if pieces else []
-        pos = 0
-        for idx, n in zip(seen.values(), counts, strict=True):
-            parts = []
-            for seg, lang in zip(pieces[pos:pos + n], found[pos:pos + n], strict=True):
-                code = lang.iso_code_639_1.name.lower() if lang is not None else None
-                parts.append((code, letters(seg)))
-            pos += n
-            label = combine(parts, self.pair_languages)
-            for i in idx:
-                out[i] = label
-            if len(cache) < self.CACHE_TEXTS:
-                cache[texts[idx[0]]] = label  # type: ignore[index]
+                out[i] = labels[t]
         return out
 
     def detect_one(self, text: str | None) -> str | None:

@@ -33,10 +33,12 @@ def label(score: float | None) -> str:
     return NEUTRAL
 
 
-def scores(texts: Sequence[str | None], languages: Sequence[str | None]) -> list[float | None]:
-    """VADER compound per text, or None unless the text is English."""
+def scores(texts: Sequence[str | None], languages: Sequence[str | None],
+           cache: dict[str, float] | None = None) -> list[float | None]:
+    """VADER compound per text, or None unless the text is English. `cache` (text -> score)
+    may be shared between batches: repeated texts are scored once."""
     vader = _analyzer()
-    cache: dict[str, float] = {}
+    cache = {} if cache is None else cache
     out: list[float | None] = []
     for text, lang in zip(texts, languages, strict=True):
         if not text or lang != "en":

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import random
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,7 @@ def analyse(texts: Sequence[str | None], *, n_topics: int | None = None, seed: i
     """Keywords and topics of `texts`; None when there are too few texts or words."""
     import numpy as np
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     docs = [_NOISE.sub(" ", t) for t in texts if t and t.strip()]
@@ -85,7 +87,9 @@ def analyse(texts: Sequence[str | None], *, n_topics: int | None = None, seed: i
     order = np.argsort(-total)[:KEYWORDS]
     keywords = [Keyword(str(words[i]), round(float(total[i]), 4), int(present[i])) for i in order]
     nmf = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=400)
-    w = nmf.fit_transform(x)
+    with warnings.catch_warnings():  # not converging in 400 rounds still gives usable topics
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        w = nmf.fit_transform(x)
     strongest = w.argmax(axis=1)
     has_topic = w.max(axis=1) > 0
     topics = []

@@ -93,9 +93,10 @@ def pending_months(store: Store, table: str, *, everything: bool = False) -> lis
     ).fetchall()]
 
 
-def corpus(store: Store, scope: str, period: str) -> list[str]:
+def corpus(store: Store, scope: str, period: str, *, limit: int | None = None, seed: int = 0) -> list[str]:
     """Texts of a scope ('posts': the organisation's own posts, reposts excluded;
-    'audience': inbound interactions) in a local month, or every month for 'all'."""
+    'audience': inbound interactions) in a local month, or every month for 'all'.
+    With `limit`, a seeded random sample of at most that many (reservoir sampling)."""
     if scope == "posts":
         table, col, where = "posts", "published_at", "kind <> 'repost'"
     else:
@@ -104,10 +105,10 @@ def corpus(store: Store, scope: str, period: str) -> list[str]:
     if period != "all":
         where += f" AND strftime(timezone(?, {col}), '%Y-%m') = ?"
         params = [store.timezone, period]
-    rows = store.con.execute(
-        f"SELECT text FROM {table} WHERE text IS NOT NULL AND {where}", params
-    ).fetchall()
-    return [r[0] for r in rows]
+    sql = f"SELECT text FROM {table} WHERE text IS NOT NULL AND {where}"
+    if limit is not None:
+        sql = f"SELECT text FROM ({sql}) USING SAMPLE reservoir({int(limit)} ROWS) REPEATABLE ({int(seed)})"
+    return [r[0] for r in store.con.execute(sql, params).fetchall()]
 
 
 def replace_topics(store: Store, scope: str, period: str, model: Any | None) -> None:
