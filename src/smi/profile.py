@@ -143,6 +143,14 @@ class EffortMapping(BaseModel):
     people: dict[str, str] = Field(default_factory=dict)
 
 
+class ServiceTargets(BaseModel):
+    """Optional service targets (`[service]`): first response within so many hours, and the
+    share of inbound questions answered. Unset: findings compare platforms and months only."""
+
+    response_hours_target: float | None = Field(default=None, gt=0)
+    response_rate_target: float | None = Field(default=None, gt=0, le=1)
+
+
 class Profile(BaseModel):
     organisation: Organisation
     business_hours: BusinessHours = Field(default_factory=BusinessHours)
@@ -151,6 +159,7 @@ class Profile(BaseModel):
     goals: list[Goal] = Field(default_factory=list)
     effort: EffortMapping = Field(default_factory=EffortMapping)
     engine: EngineSettings = Field(default_factory=EngineSettings)
+    service: ServiceTargets = Field(default_factory=ServiceTargets)
 
     def official_accounts(self) -> list[tuple[str, str]]:
         out = []

@@ -38,3 +38,24 @@ def test_compare_rates_by_hand():
     assert r.p_value == pytest.approx(min(1.0, 2 * binom.sf(29, 40, 0.5)))
     assert r.ratio_ci[0] < 3.0 < r.ratio_ci[1]
     assert compare_rates(10, 10, 10, 10).p_value == pytest.approx(1.0)
+
+
+def test_compare_proportions_by_hand():
+    from scipy.stats import fisher_exact
+
+    from smi.insights.stats import compare_proportions, wilson_interval
+
+    # 40 of 50 against 20 of 50: difference 0.4
+    c = compare_proportions(40, 50, 20, 50)
+    assert c.difference == pytest.approx(0.4)
+    assert c.p_value == pytest.approx(fisher_exact([[40, 10], [20, 30]]).pvalue)
+    assert c.p_value < 0.001
+    assert c.difference_ci[0] < 0.4 < c.difference_ci[1]
+    # Newcombe (1998), table II example: 56/70 vs 48/80 -> difference 0.2, CI 0.0524 to 0.3339
+    n = compare_proportions(56, 70, 48, 80)
+    assert n.difference_ci == pytest.approx((0.0524, 0.3339), abs=1e-4)
+    # Wilson interval for 81/263 (Newcombe 1998, table I): 0.2553 to 0.3662
+    assert wilson_interval(81, 263) == pytest.approx((0.2553, 0.3662), abs=1e-4)
+    assert compare_proportions(5, 10, 5, 10).p_value == pytest.approx(1.0)
+    with pytest.raises(ValueError):
+        compare_proportions(3, 2, 1, 2)

@@ -5,6 +5,8 @@
 - `compare_rates`: two counts over exposures (e.g. replies per inbound item, engagements
   per staff hour): exact conditional binomial test of equal Poisson rates, rate ratio with
   a 95% CI (log-normal approximation, 0.5 added to zero counts).
+- `compare_proportions`: two shares (e.g. questions answered out of questions asked):
+  Fisher's exact test, difference of shares with Newcombe's 95% interval (Wilson scores).
 - `benjamini_hochberg`: q-values for a month's p-values.
 """
 
@@ -89,6 +91,40 @@ def compare_rates(count_a: int, exposure_a: float, count_b: int, exposure_b: flo
         p_value=p, rate_a=count_a / exposure_a, rate_b=count_b / exposure_b, ratio=ratio,
         ratio_ci=(math.exp(log_r - 1.96 * se), math.exp(log_r + 1.96 * se)),
     )
+
+
+@dataclass(frozen=True)
+class ProportionComparison:
+    p_value: float
+    share_a: float
+    share_b: float
+    difference: float  # share_a - share_b
+    difference_ci: tuple[float, float]
+
+
+def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a share k/n."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def compare_proportions(k_a: int, n_a: int, k_b: int, n_b: int) -> ProportionComparison:
+    """k_a of n_a against k_b of n_b: Fisher's exact test (two-sided) and the difference of
+    shares with Newcombe's hybrid score interval (method 10)."""
+    if n_a <= 0 or n_b <= 0 or not (0 <= k_a <= n_a and 0 <= k_b <= n_b):
+        raise ValueError("need 0 <= k <= n and n > 0 on each side")
+    p = float(sps.fisher_exact([[k_a, n_a - k_a], [k_b, n_b - k_b]]).pvalue)
+    pa, pb = k_a / n_a, k_b / n_b
+    la, ua = wilson_interval(k_a, n_a)
+    lb, ub = wilson_interval(k_b, n_b)
+    d = pa - pb
+    lo = d - math.sqrt((pa - la) ** 2 + (ub - pb) ** 2)
+    hi = d + math.sqrt((ua - pa) ** 2 + (pb - lb) ** 2)
+    return ProportionComparison(p_value=min(p, 1.0), share_a=pa, share_b=pb, difference=d, difference_ci=(lo, hi))
 
 
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:

@@ -1,0 +1,294 @@
+"""Q6 value and service: how fast and how often the organisation answers its audience.
+
+Per inbound item (an interaction not from the organisation) the first organisation reply
+comes from the catalogue's own definition (smi.metrics.service.with_first_reply). Tests
+made for the month:
+
+- first-response hours of each platform against every other platform (Mann–Whitney on
+  the answered items), and of each block of the day the item arrived in against the rest;
+- against `[service] response_hours_target` when the profile sets one: is the median wait
+  above (or below) the target (sign test on the answered items), overall and per platform;
+- the share of questions answered within ANSWER_WINDOW_DAYS, per platform against the other
+  platforms, and against `[service] response_rate_target` when set (binomial test);
+- questions left unanswered: the share this month against the three months before
+  (Fisher's exact test); the summary counts them and names the oldest.
+
+Only questions asked at least ANSWER_WINDOW_DAYS before the newest item in the store count
+for answered/unanswered shares: a question from the month's last evening has not yet had
+its chance to be answered, and counting it would make every last month look worse.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import ibis
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from smi.insights.engine import Context
+from smi.insights.finding import Effect, Finding
+from smi.insights.registry import detector
+from smi.insights.stats import compare_proportions, compare_values, wilson_interval
+from smi.metrics.period import Period
+from smi.metrics.registry import REGISTRY, Query, load_all
+from smi.metrics.service import elapsed_seconds, is_question, with_first_reply
+
+NAME = "service"
+MIN_N = 10
+ANSWER_WINDOW_DAYS = 7
+# Blocks of the local day an item arrives in.
+HOUR_BLOCKS = ((0, 7), (7, 12), (12, 17), (17, 24))  # night, morning, afternoon, evening
+
+
+def _period(ctx: Context, first: str, last: str) -> Period:
+    start = Period.month(first, ctx.timezone).start
+    end = Period.month(last, ctx.timezone).end
+    return Period(start, end, ctx.timezone)
+
+
+def inbound_items(ctx: Context, period: Period) -> pd.DataFrame:
+    """Inbound items of the period: platform, created_at, hour (local), question, replied_at,
+    hours (to the first reply; NaN if none)."""
+    key = ("service_items", period)
+    if key in ctx._cache:
+        return ctx._cache[key]
+    load_all()
+    q = Query(ctx.con, period, ("hour",), None, REGISTRY["response_rate"])
+    t = with_first_reply(q)
+    asked = t.is_question if "is_question" in t.columns else ibis.null().cast("boolean")
+    t = t.select(
+        "platform", "created_at", "hour", "replied_at", "text",
+        question=ibis.coalesce(asked, is_question(t.text), ibis.literal(False)),
+        seconds=elapsed_seconds(ctx.con, t.created_at, t.replied_at).cast("float64"),
+    )
+    df = t.to_pandas()
+    df["hours"] = df["seconds"] / 3600.0
+    ctx._cache[key] = df
+    return df
+
+
+def data_end(ctx: Context) -> Any:
+    """The newest item in the store (interactions or posts): answers can be seen up to it."""
+    if "service_end" not in ctx._cache:
+        i, p = ctx.con.table("interactions"), ctx.con.table("posts")
+        ends = [i.created_at.max().to_pandas(), p.published_at.max().to_pandas()]
+        ends = [e for e in ends if e is not None and not pd.isna(e)]
+        ctx._cache["service_end"] = max(ends) if ends else None
+    return ctx._cache["service_end"]
+
+
+def _questions_with_chance(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
+    """Questions asked at least ANSWER_WINDOW_DAYS before the data's end, with `answered`
+    (a reply within the window)."""
+    end = data_end(ctx)
+    if end is None or df.empty:
+        return df.iloc[0:0].assign(answered=pd.Series(dtype=bool))
+    window = timedelta(days=ANSWER_WINDOW_DAYS)
+    qs = df[df["question"] & (df["created_at"] <= end - window)].copy()
+    qs["answered"] = qs["hours"].notna() & (qs["hours"] <= window.total_seconds() / 3600)
+    return qs
+
+
+def _h(x: float) -> str:
+    return f"{x:.1f} h" if x < 48 else f"{x / 24:.1f} days"
+
+
+def standouts(platforms: pd.Series, pvalue: Any, min_n: int = MIN_N) -> set[str]:
+    """Platforms that stand out from all the others, found one at a time: the most extreme
+    platform against the rest, if its p < 0.01 / (platforms tested), leaves the reference
+    pool and the rest are tested again. Without this, one slow platform makes every other
+    look fast "against the other platforms". `pvalue(mask_a, mask_b)` tests two row masks."""
+    out: set[str] = set()
+    names = sorted(platforms.unique())
+    while True:
+        best: tuple[float, str] | None = None
+        pool = ~platforms.isin(out)
+        for plat in names:
+            if plat in out:
+                continue
+            a = platforms == plat
+            b = pool & ~a
+            if a.sum() < min_n or b.sum() < min_n:
+                continue
+            p = pvalue(a, b)
+            if best is None or p < best[0]:
+                best = (p, plat)
+        tested = sum(1 for n in names if n not in out)
+        if best is None or best[0] >= 0.01 / max(tested, 1):
+            return out
+        out.add(best[1])
+
+
+def _platform_groups(platforms: pd.Series, outliers: set[str]) -> list[tuple[str, Any, Any, str]]:
+    """(platform, its rows, the rows it is compared with, the comparison in words)."""
+    groups = []
+    for plat in sorted(platforms.unique()):
+        a = platforms == plat
+        b = ~a & ~platforms.isin(outliers)
+        left_out = sorted(outliers - {plat})
+        words = "the other platforms" + (
+            f" (leaving out {', '.join(left_out)}, which {'stands' if len(left_out) == 1 else 'stand'} apart)"
+            if left_out else "")
+        groups.append((plat, a, b, words))
+    return groups
+
+
+def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
+    out: list[Finding] = []
+    answered = items[items["hours"].notna()].reset_index(drop=True)
+    hours = answered["hours"]
+    groups: list[tuple[dict[str, Any], pd.Series, pd.Series, str]] = []
+    outliers = standouts(answered["platform"], lambda a, b: compare_values(
+        hours[a].to_numpy(), hours[b].to_numpy(), seed=ctx.seed).p_value)
+    for plat, a, b, words in _platform_groups(answered["platform"], outliers):
+        groups.append(({"dimension": "platform", "value": plat}, hours[a], hours[b], words))
+    # Hours of the day, without the platforms that stand apart (they would drive every block).
+    usual = answered[~answered["platform"].isin(outliers)]
+    for lo, hi in HOUR_BLOCKS:
+        mask = (usual["hour"] >= lo) & (usual["hour"] < hi)
+        groups.append(({"dimension": "hour", "value": f"{lo:02d}-{hi:02d}"}, usual.loc[mask, "hours"],
+                       usual.loc[~mask, "hours"], f"items arriving outside {lo:02d}:00-{hi:02d}:00"))
+    for subject, a, b, comparison in groups:
+        if len(a) < MIN_N or len(b) < MIN_N:
+            continue
+        c = compare_values(a.to_numpy(), b.to_numpy(), seed=ctx.seed)
+        if c.ratio is None or c.ratio_ci is None:
+            continue
+        med_a, med_b = float(np.median(a)), float(np.median(b))
+        higher = c.mean_a > c.mean_b
+        where = subject["value"] if subject["dimension"] == "platform" else f"items arriving {subject['value']} h"
+        out.append(Finding(
+            detector=NAME, question="Q6",
+            title=f"First responses {'slower' if higher else 'faster'}: {where}",
+            summary=f"{where}: the median first response took {_h(med_a)} ({len(a)} answered items), "
+            f"against {_h(med_b)} for {comparison} ({len(b)}); mean {_h(c.mean_a)} vs {_h(c.mean_b)}.",
+            metric="first_response_hours", subject=subject, comparison=comparison,
+            direction="higher" if higher else "lower", effect=Effect("ratio", c.ratio), ci=c.ratio_ci,
+            p_value=c.p_value, n=len(a),
+            recommendation=(f"Check who watches {where} and when; aim to answer there as fast as elsewhere."
+                            if higher else f"Whatever makes {where} quick, share it with the other channels."),
+            evidence=[{"group": str(subject["value"]), "answered": len(a), "median_hours": round(med_a, 2)},
+                      {"group": comparison, "answered": len(b), "median_hours": round(med_b, 2)}],
+        ))
+    target = ctx.profile.service.response_hours_target
+    if target:
+        scopes = [({"dimension": "all", "value": "all"}, answered["hours"])]
+        scopes += [({"dimension": "platform", "value": p}, answered.loc[answered["platform"] == p, "hours"])
+                   for p in sorted(answered["platform"].unique())]
+        for subject, h in scopes:
+            if len(h) < MIN_N:
+                continue
+            over = int((h > target).sum())
+            p = float(sps.binomtest(over, len(h), 0.5).pvalue)
+            med = float(np.median(h))
+            lo_i, hi_i = sorted(np.quantile(_boot_medians(h.to_numpy(), ctx.seed), [0.025, 0.975]))
+            out.append(Finding(
+                detector=NAME, question="Q6",
+                title=f"Median first response {'over' if med > target else 'within'} the {target:g} h target"
+                + ("" if subject["value"] == "all" else f" on {subject['value']}"),
+                summary=f"{over} of {len(h)} answered items waited longer than the {target:g} h target; "
+                f"median {_h(med)}.",
+                metric="first_response_hours_vs_target", subject=subject,
+                comparison=f"the target of {target:g} hours", direction="higher" if med > target else "lower",
+                effect=Effect("ratio", med / target), ci=(lo_i / target, hi_i / target), p_value=p, n=len(h),
+                recommendation="Set a rota so someone checks messages within the target." if med > target
+                else "The target is met with room to spare; keep it up.",
+                evidence=[{"answered": len(h), "over_target": over, "median_hours": round(med, 2)}],
+            ))
+    return out
+
+
+def _boot_medians(x: np.ndarray, seed: int, b: int = 1000) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.median(x[rng.integers(0, len(x), size=(b, len(x)))], axis=1)
+
+
+def _response_rate_findings(ctx: Context, qs: pd.DataFrame) -> list[Finding]:
+    out: list[Finding] = []
+    w = ANSWER_WINDOW_DAYS
+    qs = qs.reset_index(drop=True)
+    ans = qs["answered"]
+
+    def test(ma: Any, mb: Any) -> float:
+        return compare_proportions(int(ans[ma].sum()), int(ma.sum()), int(ans[mb].sum()), int(mb.sum())).p_value
+
+    for plat, ma, mb, words in _platform_groups(qs["platform"], standouts(qs["platform"], test)):
+        a, b = ans[ma], ans[mb]
+        if len(a) < MIN_N or len(b) < MIN_N:
+            continue
+        c = compare_proportions(int(a.sum()), len(a), int(b.sum()), len(b))
+        out.append(Finding(
+            detector=NAME, question="Q6",
+            title=f"{plat}: {'more' if c.difference > 0 else 'fewer'} questions answered than elsewhere",
+            summary=f"On {plat}, {int(a.sum())} of {len(a)} questions ({c.share_a:.0%}) were answered within "
+            f"{w} days, against {int(b.sum())} of {len(b)} ({c.share_b:.0%}) on {words}.",
+            metric="question_response_rate", subject={"dimension": "platform", "value": plat},
+            comparison=words, direction="higher" if c.difference > 0 else "lower",
+            effect=Effect("difference", c.difference), ci=c.difference_ci, p_value=c.p_value, n=len(a),
+            recommendation=f"Make sure questions on {plat} are seen and answered." if c.difference < 0
+            else f"Answering on {plat} works; bring the other platforms up to it.",
+            evidence=[{"platform": plat, "questions": len(a), "answered": int(a.sum())},
+                      {"platform": "others", "questions": len(b), "answered": int(b.sum())}],
+        ))
+    target = ctx.profile.service.response_rate_target
+    if target and len(qs) >= MIN_N:
+        k, n = int(qs["answered"].sum()), len(qs)
+        p = float(sps.binomtest(k, n, target).pvalue)
+        lo, hi = wilson_interval(k, n)
+        out.append(Finding(
+            detector=NAME, question="Q6",
+            title=f"Questions answered: {k / n:.0%} against a {target:.0%} target",
+            summary=f"{k} of {n} questions were answered within {w} days ({k / n:.0%}); the target is {target:.0%}.",
+            metric="question_response_rate_vs_target", subject={"dimension": "all", "value": "all"},
+            comparison=f"the target of {target:.0%}", direction="higher" if k / n > target else "lower",
+            effect=Effect("difference", k / n - target), ci=(lo - target, hi - target), p_value=p, n=n,
+            recommendation="Answer every question, even briefly; unanswered ones cost goodwill."
+            if k / n < target else "The response-rate target is met.",
+            evidence=[{"questions": n, "answered": k, "target": target}],
+        ))
+    return out
+
+
+def _unanswered_findings(ctx: Context, qs: pd.DataFrame, base: pd.DataFrame) -> list[Finding]:
+    if len(qs) < MIN_N or len(base) < MIN_N:
+        return []
+    un, un_b = ~qs["answered"], ~base["answered"]
+    c = compare_proportions(int(un.sum()), len(qs), int(un_b.sum()), len(base))
+    left = qs[un].sort_values("created_at")
+    oldest = ""
+    if len(left):
+        o = left.iloc[0]
+        text = str(o["text"] or "")[:80]
+        oldest = f" The oldest, on {o['platform']} from {o['created_at'].tz_convert(ctx.timezone):%d %b}: “{text}”."
+    by_platform = left.groupby("platform").size().to_dict()
+    return [Finding(
+        detector=NAME, question="Q6",
+        title=f"{int(un.sum())} questions left unanswered ({c.share_a:.0%})",
+        summary=f"{int(un.sum())} of {len(qs)} questions asked this month had no answer within "
+        f"{ANSWER_WINDOW_DAYS} days ({c.share_a:.0%}), against {c.share_b:.0%} in the three months before."
+        + oldest,
+        metric="unanswered_question_share", subject={"dimension": "all", "value": "all"},
+        comparison="the three months before", direction="higher" if c.difference > 0 else "lower",
+        effect=Effect("difference", c.difference), ci=c.difference_ci, p_value=c.p_value, n=len(qs),
+        recommendation="Go through the unanswered questions, oldest first, and answer them."
+        if c.difference > 0 else "Fewer questions go unanswered than before; keep it up.",
+        evidence=[{"platform": k, "unanswered": int(v)} for k, v in sorted(by_platform.items())],
+    )]
+
+
+@detector(name=NAME, question="Q6", min_n=MIN_N,
+          description="First-response time and questions answered, by platform and hour of day, "
+          "against the profile's [service] targets; questions left unanswered.")
+def service(ctx: Context) -> list[Finding]:
+    items = inbound_items(ctx, _period(ctx, ctx.month, ctx.month))
+    if items.empty:
+        return []
+    out = _response_time_findings(ctx, items)
+    qs = _questions_with_chance(ctx, items)
+    out += _response_rate_findings(ctx, qs)
+    base = _questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
+    out += _unanswered_findings(ctx, qs, base)
+    return out
