@@ -1,0 +1,133 @@
+"""Q5 Time: platforms whose share of staff hours is far above their share of the results.
+
+Over the month and its three-month baseline, week by week (local weeks, Monday first):
+engagements per staff hour on a platform (engagements of its posts published that week /
+hours logged on it that week) against the same for every other platform together. Weeks
+with less than MIN_HOURS logged on a side are left out of that side. Two-sided
+Mann–Whitney on the weekly rates (stats.compare_values), effect = ratio of the mean weekly
+rates; one finding per platform tested.
+
+Why weekly rates and not one exact rate test over the whole window: engagements come in
+bursts (one post can bring hundreds), so a Poisson test on the totals calls almost any
+difference significant. Weeks are the unit that varies.
+
+Platforms that give no engagement counts (e.g. a Mastodon archive) are not tested: their
+time cannot be set against results. Activities (create, engage, …) have no results of
+their own; the hours per activity on the platform are in the evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from smi.insights.detectors._posts import bar_chart, post_frame, times, window, window_words
+from smi.insights.detectors.practice import platform_name
+from smi.insights.engine import Context
+from smi.insights.finding import Effect, Finding
+from smi.insights.registry import detector
+from smi.insights.stats import compare_values
+from smi.metrics.exposure import OWN_KINDS
+
+NAME = "time"
+MIN_N = 10  # weeks a side
+MIN_HOURS = 1.0  # hours in a week for that week's rate to count
+METRIC = "engagements_per_staff_hour"
+
+
+def _week(d: pd.Series) -> pd.Series:
+    d = pd.to_datetime(d)
+    return (d - pd.to_timedelta(d.dt.day_of_week, unit="D")).dt.date
+
+
+def effort_frame(ctx: Context, period: Any) -> pd.DataFrame:
+    """Time-log rows in the period (local dates): platform, activity, minutes, week."""
+    e = ctx.con.table("effort")
+    e = e.filter((e.date >= period.start) & (e.date < period.end) & e.minutes.notnull())
+    df = e.select("platform", "activity", "minutes", "date").to_pandas()
+    return df.assign(week=_week(df["date"]) if len(df) else pd.Series(dtype=object))
+
+
+def weekly(posts: pd.DataFrame, effort: pd.DataFrame, platforms: list[str]) -> pd.DataFrame:
+    """Per week: engagements and hours of `platforms` together."""
+    p = posts[posts.platform.isin(platforms)]
+    e = effort[effort.platform.isin(platforms)]
+    eng = p.groupby("week").engagements.sum()
+    hours = e.groupby("week").minutes.sum() / 60
+    return pd.DataFrame({"engagements": eng, "hours": hours}).fillna(0.0)
+
+
+def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFrame,
+             others: list[str], words: str) -> Finding | None:
+    mine, rest = weekly(posts, effort, [platform]), weekly(posts, effort, others)
+    mine, rest = mine[mine.hours >= MIN_HOURS], rest[rest.hours >= MIN_HOURS]
+    if len(mine) < MIN_N or len(rest) < MIN_N:
+        return None
+    c = compare_values((mine.engagements / mine.hours).tolist(), (rest.engagements / rest.hours).tolist(),
+                       seed=ctx.seed)
+    if c.ratio is None or c.ratio_ci is None:
+        return None
+    where = platform_name(platform)
+    lo, hi = c.ratio_ci
+    direction = "higher" if c.ratio >= 1 else "lower"
+    counted = posts.platform.isin([platform, *others])
+    all_hours = effort[effort.platform.isin([platform, *others])].minutes.sum() / 60
+    all_eng = posts[counted].engagements.sum()
+    h = effort[effort.platform == platform].minutes.sum() / 60
+    eng = posts[posts.platform == platform].engagements.sum()
+    h_share = h / all_hours if all_hours else 0.0
+    e_share = eng / all_eng if all_eng else 0.0
+    summary = (f"{where} took {h_share:.0%} of the staff hours on the platforms compared ({h:,.0f} of {all_hours:,.0f} h) "
+               f"for {e_share:.0%} of the engagements ({eng:,.0f} of {all_eng:,.0f}), {words}: "
+               f"{times(c.ratio)} the engagements per staff hour of the other platforms, week by week "
+               f"({c.mean_a:.0f} vs {c.mean_b:.0f}; 95% CI {lo:.1f}–{hi:.1f}×; {c.n_a} vs {c.n_b} weeks).")
+    if direction == "lower":
+        rec = (f"Look at where the {h:,.0f} hours on {where} go (by activity below): cut or streamline the work "
+               f"that brings little back, or move some of that time to platforms that return more.")
+    else:
+        rec = f"{where} returns more per hour than the rest: protect the time spent there."
+    by_activity = effort[effort.platform == platform].groupby("activity").minutes.sum().sort_values(ascending=False)
+    evidence = [
+        {"group": where, "hours": round(h, 1), "engagements": int(eng),
+         "engagements_per_hour": round(eng / h, 1) if h else None},
+        {"group": "other platforms", "hours": round(all_hours - h, 1), "engagements": int(all_eng - eng),
+         "engagements_per_hour": round((all_eng - eng) / (all_hours - h), 1) if all_hours - h else None},
+        *[{"group": f"{where}: {a}", "hours": round(m / 60, 1)} for a, m in by_activity.items()],
+    ]
+    chart_rows = [{"group": where, "share": "hours", "value": round(h_share, 3)},
+                  {"group": where, "share": "engagements", "value": round(e_share, 3)}]
+    chart = bar_chart(f"{where}: share of hours and of engagements", chart_rows, "share", "value", "share")
+    chart["encoding"]["y"]["axis"] = {"format": "%"}
+    return Finding(
+        detector=NAME, question="Q5",
+        title=f"{where} {'takes much time for little return' if direction == 'lower' else 'returns more per hour'}",
+        summary=summary, metric=METRIC, subject={"dimension": "platform", "value": platform},
+        comparison=f"the other platforms together, week by week, {words}",
+        direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
+        p_value=float(c.p_value), n=c.n_a, recommendation=rec, evidence=evidence, chart=chart,
+    )
+
+
+@detector(name=NAME, question="Q5", min_n=MIN_N,
+          description="Platforms whose engagements per staff hour are far below (or above) the other "
+                      "platforms', week by week (month and three-month baseline).")
+def time(ctx: Context) -> list[Finding]:
+    period = window(ctx)
+    posts = post_frame(ctx, period, OWN_KINDS)
+    effort = effort_frame(ctx, period)
+    if posts.empty or effort.empty:
+        return []
+    posts = posts[posts.engagements.notna()]
+    posts = posts.assign(week=_week(posts.published.dt.tz_localize(None)))
+    # only platforms with engagement counts and logged hours can be set against each other
+    platforms = sorted(set(posts.platform) & set(effort.platform.dropna()))
+    out: list[Finding] = []
+    for platform in platforms:
+        others = [p for p in platforms if p != platform]
+        if not others:
+            continue
+        f = _finding(ctx, platform, posts, effort, others, window_words(period))
+        if f is not None:
+            out.append(f)
+    return out

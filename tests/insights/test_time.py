@@ -1,0 +1,61 @@
+"""The Q5 time detector: finds the demo's Facebook time sink, stays silent on the demo
+without effects and on an empty workspace."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from smi.insights.detectors.time import weekly
+from smi.insights.engine import run_month, run_tests
+from smi.workspace import Workspace
+
+MONTH = "2025-06"
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory):
+    from smi.demo import build_demo
+
+    root = tmp_path_factory.mktemp("time")
+    fx = build_demo(root / "fx", seed=7, until=MONTH, effects=True).workspace
+    none = build_demo(root / "none", seed=7, until=MONTH, effects=False).workspace
+    return fx, none
+
+
+def test_weekly_engagements_and_hours_by_hand():
+    w1, w2 = date(2025, 6, 2), date(2025, 6, 9)
+    posts = pd.DataFrame({"platform": ["facebook", "facebook", "x", "facebook"],
+                          "engagements": [10.0, 5.0, 100.0, 7.0], "week": [w1, w1, w1, w2]})
+    effort = pd.DataFrame({"platform": ["facebook", "x", "facebook", None],
+                           "minutes": [90.0, 30.0, 30.0, 600.0], "week": [w1, w1, w1, w2]})
+    fb = weekly(posts, effort, ["facebook"])
+    assert fb.loc[w1].tolist() == [15.0, 2.0]  # 10 + 5 engagements, (90 + 30) / 60 hours
+    assert fb.loc[w2].tolist() == [7.0, 0.0]  # posts but no hours logged that week
+    assert weekly(posts, effort, ["x"]).loc[w1].tolist() == [100.0, 0.5]
+
+
+def test_silent_on_an_empty_workspace(make_ws):
+    ws = Workspace.open(make_ws())
+    assert run_tests(ws, MONTH, only=["time"]) == []
+
+
+@pytest.mark.slow
+def test_finds_the_facebook_time_sink(demos):
+    fx, _ = demos
+    found = {f.subject["value"]: f for f in run_month(fx, MONTH, only=["time"])}
+    fb = found["facebook"]
+    assert fb.direction == "lower" and fb.effect.kind == "ratio" and fb.ci[1] < 1
+    assert fb.effect.value < 0.5
+    assert fb.summary.startswith("Facebook took 44% of the staff hours")  # planted ~45%
+    assert "for 14% of the engagements" in fb.summary
+    assert fb.evidence[0]["group"] == "Facebook" and fb.chart["$schema"].startswith("https://vega.github.io")
+
+
+@pytest.mark.slow
+def test_silent_without_effects(demos):
+    _, none = demos
+    assert len(run_tests(none, MONTH, only=["time"])) == 3  # facebook, instagram, x (mastodon has no counts)
+    assert run_month(none, MONTH, only=["time"]) == []
