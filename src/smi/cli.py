@@ -570,6 +570,49 @@ def goals(
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" ({_plural(len(results), 'KPI')})")
 
 
+@app.command()
+def findings(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """The month's findings (q <= 0.05 after Benjamini-Hochberg), ranked, each new, continuing or resolved."""
+    from smi.insights.memory import findings_for_month, month_shift
+    from smi.report.model import choose_period
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    try:
+        ws = _open(workspace)
+        period = choose_period(ws, month)
+        with err.status(f"looking for findings in {period.label}…"):
+            result = findings_for_month(ws, period.key)
+    except SmiError as e:
+        raise _fail(e) from None
+    if fmt == "json":
+        print(json.dumps(result.json(), indent=2, ensure_ascii=False))
+        return
+    t = Table(title=f"Findings, {period.label}")
+    t.add_column("id", no_wrap=True)
+    for col in ("question", "finding", "effect", "95% CI", "q", "status"):
+        t.add_column(col)
+    for r in [*result.findings, *result.resolved]:
+        b = r.body
+        eff, ci = b["effect"], b["ci"]
+        sign = "×" if eff["kind"] == "ratio" else "+"
+        effect = f"{sign}{eff['value']:.2f}" if eff["kind"] == "ratio" else f"{eff['value']:+.3g}"
+        span = f"{ci[0]:.2f} to {ci[1]:.2f}" if eff["kind"] == "ratio" else f"{ci[0]:.3g} to {ci[1]:.3g}"
+        q = "" if r.status == "resolved" or b["q_value"] is None else f"{b['q_value']:.3g}"
+        status = r.status if r.status != "continuing" else f"continuing since {r.since}"
+        t.add_row(r.id, b["question"], escape(b["title"]), effect, span, q, status)
+    out.print(t)
+    out.print(f"{_plural(len(result.findings), 'finding')}: "
+              f"{sum(r.status == 'new' for r in result.findings):,} new, "
+              f"{sum(r.status == 'continuing' for r in result.findings):,} continuing; "
+              f"{len(result.resolved):,} of {month_shift(period.key, -1)}'s resolved",
+              highlight=False)
+
+
 # -- the meeting loop -----------------------------------------------------------------------------
 meeting_app = typer.Typer(help="Meetings: when the team met, who came, the notes.", no_args_is_help=True)
 action_app = typer.Typer(help="Actions agreed at meetings: owner, due date, done or open.", no_args_is_help=True)
