@@ -36,7 +36,7 @@ MIN_HOURS = 1.0  # hours in a week for that week's rate to count
 METRIC = "engagements_per_staff_hour"
 
 
-def _week(d: pd.Series) -> pd.Series:
+def week_of(d: pd.Series) -> pd.Series:
     d = pd.to_datetime(d)
     return (d - pd.to_timedelta(d.dt.day_of_week, unit="D")).dt.date
 
@@ -46,7 +46,7 @@ def effort_frame(ctx: Context, period: Any) -> pd.DataFrame:
     e = ctx.con.table("effort")
     e = e.filter((e.date >= period.start) & (e.date < period.end) & e.minutes.notnull())
     df = e.select("platform", "activity", "minutes", "date").to_pandas()
-    return df.assign(week=_week(df["date"]) if len(df) else pd.Series(dtype=object))
+    return df.assign(week=week_of(df["date"]) if len(df) else pd.Series(dtype=object))
 
 
 def weekly(posts: pd.DataFrame, effort: pd.DataFrame, platforms: list[str]) -> pd.DataFrame:
@@ -119,7 +119,7 @@ def time(ctx: Context) -> list[Finding]:
     if posts.empty or effort.empty:
         return []
     posts = posts[posts.engagements.notna()]
-    posts = posts.assign(week=_week(posts.published.dt.tz_localize(None)))
+    posts = posts.assign(week=week_of(posts.published.dt.tz_localize(None)))
     # only platforms with engagement counts and logged hours can be set against each other
     platforms = sorted(set(posts.platform) & set(effort.platform.dropna()))
     out: list[Finding] = []

@@ -1,0 +1,212 @@
+"""Q3 Platforms: per platform, is it worth the time, is its audience growing, does it serve
+the goals — read as keep / grow / reduce / reconsider.
+
+Two tests per platform (one finding each, significant or not):
+- efficiency: engagements per staff hour, week by week over the month and its three-month
+  baseline, against the other platforms together (as the time detector measures it;
+  Mann–Whitney on weekly rates, effect = ratio of the means).
+- growth: the official accounts' daily net follower growth (per 1,000 followers) in the
+  month against the same platform's three baseline months (Mann–Whitney on days). Not
+  against other platforms: accounts grow at their own pace, and that is no news; a change
+  in pace is.
+Goal contribution is context, not a test: each goal KPI's value on the platform this month
+beside its target, in the evidence.
+
+The reading (the same on both of a platform's findings), from the tests of that platform
+with p < 0.05 ("up" = higher, "down" = lower; "-" = no significant test):
+
+    efficiency \\ growth |  up         -           down
+    up                  |  grow       grow        keep
+    -                   |  grow       (nothing)   reconsider
+    down                |  keep       reduce      reconsider
+
+grow: put more in; keep: the time is earned (or the growth is), carry on as now; reduce:
+spend less time there for the same output; reconsider: ask whether the platform still
+serves the goals at all. The engine then keeps only findings whose q <= 0.05.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pandas as pd
+
+from smi.errors import SmiError
+from smi.insights.detectors._posts import bar_chart, post_frame, times, window, window_words
+from smi.insights.detectors.practice import platform_name
+from smi.insights.detectors.time import MIN_HOURS, effort_frame, week_of, weekly
+from smi.insights.engine import Context
+from smi.insights.finding import Effect, Finding
+from smi.insights.registry import detector
+from smi.insights.stats import Comparison, compare_values
+from smi.metrics.exposure import OWN_KINDS
+from smi.metrics.period import Period
+
+NAME = "platforms"
+MIN_N = 10  # weeks (efficiency) or days (growth) a side
+ALPHA = 0.05
+EFFICIENCY = "engagements_per_staff_hour"
+GROWTH = "net_follower_growth_per_1000"
+READINGS = {
+    ("higher", "higher"): "grow", ("higher", None): "grow", ("higher", "lower"): "keep",
+    (None, "higher"): "grow", (None, "lower"): "reconsider",
+    ("lower", "higher"): "keep", ("lower", None): "reduce", ("lower", "lower"): "reconsider",
+}
+ADVICE = {
+    "grow": "Grow it: put more posts and time into {p}; it returns them.",
+    "keep": "Keep {p} as it is: what it costs is earned by what it brings.",
+    "reduce": "Reduce the time on {p}: plan fewer, better posts there and move the hours saved.",
+    "reconsider": "Reconsider {p}: check whether it still serves a goal before putting more into it.",
+}
+
+
+def _efficiency(ctx: Context, period: Period) -> dict[str, tuple[Comparison, dict[str, Any]]]:
+    posts = post_frame(ctx, period, OWN_KINDS)
+    effort = effort_frame(ctx, period)
+    if posts.empty or effort.empty:
+        return {}
+    posts = posts[posts.engagements.notna()]
+    posts = posts.assign(week=week_of(posts.published.dt.tz_localize(None)))
+    platforms = sorted(set(posts.platform) & set(effort.platform.dropna()))
+    out = {}
+    for p in platforms:
+        others = [q for q in platforms if q != p]
+        if not others:
+            continue
+        mine, rest = weekly(posts, effort, [p]), weekly(posts, effort, others)
+        mine, rest = mine[mine.hours >= MIN_HOURS], rest[rest.hours >= MIN_HOURS]
+        if len(mine) < MIN_N or len(rest) < MIN_N:
+            continue
+        c = compare_values((mine.engagements / mine.hours).tolist(), (rest.engagements / rest.hours).tolist(),
+                           seed=ctx.seed)
+        if c.ratio is not None and c.ratio_ci is not None:
+            out[p] = (c, {"hours": float(mine.hours.sum()), "engagements": float(mine.engagements.sum())})
+    return out
+
+
+def _daily_growth(ctx: Context, period: Period) -> pd.DataFrame:
+    """Per platform and local day: net follower change per 1,000 followers of the official
+    accounts (days where every official account has a count on the day and the day before)."""
+    a = ctx.con.table("audience_daily")
+    acc = ctx.con.table("accounts")
+    acc = acc.filter(acc.is_official).select(_acc="account_id")
+    a = a.join(acc, a.account_id == acc._acc)
+    start = period.start - timedelta(days=1)
+    a = a.filter((a.date >= start) & (a.date < period.end) & a.followers.notnull())
+    df = a.select("platform", "account_id", "date", "followers").to_pandas()
+    if df.empty:
+        return df
+    df = df.sort_values(["account_id", "date"])
+    df["date"] = pd.to_datetime(df["date"])
+    prev = df.groupby("account_id").followers.shift()
+    gap = df.groupby("account_id")["date"].diff() == pd.Timedelta(days=1)
+    df = df.assign(change=(df.followers - prev).where(gap), before=prev.where(gap)).dropna(subset=["change"])
+    day = df.groupby(["platform", "date"]).agg(change=("change", "sum"), before=("before", "sum"),
+                                               accounts=("account_id", "nunique"))
+    day = day[day.before > 0].reset_index()
+    return day.assign(value=1000 * day.change / day.before)
+
+
+def _growth(ctx: Context) -> dict[str, tuple[Comparison, dict[str, Any]]]:
+    b_start, _ = ctx.baseline_range
+    month = Period.month(ctx.month, ctx.timezone)
+    days = _daily_growth(ctx, Period(b_start, month.end, ctx.timezone))
+    out = {}
+    for p, g in days.groupby("platform", sort=True):
+        dates = g.date.dt.date
+        now, before = g[dates >= month.start], g[dates < month.start]
+        if len(now) < MIN_N or len(before) < MIN_N:
+            continue
+        c = compare_values(now.value.tolist(), before.value.tolist(), seed=ctx.seed)
+        if c.ratio is not None and c.ratio_ci is not None:
+            out[str(p)] = (c, {"gained_in_month": float(now.change.sum()), "followers": float(now.before.iloc[-1])})
+    return out
+
+
+def _goal_rows(ctx: Context, platform: str) -> list[dict[str, Any]]:
+    """Each goal KPI's value on the platform this month, beside its target (context, not tested)."""
+    rows = []
+    for goal in ctx.profile.goals:
+        for kpi in goal.kpis:
+            if kpi.filter.get("platform", platform) != platform or set(kpi.filter) - {"platform"}:
+                continue
+            try:
+                df = ctx.metric(kpi.metric, ["platform"])
+            except (SmiError, KeyError, ValueError):
+                continue
+            hit = df[df.platform == platform]
+            if hit.empty or pd.isna(hit.value.iloc[0]):
+                continue
+            v = float(hit.value.iloc[0])
+            met = v >= kpi.target if kpi.direction == "higher" else v <= kpi.target
+            rows.append({"group": f"goal: {goal.name}", "kpi": kpi.metric, "value": round(v, 4),
+                         "target": kpi.target, "met": met})
+    return rows
+
+
+def _sign(c: Comparison | None) -> str | None:
+    if c is None or c.p_value >= ALPHA:
+        return None
+    return "higher" if c.mean_a >= c.mean_b else "lower"
+
+
+def reading(efficiency: Comparison | None, growth: Comparison | None) -> str | None:
+    """keep / grow / reduce / reconsider from the platform's significant tests (see the table)."""
+    return READINGS.get((_sign(efficiency), _sign(growth)))
+
+
+@detector(name=NAME, question="Q3", min_n=MIN_N,
+          description="Per platform: engagements per staff hour against the other platforms and follower "
+                      "growth against its own baseline, read as keep / grow / reduce / reconsider.")
+def platforms(ctx: Context) -> list[Finding]:
+    period = window(ctx)
+    words = window_words(period)
+    eff, gro = _efficiency(ctx, period), _growth(ctx)
+    out: list[Finding] = []
+    for p in sorted(set(eff) | set(gro)):
+        where = platform_name(p)
+        e, g = eff.get(p), gro.get(p)
+        r = reading(e[0] if e else None, g[0] if g else None)
+        advice = ADVICE[r].format(p=where) if r else f"No clear reading for {where} yet: carry on and watch."
+        said = f" Reading: {r}." if r else ""
+        goals = _goal_rows(ctx, p)
+        if e is not None:
+            c, extra = e
+            lo, hi = c.ratio_ci  # type: ignore[misc]
+            summary = (f"{where} brought {c.mean_a:.0f} engagements per staff hour, week by week, against "
+                       f"{c.mean_b:.0f} on the other platforms: {times(c.ratio)} (95% CI {lo:.1f}–{hi:.1f}×; "
+                       f"{c.n_a} vs {c.n_b} weeks, {extra['hours']:,.0f} h on {where}, {words}).{said}")
+            evidence = [{"group": where, "weeks": c.n_a, "mean": round(c.mean_a, 1)},
+                        {"group": "other platforms", "weeks": c.n_b, "mean": round(c.mean_b, 1)}]
+            out.append(Finding(
+                detector=NAME, question="Q3", title=f"{where}: {r or 'engagement per staff hour'}",
+                summary=summary, metric=EFFICIENCY, subject={"dimension": "platform", "value": p},
+                comparison=f"the other platforms together, week by week, {words}",
+                direction="higher" if c.ratio >= 1 else "lower", effect=Effect("ratio", float(c.ratio)),  # type: ignore[operator]
+                ci=(float(lo), float(hi)), p_value=float(c.p_value), n=c.n_a, recommendation=advice,
+                evidence=evidence + goals,
+                chart=bar_chart(f"{where}: engagements per staff hour", evidence, "group", "mean",
+                                "mean engagements per staff hour (weekly)"),
+            ))
+        if g is not None:
+            c, extra = g
+            lo, hi = c.ratio_ci  # type: ignore[misc]
+            summary = (f"{where}'s official accounts grew by {c.mean_a:.2f} followers per 1,000 a day in "
+                       f"{ctx.month}, against {c.mean_b:.2f} in the three months before: {times(c.ratio)} "
+                       f"(95% CI {lo:.1f}–{hi:.1f}×; {c.n_a} vs {c.n_b} days; {extra['gained_in_month']:+,.0f} "
+                       f"followers this month).{said}")
+            evidence = [{"group": ctx.month, "days": c.n_a, "mean": round(c.mean_a, 3)},
+                        {"group": "three months before", "days": c.n_b, "mean": round(c.mean_b, 3)}]
+            out.append(Finding(
+                detector=NAME, question="Q3", title=f"{where}: {r or 'follower growth'}",
+                summary=summary, metric=GROWTH, subject={"dimension": "platform", "value": p},
+                comparison="the same platform's three baseline months",
+                direction="higher" if c.mean_a >= c.mean_b else "lower",
+                effect=Effect("ratio", float(c.ratio)),  # type: ignore[arg-type]
+                ci=(float(lo), float(hi)), p_value=float(c.p_value), n=c.n_a, recommendation=advice,
+                evidence=evidence + goals,
+                chart=bar_chart(f"{where}: daily follower growth per 1,000", evidence, "group", "mean",
+                                "net followers per 1,000 a day"),
+            ))
+    return out
