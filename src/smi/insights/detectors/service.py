@@ -80,7 +80,7 @@ def data_end(ctx: Context) -> Any:
     return ctx._cache["service_end"]
 
 
-def _questions_with_chance(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
+def questions_with_chance(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
     """Questions asked at least ANSWER_WINDOW_DAYS before the data's end, with `answered`
     (a reply within the window)."""
     end = data_end(ctx)
@@ -287,8 +287,8 @@ def service(ctx: Context) -> list[Finding]:
     if items.empty:
         return []
     out = _response_time_findings(ctx, items)
-    qs = _questions_with_chance(ctx, items)
+    qs = questions_with_chance(ctx, items)
     out += _response_rate_findings(ctx, qs)
-    base = _questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
+    base = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
     out += _unanswered_findings(ctx, qs, base)
     return out
