@@ -13,14 +13,22 @@ import pytest
 
 from smi.demo import build_demo
 from smi.report import write_report
+from smi.report.insights import QUESTION_SECTIONS
 from smi.report.render import SECTIONS
 
 MONTH = "2025-06"
-ORDER = [i for i, _ in SECTIONS if i != "summary"]  # the demo has no findings yet
+# The demo has findings: the summary, a section per question and the actions register first.
+ORDER = ["summary", *(sid for _q, sid, _t in QUESTION_SECTIONS), "actions", *(i for i, _ in SECTIONS[1:])]
 HEADINGS = {  # each section's heading as the reader sees it
-    "en": ["Key figures for June 2025", "Trend: posts and engagements, June 2024 to June 2025",
+    "en": ["Summary", *(t for _q, _s, t in QUESTION_SECTIONS), "Actions and experiments",
+           "Key figures for June 2025", "Trend: posts and engagements, June 2024 to June 2025",
            "Top posts of June 2025", "Data coverage", "Methodology"],
-    "cy": ["Ffigurau allweddol ar gyfer Mehefin 2025",
+    "cy": ["Crynodeb", "C1 Ffitio: sut mae'r cyfryngau cymdeithasol yn ffitio gyda gweddill ein gwaith",
+           "C2 Arfer: pa gynnwys, fformatau, amseroedd ac ieithoedd sy'n gweithio",
+           "C3 Llwyfannau: pa lwyfannau sy'n iawn i ni", "C4 Pobl: llais pwy sy'n taro tant",
+           "C5 Amser: ble mae ein hamser yn mynd", "C6 Gwerth a gwasanaeth: ydyn ni'n gwasanaethu pobl yn dda",
+           "C7 Llwyddiant: ein nodau", "Mannau dall: yr hyn nad ydym yn ei weld",
+           "Camau gweithredu ac arbrofion", "Ffigurau allweddol ar gyfer Mehefin 2025",
            "Tuedd: cyhoeddiadau ac ymgysylltiadau, Mehefin 2024 – Mehefin 2025",
            "Prif gyhoeddiadau Mehefin 2025", "Cwmpas y data", "Methodoleg"],
 }
@@ -78,8 +86,10 @@ def test_the_welsh_report_is_in_welsh(reports):
                   "Dilynwyr ar ddiwedd y mis", "ddim ar gael", "Mewnforion: 9"):
         assert words in html, words
     # Formulas are code (the catalogue's expressions, in <code> and tooltips): not translated.
-    # Post texts are workspace data, shown as written.
-    words = re.sub(r'title="[^"]*"|<code>.*?</code>|<tr data-post=.*?</tr>', "", html, flags=re.S)
+    # Post texts are workspace data, shown as written. Finding texts come from the detectors in
+    # English and are marked lang="en"; charts are SVG drawn from the detectors' specs.
+    words = re.sub(r'title="[^"]*"|<code>.*?</code>|<tr data-post=.*?</tr>|<svg.*?</svg>', "", html, flags=re.S)
+    words = re.sub(r'<(\w+)[^>]*lang="en"[^>]*>.*?</\1>', "", words, flags=re.S)
     for english in ("Key figures", "Followers at month end", "not available", "Top posts",
                     "compared with", ">Contents<", "view post", " and ", " or "):
         assert english not in words, english
@@ -113,7 +123,9 @@ def test_json_is_the_same_bytes_for_the_same_workspace_and_month(demo, reports, 
 
 def test_json_carries_every_figure_of_the_html(reports):
     data = json.loads(reports["en"]["json"].read_bytes())
-    assert data["sections"] == ORDER and data["findings"] == [] and data["month"] == MONTH
+    assert data["sections"] == ORDER and data["month"] == MONTH
+    assert data["findings"]  # the demo's planted effects are found; each sits under its question:
+    assert sorted(i for q in data["questions"].values() for i in q) == sorted(f["id"] for f in data["findings"])
     raw = reports["en"]["json"].read_text(encoding="utf-8")
     assert raw == json.dumps(data, sort_keys=True, ensure_ascii=False, indent=2) + "\n"  # keys sorted
     html = text(reports["en"]["html"])

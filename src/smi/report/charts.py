@@ -55,3 +55,19 @@ def to_svg(chart: alt.TopLevelMixin) -> str:
     # The XML prolog is not valid inside HTML; keep the <svg> element only.
     start = svg.find("<svg")
     return svg[start:] if start > 0 else svg
+
+
+def spec_svg(spec: dict) -> str | None:
+    """A finding's Vega-Lite spec (a dict) as inline SVG; None when it cannot be drawn."""
+    clean = {k: v for k, v in spec.items() if k != "$schema"}
+    clean.setdefault("config", {"font": FONT})
+    try:
+        return to_svg_dict(clean)
+    except Exception:  # a detector's spec vl-convert refuses: the evidence table stands alone
+        return None
+
+
+def to_svg_dict(spec: dict) -> str:
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
+    start = svg.find("<svg")
+    return svg[start:] if start > 0 else svg

@@ -61,6 +61,10 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "previous_month": model.previous.key,
         "sections": [i for i, _ in sections(model)],
         "findings": model.findings,
+        "questions": {q["question"]: [f["id"] for f in q["findings"]] for q in model.questions},
+        "resolved": model.resolved,
+        "actions": model.actions,
+        "experiments": model.experiments,
         "key_figures": platforms,
         "trend": {"months": model.trend_months,
                   "rows": [{k: r[k] for k in ("month", "platform_id", "measure", "value")}

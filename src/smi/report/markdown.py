@@ -3,6 +3,7 @@ The chart is left out (its numbers are in the trend table)."""
 
 from __future__ import annotations
 
+from smi.report import insights as ins
 from smi.report.i18n import Words
 from smi.report.model import LABELS, UNITS, ReportModel
 from smi.report.render import KINDS, sections, trend_table
@@ -36,10 +37,18 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
           previous=previous),
         "",
     ]
-    if model.findings:
+    if model.findings or model.questions:
         lines += [f"## {_(titles['summary'])}", ""]
+        top = model.findings[:ins.SUMMARY_TOP] if model.questions else model.findings
         lines += [f"{i}. **{cell(f['title'])}**" + (f" {cell(f['detail'])}" if f.get("detail") else "")
-                  for i, f in enumerate(model.findings, 1)] + [""]
+                  for i, f in enumerate(top, 1)]
+        if not model.findings:
+            lines.append(_("Nothing significant this month."))
+        lines.append("")
+        if model.resolved:
+            lines += [f"### {_('Resolved since %(month)s', month=previous)}", ""]
+            lines += [f"- {cell(f['title'])}" for f in model.resolved] + [""]
+    lines += _insight_sections(model, w)
 
     lines += [f"## {_('Key figures for %(month)s', month=month)}", ""]
     for block in model.platforms:
@@ -103,3 +112,41 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
         unit = _(UNITS.get(m.unit, m.unit))
         lines += [f"- **{_(LABELS[m.name])}** ({unit}): {_(m.description)}  ", f"  `{m.formula}`"]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _insight_sections(model: ReportModel, w: Words) -> list[str]:
+    """One section per question, then the actions and experiments register."""
+    _ = w._
+    lines: list[str] = []
+    for q in model.questions:
+        lines += [f"## {_(q['title'])}", ""]
+        if not q["findings"]:
+            lines += [_("Nothing significant this month."), ""]
+        for f in q["findings"]:
+            lines += [f"### {cell(f['title'])}", "", cell(f["summary"]), ""]
+            lines += table([_("Effect"), _("q-value"), _("Status"), _("Recommendation")],
+                           [[ins.effect_text(f, w), ins.q_text(f), ins.status_text(f, w), f["recommendation"]]])
+            lines.append("")
+            if f.get("evidence"):
+                cols = ins.evidence_columns(f["evidence"])
+                lines += [f"{_('Evidence')}:", ""]
+                lines += table(cols, [[ins.cell_text(r.get(c), w) for c in cols] for r in f["evidence"]])
+                lines.append("")
+    if model.questions:
+        lines += [f"## {_('Actions and experiments')}", "", f"### {_('Actions')}", ""]
+        if model.actions:
+            lines += table(["#", _("Action"), _("Owner"), _("Due"), _("Status")],
+                           [[str(a["id"]), a["title"], a["owner"] or "–", w.day(a["due"]) if a["due"] else "–",
+                             _(ins.ACTION_STATUS.get(a["status"], a["status"]))] for a in model.actions])
+        else:
+            lines.append(_("No actions recorded."))
+        lines += ["", f"### {_('Experiments')}", ""]
+        if model.experiments:
+            lines += table(["#", _("Experiment"), _("Window"), _("Verdict")],
+                           [[str(e["id"]), f"{e['title']} ({e['subject']}, {e['metric']})",
+                             f"{w.day(e['from'])} – {w.day(e['to'])}", ins.verdict_text(e, w)]
+                            for e in model.experiments])
+        else:
+            lines.append(_("No experiments recorded."))
+        lines.append("")
+    return lines

@@ -118,6 +118,12 @@ class ReportModel:
     lang: str = "en"
     # Insight findings, ranked (the insight engine fills these; empty until it exists).
     findings: list[dict[str, Any]] = field(default_factory=list)
+    # One entry per question (smi.report.insights.QUESTION_SECTIONS) once the engine has run;
+    # empty: the report has no question sections.
+    questions: list[dict[str, Any]] = field(default_factory=list)
+    resolved: list[dict[str, Any]] = field(default_factory=list)  # last month's, not found this month
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    experiments: list[dict[str, Any]] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 

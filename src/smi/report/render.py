@@ -28,9 +28,26 @@ SECTIONS = (
 KINDS = {"original": N_("original"), "reply": N_("reply"), "quote": N_("quote"), "repost": N_("repost")}
 
 
+ACTIONS = ("actions", N_("Actions and experiments"))
+
+
 def sections(model: ReportModel) -> list[tuple[str, str]]:
-    """The sections this report has, in order: (id, English title)."""
-    return [(i, t) for i, t in SECTIONS if i != "summary" or model.findings]
+    """The sections this report has, in order: (id, English title). The summary appears
+    when there are findings; the question sections and the actions register once the
+    insight engine has run (model.questions)."""
+    from smi.report.insights import QUESTION_SECTIONS
+
+    out = []
+    for i, t in SECTIONS:
+        if i == "summary":
+            if model.findings or model.questions:
+                out.append((i, t))
+            if model.questions:
+                out += [(sid, title) for _q, sid, title in QUESTION_SECTIONS]
+                out.append(ACTIONS)
+            continue
+        out.append((i, t))
+    return out
 
 
 def css_string(value: str) -> Markup:
@@ -62,7 +79,23 @@ def trend_table(model: ReportModel) -> dict[str, dict[str, dict[str, Any]]]:
     return table
 
 
+def finding_charts(model: ReportModel) -> dict[str, Markup]:
+    """Each finding's chart as inline SVG, by finding id (none when it has no chart)."""
+    from smi.report.charts import spec_svg
+
+    out = {}
+    for q in model.questions:
+        for f in q["findings"]:
+            if f.get("chart"):
+                svg = spec_svg(f["chart"])
+                if svg:
+                    out[f["id"]] = Markup(svg)
+    return out
+
+
 def render_html(model: ReportModel, words: Words | None = None) -> str:
+    from smi.report import insights
+
     w = words or Words(model.lang)
     chart = Markup(to_svg(trend_chart(model.trend, model.trend_months, w)))
     month = w.month(model.period.start)
@@ -72,6 +105,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         trend_first=w.month(model.trend_months[0]), trend_last=w.month(model.trend_months[-1]),
         contents=[(i, w._(t)) for i, t in sections(model)],
         footer=f"{model.organisation} · {month}",
+        summary_top=insights.SUMMARY_TOP, finding_charts=finding_charts(model), ins=insights,
     )
 
 
@@ -103,11 +137,14 @@ def write_report(
     out_dir: Path | None = None,
     formats: str | list[str] | tuple[str, ...] | None = None,
     lang: str | None = None,
+    findings: bool = True,
 ) -> list[Path]:
     """Write the monthly report for `month` (YYYY-MM; default: the last complete month with
     data) to <out_dir or reports/>/<YYYY-MM>/report[.<lang>].<ext>, in `formats` (default HTML
     and PDF) and `lang` (default the workspace's first language). Returns the files written.
-    English keeps the plain name report.<ext>; other languages add theirs: report.cy.html."""
+    English keeps the plain name report.<ext>; other languages add theirs: report.cy.html.
+    With `findings` (default) the insight engine runs for the month, its findings are stored
+    (smi.insights.memory) and shown, experiments that ended are judged, actions listed."""
     from smi.report.jsondoc import render_json
     from smi.report.markdown import render_markdown
 
@@ -115,6 +152,11 @@ def write_report(
     w = Words(lang or default_language(ws))
     period = choose_period(ws, month)
     model = build_model(ws, period, w)
+    if findings:
+        from smi.report.insights import gather
+
+        for key, value in gather(ws, period.key).items():
+            setattr(model, key, value)
     folder = Path(out_dir) if out_dir is not None else ws.reports_dir
     target = folder / period.key
     target.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,129 @@
+"""The report's insight sections: the month's findings (run, stored, with their status), one
+section per question, and the actions and experiments register.
+
+Finding texts (titles, summaries, recommendations) are written by the detectors in English;
+the Welsh report marks them `lang="en"`. Everything around them is translated.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from smi.report.i18n import N_, Words
+
+# Each question's section: (finding question, section id, title msgid).
+QUESTION_SECTIONS = (
+    ("Q1", "q1", N_("Q1 Fit: how social media fits with the rest of our work")),
+    ("Q2", "q2", N_("Q2 Practice: what content, formats, times and languages work")),
+    ("Q3", "q3", N_("Q3 Platforms: which platforms are right for us")),
+    ("Q4", "q4", N_("Q4 People: whose voice resonates")),
+    ("Q5", "q5", N_("Q5 Time: where our time goes")),
+    ("Q6", "q6", N_("Q6 Value and service: are we serving people well")),
+    ("Q7", "q7", N_("Q7 Success: our goals")),
+    ("blind_spot", "blind-spots", N_("Blind spots: what we are not seeing")),
+)
+SUMMARY_TOP = 5
+VERDICTS = {"worked": N_("worked"), "no detectable effect": N_("no detectable effect"),
+            "worse": N_("worse"), "too little data": N_("too little data"), None: N_("running")}
+ACTION_STATUS = {"open": N_("open"), "done": N_("done")}
+
+
+def finding_dict(r: Any) -> dict[str, Any]:
+    """A remembered finding (smi.insights.memory.Remembered) as the report shows it."""
+    return {**r.body, "status": r.status, "since": r.since, "detail": r.summary}
+
+
+def gather(ws: Any, month: str) -> dict[str, Any]:
+    """Run the month's findings (stored), judge experiments, list actions: what the model needs."""
+    from smi.insights.memory import findings_for_month
+    from smi.practice.actions import list_actions
+    from smi.practice.evaluate import evaluate_experiments
+
+    result = findings_for_month(ws, month)
+    findings = [finding_dict(r) for r in result.findings]
+    questions = [
+        {"question": q, "id": sid, "title": title,
+         "findings": [f for f in findings if f["question"] == q]}
+        for q, sid, title in QUESTION_SECTIONS
+    ]
+    actions = [{k: a.as_dict()[k] for k in ("id", "title", "owner", "due", "status", "finding")}
+               for a in list_actions(ws)]
+    experiments = []
+    for e in evaluate_experiments(ws, month):
+        r = e["result"] or {}
+        experiments.append({
+            "id": e["id"], "title": e["title"], "metric": e["metric"],
+            "subject": ", ".join(f"{k}={v}" for k, v in sorted(e["subject"].items())),
+            "from": e["from"], "to": e["to"], "status": e["status"], "verdict": e["verdict"],
+            "ratio": r.get("ratio"), "ratio_ci95": r.get("ratio_ci95"), "p_value": r.get("p_value"),
+            "n_subject": r.get("n_subject"), "n_control": r.get("n_control"),
+        })
+    return {
+        "findings": findings,
+        "questions": questions,
+        "resolved": [finding_dict(r) for r in result.resolved],
+        "actions": actions,
+        "experiments": experiments,
+    }
+
+
+def effect_text(f: dict[str, Any], w: Words) -> str:
+    """'×1.72 (95%: ×1.49 to ×2.00)' or '+3.1 (95%: 1.2 to 5.0)'."""
+    eff, ci = f["effect"], f["ci"]
+
+    def n(v: float) -> str:
+        return f"{v:,.2f}" if abs(v) >= 0.01 or v == 0 else f"{v:.2g}"
+
+    if eff["kind"] == "ratio":
+        return f"×{n(eff['value'])} (95%: ×{n(ci[0])} – ×{n(ci[1])})"
+    sign = "+" if eff["value"] >= 0 else ""
+    return f"{sign}{n(eff['value'])} (95%: {n(ci[0])} – {n(ci[1])})"
+
+
+def q_text(f: dict[str, Any]) -> str:
+    q = f.get("q_value")
+    if q is None:
+        return "–"
+    return "< 0.001" if q < 0.001 else f"{q:.3f}"
+
+
+def status_text(f: dict[str, Any], w: Words) -> str:
+    if f["status"] == "continuing":
+        return w._("continuing since %(month)s", month=w.month(f["since"]))
+    if f["status"] == "resolved":
+        return w._("resolved")
+    return w._("new")
+
+
+def evidence_columns(rows: list[dict[str, Any]]) -> list[str]:
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols.append(k)
+    return cols
+
+
+def cell_text(v: Any, w: Words) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, int):
+        return w.num(v)
+    if isinstance(v, float):
+        if v.is_integer():
+            return w.num(int(v))
+        return f"{v:,.1f}" if abs(v) >= 100 else f"{v:.3g}"
+    if isinstance(v, (list, dict)):
+        return str(v)
+    return str(v)
+
+
+def verdict_text(e: dict[str, Any], w: Words) -> str:
+    verdict = w._(VERDICTS.get(e["verdict"], e["verdict"] or VERDICTS[None]))
+    if e.get("ratio") is not None:
+        return f"{verdict} (×{e['ratio']:.2f}, p = {e['p_value']:.3g}; n = {e['n_subject']} / {e['n_control']})"
+    if e.get("n_subject") is not None:
+        return f"{verdict} (n = {e['n_subject']} / {e['n_control']})"
+    return verdict
