@@ -613,6 +613,34 @@ def findings(
               highlight=False)
 
 
+@app.command()
+def evaluate(
+    seeds: Annotated[int, typer.Option("--seeds", help="Number of demo seeds (1, 2, …).")] = 3,
+    until: Annotated[str | None, typer.Option("--until", help="Last month of the demos, YYYY-MM (default: last complete month).")] = None,
+    months: Annotated[int, typer.Option("--months", help="Months evaluated, ending with --until.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the measures as JSON.")] = False,
+) -> None:
+    """Measure the insight engine on demo data: recall of planted effects, false findings without them."""
+    from smi.demo import last_complete_month
+    from smi.insights.evaluate import evaluate as run_evaluation
+    from smi.insights.evaluate import summary
+
+    if seeds < 1 or months < 1:
+        raise _fail(SmiError("--seeds and --months must be at least 1", fix="e.g. --seeds 3 --months 1"))
+    month = until or f"{last_complete_month():%Y-%m}"
+    try:
+        with err.status("evaluating…") as st:
+            ev = run_evaluation(list(range(1, seeds + 1)), month, months, progress=st.update)
+    except SmiError as e:
+        raise _fail(e) from None
+    if as_json:
+        print(json.dumps(ev.to_json(), indent=2, ensure_ascii=False, default=str))
+    else:
+        out.print(escape(summary(ev)), highlight=False, soft_wrap=True)
+    if not ev.passed:
+        raise typer.Exit(1)
+
+
 # -- the meeting loop -----------------------------------------------------------------------------
 meeting_app = typer.Typer(help="Meetings: when the team met, who came, the notes.", no_args_is_help=True)
 action_app = typer.Typer(help="Actions agreed at meetings: owner, due date, done or open.", no_args_is_help=True)
