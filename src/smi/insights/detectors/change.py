@@ -17,7 +17,8 @@ against the three months before it), and every test is returned for Benjamini–
   table, effect = ratio of the two shares with a log (Katz) 95% interval.
 
 No test below MIN_N a side (posts, inbound items, or — for counts — events in both periods
-together).
+together). For counts, n is the days of the month (the units the rate per day is observed
+over); the counts themselves are in the evidence.
 """
 
 from __future__ import annotations
@@ -207,7 +208,7 @@ def change(ctx: Any) -> list[Finding]:
                 ev = [{"period": per[against][2], "value": round(rate_b, 4), "count": b, "days": days[against]},
                       {"period": ctx.month, "value": round(rate_a, 4), "count": a, "days": days["month"]}]
                 out.append(_finding(ctx, metric, platform, against, per[against][2], ratio, ci,
-                                    r.p_value, a, rate_a, rate_b, ev))
+                                    r.p_value, days["month"], rate_a, rate_b, ev))
 
     # per-post values
     rows = {k: _posts(ctx, v[0], v[1]) for k, v in per.items()}
