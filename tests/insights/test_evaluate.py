@@ -79,7 +79,5 @@ def test_small_evaluation_false_findings_without_goals(small):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the success detector reports the demo's missed goal KPI "
-                   "(unanswered_questions <= 10) in every month, effects or not: see docs/accuracy.md")
 def test_small_evaluation_false_findings(small):
     assert small.false_per_month < FALSE_PER_MONTH_TARGET, summary(small)

@@ -181,6 +181,35 @@ def _set_up_profile(ws: Workspace, org: Organisation) -> None:
     ws.store.sync_profile(ws.profile)
 
 
+def _neutral_targets(ws: Workspace, first_month: date, last_month: date) -> None:
+    """With no planted effects, nothing should stand out, goals included: each KPI's target
+    becomes its median over the generated months, so the scorecard is neither missed nor
+    beaten by design (the aspirational targets of organisation.toml would be "missed"
+    every month, a true finding that no planted effect explains)."""
+    import math
+    from calendar import monthrange
+
+    end = date(last_month.year, last_month.month, monthrange(last_month.year, last_month.month)[1])
+    doc = ws.profile_file.doc
+    changed = False
+    for goal in doc.get("goals", []):
+        for kpi in goal["kpis"]:
+            flt = kpi.get("filter", {})
+            df = ws.metric(str(kpi["metric"]), ["month"], from_=first_month, to=end,
+                           platform=flt.get("platform"))
+            values = sorted(float(v) for v in df["value"] if v is not None and not math.isnan(float(v)))
+            if not values:
+                continue
+            mid = len(values) // 2
+            median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
+            target = round(median, 6)
+            if float(kpi["target"]) != target:
+                kpi["target"] = target
+                changed = True
+    if changed:
+        ws.profile_file.save()
+
+
 def build_demo(directory: Path, *, seed: int = 7, until: str | None = None, effects: bool = True) -> DemoResult:
     """Build (or rebuild identically) the demo workspace in `directory`."""
     from smi.importer import run_import
@@ -198,6 +227,8 @@ def build_demo(directory: Path, *, seed: int = 7, until: str | None = None, effe
         first = report.failed[0]
         raise SmiError(f"the demo's {first.name} did not import: {first.error}",
                        fix="this is a bug in smi; please report it")
+    if not effects:
+        _neutral_targets(ws, world.first_month, last_month)
     counts = ws.store.rows(
         "SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM interactions) AS interactions, "
         "(SELECT count(*) FROM effort) AS effort, (SELECT count(DISTINCT platform) FROM posts) AS platforms"

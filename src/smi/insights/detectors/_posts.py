@@ -47,7 +47,8 @@ def post_frame(ctx: Any, period: Period, kinds: tuple[str, ...]) -> pd.DataFrame
     t = t.mutate(engagements=engagement_value(t))
     cols = ["post_key", "platform", "account_id", "person", "kind", "format", "language", "labels",
             "text", "published_at", "impressions", "engagements"]
-    df = t.select(*cols).to_pandas()
+    # a fixed order: the bootstrap resamples by position, so the same data give the same CI
+    df = t.select(*cols).order_by("post_key").to_pandas()
     if len(df):
         df["published"] = pd.to_datetime(df["published_at"], utc=True).dt.tz_convert(ctx.timezone)
     else:

@@ -275,14 +275,17 @@ def _anomalous_days(ctx: Context, month: Period, base: Period) -> list[Finding]:
             x = round(v)
             p = nb_two_sided(x, mean, var)
             ratio = (x or 0.5) / mean
+            # exact (Garwood) 95% interval of the day's Poisson count, over the usual level
+            lo = sps.chi2.ppf(0.025, 2 * x) / 2 / mean if x > 0 else 0.0
+            hi = sps.chi2.ppf(0.975, 2 * x + 2) / 2 / mean
             out.append(Finding(
                 detector=NAME, question="blind_spot",
                 title=f"An unusual day: {day:%d %b}, {x} {words.split(' ')[0]}",
                 summary=f"On {day:%A %d %B} there were {x} {words}, against a usual {mean:.0f} a day "
-                f"(the three months before).",
+                f"(the {len(base_vals)} days of the three months before).",
                 metric=name, subject={"dimension": "day", "value": f"{day:%Y-%m-%d}"},
                 comparison="days of the three months before", direction="higher" if x > mean else "lower",
-                effect=Effect("ratio", ratio), ci=(ratio, ratio), p_value=p, n=1,
+                effect=Effect("ratio", ratio), ci=(float(lo), float(hi)), p_value=p, n=len(base_vals),
                 recommendation="Look at what happened that day: a post, an event, a complaint.",
                 evidence=[{"day": f"{day:%Y-%m-%d}", "value": x, "usual": round(mean, 1), "sd": round(math.sqrt(var), 1)}],
             ))
