@@ -30,3 +30,24 @@ def priority(f: Finding, profile: Any) -> float:
 def rank(findings: list[Finding], profile: Any) -> list[Finding]:
     scored = [f.with_(priority=priority(f, profile)) for f in findings]
     return sorted(scored, key=lambda f: (-(f.priority or 0.0), f.question, f.detector, f.id))
+
+
+def summary(findings: list[Any], k: int = 5) -> list[Any]:
+    """The first `k` findings in rank order, one per (metric, subject): two detectors may
+    read the same test for different questions (Q5 time and Q3 platforms both weigh
+    engagement per staff hour); each question's section shows both, the summary once."""
+    import json
+
+    seen: set[str] = set()
+    out = []
+    for f in findings:
+        metric = f["metric"] if isinstance(f, dict) else f.metric
+        subject = f["subject"] if isinstance(f, dict) else f.subject
+        key = json.dumps([metric, subject], sort_keys=True, default=str)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+        if len(out) == k:
+            break
+    return out

@@ -58,8 +58,11 @@ def gather(ws: Any, month: str) -> dict[str, Any]:
             "ratio": r.get("ratio"), "ratio_ci95": r.get("ratio_ci95"), "p_value": r.get("p_value"),
             "n_subject": r.get("n_subject"), "n_control": r.get("n_control"),
         })
+    from smi.insights.rank import summary
+
     return {
         "findings": findings,
+        "summary": summary(findings, SUMMARY_TOP),
         "questions": questions,
         "resolved": [finding_dict(r) for r in result.resolved],
         "actions": actions,

@@ -39,7 +39,7 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     ]
     if model.findings or model.questions:
         lines += [f"## {_(titles['summary'])}", ""]
-        top = model.findings[:ins.SUMMARY_TOP] if model.questions else model.findings
+        top = (model.summary or model.findings[:ins.SUMMARY_TOP]) if model.questions else model.findings
         lines += [f"{i}. **{cell(f['title'])}**" + (f" {cell(f['detail'])}" if f.get("detail") else "")
                   for i, f in enumerate(top, 1)]
         if not model.findings:

@@ -118,6 +118,7 @@ class ReportModel:
     lang: str = "en"
     # Insight findings, ranked (the insight engine fills these; empty until it exists).
     findings: list[dict[str, Any]] = field(default_factory=list)
+    summary: list[dict[str, Any]] = field(default_factory=list)  # the top five, one per test
     # One entry per question (smi.report.insights.QUESTION_SECTIONS) once the engine has run;
     # empty: the report has no question sections.
     questions: list[dict[str, Any]] = field(default_factory=list)
