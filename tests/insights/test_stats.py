@@ -59,3 +59,20 @@ def test_compare_proportions_by_hand():
     assert compare_proportions(5, 10, 5, 10).p_value == pytest.approx(1.0)
     with pytest.raises(ValueError):
         compare_proportions(3, 2, 1, 2)
+
+
+def test_large_samples_use_the_normal_approximation_and_agree_with_the_bootstrap():
+    from smi.insights import stats
+
+    rng = np.random.default_rng(3)
+    a, b = rng.exponential(2.0, 6_000), rng.exponential(1.5, 6_000)
+    big = compare_values(a, b)  # 12,000 values: normal approximation
+    assert len(a) + len(b) > stats.LARGE
+    boot = compare_values(a[:4_000], b[:4_000])  # bootstrap, same populations
+    assert big.ratio == pytest.approx(a.mean() / b.mean())
+    se = np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b))
+    assert big.difference_ci == pytest.approx((big.difference - 1.96 * se, big.difference + 1.96 * se))
+    # the two intervals have about the same width once scaled by sqrt(n)
+    w_big = big.ratio_ci[1] - big.ratio_ci[0]
+    w_boot = boot.ratio_ci[1] - boot.ratio_ci[0]
+    assert w_big * np.sqrt(12_000) == pytest.approx(w_boot * np.sqrt(8_000), rel=0.15)
