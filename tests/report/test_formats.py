@@ -17,18 +17,21 @@ from smi.report.insights import QUESTION_SECTIONS
 from smi.report.render import SECTIONS
 
 MONTH = "2025-06"
-# The demo has findings: the summary, a section per question and the actions register first.
-ORDER = ["summary", *(sid for _q, sid, _t in QUESTION_SECTIONS), "actions", *(i for i, _ in SECTIONS[1:])]
+# The demo has findings and goals: the summary, the goal scorecard, a section per question, the
+# evaluation chain and the actions register first.
+ORDER = ["summary", "scorecard", *(sid for _q, sid, _t in QUESTION_SECTIONS), "evaluation", "actions",
+         *(i for i, _ in SECTIONS[1:])]
 HEADINGS = {  # each section's heading as the reader sees it
-    "en": ["Summary", *(t for _q, _s, t in QUESTION_SECTIONS), "Actions and experiments",
+    "en": ["Summary", "Goal scorecard", *(t for _q, _s, t in QUESTION_SECTIONS), "Evaluation chain (AMEC)",
+           "Actions and experiments",
            "Key figures for June 2025", "Trend: posts and engagements, June 2024 to June 2025",
            "Top posts of June 2025", "Data coverage", "Methodology"],
-    "cy": ["Crynodeb", "C1 Ffitio: sut mae'r cyfryngau cymdeithasol yn ffitio gyda gweddill ein gwaith",
+    "cy": ["Crynodeb", "Cerdyn sgorio'r nodau", "C1 Ffitio: sut mae'r cyfryngau cymdeithasol yn ffitio gyda gweddill ein gwaith",
            "C2 Arfer: pa gynnwys, fformatau, amseroedd ac ieithoedd sy'n gweithio",
            "C3 Llwyfannau: pa lwyfannau sy'n iawn i ni", "C4 Pobl: llais pwy sy'n taro tant",
            "C5 Amser: ble mae ein hamser yn mynd", "C6 Gwerth a gwasanaeth: ydyn ni'n gwasanaethu pobl yn dda",
            "C7 Llwyddiant: ein nodau", "Mannau dall: yr hyn nad ydym yn ei weld",
-           "Camau gweithredu ac arbrofion", "Ffigurau allweddol ar gyfer Mehefin 2025",
+           "Cadwyn werthuso (AMEC)", "Camau gweithredu ac arbrofion", "Ffigurau allweddol ar gyfer Mehefin 2025",
            "Tuedd: cyhoeddiadau ac ymgysylltiadau, Mehefin 2024 – Mehefin 2025",
            "Prif gyhoeddiadau Mehefin 2025", "Cwmpas y data", "Methodoleg"],
 }
@@ -220,3 +223,45 @@ def test_html_renders_in_headless_chromium_without_the_network(reports, lang):
     assert requests == [url]  # the document itself, nothing else (no network address)
     assert box is not None and box["width"] > 300 and box["height"] > 200
     assert {"en": "June 2025", "cy": "Mehefin 2025"}[lang] in title
+
+
+def test_the_scorecard_is_smi_goals_for_the_month(demo, reports):
+    """Five KPIs (three goals); each row's value, target and status are `smi goals`' own."""
+    from smi.goals import evaluate
+
+    _period, kpis = evaluate(demo, MONTH)
+    data = json.loads(reports["en"]["json"].read_bytes())
+    assert len(kpis) == 5 and len({k.goal for k in kpis}) == 3
+    assert data["scorecard"] == [json.loads(json.dumps(k.as_dict())) for k in kpis]
+    html = text(reports["en"]["html"])
+    rows = re.findall(r'<tr data-kpi="\d+" data-status="([^"]+)">', html)
+    assert rows == [k.status for k in kpis]
+    values = re.findall(r'<td class="n[^"]*" data-metric="([^"]+)" data-value="([^"]*)">', html)
+    assert values == [(k.metric, "" if k.value is None else str(k.value)) for k in kpis]
+    cy = text(reports["cy"]["html"])
+    words = {"met": "wedi&#39;i gyrraedd", "on track": "ar y trywydd iawn", "behind": "ar ei hôl hi",
+             "not available": "ddim ar gael"}
+    for k in kpis:
+        assert f"{words[k.status]}</td>" in cy
+    md = text(reports["en"]["md"])
+    assert md.count("| at least ") + md.count("| at most ") == 5
+
+
+def test_the_evaluation_chain_counts_the_key_figures_posts(reports):
+    data = json.loads(reports["en"]["json"].read_bytes())
+    chain = {st["stage"]: {r["metric"]: r for r in st["rows"]} for st in data["evaluation_chain"]}
+    assert list(chain) == ["inputs", "activities", "outputs", "outtakes", "outcomes"]
+    assert list(chain["inputs"]) == ["staff_hours", "staff_cost", "staff_cost_coverage"]
+    posts = sum(f["current"] for b in data["key_figures"] for f in b["figures"] if f["metric"] == "posts")
+    previous = sum(f["previous"] for b in data["key_figures"] for f in b["figures"] if f["metric"] == "posts")
+    assert chain["activities"]["posts"]["current"] == posts and posts > 0
+    assert chain["activities"]["posts"]["previous"] == previous
+    assert chain["activities"]["posts"]["change"] == posts - previous
+    # the demo is not enriched: no sentiment scores, so not available (null), never 0
+    assert chain["outtakes"]["inbound_sentiment"]["current"] is None
+    html = text(reports["en"]["html"])
+    section = html[html.index('<section id="evaluation"'):html.index('<section id="actions"')]
+    assert f'data-value="{posts}" title="count(posts of kind original or quote published in the period)">' in section
+    assert 'href="#scorecard"' in section and "not available" in section
+    md = text(reports["en"]["md"])
+    assert "`count(posts of kind original or quote published in the period)`" in md

@@ -268,7 +268,7 @@ def test_findings_open_the_report_in_every_format(ws):
     model.findings = [{"id": "f1", "title": "Facebook engagements rose by 18", "detail": "30 against 12."}]
     html = render_html(model)
     ids = re.findall(r'<section id="([^"]+)"', html)
-    assert ids == ["summary", *SECTIONS[1:5], "methodology"]
+    assert ids == ["summary", "evaluation", *SECTIONS[1:5], "methodology"]  # no goals: no scorecard
     assert '<li data-finding="f1"><strong>Facebook engagements rose by 18</strong> 30 against 12.</li>' in html
     md = render_markdown(model)
     assert re.findall(r"^## (.+)$", md, re.M)[0] == "Summary"

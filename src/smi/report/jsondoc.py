@@ -66,6 +66,8 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "actions": model.actions,
         "experiments": model.experiments,
         "key_figures": platforms,
+        "scorecard": model.scorecard,
+        "evaluation_chain": [{"stage": st["stage"], "rows": st["rows"]} for st in model.chain],
         "trend": {"months": model.trend_months,
                   "rows": [{k: r[k] for k in ("month", "platform_id", "measure", "value")}
                            for r in model.trend]},

@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from smi.report import insights as ins
 from smi.report.i18n import Words
-from smi.report.model import LABELS, UNITS, ReportModel
-from smi.report.render import KINDS, sections, trend_table
+from smi.report.model import CHAIN_LABELS, LABELS, UNITS, ReportModel
+from smi.report.render import (
+    KINDS,
+    kpi_name,
+    number,
+    sections,
+    signed,
+    status_counts,
+    status_word,
+    target_text,
+    trend_table,
+    trend_text,
+)
 
 
 def cell(text: object) -> str:
@@ -48,6 +59,7 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
         if model.resolved:
             lines += [f"### {_('Resolved since %(month)s', month=previous)}", ""]
             lines += [f"- {cell(f['title'])}" for f in model.resolved] + [""]
+    lines += _scorecard(model, w)
     lines += _insight_sections(model, w)
 
     lines += [f"## {_('Key figures for %(month)s', month=month)}", ""]
@@ -132,6 +144,7 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
                 lines += [f"{_('Evidence')}:", ""]
                 lines += table(cols, [[ins.cell_text(r.get(c), w) for c in cols] for r in f["evidence"]])
                 lines.append("")
+    lines += _chain(model, w)
     if model.questions:
         lines += [f"## {_('Actions and experiments')}", "", f"### {_('Actions')}", ""]
         if model.actions:
@@ -149,4 +162,40 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
         else:
             lines.append(_("No experiments recorded."))
         lines.append("")
+    return lines
+
+
+def _scorecard(model: ReportModel, w: Words) -> list[str]:
+    """The goal scorecard: one row per KPI of the profile's goals."""
+    _ = w._
+    if not model.scorecard:
+        return []
+    lines = [f"## {_('Goal scorecard')}", ""]
+    lines += table([_("Goal"), _("KPI"), _("Value"), _("Target"), _("Status"), _("Trend (last three periods)")],
+                   [[k["goal"], kpi_name(k) + ("" if k["period"] == "month" else f" ({k['window']})"),
+                     number(w, k["value"]), target_text(w, k), status_word(w, k["status"]), trend_text(w, k)]
+                    for k in model.scorecard], {2, 3, 5})
+    lines += ["", _("Met: the value reaches the target. On track: not met, but the trend over the last three periods carries it there next period. Behind: neither. Not available: the data gives no value (never counted as zero)."), ""]
+    return lines
+
+
+def _chain(model: ReportModel, w: Words) -> list[str]:
+    """The evaluation chain (AMEC), each number's formula in a numbered footnote."""
+    _ = w._
+    month, previous = w.month(model.period.start), w.month(model.previous.start)
+    lines = [f"## {_('Evaluation chain (AMEC)')}", "",
+             _("From what the work takes to what it achieves, for %(month)s against %(previous)s, every platform together. Each number's formula is in its tooltip (HTML) and listed below the table.", month=month, previous=previous), ""]
+    rows, notes = [], []
+    for st in model.chain:
+        for r in st["rows"]:
+            notes.append(f"{len(notes) + 1}. {_(CHAIN_LABELS[r['metric']])}: `{r['formula']}`")
+            rows.append([_(st["title"]), f"{_(CHAIN_LABELS[r['metric']])} [{len(notes)}]",
+                         number(w, r["current"]), number(w, r["previous"]), signed(w, r["change"])])
+        if not st["rows"]:
+            text = (_("The goals' KPIs: see the goal scorecard (%(counts)s).", counts=status_counts(w, model.scorecard))
+                    if model.scorecard else
+                    _("The profile sets no goals: add goals and KPIs to workspace.toml to measure outcomes."))
+            rows.append([_(st["title"]), text, "", "", ""])
+    lines += table([_("Stage"), _("Metric"), month, previous, _("Change")], rows, {2, 3, 4})
+    lines += ["", *notes, ""]
     return lines

@@ -5,6 +5,7 @@ The report module executes metric expressions; the metrics package only builds t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -62,6 +63,32 @@ DESCRIPTIONS = (
 UNITS = {"posts": N_("posts"), "replies": N_("replies"), "reposts": N_("reposts"),
          "engagements": N_("engagements"), "impressions": N_("impressions"),
          "interactions": N_("interactions"), "followers": N_("followers")}
+# The evaluation chain (AMEC): (stage id, stage msgid, metrics in the catalogue).
+# "inbound_sentiment" is not a catalogue metric: the enrichment's scores (see INBOUND_SENTIMENT).
+CHAIN = (
+    ("inputs", N_("Inputs"), ("staff_hours", "staff_cost", "staff_cost_coverage")),
+    ("activities", N_("Activities"), ("posts", "replies")),
+    ("outputs", N_("Outputs"), ("impressions", "reach")),
+    ("outtakes", N_("Out-takes"), ("engagements", "inbound_questions", "inbound_sentiment")),
+    ("outcomes", N_("Outcomes"), ()),
+)
+CHAIN_LABELS = {
+    "staff_hours": N_("Staff hours"),
+    "staff_cost": N_("Staff cost"),
+    "staff_cost_coverage": N_("Share of hours with a cost"),
+    "posts": N_("Posts"),
+    "replies": N_("Replies"),
+    "impressions": N_("Impressions"),
+    "reach": N_("Reach"),
+    "engagements": N_("Engagements"),
+    "inbound_questions": N_("Inbound questions"),
+    "inbound_sentiment": N_("Inbound sentiment"),
+}
+INBOUND_SENTIMENT = ("mean(sentiment) over interactions with from_organisation = false created in "
+                     "the period that have a sentiment score (smi enrich; VADER compound, -1..1); "
+                     "none scored = not available")
+GOAL_STATUS = {"met": N_("met"), "on track": N_("on track"), "behind": N_("behind"),
+               "not available": N_("not available")}
 TREND_MONTHS = 13
 TOP_POSTS = 5
 EXCERPT = 140
@@ -125,6 +152,10 @@ class ReportModel:
     resolved: list[dict[str, Any]] = field(default_factory=list)  # last month's, not found this month
     actions: list[dict[str, Any]] = field(default_factory=list)
     experiments: list[dict[str, Any]] = field(default_factory=list)
+    # One entry per KPI of the profile's goals (smi.goals.KpiResult.as_dict()); empty: no goals.
+    scorecard: list[dict[str, Any]] = field(default_factory=list)
+    # The evaluation chain: [{"stage", "title", "rows": [{"metric", "formula", "current", "previous"}]}]
+    chain: list[dict[str, Any]] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
@@ -288,6 +319,59 @@ def _top_posts(con: Any, period: Period, tz: Any) -> list[dict[str, Any]]:
     return top
 
 
+def _total(con: Any, m: Metric, period: Period) -> float | None:
+    """The metric over every platform for the period; None = not available (a count is 0)."""
+    rows = _rows(m.build(con, period, ()))
+    v = rows[0]["value"] if rows else None
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return 0 if m.count else None
+    return v
+
+
+def _inbound_sentiment(con: Any, period: Period) -> float | None:
+    t = in_period(con.table("interactions"), "created_at", period)
+    t = t.filter((t.from_organisation == ibis.literal(False)) & t.sentiment.notnull())
+    v = t.aggregate(value=t.sentiment.mean()).to_pyarrow().to_pylist()[0]["value"]
+    return None if v is None else round(float(v), 4)
+
+
+def _tidy(v: float | None) -> float | None:
+    """Floats to 6 decimals (no 29.82499999999891 in the JSON); ints as they are."""
+    return round(v, 6) if isinstance(v, float) else v
+
+
+def evaluation_chain(con: Any, period: Period, catalogue: dict[str, Metric]) -> list[dict[str, Any]]:
+    """Each AMEC stage's numbers for the month and the month before, with their formulas.
+    Outcomes are the goal KPIs: the scorecard holds them."""
+    previous = period.previous()
+    stages = []
+    for stage, title, names in CHAIN:
+        rows = []
+        for name in names:
+            if name == "inbound_sentiment":
+                formula, unit = INBOUND_SENTIMENT, "score (-1..1)"
+                cur, prev = _inbound_sentiment(con, period), _inbound_sentiment(con, previous)
+            else:
+                m = catalogue[name]
+                formula, unit = m.formula, m.unit
+                cur, prev = _total(con, m, period), _total(con, m, previous)
+            cur, prev = _tidy(cur), _tidy(prev)
+            rows.append({"metric": name, "unit": unit, "formula": formula, "current": cur, "previous": prev,
+                         "change": None if cur is None or prev is None else _tidy(cur - prev)})
+        stages.append({"stage": stage, "title": title, "rows": rows})
+    return stages
+
+
+def scorecard(ws: Any, period: Period) -> list[dict[str, Any]]:
+    """Every KPI of the profile's goals for the month, as `smi goals` computes it."""
+    from smi.goals import evaluate
+
+    if not any(g.kpis for g in ws.profile.goals):
+        return []
+    _period, results = evaluate(ws, period.key)
+    return [r.as_dict() for r in results]
+
+
 def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportModel:
     """Run the metrics for the month, the month before and the 13-month trend. Reasons for
     numbers that are not available are written in `words`' language (default English)."""
@@ -343,4 +427,6 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
         source_titles=sorted({titles.get(i["source"], i["source"]) for i in imports}),
         observed_until=max(observed) if observed else None,
         lang=words.lang,
+        scorecard=scorecard(ws, period),
+        chain=evaluation_chain(con, period, catalogue),
     )

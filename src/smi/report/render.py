@@ -7,12 +7,21 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from smi.errors import SmiError
 from smi.report.charts import to_svg, trend_chart
 from smi.report.i18n import N_, Words
-from smi.report.model import LABELS, UNITS, ReportModel, build_model, choose_period
+from smi.report.model import (
+    CHAIN_LABELS,
+    GOAL_STATUS,
+    LABELS,
+    UNITS,
+    ReportModel,
+    build_model,
+    choose_period,
+)
 
 FORMATS = ("html", "pdf", "md", "json")
 DEFAULT_FORMATS = ("html", "pdf")
@@ -29,12 +38,16 @@ KINDS = {"original": N_("original"), "reply": N_("reply"), "quote": N_("quote"),
 
 
 ACTIONS = ("actions", N_("Actions and experiments"))
+SCORECARD = ("scorecard", N_("Goal scorecard"))
+EVALUATION = ("evaluation", N_("Evaluation chain (AMEC)"))
+DIRECTIONS = {"higher": N_("at least %(target)s"), "lower": N_("at most %(target)s")}
 
 
 def sections(model: ReportModel) -> list[tuple[str, str]]:
     """The sections this report has, in order: (id, English title). The summary appears
-    when there are findings; the question sections and the actions register once the
-    insight engine has run (model.questions)."""
+    when there are findings, the goal scorecard (on the summary's page) when the profile has
+    goals; the question sections and the actions register once the insight engine has run
+    (model.questions); the evaluation chain after the question sections."""
     from smi.report.insights import QUESTION_SECTIONS
 
     out = []
@@ -42,12 +55,58 @@ def sections(model: ReportModel) -> list[tuple[str, str]]:
         if i == "summary":
             if model.findings or model.questions:
                 out.append((i, t))
+            if model.scorecard:
+                out.append(SCORECARD)
             if model.questions:
                 out += [(sid, title) for _q, sid, title in QUESTION_SECTIONS]
+            out.append(EVALUATION)
+            if model.questions:
                 out.append(ACTIONS)
             continue
         out.append((i, t))
     return out
+
+
+def number(w: Words, value: float | None) -> str:
+    """A KPI or chain figure: whole numbers with separators, others to 3 decimals (a rate of
+    0.0585 must not read 0.1); None -> 'not available'."""
+    if value is None or isinstance(value, int) or float(value).is_integer() or abs(value) >= 1000:
+        return w.num(value)
+    return format_decimal(value, format="#,##0.###", locale=w.locale)
+
+
+def signed(w: Words, value: float | None) -> str:
+    """A change: '+1.833', '-31', '0'; None -> '–'."""
+    if value is None:
+        return "–"
+    if isinstance(value, int) or float(value).is_integer():
+        return w.change(int(value))
+    return format_decimal(value, format="+#,##0.###;-#,##0.###", locale=w.locale)
+
+
+def kpi_name(k: dict[str, Any]) -> str:
+    """'posts_per_week (platform=instagram)': the catalogue name and the filter, as written."""
+    flt = ", ".join(f"{key}={'+'.join(v) if isinstance(v, list) else v}" for key, v in sorted(k["filter"].items()))
+    return k["metric"] + (f" ({flt})" if flt else "")
+
+
+def target_text(w: Words, k: dict[str, Any]) -> str:
+    return w._(DIRECTIONS.get(k["direction"], DIRECTIONS["higher"]), target=number(w, k["target"]))
+
+
+def status_word(w: Words, status: str) -> str:
+    return w._(GOAL_STATUS.get(status, status))
+
+
+def trend_text(w: Words, k: dict[str, Any]) -> str:
+    """The last three periods' values, oldest first: '0.055 → 0.055 → 0.058'."""
+    return " → ".join(number(w, t["value"]) for t in k["trend"])
+
+
+def status_counts(w: Words, scorecard: list[dict[str, Any]]) -> str:
+    """'2 met, 1 on track, 2 behind' (statuses with none left out)."""
+    counts = [(s, sum(1 for k in scorecard if k["status"] == s)) for s in GOAL_STATUS]
+    return ", ".join(f"{w.num(n)} {status_word(w, s)}" for s, n in counts if n)
 
 
 def css_string(value: str) -> Markup:
@@ -106,6 +165,9 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         contents=[(i, w._(t)) for i, t in sections(model)],
         footer=f"{model.organisation} · {month}",
         summary_top=insights.SUMMARY_TOP, finding_charts=finding_charts(model), ins=insights,
+        chain_labels=CHAIN_LABELS, number=number, signed=signed, kpi_name=kpi_name,
+        target_text=target_text, status_word=status_word, trend_text=trend_text,
+        status_counts=status_counts,
     )
 
 
