@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -46,6 +48,15 @@ def _fail(e: SmiError, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Inside it, a library error becomes a clean message and exit code 1."""
+    try:
+        yield
+    except SmiError as e:
+        raise _fail(e) from None
+
+
 def _open(workspace: Path | None):  # -> Workspace
     from smi.workspace import Workspace
 
@@ -66,10 +77,8 @@ def init(
     """Create a workspace: profile, store, archive and reports folders."""
     from smi.workspace import Workspace
 
-    try:
+    with _user_errors():
         ws = Workspace.create(directory, name=name, timezone=timezone, languages=language or ["en"])
-    except SmiError as e:
-        raise _fail(e) from None
     ws.close()
     out.print(f"created workspace for {name} in {directory} (edit {directory / 'workspace.toml'} to add people and goals)")
 
@@ -83,26 +92,22 @@ def accounts_add(
     """Declare an account the organisation runs."""
     from smi.platforms import parse_account
 
-    try:
+    with _user_errors():
         ws = _open(workspace)
         plat, handle = parse_account(account)
         added = ws.profile_file.add_account(plat, handle, official)
-    except SmiError as e:
-        raise _fail(e) from None
     out.print(f"{'added' if added else 'updated'} {plat}:@{handle}{' (official)' if official else ''}")
 
 
 @accounts_app.command("list")
 def accounts_list(workspace: WorkspaceOpt = None) -> None:
     """List the accounts the profile declares and those seen in imports."""
-    try:
+    with _user_errors():
         ws = _open(workspace)
         rows = ws.store.rows(
             "SELECT a.account_id, a.is_official, a.person, count(p.post_key) AS posts FROM accounts a "
             "LEFT JOIN posts p USING (account_id) GROUP BY ALL ORDER BY 1"
         )
-    except SmiError as e:
-        raise _fail(e) from None
     t = Table("account", "official", "person", "posts")
     for r in rows:
         t.add_row(r["account_id"], "yes" if r["is_official"] else "", r["person"] or "", f"{r['posts']:,}")
@@ -119,21 +124,17 @@ def people_add(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Declare a member of staff and the accounts they post from as themselves."""
-    try:
+    with _user_errors():
         ws = _open(workspace)
         added = ws.profile_file.add_person(name, handle or [], role, team, cost_per_hour)
-    except SmiError as e:
-        raise _fail(e) from None
     out.print(f"{'added' if added else 'updated'} {name} ({_plural(len(handle or []), 'handle')})")
 
 
 @people_app.command("list")
 def people_list(workspace: WorkspaceOpt = None) -> None:
     """List the staff in the profile."""
-    try:
+    with _user_errors():
         ws = _open(workspace)
-    except SmiError as e:
-        raise _fail(e) from None
     t = Table("name", "role", "team", "handles")
     for p in ws.profile.people:
         t.add_row(p.name, p.role or "", p.team or "", ", ".join(p.handles))
@@ -153,7 +154,7 @@ def import_(
     from smi.importer import run_import
     from smi.sources import ImportOptions
 
-    try:
+    with _user_errors():
         ws = _open(workspace)
         obs = _parse_when(observed_at, ws.timezone) if observed_at else None
         options = ImportOptions(account=account, observed_at=obs)
@@ -181,8 +182,6 @@ def import_(
 
         with progress:
             report = run_import(ws, list(paths), source=source, options=options, on_start=on_start, on_done=on_done)
-    except SmiError as e:
-        raise _fail(e) from None
     ok = [r for r in report.results if r.status == "imported"]
     same = [r for r in report.results if r.status == "unchanged"]
     warnings = sum(len(r.warnings) for r in report.results)
@@ -206,12 +205,10 @@ def import_(
 def _pull(workspace: Path | None, source: str, opts) -> None:  # type: ignore[no-untyped-def]
     from smi.pull import run_pull
 
-    try:
+    with _user_errors():
         ws = _open(workspace)
         with err.status(f"pulling from {opts.base_url}…"):
             result = run_pull(ws, source, opts)
-    except SmiError as e:
-        raise _fail(e) from None
     out.print(f"{result.name}: {result.summary()}", highlight=False, soft_wrap=True)
     for w in result.warnings[:5]:
         out.print(f"  [yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
@@ -229,10 +226,8 @@ def pull_mastodon(
     from smi.pull import PullOptions
     from smi.sources.mastodon_api import instance_url
 
-    try:
+    with _user_errors():
         opts = PullOptions(account, instance_url(instance), token, full)
-    except SmiError as e:
-        raise _fail(e) from None
     _pull(workspace, "mastodon_api", opts)
 
 
@@ -263,11 +258,9 @@ def imports(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """The import log: what was imported, when, from which file."""
-    try:
+    with _user_errors():
         ws = _open(workspace)
         rows = ws.store.imports()
-    except SmiError as e:
-        raise _fail(e) from None
     if as_json:
         print(json.dumps(rows, default=str, indent=2))
         return
@@ -287,11 +280,9 @@ def remap(
     """Map kept raw items again with the current importers (after an importer fix)."""
     from smi.importer import remap as run_remap
 
-    try:
+    with _user_errors():
         ws = _open(workspace)
         results = run_remap(ws, import_id)
-    except SmiError as e:
-        raise _fail(e) from None
     for r in results:
         out.print(f"{r.name}: {r.summary()}", highlight=False, soft_wrap=True)
     out.print(f"re-mapped {_plural(len(results), 'import')}")
@@ -303,15 +294,13 @@ def _enrich(ws, *, everything: bool) -> None:  # type: ignore[no-untyped-def]
     from smi.enrich import enrich as run_enrich
     from smi.store.enrichment import TABLES, pending
 
-    try:
+    with _user_errors():
         total = sum(pending(ws.store, t, everything=everything) for t in TABLES)
         progress = Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
                             console=err, transient=True, disable=not err.is_terminal)
         with progress:
             tid = progress.add_task("enriching texts", total=total or None)
             result = run_enrich(ws, everything=everything, progress=lambda n: progress.advance(tid, n))
-    except SmiError as e:
-        raise _fail(e) from None
     err.print(result.summary(), highlight=False, soft_wrap=True)
 
 
@@ -321,10 +310,8 @@ def enrich(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Detect language (incl. bilingual cy+en), English sentiment, questions and topics."""
-    try:
+    with _user_errors():
         ws = _open(workspace)
-    except SmiError as e:
-        raise _fail(e) from None
     _enrich(ws, everything=everything)
 
 
@@ -334,11 +321,9 @@ def status(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """What the workspace holds, per platform."""
-    try:
+    with _user_errors():
         ws = _open(workspace)
         st = ws.store.status()
-    except SmiError as e:
-        raise _fail(e) from None
     if as_json:
         print(json.dumps(st, indent=2, sort_keys=True))
         return
@@ -373,14 +358,12 @@ def demo(
     from smi.demo import build_demo
     from smi.report import write_report
 
-    try:
+    with _user_errors():
         with err.status("generating 13 months of demo data…"):
             result = build_demo(directory, seed=seed, until=until, effects=not no_effects)
         err.print(result.summary, highlight=False, soft_wrap=True)
         with err.status("writing the monthly report…"):
             paths = write_report(result.workspace, month=result.report_month)
-    except SmiError as e:
-        raise _fail(e) from None
     for p in paths:
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
 
@@ -396,12 +379,10 @@ def report(
     """Write the monthly insights report (HTML, PDF, Markdown, JSON; English or Welsh)."""
     from smi.report import write_report
 
-    try:
+    with _user_errors():
         ws = _open(workspace)
         with err.status("writing the monthly report…"):
             paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
-    except SmiError as e:
-        raise _fail(e) from None
     for p in paths:
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
 
@@ -441,11 +422,9 @@ def metric(
 
     if fmt not in ("table", "json", "csv"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table, json or csv"))
-    try:
+    with _user_errors():
         ws = _open(workspace)
         res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
-    except SmiError as e:
-        raise _fail(e) from None
     m, rows = res.metric, res.rows()
     if fmt == "json":
         print(json.dumps({
@@ -505,12 +484,10 @@ def export_(
     """Export the canonical tables (csv: the interchange format `smi import` reads)."""
     from smi.export import export
 
-    try:
+    with _user_errors():
         ws = _open(workspace)
         with err.status(f"exporting {fmt}…"):
             result = export(ws, fmt, out_dir)
-    except SmiError as e:
-        raise _fail(e) from None
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     out.print(result.summary(), highlight=False, soft_wrap=True)
@@ -534,11 +511,9 @@ def goals(
 
     if fmt not in ("table", "json"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
-    try:
+    with _user_errors():
         ws = _open(workspace)
         period, results = evaluate(ws, month, engine)
-    except SmiError as e:
-        raise _fail(e) from None
     if fmt == "json":
         print(json.dumps({"month": period.key, "kpis": [r.as_dict() for r in results]}, indent=2))
         return
@@ -582,13 +557,11 @@ def findings(
 
     if fmt not in ("table", "json"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
-    try:
+    with _user_errors():
         ws = _open(workspace)
         period = choose_period(ws, month)
         with err.status(f"looking for findings in {period.label}…"):
             result = findings_for_month(ws, period.key)
-    except SmiError as e:
-        raise _fail(e) from None
     if fmt == "json":
         print(json.dumps(result.json(), indent=2, ensure_ascii=False))
         return
@@ -628,11 +601,8 @@ def evaluate(
     if seeds < 1 or months < 1:
         raise _fail(SmiError("--seeds and --months must be at least 1", fix="e.g. --seeds 3 --months 1"))
     month = until or f"{last_complete_month():%Y-%m}"
-    try:
-        with err.status("evaluating…") as st:
-            ev = run_evaluation(list(range(1, seeds + 1)), month, months, progress=st.update)
-    except SmiError as e:
-        raise _fail(e) from None
+    with _user_errors(), err.status("evaluating…") as st:
+        ev = run_evaluation(list(range(1, seeds + 1)), month, months, progress=st.update)
     if as_json:
         print(json.dumps(ev.to_json(), indent=2, ensure_ascii=False, default=str))
     else:
@@ -660,10 +630,8 @@ def meeting_add(
     """Record a meeting."""
     from smi.practice.meetings import add_meeting
 
-    try:
+    with _user_errors():
         m = add_meeting(_open(workspace), date_, attendees, notes)
-    except SmiError as e:
-        raise _fail(e) from None
     out.print(f"added meeting {m.meeting_id} on {m.held_on} ({_plural(len(m.attendees), 'attendee')})",
               highlight=False)
 
@@ -673,10 +641,8 @@ def meeting_list(workspace: WorkspaceOpt = None) -> None:
     """List the meetings, oldest first."""
     from smi.practice.meetings import list_meetings
 
-    try:
+    with _user_errors():
         rows = list_meetings(_open(workspace))
-    except SmiError as e:
-        raise _fail(e) from None
     t = Table("id", "date", "attendees", "actions", "notes")
     for m in rows:
         first = (m.notes or "").strip().splitlines()[0] if (m.notes or "").strip() else ""
@@ -697,11 +663,9 @@ def action_add(
     """Record an action."""
     from smi.practice.actions import add_action
 
-    try:
+    with _user_errors():
         a, warnings = add_action(_open(workspace), title, owner=owner, due=due, meeting_id=meeting,
                                  finding_id=from_finding)
-    except SmiError as e:
-        raise _fail(e) from None
     for w in warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     who = f" for {a.owner}" if a.owner else ""
@@ -717,10 +681,8 @@ def action_done(
     """Mark an action done."""
     from smi.practice.actions import complete_action
 
-    try:
+    with _user_errors():
         a, changed = complete_action(_open(workspace), action_id)
-    except SmiError as e:
-        raise _fail(e) from None
     state = "done" if changed else "was already done"
     out.print(f"action {a.action_id} {state}: {a.title}", highlight=False, soft_wrap=True, markup=False)
 
@@ -736,10 +698,8 @@ def action_list(
 
     if fmt not in ("table", "json"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
-    try:
+    with _user_errors():
         rows = list_actions(_open(workspace), open_only=open_only)
-    except SmiError as e:
-        raise _fail(e) from None
     if fmt == "json":
         print(json.dumps([a.as_dict() for a in rows], indent=2, ensure_ascii=False))
         return
@@ -793,10 +753,8 @@ def experiment_list(
 
     if fmt not in ("table", "json"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
-    try:
+    with _user_errors():
         rows = list_experiments(_open(workspace))
-    except SmiError as e:
-        raise _fail(e) from None
     if fmt == "json":
         print(json.dumps([e.as_dict() for e in rows], indent=2, ensure_ascii=False))
         return
@@ -816,10 +774,8 @@ def experiment_evaluate(
     """Judge the experiments whose window has ended, and store the verdicts."""
     from smi.practice.evaluate import evaluate_experiments
 
-    try:
+    with _user_errors():
         rows = evaluate_experiments(_open(workspace), month)
-    except SmiError as e:
-        raise _fail(e) from None
     for r in rows:
         out.print(f"experiment {r['id']}: {r['verdict'] or r['status']}: {r['title']}",
                   highlight=False, soft_wrap=True, markup=False)
