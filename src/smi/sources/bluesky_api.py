@@ -35,6 +35,7 @@ from smi.errors import SmiError, SourceError
 from smi.platforms import account_id, normalise_handle
 from smi.pull import ApiSource, PullOptions, PullOutcome, StateOf
 from smi.pull.client import ApiError, ApiNotFoundError
+from smi.sources import _bluesky
 from smi.sources.base import ImportContext, register
 
 if TYPE_CHECKING:
@@ -218,12 +219,12 @@ class BlueskyApi(ApiSource):
         reply = rec.get("reply")
         if isinstance(reply, dict):
             kind = "reply"
-            reply_to = _ref(reply.get("parent"))
-            if _ref(reply.get("root")):
-                extra["reply_root"] = _ref(reply.get("root"))
-        mentions, links, tags = _facets(rec.get("facets"), text or "")
+            reply_to = _bluesky.ref(reply.get("parent"))
+            if _bluesky.ref(reply.get("root")):
+                extra["reply_root"] = _bluesky.ref(reply.get("root"))
+        mentions, links, tags = _bluesky.facets(rec.get("facets"), text or "")
         tags += [t for t in rec.get("tags") or [] if isinstance(t, str) and t not in tags]
-        fmt, quoted = _embed(rec.get("embed"))
+        fmt, quoted = _bluesky.embed(rec.get("embed"))
         if quoted:
             extra["quoted"] = quoted
             if kind == "original":
@@ -258,53 +259,3 @@ def _count(post: dict[str, Any], name: str) -> int | None:
 def _ref(value: Any) -> str | None:
     uri = value.get("uri") if isinstance(value, dict) else None
     return uri if isinstance(uri, str) and uri.startswith("at://") else None
-
-
-def _facets(facets: Any, text: str) -> tuple[list[str], list[str], list[str]]:
-    """(mentions, links, hashtags) from the record's rich-text facets (byte ranges)."""
-    mentions: list[str] = []
-    links: list[str] = []
-    tags: list[str] = []
-    raw = text.encode("utf-8")
-    for facet in facets if isinstance(facets, list) else []:
-        if not isinstance(facet, dict):
-            continue
-        index = facet.get("index") if isinstance(facet.get("index"), dict) else {}
-        start, end = index.get("byteStart"), index.get("byteEnd")
-        span = (raw[start:end].decode("utf-8", errors="ignore")
-                if isinstance(start, int) and isinstance(end, int) else "")
-        for feat in facet.get("features") or []:
-            t = str(feat.get("$type", "")) if isinstance(feat, dict) else ""
-            if t.endswith("#mention") and feat.get("did"):
-                m = span.lstrip("@").lower() if span.startswith("@") else str(feat["did"])
-                if m not in mentions:
-                    mentions.append(m)
-            elif t.endswith("#link") and feat.get("uri") and feat["uri"] not in links:
-                links.append(str(feat["uri"]))
-            elif t.endswith("#tag") and feat.get("tag") and feat["tag"] not in tags:
-                tags.append(str(feat["tag"]))
-    return mentions, links, tags
-
-
-def _embed(embed: Any) -> tuple[str | None, str | None]:
-    """(format, quoted post's AT-URI) of a record's embed."""
-    if not isinstance(embed, dict):
-        return None, None
-    t = str(embed.get("$type", ""))
-    if t == "app.bsky.embed.images":
-        return "image", None
-    if t == "app.bsky.embed.video":
-        return "video", None
-    if t == "app.bsky.embed.external":
-        return "link", None
-    if t == "app.bsky.embed.record":
-        return None, _quoted(_ref(embed.get("record")))
-    if t == "app.bsky.embed.recordWithMedia":
-        inner = embed.get("record")
-        return _embed(embed.get("media"))[0], _quoted(_ref(inner.get("record") if isinstance(inner, dict) else None))
-    return None, None
-
-
-def _quoted(uri: str | None) -> str | None:
-    """Only an embedded post is a quote (not an embedded feed, list or starter pack)."""
-    return uri if uri and "/app.bsky.feed.post/" in uri else None

@@ -36,7 +36,7 @@ import orjson
 from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id
-from smi.sources import own_account
+from smi.sources import _bluesky, own_account
 from smi.sources.base import ImportContext, Source, Unit, register
 from smi.sources.files import InputFile
 
@@ -193,9 +193,9 @@ class BlueskyCar(Source):
             kind = "reply"
             row["in_reply_to"] = _ref(reply.get("parent"), "reply.parent")
             extra["reply_root"] = _ref(reply.get("root"), "reply.root")
-        mentions, links, tags = _facets(rec.get("facets"), text)
+        mentions, links, tags = _bluesky.facets(rec.get("facets"), text)
         tags += [t for t in rec.get("tags") or [] if isinstance(t, str) and t not in tags]
-        fmt, quoted = _embed(rec.get("embed"))
+        fmt, quoted = _bluesky.embed(rec.get("embed"))
         if quoted:
             extra["quoted"] = quoted
             if kind == "original":
@@ -245,49 +245,6 @@ def _ref(value: Any, field: str) -> str:
     if not isinstance(uri, str) or not uri.startswith("at://"):
         raise _Bad(field, "has no AT-URI", "{\"uri\": \"at://…\", \"cid\": …}")
     return uri
-
-
-def _facets(facets: Any, text: str) -> tuple[list[str], list[str], list[str]]:
-    mentions: list[str] = []
-    links: list[str] = []
-    tags: list[str] = []
-    raw = text.encode("utf-8")
-    for facet in facets if isinstance(facets, list) else []:
-        if not isinstance(facet, dict):
-            continue
-        index = facet.get("index") if isinstance(facet.get("index"), dict) else {}
-        start, end = index.get("byteStart"), index.get("byteEnd")
-        span = raw[start:end].decode("utf-8", errors="ignore") if isinstance(start, int) and isinstance(end, int) else ""
-        for feat in facet.get("features") or []:
-            t = feat.get("$type", "") if isinstance(feat, dict) else ""
-            if t.endswith("#mention") and feat.get("did"):
-                mentions.append(span.lstrip("@").lower() if span.startswith("@") else str(feat["did"]))
-            elif t.endswith("#link") and feat.get("uri"):
-                links.append(str(feat["uri"]))
-            elif t.endswith("#tag") and feat.get("tag"):
-                tags.append(str(feat["tag"]))
-    return mentions, links, tags
-
-
-def _embed(embed: Any) -> tuple[str | None, str | None]:
-    """(format, quoted post's URI) of an embed."""
-    if not isinstance(embed, dict):
-        return None, None
-    t = str(embed.get("$type", ""))
-    if t == "app.bsky.embed.images":
-        return "image", None
-    if t == "app.bsky.embed.video":
-        return "video", None
-    if t == "app.bsky.embed.external":
-        return "link", None
-    if t == "app.bsky.embed.record":
-        rec = embed.get("record")
-        return None, rec.get("uri") if isinstance(rec, dict) else None
-    if t == "app.bsky.embed.recordWithMedia":
-        rec = embed.get("record")
-        inner = rec.get("record") if isinstance(rec, dict) else None
-        return _embed(embed.get("media"))[0], inner.get("uri") if isinstance(inner, dict) else None
-    return None, None
 
 
 def _time(value: Any) -> datetime:
