@@ -19,7 +19,7 @@ import orjson
 from smi.errors import SourceError
 from smi.platforms import normalise_handle, normalise_platform
 from smi.sources.base import ImportContext, ImportOptions
-from smi.sources.columns import ColumnMap, Match, norm_header
+from smi.sources.columns import ColumnMap, Match, norm_header, parse_datetime
 from smi.sources.files import InputFile
 
 # Meta's post types, lower-cased without an `IG ` prefix, to our format (smi.canonical.POST_FORMATS).
@@ -185,3 +185,35 @@ def header(text: str, columns: ColumnMap, file: str, fix: str, line: int = 1) ->
         raise SourceError(file, "is empty" if line == 1 else "ends before its header",
                           record=f"line {line}", expected=f"a {columns.name} export", fix=fix)
     return columns.match(row, file)
+
+
+def post_id_and_time(match: Match, row: list[str], line: int, file: str, tz: str,
+                     headers: dict[str, str], fix: str, example: str) -> tuple[str, str, datetime]:
+    """The post id, the record's name for errors, and the publish time (UTC) of one row of a
+    post-level export; each missing or unreadable one is an error naming line and column."""
+    pid = match.get(row, "post_id")
+    record = f"line {line}" + (f" (post {pid})" if pid else "")
+    if not pid:
+        raise SourceError(file, "has no post id", record=record, field=headers["post_id"],
+                          expected="the post's id", fix=fix)
+    published = parse_datetime(match.get(row, "published_at"), file=file, record=record,
+                               field=headers["published_at"], tz=tz, formats=TIME_FORMATS)
+    if published is None:
+        raise SourceError(file, "has no publish time", record=record, field=headers["published_at"],
+                          expected=f"a time such as {example}", fix=fix)
+    return pid, record, published
+
+
+def warn_repeats_and_gaps(ctx: ImportContext, file: InputFile, repeated: int, match: Match,
+                          headers: dict[str, str], expected: list[str]) -> None:
+    """The two warnings of a post-level export: rows repeating a post, metric columns absent.
+    Impressions gave way to Views in 2025: a file with neither lacks views."""
+    if repeated:
+        ctx.warn(f"{file.basename}: {repeated:,} rows repeat a post already in the file "
+                 "(a Date other than Lifetime?); the last row of each post was kept")
+    if "views" not in match.index and "impressions" not in match.index:
+        expected = ["views", *expected]
+    missing = [headers[m] for m in expected if m in match.missing_optional]
+    if missing:
+        ctx.warn(f"{file.basename}: no column {', '.join(repr(m) for m in missing)}; "
+                 "those metrics are left empty (not 0)")

@@ -31,7 +31,7 @@ from smi.errors import SourceError
 from smi.platforms import account_id
 from smi.sources import _meta
 from smi.sources.base import ImportContext, Source, Unit, register
-from smi.sources.columns import Column, ColumnMap, parse_datetime, parse_float, parse_int
+from smi.sources.columns import Column, ColumnMap, parse_float, parse_int
 from smi.sources.files import InputFile
 
 PLATFORM = "facebook"
@@ -106,11 +106,8 @@ class MetaFacebookPosts(Source):
         seen: set[str] = set()
         repeated = 0
         for line, row in _meta.rows(text, name, 1, FIX):
-            pid = match.get(row, "post_id")
-            record = f"line {line}" + (f" (post {pid})" if pid else "")
-            if not pid:
-                raise SourceError(name, "has no post id", record=record, field=HEADERS["post_id"],
-                                  expected="the post's id", fix=FIX)
+            pid, record, published = _meta.post_id_and_time(
+                match, row, line, name, tz, HEADERS, FIX, "09/01/2025 21:13")
             page = match.get(row, "page_id")
             if not page:
                 raise SourceError(name, "has no Page id", record=record, field=HEADERS["page_id"],
@@ -120,12 +117,6 @@ class MetaFacebookPosts(Source):
                                   record=record, field=HEADERS["page_id"],
                                   fix="leave out --account: each Page is then named by its id")
             pages.setdefault(page, match.get(row, "page_name"))
-            published = parse_datetime(match.get(row, "published_at"), file=name, record=record,
-                                       field=HEADERS["published_at"], tz=tz, formats=_meta.TIME_FORMATS)
-            if published is None:
-                raise SourceError(name, "has no publish time", record=record,
-                                  field=HEADERS["published_at"], expected="a time such as 09/01/2025 21:13",
-                                  fix=FIX)
             if pid in seen:
                 repeated += 1
             seen.add(pid)
@@ -168,14 +159,5 @@ class MetaFacebookPosts(Source):
             handle = handles[page]
             ctx.emit("accounts", {"account_id": account_id(PLATFORM, handle), "platform": PLATFORM,
                                   "handle": handle, "display_name": page_name, "native_id": page})
-        if repeated:
-            ctx.warn(f"{file.basename}: {repeated:,} rows repeat a post already in the file "
-                     "(a Date other than Lifetime?); the last row of each post was kept")
-        # Impressions gave way to Views in 2025; the others an export normally has.
-        expected = ["reach", "reactions", "comments", "shares", "clicks"]
-        if "views" not in match.index and "impressions" not in match.index:
-            expected.insert(0, "views")
-        missing = [HEADERS[m] for m in expected if m in match.missing_optional]
-        if missing:
-            ctx.warn(f"{file.basename}: no column {', '.join(repr(m) for m in missing)}; "
-                     "those metrics are left empty (not 0)")
+        _meta.warn_repeats_and_gaps(ctx, file, repeated, match, HEADERS,
+                                    ["reach", "reactions", "comments", "shares", "clicks"])

@@ -23,7 +23,7 @@ from smi.errors import SourceError
 from smi.platforms import account_id, normalise_handle
 from smi.sources import _meta
 from smi.sources.base import ImportContext, Source, Unit, register
-from smi.sources.columns import Column, ColumnMap, parse_datetime, parse_float, parse_int
+from smi.sources.columns import Column, ColumnMap, parse_float, parse_int
 from smi.sources.files import InputFile
 
 PLATFORM = "instagram"
@@ -81,11 +81,8 @@ class MetaInstagramPosts(Source):
         seen: set[str] = set()
         repeated = 0
         for line, row in _meta.rows(text, name, 1, FIX):
-            pid = match.get(row, "post_id")
-            record = f"line {line}" + (f" (post {pid})" if pid else "")
-            if not pid:
-                raise SourceError(name, "has no post id", record=record, field=HEADERS["post_id"],
-                                  expected="the post's id", fix=FIX)
+            pid, record, published = _meta.post_id_and_time(
+                match, row, line, name, ctx.options.timezone, HEADERS, FIX, "09/15/2026 18:00")
             native_account = match.get(row, "account_id")
             if not native_account:
                 raise SourceError(name, "has no account id", record=record, field=HEADERS["account_id"],
@@ -98,13 +95,6 @@ class MetaInstagramPosts(Source):
                                   field=HEADERS["account_id"],
                                   fix="leave out --account: each account is then named by its username")
             accounts.setdefault(acct, (handle, match.get(row, "account_name"), native_account))
-            published = parse_datetime(match.get(row, "published_at"), file=name, record=record,
-                                       field=HEADERS["published_at"], tz=ctx.options.timezone,
-                                       formats=_meta.TIME_FORMATS)
-            if published is None:
-                raise SourceError(name, "has no publish time", record=record,
-                                  field=HEADERS["published_at"], expected="a time such as 09/15/2026 18:00",
-                                  fix=FIX)
             if pid in seen:
                 repeated += 1
             seen.add(pid)
@@ -131,13 +121,5 @@ class MetaInstagramPosts(Source):
         for acct, (handle, display, native) in accounts.items():
             ctx.emit("accounts", {"account_id": acct, "platform": PLATFORM, "handle": handle,
                                   "display_name": display, "native_id": native})
-        if repeated:
-            ctx.warn(f"{file.basename}: {repeated:,} rows repeat a post already in the file "
-                     "(a Date other than Lifetime?); the last row of each post was kept")
-        expected = ["reach", "reactions", "comments", "shares", "saves"]
-        if "views" not in match.index and "impressions" not in match.index:
-            expected.insert(0, "views")
-        missing = [HEADERS[m] for m in expected if m in match.missing_optional]
-        if missing:
-            ctx.warn(f"{file.basename}: no column {', '.join(repr(m) for m in missing)}; "
-                     "those metrics are left empty (not 0)")
+        _meta.warn_repeats_and_gaps(ctx, file, repeated, match, HEADERS,
+                                    ["reach", "reactions", "comments", "shares", "saves"])
