@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import orjson
 
 from smi.errors import SourceError
-from smi.platforms import normalise_handle, normalise_platform
+from smi.platforms import normalise_handle
 from smi.sources.base import ImportContext, ImportOptions
 from smi.sources.columns import ColumnMap, Match, norm_header, parse_datetime
 from smi.sources.files import InputFile
@@ -79,29 +79,6 @@ def observed_at(files: list[InputFile], options: ImportOptions) -> datetime:
     return options.observed_at or max(file_time(f) for f in files)
 
 
-def account_option(options: ImportOptions, platform: str, file: str) -> str | None:
-    """The handle given with --account (`@name`, `name` or `facebook:@name`), or None."""
-    if not options.account:
-        return None
-    text = options.account.strip()
-    if ":" in text:
-        plat, rest = text.split(":", 1)
-        if normalise_platform(plat) not in (None, platform):
-            raise SourceError(file, f"--account {text} is not a {platform} account",
-                              fix=f"give the {platform} account, e.g. --account {platform}:@name")
-        if normalise_platform(plat) == platform:
-            text = rest
-    handle = normalise_handle(platform, text)
-    return handle or None
-
-
-def profile_account(options: ImportOptions, platform: str) -> str | None:
-    """The one official account of `platform` the workspace profile declares, or None."""
-    profile = options.profile
-    if profile is None:
-        return None
-    own = [h for p, h in profile.official_accounts() if p == platform]
-    return own[0] if len(own) == 1 else None
 
 
 def decode(data: bytes, file: str, fix: str) -> str:

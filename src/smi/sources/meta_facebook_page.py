@@ -35,7 +35,7 @@ from pathlib import PurePosixPath
 
 from smi.errors import SourceError
 from smi.platforms import account_id
-from smi.sources import _meta
+from smi.sources import _meta, own_account
 from smi.sources.base import ImportContext, ImportOptions, Source, Unit, register
 from smi.sources.columns import Column, ColumnMap, norm_header, parse_date, parse_int
 from smi.sources.files import InputFile
@@ -194,8 +194,8 @@ class MetaFacebookPage(Source):
         self, unit: Unit, pages: dict[str, str | None], ctx: ImportContext
     ) -> tuple[str, str, str | None, str | None]:
         """(account_id, handle, display name, Page ID) for the unit's files."""
-        declared = (_meta.account_option(ctx.options, PLATFORM, unit.name)
-                    or _meta.profile_account(ctx.options, PLATFORM))
+        declared = (own_account.from_option(PLATFORM, ctx.options, unit.name)
+                    or own_account.from_profile(PLATFORM, ctx.options))
         if declared is not None:
             page_id, name = next(iter(pages.items())) if len(pages) == 1 else (None, None)
             return account_id(PLATFORM, declared), declared, name, page_id

@@ -29,7 +29,7 @@ from typing import Any
 from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id
-from smi.sources import _meta
+from smi.sources import _meta, own_account
 from smi.sources.base import ImportContext, Source, Unit, register
 from smi.sources.columns import Column, ColumnMap, parse_float, parse_int
 from smi.sources.files import InputFile
@@ -98,7 +98,7 @@ class MetaFacebookPosts(Source):
         name = file.name
         text = _meta.read_text(file, ctx, FIX)
         match = _meta.header(text, COLUMNS, name, FIX)
-        forced = _meta.account_option(ctx.options, PLATFORM, name)
+        forced = own_account.from_option(PLATFORM, ctx.options, name)
         tz = ctx.options.timezone
         observed = ctx.observed_at
         pages: dict[str, str | None] = {}
@@ -150,7 +150,7 @@ class MetaFacebookPosts(Source):
             posts.append((page, post, {"post_key": pkey, "observed_at": observed, "saves": None, **metrics}))
         # Whose posts: --account; else the profile's one Facebook account if the file holds one
         # Page; else each Page by its id.
-        declared = forced or (_meta.profile_account(ctx.options, PLATFORM) if len(pages) == 1 else None)
+        declared = forced or (own_account.from_profile(PLATFORM, ctx.options) if len(pages) == 1 else None)
         handles = {page: declared or page for page in pages}
         for page, post, metrics in posts:
             ctx.emit("posts", {**post, "account_id": account_id(PLATFORM, handles[page])})

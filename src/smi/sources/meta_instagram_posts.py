@@ -21,7 +21,7 @@ from __future__ import annotations
 from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id, normalise_handle
-from smi.sources import _meta
+from smi.sources import _meta, own_account
 from smi.sources.base import ImportContext, Source, Unit, register
 from smi.sources.columns import Column, ColumnMap, parse_float, parse_int
 from smi.sources.files import InputFile
@@ -75,7 +75,7 @@ class MetaInstagramPosts(Source):
         name = file.name
         text = _meta.read_text(file, ctx, FIX)
         match = _meta.header(text, COLUMNS, name, FIX)
-        forced = _meta.account_option(ctx.options, PLATFORM, name)
+        forced = own_account.from_option(PLATFORM, ctx.options, name)
         observed = ctx.observed_at
         accounts: dict[str, tuple[str, str | None, str]] = {}  # account_id -> (handle, name, native)
         seen: set[str] = set()

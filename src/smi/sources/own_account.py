@@ -1,8 +1,8 @@
 """Whose export is this? For platform exports that do not name the account (LinkedIn Page
 analytics, YouTube Studio), in this order:
 
-1. `--account` (`@ourpage`, `ourpage` or `linkedin:@ourpage`);
-2. the one official account of that platform the workspace profile declares;
+1. `--account` (`@ourpage`, `ourpage` or `linkedin:@ourpage`): `from_option`;
+2. the one official account of that platform the workspace profile declares: `from_profile`;
 3. a name the export itself carries (e.g. a YouTube Studio zip's channel name);
 4. a placeholder `<platform>:unnamed`, with a warning that says how to name it.
 
@@ -11,9 +11,9 @@ Not a source itself.
 
 from __future__ import annotations
 
-from smi.errors import SmiError
+from smi.errors import SmiError, SourceError
 from smi.platforms import PLATFORMS, account_id, normalise_handle, normalise_platform
-from smi.sources.base import ImportContext
+from smi.sources.base import ImportContext, ImportOptions
 
 PLACEHOLDER = "unnamed"
 
@@ -23,7 +23,7 @@ def _from_option(platform: str, text: str) -> str:
     if sep and normalise_platform(head) is not None and not head.startswith("@"):
         if normalise_platform(head) != platform:
             raise SmiError(
-                f"--account {text} names a {head} account, but this is a {platform} export",
+                f"--account {text} names a {head} account, not a {platform} account: this is a {platform} export",
                 fix=f"give --account {platform}:@handle, or import the {platform} export on its own",
             )
         text = tail
@@ -33,16 +33,31 @@ def _from_option(platform: str, text: str) -> str:
     return handle
 
 
+def from_option(platform: str, options: ImportOptions, file: str | None = None) -> str | None:
+    """The handle given with `--account`, or None. An error names `file` when given."""
+    if not options.account:
+        return None
+    try:
+        return _from_option(platform, options.account)
+    except SmiError as e:
+        if file is None:
+            raise
+        raise SourceError(file, e.message, fix=e.fix) from None
+
+
+def from_profile(platform: str, options: ImportOptions) -> str | None:
+    """The one official account of `platform` the workspace profile declares, or None."""
+    if options.profile is None:
+        return None
+    own = [h for p, h in options.profile.official_accounts() if p == platform]
+    return own[0] if len(own) == 1 else None
+
+
 def resolve(platform: str, ctx: ImportContext, *, named: str | None = None, what: str = "page") -> str:
     """The handle (normalised) the export belongs to; warns when it has to guess."""
-    opts = ctx.options
-    if opts.account:
-        return _from_option(platform, opts.account)
-    profile = opts.profile
-    if profile is not None:
-        own = [h for p, h in profile.official_accounts() if p == platform]
-        if len(own) == 1:
-            return own[0]
+    chosen = from_option(platform, ctx.options) or from_profile(platform, ctx.options)
+    if chosen:
+        return chosen
     if named:
         h = normalise_handle(platform, named)
         if h:
