@@ -76,13 +76,6 @@ def on_platforms(t: ibis.Table, platforms: tuple[str, ...] | None) -> ibis.Table
     return t.filter(t.platform.isin(list(platforms)))
 
 
-def posts_in(con: Any, period: Period, kinds: tuple[str, ...] | None = None) -> ibis.Table:
-    """Posts published in the period, optionally only of the given kinds."""
-    posts = in_period(con.table("posts"), "published_at", period)
-    if kinds is not None:
-        posts = posts.filter(posts.kind.isin(list(kinds)))
-    return posts
-
 
 def latest_metrics(con: Any) -> ibis.Table:
     """One row per post: its most recent metric snapshot (exports are lifetime totals)."""
@@ -240,12 +233,6 @@ def grain_rows(
     return GRAINS[grain].build(con, period, by, platforms, where)
 
 
-# -- kept for the report and older callers ----------------------------------------------------
-def with_month(t: ibis.Table, column: str, period: Period, by: tuple[str, ...]) -> ibis.Table:
-    """Add `month` (YYYY-MM, the local calendar month of `column`) when `by` asks for it."""
-    if "month" not in by:
-        return t
-    return t.mutate(month=_month(t[column]))
 
 
 def aggregate(t: ibis.Table, by: tuple[str, ...], value: ibis.Value) -> ibis.Table:

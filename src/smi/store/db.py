@@ -201,8 +201,6 @@ class Store:
         cols = [d[0] for d in cur.description]
         return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
 
-    def arrow(self, sql: str, params: Iterable[Any] = ()) -> pa.Table:
-        return self.con.execute(sql, list(params)).fetch_arrow_table()
 
     def batches(self, sql: str, rows: int = 100_000) -> Iterator[pa.RecordBatch]:
         """Stream a read query's result as Arrow record batches, on a cursor of its own."""
