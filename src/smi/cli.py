@@ -552,6 +552,7 @@ def findings(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """The month's findings (q <= 0.05 after Benjamini-Hochberg), ranked, each new, continuing or resolved."""
+    from smi.insights.finding import short_id
     from smi.insights.memory import findings_for_month, month_shift
     from smi.report.model import choose_period
 
@@ -577,7 +578,7 @@ def findings(
         span = f"{ci[0]:.2f} to {ci[1]:.2f}" if eff["kind"] == "ratio" else f"{ci[0]:.3g} to {ci[1]:.3g}"
         q = "" if r.status == "resolved" or b["q_value"] is None else f"{b['q_value']:.3g}"
         status = r.status if r.status != "continuing" else f"continuing since {r.since}"
-        t.add_row(r.id, b["question"], escape(b["title"]), effect, span, q, status)
+        t.add_row(short_id(r.id), b["question"], escape(b["title"]), effect, span, q, status)
     out.print(t)
     out.print(f"{_plural(len(result.findings), 'finding')}: "
               f"{sum(r.status == 'new' for r in result.findings):,} new, "

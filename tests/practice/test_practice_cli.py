@@ -103,6 +103,23 @@ def test_action_from_a_stored_finding(make_ws, cli):
     assert a.as_dict()["finding"] == "q5-facebook-time"
 
 
+def test_action_from_a_short_finding_id(make_ws, cli):
+    """Reports print a finding's first six characters: that (or a longer prefix) finds it."""
+    ws = make_ws()
+    with Workspace.open(ws) as w:
+        for fid in ("abc123def0", "abc123ff00", "9f8e7d6c5b"):
+            w.store.con.execute("INSERT INTO findings VALUES ('2025-06', ?, 'change', 'Q3', '{}')", [fid])
+    r = cli("action", "add", "Answer faster", "--from-finding", "9F8E7D", "-w", ws)
+    assert r.exit_code == 0
+    with Workspace.open(ws) as w:
+        assert w.store.rows("SELECT finding_id FROM actions")[0]["finding_id"] == "9f8e7d6c5b"
+    r = cli("action", "add", "Something", "--from-finding", "abc123", "-w", ws, ok=False)
+    assert r.exit_code == 1 and "starts 2 findings' ids: abc123def0, abc123ff00" in r.stderr
+    assert "more characters" in r.stderr
+    r = cli("action", "add", "Something", "--from-finding", "9f8", "-w", ws, ok=False)  # too short to trust
+    assert r.exit_code == 1 and "there is no finding '9f8'" in r.stderr
+
+
 def test_experiment_start_and_list(make_ws, cli):
     ws = make_ws()
     r = cli("experiment", "start", "Post bilingually on Instagram", "--hypothesis", "Bilingual posts do better",

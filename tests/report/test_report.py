@@ -265,13 +265,16 @@ def test_findings_open_the_report_in_every_format(ws):
     from smi.report.render import render_html
 
     model = build_model(ws, choose_period(ws, "2024-03"), Words("en"))
-    model.findings = [{"id": "f1", "title": "Facebook engagements rose by 18", "detail": "30 against 12."}]
+    model.findings = [{"id": "f1e2d3c4b5", "short_id": "f1e2d3", "title": "Facebook engagements rose by 18",
+                       "detail": "30 against 12."}]
     html = render_html(model)
     ids = re.findall(r'<section id="([^"]+)"', html)
     assert ids == ["summary", "evaluation", *SECTIONS[1:5], "methodology"]  # no goals: no scorecard
-    assert '<li data-finding="f1"><strong>Facebook engagements rose by 18</strong> 30 against 12.</li>' in html
+    # the short id is printed beside the title, so `smi action add --from-finding` works from paper
+    assert ('<li data-finding="f1e2d3c4b5"><strong>Facebook engagements rose by 18</strong> '
+            '<code class="fid">f1e2d3</code> 30 against 12.</li>') in html
     md = render_markdown(model)
     assert re.findall(r"^## (.+)$", md, re.M)[0] == "Summary"
-    assert "1. **Facebook engagements rose by 18** 30 against 12." in md
+    assert "1. **Facebook engagements rose by 18** `f1e2d3` 30 against 12." in md
     data = json.loads(render_json(model))
     assert data["sections"][0] == "summary" and data["findings"] == model.findings

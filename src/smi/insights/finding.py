@@ -22,6 +22,14 @@ JSON_KEYS = (
 )
 
 
+SHORT_ID = 6  # characters of a finding's id printed in reports (enough to tell a month's apart)
+
+
+def short_id(finding_id: str) -> str:
+    """The id as reports print it; `smi action add --from-finding` takes it (or any longer prefix)."""
+    return finding_id[:SHORT_ID]
+
+
 @dataclass(frozen=True)
 class Effect:
     kind: str  # "ratio" (subject / comparison) or "difference" (subject - comparison)
@@ -65,11 +73,25 @@ class Finding:
             raise ValueError(f"p_value must be in [0, 1], not {self.p_value}")
 
     @property
+    def account(self) -> str:
+        """Whose posts the finding is about: an account id, a member of staff ('person:NAME'),
+        or 'official' (the organisation's own accounts, the default scope)."""
+        if self.subject.get("account"):
+            return str(self.subject["account"])
+        if self.subject.get("dimension") == "person":
+            return f"person:{self.subject.get('value')}"
+        return "official"
+
+    @property
     def id(self) -> str:
-        """Stable across months: the same detector, metric and subject give the same id, so
-        next month can say whether a finding is new, continuing or resolved."""
-        key = json.dumps([self.detector, self.metric, self.subject], sort_keys=True)
+        """Stable across months: the same detector, metric, subject and account give the same
+        id, so next month can say whether a finding is new, continuing or resolved."""
+        key = json.dumps([self.detector, self.metric, self.subject, self.account], sort_keys=True)
         return hashlib.sha256(key.encode()).hexdigest()[:10]
+
+    @property
+    def short_id(self) -> str:
+        return short_id(self.id)
 
     def with_(self, **changes: Any) -> Finding:
         return replace(self, **changes)

@@ -66,12 +66,18 @@ def add_action(
         raise PracticeError("--meeting", f"there is no meeting {meeting_id}",
                             fix="see `smi meeting list` for meeting ids, or add it with `smi meeting add`")
     if finding_id is not None:
-        finding_id = finding_id.strip()
-        if not records.finding_months(ws.store, finding_id):
+        given = finding_id.strip().lower()
+        ids = records.finding_ids(ws.store, given) if len(given) >= 4 else []
+        if not ids:
             raise PracticeError(
-                "--from-finding", f"there is no finding '{finding_id}' in this workspace's reports",
-                fix="write the month's report first (`smi report --month YYYY-MM`) and copy the finding's id from it",
+                "--from-finding", f"there is no finding '{given}' in this workspace's reports",
+                fix="write the month's report first (`smi report --month YYYY-MM`) and copy the finding's "
+                    "id from it (the 6 characters beside its title)",
             )
+        if len(ids) > 1:
+            raise PracticeError("--from-finding", f"'{given}' starts {len(ids)} findings' ids: {', '.join(ids)}",
+                                fix="give more characters of the id")
+        finding_id = ids[0]
     who, warnings = resolve_owner(ws, owner)
     now = datetime.now(UTC)
     aid = records.add_action(ws.store, title=title, owner=who, due=due_day, meeting_id=meeting_id,

@@ -30,7 +30,10 @@ ACTION_STATUS = {"open": N_("open"), "done": N_("done")}
 
 def finding_dict(r: Any) -> dict[str, Any]:
     """A remembered finding (smi.insights.memory.Remembered) as the report shows it."""
-    return {**r.body, "status": r.status, "since": r.since, "detail": r.summary}
+    from smi.insights.finding import short_id
+
+    return {**r.body, "short_id": short_id(r.body["id"]), "status": r.status, "since": r.since,
+            "detail": r.summary}
 
 
 def gather(ws: Any, month: str) -> dict[str, Any]:

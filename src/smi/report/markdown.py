@@ -51,7 +51,7 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     if model.findings or model.questions:
         lines += [f"## {_(titles['summary'])}", ""]
         top = (model.summary or model.findings[:ins.SUMMARY_TOP]) if model.questions else model.findings
-        lines += [f"{i}. **{cell(f['title'])}**" + (f" {cell(f['detail'])}" if f.get("detail") else "")
+        lines += [f"{i}. **{cell(f['title'])}** `{f['short_id']}`" + (f" {cell(f['detail'])}" if f.get("detail") else "")
                   for i, f in enumerate(top, 1)]
         if not model.findings:
             lines.append(_("Nothing significant this month."))
@@ -135,7 +135,7 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
         if not q["findings"]:
             lines += [_("Nothing significant this month."), ""]
         for f in q["findings"]:
-            lines += [f"### {cell(f['title'])}", "", cell(f["summary"]), ""]
+            lines += [f"### {cell(f['title'])} `{f['short_id']}`", "", cell(f["summary"]), ""]
             lines += table([_("Effect"), _("q-value"), _("Status"), _("Recommendation")],
                            [[ins.effect_text(f, w), ins.q_text(f), ins.status_text(f, w), f["recommendation"]]])
             lines.append("")

@@ -1,24 +1,47 @@
 """Each month's findings (migration 0002's `findings` table): one row per finding, its JSON body.
 
 Saving a month replaces that month's rows in one transaction, so re-running a month leaves
-exactly its latest findings.
+exactly its latest findings. `finding_runs` (migration 0006) records the key of the data a
+month's findings were computed from, so a month is reused only while that data is unchanged.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smi.store.db import Store
 
 
-def save_month(store: Store, month: str, findings: list[dict[str, Any]]) -> int:
-    """Replace the month's stored findings with `findings` (dicts with id, detector, question)."""
+# The tables findings are computed from (the practice records and the findings themselves are not).
+DATA_TABLES = ("posts", "post_metrics", "interactions", "audience_daily", "effort", "accounts",
+               "people", "topics", "keywords")
+
+
+def data_fingerprint(store: Store) -> str:
+    """A digest of every row of the data tables (row count and XOR of row hashes per table):
+    equal whenever the data is, different after any import, re-map or enrichment that
+    changed a row."""
+    parts = []
+    for table in DATA_TABLES:
+        n, h = store.con.execute(f"SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM {table} t").fetchall()[0]
+        parts.append(f"{table}:{n}:{h}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def save_month(store: Store, month: str, findings: list[dict[str, Any]], data_key: str | None = None) -> int:
+    """Replace the month's stored findings with `findings` (dicts with id, detector, question)
+    and record the key of the data they came from (None: forget it, so the month is computed again)."""
     con = store.con
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM findings WHERE month = ?", [month])
+        con.execute("DELETE FROM finding_runs WHERE month = ?", [month])
+        if data_key is not None:
+            con.execute("INSERT INTO finding_runs VALUES (?, ?, ?)", [month, data_key, datetime.now(UTC)])
         for f in findings:
             con.execute(
                 "INSERT INTO findings (month, finding_id, detector, question, body) VALUES (?, ?, ?, ?, ?)",
@@ -29,6 +52,21 @@ def save_month(store: Store, month: str, findings: list[dict[str, Any]]) -> int:
         con.execute("ROLLBACK")
         raise
     return len(findings)
+
+
+def run_key(store: Store, month: str) -> str | None:
+    """The data key the month's stored findings were computed from (None: not computed)."""
+    rows = store.rows("SELECT data_key FROM finding_runs WHERE month = ?", [month])
+    return rows[0]["data_key"] if rows else None
+
+
+def first_data_day(store: Store) -> Any:
+    """The earliest instant or day of any post, interaction, audience day or time entry (None: no data)."""
+    rows = store.rows(
+        "SELECT min(d) AS d FROM (SELECT min(published_at)::DATE AS d FROM posts UNION ALL "
+        "SELECT min(created_at)::DATE FROM interactions UNION ALL SELECT min(date) FROM audience_daily "
+        "UNION ALL SELECT min(date) FROM effort)")
+    return rows[0]["d"]
 
 
 def month_findings(store: Store, month: str) -> list[dict[str, Any]]:

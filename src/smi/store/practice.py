@@ -41,10 +41,10 @@ def meeting_exists(store: Store, meeting_id: int) -> bool:
 
 
 # -- findings (written by the report) -----------------------------------------------------------
-def finding_months(store: Store, finding_id: str) -> list[str]:
-    """The months whose report holds a finding with this id (empty: unknown)."""
-    return [r["month"] for r in store.rows(
-        "SELECT month FROM findings WHERE finding_id = ? ORDER BY month", [finding_id])]
+def finding_ids(store: Store, prefix: str) -> list[str]:
+    """The stored findings' ids that start with `prefix` (a short id as reports print it)."""
+    return [r["finding_id"] for r in store.rows(
+        "SELECT DISTINCT finding_id FROM findings WHERE starts_with(finding_id, ?) ORDER BY finding_id", [prefix])]
 
 
 # -- actions ------------------------------------------------------------------------------------

@@ -1,0 +1,8 @@
+-- Version 6: a month's findings are a function of the data they were computed from.
+-- finding_runs records, per month, the key of the data (and profile and code) its stored
+-- findings came from; a month whose key no longer matches is computed again.
+CREATE TABLE finding_runs (
+    month        VARCHAR PRIMARY KEY,
+    data_key     VARCHAR NOT NULL,
+    computed_at  TIMESTAMPTZ NOT NULL
+);
