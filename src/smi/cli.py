@@ -720,15 +720,16 @@ def experiment_start(
     from_: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
     to: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (included).")],
     hypothesis: Annotated[str | None, typer.Option("--hypothesis", help="What you expect to happen.")] = None,
-    platform: Annotated[str | None, typer.Option("--platform", help="Only this platform's posts.")] = None,
+    platform: Annotated[str | None, typer.Option("--platform", help="The platform the change is made on.")] = None,
+    agreed_on: Annotated[str | None, typer.Option("--agreed-on", help="The day it was agreed, YYYY-MM-DD (default: today); --from may be at most 7 days before.")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Start an experiment: posts of the subject are compared with the other posts in its window."""
+    """Start an experiment: at its end, the platform's change from the weeks before is compared with the other platforms' (difference in differences)."""
     from smi.practice.experiments import start_experiment
 
     try:
         e = start_experiment(_open(workspace), title, hypothesis=hypothesis, metric=metric, subject=subject,
-                             from_=from_, to=to, platform=platform)
+                             from_=from_, to=to, platform=platform, agreed_on=agreed_on)
     except SmiError as ex:
         raise _fail(ex) from None
     out.print(f"started experiment {e.experiment_id}: {e.title} ({e.subject_text()}, {e.metric}, "
@@ -739,6 +740,8 @@ def _verdict_cell(e) -> str:  # type: ignore[no-untyped-def]
     r = e.result
     if not r:
         return e.status
+    if r.get("words"):
+        return f"{r['verdict']}: {r['words']}"
     if r.get("ratio") is not None:
         return f"{r['verdict']} (x{r['ratio']:.2f}, p={r['p_value']:.3g}; n={r['n_subject']} vs {r['n_control']})"
     return f"{r['verdict']} (n={r['n_subject']} vs {r['n_control']})"

@@ -124,7 +124,7 @@ def test_experiment_start_and_list(make_ws, cli):
     ws = make_ws()
     r = cli("experiment", "start", "Post bilingually on Instagram", "--hypothesis", "Bilingual posts do better",
             "--metric", "engagement_rate_impressions", "--subject", "lang=cy+en", "--platform", "ig",
-            "--from", "2025-07-01", "--to", "2025-07-28", "-w", ws)
+            "--from", "2025-07-01", "--to", "2025-07-28", "--agreed-on", "2025-06-30", "-w", ws)
     assert _lines(r) == ["started experiment 1: Post bilingually on Instagram (language=cy+en on instagram, "
                          "engagement_rate_impressions, 2025-07-01 to 2025-07-28)"]
     listed = json.loads(cli("experiment", "list", "--format", "json", "-w", ws).stdout)
@@ -150,7 +150,10 @@ def test_experiment_start_and_list(make_ws, cli):
     ("kw", "field", "fix"),
     [
         ({"metric": "engagment_rate"}, "--metric", "smi metrics"),
-        ({"metric": "posts"}, "--metric", "engagement_rate_impressions"),
+        ({"metric": "inbound_questions"}, "--metric", "engagement_rate_impressions"),
+        ({"metric": "posts_per_week"}, "--subject", "--subject platform=facebook"),  # frequency: per platform
+        ({"agreed_on": "2025-09-01"}, "--from", "on or after 2025-08-25"),  # window chosen afterwards
+        ({"agreed_on": None}, "--from", "--agreed-on"),  # default: agreed today, long after 2025-07
         ({"subject": "colour=red"}, "--subject", "format, language"),
         ({"subject": "video"}, "--subject", "--subject format=video"),
         ({"subject": "hour=24"}, "--subject", "0 to 23"),
@@ -162,7 +165,7 @@ def test_experiment_start_and_list(make_ws, cli):
 )
 def test_experiment_validation(make_ws, kw, field, fix):
     args = {"hypothesis": None, "metric": "engagement_rate_impressions", "subject": "format=video",
-            "from_": "2025-07-01", "to": "2025-07-28", "platform": None, **kw}
+            "from_": "2025-07-01", "to": "2025-07-28", "platform": None, "agreed_on": "2025-06-30", **kw}
     with Workspace.open(make_ws()) as w:
         with pytest.raises(PracticeError) as e:
             start_experiment(w, "Try it", **args)

@@ -1,21 +1,30 @@
-"""Judging an experiment at the end of its window.
+"""Judging an experiment: did the change it tried make a difference?
 
-The comparison (chosen and why): the subject's posts published in the window (e.g. videos
-on Instagram) against the *other* posts of the same scope in the same window (Instagram's
-other formats, same weeks). A concurrent control shares the season, the news, the
-programme and any platform change, which a before/after comparison of the subject alone
-would mistake for the experiment's effect. Without `--platform`, the control is every other
-post in the window, on every platform.
+An experiment tries a change from its start day on (more video on Instagram, answering
+Facebook within the day, posting three times a week). What it changed is judged as a
+change, not as a difference that may have been there all along:
 
-Per post, the metric's own per-post value (e.g. engagements / impressions); posts without
-the numbers (or with a zero denominator) are left out, never counted as 0. Then:
+- **the measure**: the metric's own value per unit: per post for post rates (e.g.
+  engagements / impressions, only posts that carry both numbers), per local day for
+  response times (the catalogue's daily median), per week for posting frequency (posts
+  in the week, 0 for a week without any);
+- **before and after**: the experiment's window against a window of the same length just
+  before its start;
+- **a concurrent comparison**: the experiment's platform against the organisation's other
+  platforms over the same two windows, so a season, the news or a change everyone saw is
+  not taken for the experiment's effect (difference in differences, on the ratio scale):
 
-- Mann–Whitney U, two-sided, on the per-post values (rates are skewed; no normality assumed);
-- a bootstrap 95% interval (2,000 resamples, fixed seed: the same data give the same result)
-  of the ratio of means, subject / control, and of the difference of means;
-- verdict: fewer than MIN_POSTS posts on either side: "too little data"; p < ALPHA and the
-  interval of the difference excludes 0: "worked" if the subject did better (in the metric's
-  good direction), else "worse"; otherwise "no detectable effect".
+      effect = (mean after / mean before on the platform) / (mean after / mean before elsewhere)
+
+- a bootstrap 95% interval of the effect (each of the four groups resampled, 2,000 times,
+  fixed seed: the same data give the same result) and a two-sided bootstrap p-value;
+- the dose: for a subject within the platform (format=video), its share of the platform's
+  posts before and after. If that share did not rise, the change was not carried out.
+
+Verdicts: "too little data" (fewer than MIN_UNITS in a group, or no other platform to
+compare with: name a --platform), "not carried out", "worked" / "worse" (p < ALPHA and
+the interval excludes ×1, in the metric's good direction), else "no detectable effect".
+Only the organisation's official accounts count.
 """
 
 from __future__ import annotations
@@ -37,7 +46,7 @@ ALPHA = 0.05
 RESAMPLES = 2000
 SEED = 20250601
 KINDS = ("original", "quote", "reply")  # the posts the catalogue's per-post rates count (reposts excluded)
-VERDICTS = ("worked", "no detectable effect", "worse", "too little data")
+VERDICTS = ("worked", "no detectable effect", "worse", "not carried out", "too little data")
 ENGAGEMENT_PARTS = ("reactions", "comments", "shares", "saves")
 
 
@@ -100,77 +109,187 @@ def matches(row: dict[str, Any], dim: str, value: str) -> bool:
     return v is not None and str(v) == value
 
 
-def _bootstrap(a: np.ndarray, b: np.ndarray) -> tuple[list[float | None], list[float]]:
-    rng = np.random.default_rng(SEED)
-    ma = rng.choice(a, size=(RESAMPLES, a.size), replace=True).mean(axis=1)
-    mb = rng.choice(b, size=(RESAMPLES, b.size), replace=True).mean(axis=1)
-    diff = np.percentile(ma - mb, [2.5, 97.5])
-    ok = mb > 0
-    ratio: list[float | None] = [None, None]
-    if ok.all():
-        r = np.percentile(ma / mb, [2.5, 97.5])
-        ratio = [float(r[0]), float(r[1])]
-    return ratio, [float(diff[0]), float(diff[1])]
+MIN_WEEKS = 3  # weeks on each side, for posting-frequency experiments
+# Experiments judged per local day (response times: the catalogue's daily value)
+PER_DAY = {
+    "first_response_minutes_median": "the day's median minutes to a first reply (all hours)",
+    "first_response_minutes_median_business": "the day's median business minutes to a first reply",
+}
+# Experiments judged per week (posting frequency): metric -> the catalogue metric counted per week
+PER_WEEK = {"posts_per_week": "posts", "posts": "posts", "replies": "replies"}
+JUDGED = (*PER_POST, *PER_DAY, *PER_WEEK)
 
 
-def judge(subject: list[float], control: list[float], higher_is_better: bool | None = True) -> dict[str, Any]:
-    """The statistics and verdict for two samples of per-post values."""
-    from scipy.stats import mannwhitneyu
+@dataclass
+class Unit:
+    platform: str
+    value: float
+    in_subject: bool | None = None  # per post: does the post match the subject
 
-    out: dict[str, Any] = {"n_subject": len(subject), "n_control": len(control),
-                           "min_posts": MIN_POSTS, "alpha": ALPHA}
-    out["mean_subject"] = float(np.mean(subject)) if subject else None
-    out["mean_control"] = float(np.mean(control)) if control else None
-    if len(subject) < MIN_POSTS or len(control) < MIN_POSTS:
-        out.update(verdict="too little data", p_value=None, ratio=None, ratio_ci95=None,
-                   difference=None, difference_ci95=None)
-        return out
-    a, b = np.asarray(subject, float), np.asarray(control, float)
-    p = float(mannwhitneyu(a, b, alternative="two-sided").pvalue)
-    ratio_ci, diff_ci = _bootstrap(a, b)
-    diff = float(a.mean() - b.mean())
-    out.update(
-        p_value=p,
-        ratio=float(a.mean() / b.mean()) if b.mean() > 0 else None,
-        ratio_ci95=ratio_ci if ratio_ci[0] is not None else None,
-        difference=diff,
-        difference_ci95=diff_ci,
-    )
-    clear = p < ALPHA and (diff_ci[0] > 0 or diff_ci[1] < 0)
-    better = diff > 0 if higher_is_better is not False else diff < 0
-    out["verdict"] = ("worked" if better else "worse") if clear else "no detectable effect"
+
+def _post_units(ws: Workspace, metric: str, first: date, last: date, dim: str, value: str) -> list[Unit]:
+    how = PER_POST[metric]
+    out = []
+    for r in records.posts_between(ws.store, first, last, KINDS):
+        if r["person"] != "official":
+            continue
+        v = post_value(r, how)
+        if v is not None:
+            out.append(Unit(r["platform"], v, matches(r, dim, value)))
     return out
+
+
+def _day_units(ws: Workspace, metric: str, first: date, last: date) -> list[Unit]:
+    df = ws.metric(metric, ["platform", "day"], from_=first, to=last)
+    return [Unit(r.platform, float(r.value)) for r in df.itertuples() if r.value is not None and r.value == r.value]
+
+
+def _week_units(ws: Workspace, metric: str, first: date, last: date) -> list[Unit]:
+    """Posts per whole week (Monday to Sunday) inside the window, 0 for a week without any,
+    on every platform that has official posts in the window or before it."""
+    from datetime import timedelta
+
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    weeks = []
+    while monday + timedelta(days=6) <= last:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    if not weeks:
+        return []
+    df = ws.metric(PER_WEEK[metric], ["platform", "person", "week"], from_=weeks[0], to=weeks[-1] + timedelta(days=6))
+    df = df[df["person"] == "official"]
+    counts = {(r.platform, r.week): float(r.value or 0) for r in df.itertuples()}
+    platforms = {r["platform"] for r in ws.store.rows(
+        "SELECT DISTINCT p.platform FROM posts p JOIN accounts a USING (account_id) "
+        "WHERE a.is_official AND p.published_at < ?", [last + timedelta(days=1)])}
+    return [Unit(p, counts.get((p, w), 0.0)) for p in sorted(platforms) for w in weeks]
+
+
+def _units(ws: Workspace, metric: str, first: date, last: date, dim: str, value: str) -> list[Unit]:
+    if metric in PER_POST:
+        return _post_units(ws, metric, first, last, dim, value)
+    if metric in PER_DAY:
+        return _day_units(ws, metric, first, last)
+    return _week_units(ws, metric, first, last)
+
+
+def did(tb: list[float], ta: list[float], cb: list[float], ca: list[float]) -> dict[str, Any]:
+    """Difference in differences on the ratio scale: (ta/tb) / (ca/cb) of the means, with a
+    bootstrap 95% interval and two-sided p-value. None where a mean is 0."""
+    groups = [np.asarray(g, float) for g in (tb, ta, cb, ca)]
+    means = [float(g.mean()) for g in groups]
+    out: dict[str, Any] = {"means": {"platform_before": means[0], "platform_after": means[1],
+                                     "others_before": means[2], "others_after": means[3]}}
+    if min(means) <= 0:
+        out.update(ratio=None, ratio_ci95=None, p_value=None)
+        return out
+    rng = np.random.default_rng(SEED)
+    boot = [rng.choice(g, size=(RESAMPLES, g.size), replace=True).mean(axis=1) for g in groups]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_r = np.log(boot[1]) - np.log(boot[0]) - np.log(boot[3]) + np.log(boot[2])
+    log_r = log_r[np.isfinite(log_r)]
+    lo, hi = np.percentile(log_r, [2.5, 97.5])
+    p = min(1.0, 2 * min(float(np.mean(log_r <= 0)), float(np.mean(log_r >= 0))))
+    ratio = (means[1] / means[0]) / (means[3] / means[2])
+    out.update(ratio=float(ratio), ratio_ci95=[float(np.exp(lo)), float(np.exp(hi))], p_value=max(p, 1 / RESAMPLES))
+    return out
+
+
+def _share(units: list[Unit]) -> float | None:
+    flags = [u.in_subject for u in units if u.in_subject is not None]
+    return sum(flags) / len(flags) if flags else None
+
+
+def _words(r: dict[str, Any], platform: str | None, metric: str) -> str:
+    """The verdict in a sentence, with its interval."""
+    if r["verdict"] == "too little data":
+        return r.get("reason") or "too little data to judge"
+    if r["verdict"] == "not carried out":
+        return (f"{r['subject']} was {r['dose']['before']:.0%} of {platform}'s posts before and "
+                f"{r['dose']['after']:.0%} during the experiment: the change was not made, so it cannot be judged")
+    lo, hi = r["ratio_ci95"]
+    move = "rose" if r["ratio"] > 1 else "fell"
+    text = (f"{metric} on {platform} {move} ×{r['ratio']:.2f} relative to the other platforms over the same "
+            f"weeks (95% interval ×{lo:.2f} to ×{hi:.2f})")
+    if r["verdict"] == "no detectable effect":
+        text += ": no change that chance would not explain"
+    if r.get("dose"):
+        text += f"; {r['subject']} went from {r['dose']['before']:.0%} to {r['dose']['after']:.0%} of its posts"
+    return text
 
 
 def evaluate(ws: Workspace, experiment: dict[str, Any]) -> dict[str, Any]:
     """Judge one experiment (a row of smi.store.practice.experiments) on the store's data."""
+    from datetime import timedelta
+
     from smi.metrics.registry import load_all
 
     metric = experiment["metric"]
-    how = PER_POST[metric]
     subject = dict(experiment["subject"])
     platform = subject.pop("platform", None) if len(subject) > 1 else None
     (dim, value), = subject.items()
-    rows = records.posts_between(ws.store, experiment["starts_on"], experiment["ends_on"], KINDS, platform)
-    a: list[float] = []
-    b: list[float] = []
-    for r in rows:
-        v = post_value(r, how)
-        if v is not None:
-            (a if matches(r, dim, value) else b).append(v)
-    m = load_all().get(metric)
-    result = judge(a, b, m.higher_is_better if m is not None else True)
-    where = f" on {platform}" if platform else ""
-    result.update(
-        metric=metric,
-        per_post=how.formula,
-        subject=f"{dim}={value}{where}",
-        control=f"other posts{where} in the same window ({dim} not {value})",
-        window=[experiment["starts_on"].isoformat(), experiment["ends_on"].isoformat()],
-        method=(f"Mann-Whitney U (two-sided) on per-post values; bootstrap 95% interval of the "
-                f"ratio and difference of means ({RESAMPLES:,} resamples); at least {MIN_POSTS} "
-                f"posts on each side; alpha {ALPHA}"),
-    )
+    if dim == "platform":
+        platform = value
+    starts, ends = experiment["starts_on"], experiment["ends_on"]
+    length = (ends - starts).days + 1
+    before = (starts - timedelta(days=length), starts - timedelta(days=1))
+    after_units = _units(ws, metric, starts, ends, dim, value)
+    before_units = _units(ws, metric, *before, dim, value)
+    unit = "posts" if metric in PER_POST else "days" if metric in PER_DAY else "weeks"
+    need = MIN_WEEKS if unit == "weeks" else MIN_POSTS
+    result: dict[str, Any] = {
+        "metric": metric, "unit": unit, "subject": f"{dim}={value}" + (f" on {platform}" if platform else ""),
+        "window": [starts.isoformat(), ends.isoformat()],
+        "before": [before[0].isoformat(), before[1].isoformat()],
+        "control": "the organisation's other platforms over the same two windows",
+        "min_units": need, "alpha": ALPHA, "ratio": None, "ratio_ci95": None, "p_value": None,
+        "method": (f"difference in differences of the mean per {unit[:-1]}: (after / before on the platform) / "
+                   f"(after / before on the other platforms); bootstrap 95% interval and p-value "
+                   f"({RESAMPLES:,} resamples); at least {need} {unit} in each group; alpha {ALPHA}"),
+    }
+    if metric in PER_POST:
+        result["per_post"] = PER_POST[metric].formula
+    if platform is None:
+        result.update(verdict="too little data", n_subject=len(after_units), n_control=0,
+                      reason="an experiment on every platform has nothing to compare with at the same time: "
+                             "give it a --platform")
+        result["words"] = _words(result, platform, metric)
+        return result
+    groups = {
+        "platform_before": [u.value for u in before_units if u.platform == platform],
+        "platform_after": [u.value for u in after_units if u.platform == platform],
+        "others_before": [u.value for u in before_units if u.platform != platform],
+        "others_after": [u.value for u in after_units if u.platform != platform],
+    }
+    result["n"] = {k: len(v) for k, v in groups.items()}
+    result["n_subject"], result["n_control"] = len(groups["platform_after"]), len(groups["others_after"])
+    if metric in PER_POST and dim != "platform":
+        dose = {"before": _share([u for u in before_units if u.platform == platform]),
+                "after": _share([u for u in after_units if u.platform == platform])}
+        result["dose"] = dose
+    small = [k for k, v in groups.items() if len(v) < need]
+    if small:
+        result.update(verdict="too little data",
+                      reason=f"fewer than {need} {unit} in: " + ", ".join(k.replace("_", " ") for k in small))
+        result["words"] = _words(result, platform, metric)
+        return result
+    dose = result.get("dose")
+    if dose and (dose["before"] is None or dose["after"] is None or dose["after"] <= dose["before"]):
+        result["verdict"] = "not carried out"
+        result["words"] = _words(result, platform, metric)
+        return result
+    result.update(did(groups["platform_before"], groups["platform_after"], groups["others_before"],
+                      groups["others_after"]))
+    if result["ratio"] is None:
+        result.update(verdict="too little data", reason="a group's mean is 0: a ratio cannot be formed")
+    else:
+        m = load_all().get(metric)
+        higher = m.higher_is_better if m is not None else True
+        lo, hi = result["ratio_ci95"]
+        clear = result["p_value"] < ALPHA and (lo > 1 or hi < 1)
+        better = result["ratio"] > 1 if higher is not False else result["ratio"] < 1
+        result["verdict"] = ("worked" if better else "worse") if clear else "no detectable effect"
+    result["words"] = _words(result, platform, metric)
     return result
 
 
@@ -197,7 +316,7 @@ def evaluate_experiments(ws: Workspace, month: str | None = None) -> list[dict[s
         if month and e["starts_on"] > end:
             continue
         if e["ends_on"] <= end:
-            if e["metric"] in PER_POST:
+            if e["metric"] in JUDGED:
                 result = evaluate(ws, e)
                 records.set_experiment_result(ws.store, e["experiment_id"], "ended", result)
                 e["status"], e["result"] = "ended", result

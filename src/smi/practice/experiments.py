@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from smi.platforms import PLATFORMS, normalise_platform, parse_account
 from smi.practice import PracticeError, parse_date
-from smi.practice.evaluate import PER_POST, as_report_dict
+from smi.practice.evaluate import JUDGED, PER_POST, as_report_dict
 from smi.store import practice as records
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 # Dimensions an experiment's subject can name (those a single post has).
 SUBJECT_DIMS = ("platform", "account_id", "person", "kind", "format", "language", "label", "weekday", "hour")
 DIM_ALIASES = {"account": "account_id", "lang": "language", "campaign": "label", "labels": "label"}
+GRACE_DAYS = 7  # a window may start this many days before the experiment was agreed (e.g. last Monday)
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,13 @@ def parse_subject(text: str, metric_by: tuple[str, ...], metric: str) -> tuple[s
 
 def start_experiment(
     ws: Workspace, title: str, *, hypothesis: str | None, metric: str, subject: str,
-    from_: str | date, to: str | date, platform: str | None = None,
+    from_: str | date, to: str | date, platform: str | None = None, agreed_on: str | date | None = None,
 ) -> Experiment:
+    """Record an experiment. `agreed_on` is the day the team agreed it (default today): its
+    window may not start more than GRACE_DAYS before, so it is judged on days that were not
+    chosen after the fact."""
+    from datetime import timedelta
+
     from smi.metrics.registry import load_all
 
     title = title.strip()
@@ -100,14 +106,24 @@ def start_experiment(
     if metric not in catalogue:
         raise PracticeError("--metric", f"there is no metric '{metric}'",
                             fix="see `smi metrics` for the catalogue, e.g. engagement_rate_impressions")
-    if metric not in PER_POST:
-        raise PracticeError("--metric", f"{metric} cannot be judged post by post",
-                            fix=f"use one of: {', '.join(sorted(PER_POST))}")
+    if metric not in JUDGED:
+        raise PracticeError("--metric", f"experiments cannot be judged on {metric}",
+                            fix=f"use one of: {', '.join(sorted(JUDGED))}")
     m = catalogue[metric]
     dim, value = parse_subject(subject, m.by, metric)
+    if metric not in PER_POST and dim != "platform":
+        raise PracticeError("--subject", f"{metric} is judged per platform, not per {dim}",
+                            fix="name the platform the change is made on, e.g. --subject platform=facebook")
     starts, ends = parse_date(from_, "--from"), parse_date(to, "--to")
     if ends < starts:
         raise PracticeError("--to", f"{ends} is before --from {starts}", fix="give a --to on or after --from")
+    agreed = date.today() if agreed_on is None else parse_date(agreed_on, "--agreed-on")
+    if starts < agreed - timedelta(days=GRACE_DAYS):
+        raise PracticeError(
+            "--from", f"{starts} is {(agreed - starts).days} days before the experiment was agreed ({agreed})",
+            fix=f"an experiment judges a change made from when it was agreed: start it on or after "
+                f"{agreed - timedelta(days=GRACE_DAYS)}, or give --agreed-on with the day it was agreed",
+        )
     subj = {dim: value}
     if platform is not None:
         p = _platform(platform, "--platform")
@@ -116,7 +132,7 @@ def start_experiment(
                                 fix="drop --platform, or make the subject another dimension")
         subj["platform"] = p
     eid = records.add_experiment(ws.store, title=title, hypothesis=(hypothesis or "").strip() or None,
-                                 metric=metric, subject=subj, starts_on=starts, ends_on=ends)
+                                 metric=metric, subject=subj, starts_on=starts, ends_on=ends, agreed_on=agreed)
     return Experiment(eid, title, (hypothesis or "").strip() or None, metric, subj, starts, ends)
 
 

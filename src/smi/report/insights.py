@@ -24,7 +24,8 @@ QUESTION_SECTIONS = (
 )
 SUMMARY_TOP = 5
 VERDICTS = {"worked": N_("worked"), "no detectable effect": N_("no detectable effect"),
-            "worse": N_("worse"), "too little data": N_("too little data"), None: N_("running")}
+            "worse": N_("worse"), "not carried out": N_("not carried out"), "too little data": N_("too little data"),
+            None: N_("running")}
 ACTION_STATUS = {"open": N_("open"), "done": N_("done")}
 
 
@@ -59,7 +60,7 @@ def gather(ws: Any, month: str) -> dict[str, Any]:
             "subject": ", ".join(f"{k}={v}" for k, v in sorted(e["subject"].items())),
             "from": e["from"], "to": e["to"], "status": e["status"], "verdict": e["verdict"],
             "ratio": r.get("ratio"), "ratio_ci95": r.get("ratio_ci95"), "p_value": r.get("p_value"),
-            "n_subject": r.get("n_subject"), "n_control": r.get("n_control"),
+            "n_subject": r.get("n_subject"), "n_control": r.get("n_control"), "words": r.get("words"),
         })
     from smi.insights.rank import summary
 
@@ -128,6 +129,8 @@ def cell_text(v: Any, w: Words) -> str:
 
 def verdict_text(e: dict[str, Any], w: Words) -> str:
     verdict = w._(VERDICTS.get(e["verdict"], e["verdict"] or VERDICTS[None]))
+    if e.get("words"):
+        return f"{verdict}: {e['words']}"
     if e.get("ratio") is not None:
         return f"{verdict} (×{e['ratio']:.2f}, p = {e['p_value']:.3g}; n = {e['n_subject']} / {e['n_control']})"
     if e.get("n_subject") is not None:

@@ -85,13 +85,13 @@ def set_action_done(store: Store, action_id: int, when: datetime) -> None:
 # -- experiments --------------------------------------------------------------------------------
 def add_experiment(
     store: Store, *, title: str, hypothesis: str | None, metric: str, subject: dict[str, str],
-    starts_on: date, ends_on: date,
+    starts_on: date, ends_on: date, agreed_on: date | None = None,
 ) -> int:
     return _one(
         store,
-        "INSERT INTO experiments (title, hypothesis, metric, subject, starts_on, ends_on) "
-        "VALUES (?, ?, ?, ?, ?, ?) RETURNING experiment_id",
-        [title, hypothesis, metric, json.dumps(subject, sort_keys=True), starts_on, ends_on],
+        "INSERT INTO experiments (title, hypothesis, metric, subject, starts_on, ends_on, agreed_on) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING experiment_id",
+        [title, hypothesis, metric, json.dumps(subject, sort_keys=True), starts_on, ends_on, agreed_on],
     )
 
 

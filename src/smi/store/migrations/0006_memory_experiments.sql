@@ -6,3 +6,7 @@ CREATE TABLE finding_runs (
     data_key     VARCHAR NOT NULL,
     computed_at  TIMESTAMPTZ NOT NULL
 );
+
+-- The day the team agreed an experiment (a meeting, or the day it was recorded): its window
+-- may not start long before it, so a change is never judged on days chosen afterwards.
+ALTER TABLE experiments ADD COLUMN agreed_on DATE;
