@@ -85,15 +85,15 @@ def test_more_video_that_does_better_worked(make_ws, cli):
     assert 1.3 < r["ratio"] < 1.55  # by construction about (0.7*.08+.3*.04)/(.2*.08+.8*.04) = 1.42
     assert r["ratio_ci95"][0] > 1 and r["p_value"] < 0.05
     assert r["n"] == {"platform_before": 56, "platform_after": 56, "others_before": 56, "others_after": 56}
-    assert r["dose"]["before"] == pytest.approx((df[(df.platform == "instagram") & (df.published_at < "2025-04")]
-                                                 .format.eq("video").mean()))
+    assert r["dose"]["before"] == pytest.approx(df[(df.platform == "instagram") & (df.published_at < "2025-04")]
+                                                 .format.eq("video").mean())
     assert "rose ×" in r["words"] and "relative to the other platforms" in r["words"]
 
 
 def test_an_advantage_that_was_always_there_is_not_credited(make_ws, cli):
     """Video always did twice as well and everything rose in April. Comparing videos with other
     posts in the window (the old method) says "worked"; nothing changed, so it must not."""
-    path, df = _world(make_ws, cli, ig=(0.5, 0.5), rates={"video": 0.08, "image": 0.04})
+    path, _df = _world(make_ws, cli, ig=(0.5, 0.5), rates={"video": 0.08, "image": 0.04})
     row = _judge(path)
     assert row["verdict"] == "not carried out", row["result"]  # the share of video did not rise
     assert "was not made" in row["result"]["words"]
