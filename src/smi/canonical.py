@@ -87,6 +87,11 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("gained", pa.int64()),
             ("lost", pa.int64()),
             ("visits", pa.int64()),
+            # TikTok Studio (migration 0006): daily viewers, new and returning, and video views
+            ("viewers", pa.int64()),
+            ("new_viewers", pa.int64()),
+            ("returning_viewers", pa.int64()),
+            ("views", pa.int64()),
         ]
     ),
     "effort": pa.schema(

@@ -204,7 +204,7 @@ def test_availability_by_hand():
     assert platforms_for(CATALOGUE["saves_rate"]) == ["instagram"]
     assert "x" in platforms_for(CATALOGUE["engagements"])
     assert not CATALOGUE["click_through_rate"].available(held("instagram"))
-    assert platforms_for(CATALOGUE["followers"]) == ["x", "mastodon"]
+    assert platforms_for(CATALOGUE["followers"]) == ["x", "mastodon", "tiktok"]  # TikTok: FollowerHistory.csv
 
 
 # -- docs -----------------------------------------------------------------------------------------

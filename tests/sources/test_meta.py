@@ -15,7 +15,8 @@ page-level files):
     Visits.csv ("Facebook visits"): the same 28 days, sum 31745, first 1148, last 854.
 
 FollowerHistory.csv, Viewers.csv and the demographics files are TikTok Studio's layout (see
-meta_facebook_page's docstring): they must not land as Facebook data.
+meta_facebook_page's docstring): they must not land as Facebook data (tiktok_studio reads
+the first two as TikTok's; tests/sources/test_tiktok.py).
 
 tests/fixtures/meta/instagram_posts.csv is SYNTHETIC: there is no real Instagram export
 with an open licence. It was written by hand from the documented columns of Meta Business
@@ -194,11 +195,12 @@ def test_real_folder_posts_and_page_metrics(real, make_ws, cli, status):
     # The files that are not Meta page metrics are named, not read as Facebook data.
     out = " ".join(res.output.split())
     assert "FollowerGender.csv: a follower demographics export" in out
-    assert "FollowerHistory.csv: a follower history with year-less dates" in out and "TikTok" in out
+    # TikTok Studio's files in the folder are read as TikTok's (under a placeholder account)
+    assert "TikTok dates have no year" in out and "tiktok:unnamed" in out
     assert "Views.csv (Views)" in out and "Link clicks.csv (Facebook link clicks)" in out
     st = status(ws)["platforms"]["facebook"]
     assert st["audience_days"] == 28 and st["posts"] == 81
-    days = _rows(ws, "SELECT * FROM audience_daily ORDER BY date")
+    days = _rows(ws, "SELECT * FROM audience_daily WHERE platform = 'facebook' ORDER BY date")
     assert [d["date"] for d in days] == [date(2025, 9, 20) + timedelta(days=i) for i in range(28)]
     assert days[-1]["date"] == date(2025, 10, 17)
     assert {d["account_id"] for d in days} == {ACCOUNT} and {d["platform"] for d in days} == {"facebook"}
@@ -206,7 +208,8 @@ def test_real_folder_posts_and_page_metrics(real, make_ws, cli, status):
     assert (days[0]["gained"], days[0]["visits"], days[-1]["gained"], days[-1]["visits"]) == (20, 1148, 18, 854)
     # No follower totals or unfollows in these files: NULL, never 0.
     assert all(d["followers"] is None and d["lost"] is None for d in days)
-    assert _one(ws, "SELECT count(*) FROM accounts") == 1
+    assert _rows(ws, "SELECT account_id FROM accounts ORDER BY 1") == [{"account_id": ACCOUNT},
+                                                                     {"account_id": "tiktok:unnamed"}]
 
 
 def test_import_twice_changes_nothing(real, make_ws, cli, status):
@@ -214,7 +217,7 @@ def test_import_twice_changes_nothing(real, make_ws, cli, status):
     cli("import", "-w", ws, real(FOLDER))
     first, snap = status(ws), _snapshot(ws)
     res = cli("import", "-w", ws, real(FOLDER))
-    assert "2 unchanged" in res.output
+    assert "3 unchanged" in res.output  # posts, page metrics, TikTok
     assert status(ws) == first and _snapshot(ws) == snap
 
 
@@ -222,11 +225,11 @@ def test_page_metrics_alone_need_the_page_named(real, make_ws, cli, status):
     ws = make_ws()
     res = cli("import", "-w", ws, real(FOLDER, "page-level-metrics"), ok=False)
     assert res.exit_code != 0 and "do not say which Page" in res.output and "--account" in res.output
-    assert status(ws)["platforms"] == {}
+    assert status(ws)["platforms"].get("facebook") is None
     cli("import", "-w", ws, real(FOLDER, "page-level-metrics"), "--account", PAGE)
     cli("import", "-w", ws, real(FOLDER, POSTS))
-    assert _rows(ws, "SELECT DISTINCT account_id FROM audience_daily UNION SELECT DISTINCT account_id "
-                     "FROM posts") == [{"account_id": ACCOUNT}]
+    assert _rows(ws, "SELECT DISTINCT account_id FROM audience_daily WHERE platform = 'facebook' UNION "
+                     "SELECT DISTINCT account_id FROM posts") == [{"account_id": ACCOUNT}]
 
 
 def test_profile_account_names_posts_and_page(real, make_ws, cli):
@@ -234,7 +237,8 @@ def test_profile_account_names_posts_and_page(real, make_ws, cli):
     cli("accounts", "add", "facebook:@pcmerchandise.co", "-w", ws)
     cli("import", "-w", ws, real(FOLDER, "page-level-metrics"))
     cli("import", "-w", ws, real(FOLDER, POSTS))
-    ids = _rows(ws, "SELECT DISTINCT account_id FROM audience_daily UNION SELECT DISTINCT account_id FROM posts")
+    ids = _rows(ws, "SELECT DISTINCT account_id FROM audience_daily WHERE platform = 'facebook' "
+                    "UNION SELECT DISTINCT account_id FROM posts")
     assert ids == [{"account_id": "facebook:pcmerchandise.co"}]
     acct = _rows(ws, "SELECT display_name, native_id FROM accounts WHERE account_id = 'facebook:pcmerchandise.co'")
     assert acct == [{"display_name": "PC Merchandise", "native_id": PAGE}]
@@ -281,6 +285,8 @@ def test_instagram_page_level_file_is_not_read_as_facebook(tmp_path):
 def test_broken_daily_file_names_line_and_field(real, tmp_path, make_ws, cli):
     folder = tmp_path / "page"
     shutil.copytree(real(FOLDER, "page-level-metrics"), folder)
+    for name in ("FollowerHistory.csv", "Viewers.csv"):  # TikTok's: another import, which would land
+        (folder / name).unlink()
     (folder / "Visits.csv").chmod(0o644)
     text = (folder / "Visits.csv").read_text(encoding="utf-16").replace('"1466"', '"14 66x"')
     (folder / "Visits.csv").write_text(text, encoding="utf-16")

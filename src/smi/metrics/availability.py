@@ -51,6 +51,13 @@ PLATFORM_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
          "post_metrics.watch_time_seconds", "audience_daily.gained", "audience_daily.lost"),
         ("youtube_studio",),
     ),
+    "tiktok": (
+        (*_POSTS, "post_metrics.views", "post_metrics.video_views", "post_metrics.reactions",
+         "post_metrics.comments", "post_metrics.shares", "audience_daily.followers", "audience_daily.visits",
+         "audience_daily.viewers", "audience_daily.new_viewers", "audience_daily.returning_viewers",
+         "audience_daily.views"),
+        ("tiktok_studio",),
+    ),
     "mastodon": (
         (*_POSTS, "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",
          "audience_daily.followers", *_INTERACTIONS),

@@ -44,6 +44,7 @@ FAMILIES = (
     "effort",
     "voice",
     "language",
+    "viewers",
 )
 
 Where = Callable[[ir.Table], ir.Value]

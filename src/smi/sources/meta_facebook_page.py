@@ -18,12 +18,11 @@ in the same import (`facebook:<Page ID>`, as meta_facebook_posts names it); else
 import fails and says how to name it (nothing is stored under a made-up account).
 
 Look-alikes recognised and left alone, named in a warning when they sit in the same import:
-`FollowerHistory.csv` (Date, Followers, Difference in followers from previous day) and
-`Viewers.csv` (Date, Total Viewers, New Viewers, Returning Viewers) with year-less dates,
-and the demographics files (`FollowerGender.csv`: Gender, Distribution;
-`FollowerTopTerritories.csv`: Top territories, Distribution). That layout is the one of
-TikTok Studio's analytics download, not Meta's; they are not read as Facebook data.
-Page-level files whose metric name starts with `Instagram` are not claimed either.
+demographics files (`Gender, Distribution`, `Top territories, Distribution`, …) that no
+other source claimed. TikTok Studio's files, which sit beside Meta's in some folders
+(`FollowerHistory.csv`, `Viewers.csv` and their demographics), are read by
+`tiktok_studio`, never as Facebook data. Page-level files whose metric name starts with
+`Instagram` are not claimed either.
 """
 
 from __future__ import annotations
@@ -55,16 +54,6 @@ DATE_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d")
 
 # Files that sit beside Meta's in real export folders but are not Meta page metrics.
 LOOKALIKES: list[tuple[ColumnMap, str]] = [
-    (ColumnMap("follower history", [
-        Column("date", ("Date",), required=True), Column("followers", ("Followers",), required=True),
-        Column("diff", ("Difference in followers from previous day",), required=True)]),
-     "a follower history with year-less dates, in the layout of TikTok Studio's analytics "
-     "download rather than Meta Business Suite's"),
-    (ColumnMap("viewers", [
-        Column("date", ("Date",), required=True), Column("total", ("Total Viewers",), required=True),
-        Column("new", ("New Viewers",), required=True)]),
-     "daily viewers with year-less dates, in the layout of TikTok Studio's analytics download "
-     "rather than Meta Business Suite's"),
     (ColumnMap("demographics", [
         Column("group", ("Gender", "Age", "Top territories", "Top countries", "Top cities"), required=True),
         Column("share", ("Distribution",), required=True)]),

@@ -10,3 +10,10 @@ CREATE TABLE finding_runs (
 -- The day the team agreed an experiment (a meeting, or the day it was recorded): its window
 -- may not start long before it, so a change is never judged on days chosen afterwards.
 ALTER TABLE experiments ADD COLUMN agreed_on DATE;
+
+-- TikTok Studio's daily audience: viewers (total, new, returning) and video views across
+-- the account. NULL where a platform does not give them.
+ALTER TABLE audience_daily ADD COLUMN viewers BIGINT;
+ALTER TABLE audience_daily ADD COLUMN new_viewers BIGINT;
+ALTER TABLE audience_daily ADD COLUMN returning_viewers BIGINT;
+ALTER TABLE audience_daily ADD COLUMN views BIGINT;
