@@ -15,6 +15,8 @@ POST_KINDS = ("original", "reply", "repost", "quote")
 POST_FORMATS = ("text", "image", "video", "link", "carousel", "reel", "story", "live", "other")
 INTERACTION_KINDS = ("comment", "reply", "mention", "message", "review")
 ACTIVITIES = ("create", "engage", "monitor", "plan", "report", "learn", "other")
+# audience_daily's numbers per account per day (NULL where a platform does not give one).
+AUDIENCE_NUMBERS = ("followers", "gained", "lost", "visits", "viewers", "new_viewers", "returning_viewers", "views")
 METRIC_COLUMNS = (
     "impressions",
     "reach",

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from smi.canonical import AUDIENCE_NUMBERS
 from smi.errors import SmiError
 from smi.workspace import Workspace
 
@@ -42,7 +43,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
               "url", "in_reply_to", "labels", "hashtags", "mentions", "links", *METRICS, "observed_at"),
     "interactions": ("platform", "interaction_id", "kind", "post_id", "in_reply_to", "author",
                      "from_organisation", "created_at", "language", "text"),
-    "audience": ("platform", "account", "date", "followers", "gained", "lost", "visits"),
+    "audience": ("platform", "account", "date", *AUDIENCE_NUMBERS),
     "effort": ("person", "date", "minutes", "platform", "activity", "note"),
 }
 
@@ -219,7 +220,7 @@ def _convert(name: str, batch: pa.RecordBatch, extra: dict[str, str]) -> pa.Tabl
         }
     elif name == "audience":
         cols = {"platform": c("platform"), "account": _after_platform(c("account_id")), "date": _text(c("date"))}
-        for m in ("followers", "gained", "lost", "visits"):
+        for m in AUDIENCE_NUMBERS:
             cols[m] = c(m)
     else:
         cols = {"person": c("person"), "date": _text(c("date")), "minutes": c("minutes"),

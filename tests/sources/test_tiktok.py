@@ -138,3 +138,13 @@ def test_a_bad_date_names_file_line_and_field(tmp_path, make_ws, cli):
     out = " ".join(res.output.split())
     assert res.exit_code != 0 and "FollowerHistory.csv, line 3, field 'Date'" in out and "fix:" in out
     assert _rows(ws, "SELECT count(*) FROM audience_daily") == [(0,)]
+
+
+def test_viewers_survive_the_canonical_csv_round_trip(tiktok_folder, make_ws, cli, tmp_path):
+    ws = make_ws()
+    cli("import", "-w", ws, tiktok_folder, "--account", "@pcmerchandise", "--observed-at", "2025-10-19")
+    cli("export", "csv", "--out", tmp_path / "out", "-w", ws)
+    again = make_ws()
+    cli("import", "-w", again, tmp_path / "out" / "audience.csv")
+    sql = "SELECT sum(followers), sum(viewers), sum(new_viewers), sum(returning_viewers), count(*) FROM audience_daily"
+    assert _rows(again, sql) == _rows(ws, sql)

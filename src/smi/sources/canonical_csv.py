@@ -24,6 +24,7 @@ import pyarrow.csv as pacsv
 
 from smi.canonical import (
     ACTIVITIES,
+    AUDIENCE_NUMBERS,
     INTERACTION_KINDS,
     POST_FORMATS,
     POST_KINDS,
@@ -75,7 +76,7 @@ SPECS: dict[str, Spec] = {
     "audience": Spec(
         "audience",
         ("platform", "account", "date"),
-        ("followers", "gained", "lost", "visits"),
+        AUDIENCE_NUMBERS,
         False,
     ),
     "effort": Spec(
@@ -528,7 +529,7 @@ class _Reader:
             "platform": plat, "account_id": self.account_ids(plat, handle),
             "date": self.dates(self.required(cols, "date", n, "a date"), "date"),
         }
-        for m in ("followers", "gained", "lost", "visits"):
+        for m in AUDIENCE_NUMBERS:
             table[m] = self.numbers(self.col(cols, m, n), m)
         self.ctx.emit_batch("audience_daily", pa.table(table, schema=SCHEMAS["audience_daily"]))
 
