@@ -203,7 +203,7 @@ def import_(
 
 
 def _pull(workspace: Path | None, source: str, opts) -> None:  # type: ignore[no-untyped-def]
-    from smi.pull import run_pull
+    from smi.importer import run_pull
 
     with _user_errors():
         ws = _open(workspace)

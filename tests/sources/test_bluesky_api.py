@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from smi.pull import PullOptions, run_pull
+from smi.importer import run_pull
+from smi.pull import PullOptions
 from smi.pull.client import ApiNotFoundError
 from smi.workspace import Workspace
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from smi.pull import PullOptions, run_pull
+from smi.importer import run_pull
+from smi.pull import PullOptions
 from smi.pull.client import ApiAuthError, ApiError, ApiNetworkError, ApiNotFoundError
 from smi.workspace import Workspace
 

@@ -33,9 +33,10 @@ import orjson
 from smi.canonical import post_key
 from smi.errors import SmiError, SourceError
 from smi.platforms import account_id, normalise_handle
-from smi.pull import ApiSource, PullOptions, PullOutcome, StateOf
+from smi.pull import PullOptions, PullOutcome, StateOf
 from smi.pull.client import ApiError, ApiNotFoundError
 from smi.sources import _bluesky
+from smi.sources._api import ApiSource
 from smi.sources.base import ImportContext, register
 
 if TYPE_CHECKING:

@@ -36,7 +36,8 @@ import orjson
 from smi.canonical import post_key
 from smi.errors import SmiError, SourceError
 from smi.platforms import account_id, normalise_handle
-from smi.pull import ApiSource, PullOptions, PullOutcome, StateOf
+from smi.pull import PullOptions, PullOutcome, StateOf
+from smi.sources._api import ApiSource
 from smi.sources.base import ImportContext, register
 from smi.sources.mastodon_archive import html_to_text
 
