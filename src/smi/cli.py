@@ -333,6 +333,9 @@ def status(
         t.add_row(p, *(f"{e[k]:,}" for k in ("posts", "replies", "reposts", "interactions", "audience_days")),
                   e["first"] or "", e["last"] or "")
     out.print(t)
+    for p, n in st["undated_posts"].items():
+        out.print(f"{p}: {_plural(n, 'undated post')} (no publish time in the export): in the posts "
+                  "count and lifetime totals, in no month")
     out.print(f"{_plural(st['effort_entries'], 'time entry')}, {_plural(st['imports'], 'import')}".replace("entrys", "entries"))
 
 

@@ -11,8 +11,9 @@ Content mapping, per video row (the leading `Total` row is skipped):
 - posts: native id = the `Content` cell without spaces (Studio puts a space before ids
   that start with `-`), format video, text = `Video title`, url = the watch URL,
   published_at = `Video publish time` (a date: midnight in the workspace time zone).
-  Studio leaves the time blank for some videos; those rows
-  are not stored, and a warning counts them and their views.
+  Studio leaves the time blank for some videos: those are kept with no publish time
+  (published_at NULL), so lifetime totals include them while no period can; a warning
+  counts them and their views, and `smi status` and the report say how many are undated.
 - post_metrics (lifetime totals for the export's date range): views = Views,
   video_views = Views (the post is a video), impressions = Impressions,
   reactions = Likes, comments = Comments added, shares = Shares,
@@ -213,7 +214,6 @@ class YouTubeStudio(Source):
             if published is None:
                 undated += 1
                 undated_views += metrics.get("views") or 0  # type: ignore[operator]
-                continue
             metrics["video_views"] = metrics.get("views")
             watch = None
             for name, seconds in (("watch_hours", 3600), ("watch_minutes", 60)):
@@ -238,8 +238,8 @@ class YouTubeStudio(Source):
             ctx.emit("post_metrics", {"post_key": key, "observed_at": ctx.observed_at, **metrics})
         if undated:
             ctx.warn(f"{undated:,} video{'s' if undated != 1 else ''} in {file.basename} with no publish time "
-                     f"({undated_views:,} views between them) not stored: smi places every post in time, "
-                     "and Studio leaves the time blank for some videos")
+                     f"({undated_views:,} views between them) kept as undated: they count in lifetime "
+                     "totals but in no month (Studio leaves the time blank for some videos)")
 
     def _totals(self, file: InputFile, acct: str, ctx: ImportContext) -> None:
         for where, m, row in self._rows(file, ctx, TOTALS):

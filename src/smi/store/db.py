@@ -237,6 +237,13 @@ class Store:
         self.con.execute(f"SET TimeZone = '{self.timezone}'")
         return backend
 
+    def undated_posts(self) -> dict[str, int]:
+        """Posts with no publish time (the export left it blank), per platform where any.
+        They are in the posts count and lifetime totals, but in no period."""
+        return dict(self.con.execute(
+            "SELECT platform, count(*) FROM posts WHERE published_at IS NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall())
+
     def status(self) -> dict[str, Any]:
         """What the workspace holds, per platform (dates in the workspace time zone)."""
         platforms: dict[str, dict[str, Any]] = {}
@@ -264,8 +271,8 @@ class Store:
         ).fetchall():
             e = entry(p)
             e["interactions"] = n
-            e["first"] = min(x for x in (e["first"], first) if x is not None)
-            e["last"] = max(x for x in (e["last"], last) if x is not None)
+            e["first"] = min((x for x in (e["first"], first) if x is not None), default=None)
+            e["last"] = max((x for x in (e["last"], last) if x is not None), default=None)
         for p, n, first, last in self.con.execute(
             "SELECT platform, count(*), min(date), max(date) FROM audience_daily GROUP BY platform"
         ).fetchall():
@@ -280,6 +287,7 @@ class Store:
         imports = self.con.execute("SELECT count(*) FROM imports").fetchall()[0][0]
         return {
             "platforms": dict(sorted(platforms.items())),
+            "undated_posts": self.undated_posts(),
             "effort_entries": effort,
             "imports": imports,
         }
