@@ -19,6 +19,11 @@ follower.js: 111 elements; manifest generationDate 2021-11-20T16:22:24.361Z; 8 p
 video; no tweet has is_quote_status or quoted_status_id. These match PROVENANCE.md.
 @FanfareStiphout (tweets.js): 666 tweets, 22 retweets, 14 replies, 2009-04-28 12:23:24 to
 2023-07-05 07:05:27 UTC, favourites 78, retweets 91. These match PROVENANCE.md.
+Quote tweets there have no is_quote_status: by hand (a regex for a twitter.com or x.com `/<handle>/status/<digits>` address
+over each non-retweet, non-reply tweet's entities.urls expanded_url) 4 tweets link to another
+account's tweet, each as their only link: 1476502728436330496 (ermagewo), 1067066796241494016
+(JolijnBrouwers), 1045615787950657536 (speelhuis), 1045615235007156225 (Kunstkwartier).
+So 666 - 22 - 14 - 4 = 626 originals. @RTIatMLA has no tweet linking to a tweet.
 """
 
 from __future__ import annotations
@@ -109,6 +114,14 @@ def test_lone_tweets_file_with_account(make_ws, cli, status, real):
     assert row["accounts"] == 1 and row["account"] == "x:fanfarestiphout"
     assert row["url"].startswith("https://x.com/FanfareStiphout/status/")
     assert _rows(ws, "SELECT sum(reactions) AS fav, sum(shares) AS rt FROM post_metrics") == [{"fav": 78, "rt": 91}]
+    kinds = _rows(ws, "SELECT kind, count(*) AS n FROM posts GROUP BY 1 ORDER BY 1")
+    assert kinds == [{"kind": "original", "n": 626}, {"kind": "quote", "n": 4},
+                     {"kind": "reply", "n": 14}, {"kind": "repost", "n": 22}]
+    quotes = _rows(ws, "SELECT native_id, extra->>'quoted_status_id' AS q FROM posts WHERE kind = 'quote' ORDER BY 1")
+    assert quotes == [{"native_id": "1045615235007156225", "q": "1045244031599554560"},
+                      {"native_id": "1045615787950657536", "q": "1045417194098753536"},
+                      {"native_id": "1067066796241494016", "q": "1066422880743886848"},
+                      {"native_id": "1476502728436330496", "q": "1476234366909046785"}]
 
 
 def test_lone_tweets_file_without_account_uses_a_placeholder_and_says_so(make_ws, cli, status, real):

@@ -14,7 +14,10 @@ data files in that folder (like.js, following.js, …), its README.txt and media
 recognised and not read, so they are not reported as unknown.
 
 Mapping: a tweet whose text starts `RT @` is a repost, one with `in_reply_to_status_id_str`
-a reply, one with `is_quote_status`/`quoted_status_id` a quote. Format: video (media of
+a reply, one with `is_quote_status`/`quoted_status_id` a quote. Real archives often lack
+both quote fields: a tweet whose only link (`entities.urls`) is a tweet's address
+(`https://twitter.com/<handle>/status/<id>`, x.com too) is a quote as well (X shows a
+tweet address as the quoted tweet); its id goes to `extra.quoted_status_id`. Format: video (media of
 type video or animated_gif), image (photo), link (a URL in entities), else text.
 `favorite_count` gives reactions and `retweet_count` shares; the archive gives no other
 metric, so they stay NULL. The platform's `lang` is not trusted (it mislabels short
@@ -70,6 +73,7 @@ _TWEETS_FILE = re.compile(r"^tweets?(?:-part(\d+))?\.js$")
 _YTD = re.compile(r"window\.YTD\.(\w+)\.part(\d+)\s*=")
 _WRAPPER = re.compile(rb"\s*window\.YTD\.(\w+)\.part\d+\s*=\s*")
 _TWEET_ID = re.compile(rb'\n      "id_str"\s*:\s*"(\d+)"')
+_STATUS_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w{1,15}/status(?:es)?/(\d+)", re.I)
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -386,14 +390,6 @@ def _map_tweet(t: _Tweet) -> tuple[Any, ...]:
     text = t.full_text if t.full_text is not None else t.text
     reply_to = t.in_reply_to_status_id_str or t.in_reply_to_status_id
     quoted = t.quoted_status_id_str or t.quoted_status_id
-    if text is not None and text.startswith("RT @"):
-        kind = "repost"
-    elif reply_to:
-        kind = "reply"
-    elif quoted or t.is_quote_status in (True, "true"):
-        kind = "quote"
-    else:
-        kind = "original"
     ents = t.entities
     if ents is not None:
         tags = [h.text for h in ents.hashtags if h.text] if ents.hashtags else []
@@ -401,6 +397,16 @@ def _map_tweet(t: _Tweet) -> tuple[Any, ...]:
         links = [v for u in ents.urls if (v := u.expanded_url or u.url)] if ents.urls else []
     else:
         tags, mentions, links = [], [], []
+    if text is not None and text.startswith("RT @"):
+        kind = "repost"
+    elif reply_to:
+        kind = "reply"
+    elif quoted or t.is_quote_status in (True, "true"):
+        kind = "quote"
+    elif len(links) == 1 and (m := _STATUS_URL.match(links[0])):
+        kind, quoted = "quote", m.group(1)  # the only link is a tweet: X shows it quoted
+    else:
+        kind = "original"
     ext = t.extended_entities
     if ext is not None and ext.media:
         types = {m.type for m in ext.media}
