@@ -146,7 +146,7 @@ def import_(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or zip files.")],
     source: Annotated[str | None, typer.Option("--source", help="Read every file as this format (see `smi sources`).")] = None,
     account: Annotated[str | None, typer.Option("--account", help="Account handle for exports that do not name it (e.g. a lone tweets.js).")] = None,
-    observed_at: Annotated[str | None, typer.Option("--observed-at", help="When the export was downloaded (ISO date/time), if the files do not say.")] = None,
+    observed_at: Annotated[str | None, typer.Option("--as-of", "--observed-at", help="When the export's numbers were true (ISO date/time, e.g. the day you downloaded it); wins over the date the files give.")] = None,
     enrich: Annotated[bool, typer.Option("--enrich/--no-enrich", help="Detect language, sentiment, questions and topics of the new rows (default: yes).")] = True,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -248,7 +248,7 @@ def _parse_when(text: str, tz) -> datetime:  # type: ignore[no-untyped-def]
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:
-        raise SmiError(f"--observed-at '{text}' is not an ISO date or time", fix="write e.g. 2026-11-01 or 2026-11-01T09:00") from None
+        raise SmiError(f"--as-of '{text}' is not an ISO date or time", fix="write e.g. 2026-11-01 or 2026-11-01T09:00") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=tz)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from smi.errors import SmiError, SourceError, UnknownFormatError
 from smi.sources import REGISTRY, ImportContext, ImportOptions, InputFile, Unit, expand, load_all
@@ -23,6 +24,8 @@ class UnitResult:
     warnings: list[str] = field(default_factory=list)
     error: SmiError | None = None
     import_id: int | None = None
+    observed_at: datetime | None = None
+    dated_by: str | None = None  # set when the export does not say when its numbers were true
 
     def summary(self) -> str:
         """One line a person can read: what happened to this file."""
@@ -40,6 +43,9 @@ class UnitResult:
         if snaps:
             parts.append(f"{snaps:,} metric snapshots")
         text = "; ".join(parts) or "nothing to import"
+        if self.dated_by and self.observed_at is not None:
+            text += (f"; numbers dated {self.observed_at.date().isoformat()} ({self.dated_by}); "
+                     "use --as-of to set it")
         if self.warnings:
             text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
         return text
@@ -134,7 +140,12 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
         return UnitResult(unit.name, unit.source.name, "failed", error=err, warnings=ctx.warnings)
     _archive(ws, unit)
     return UnitResult(unit.name, unit.source.name, "imported", counts=record["counts"],
-                      warnings=record["warnings"], import_id=record["import_id"])
+                      warnings=record["warnings"], import_id=record["import_id"],
+                      observed_at=_local(record["observed_at"], options.timezone), dated_by=ctx.dated_by)
+
+
+def _local(when: datetime | None, timezone: str) -> datetime | None:
+    return when.astimezone(ZoneInfo(timezone)) if when is not None else None
 
 
 def run_import(

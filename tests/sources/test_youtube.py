@@ -74,6 +74,11 @@ def test_real_content_folder(real, make_ws, cli, status):
     assert st["undated_posts"] == {"youtube": 64}
     text = cli("status", "-w", ws).stdout
     assert "youtube: 64 undated posts" in text
+    # The numbers are dated the export's last day (Totals.csv's last Date, 2025-08-06, by
+    # hand), not the files' modification time.
+    assert _rows(ws, "SELECT DISTINCT observed_at FROM post_metrics") == [
+        {"observed_at": datetime(2025, 8, 6, tzinfo=UTC)}]
+    assert "file modified time" not in res.output
     assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": ACCOUNT}]
     # the trio is one import
     assert _rows(ws, "SELECT count(*) AS n, max(len(files::JSON[])) AS files FROM imports") == [{"n": 1, "files": 3}]

@@ -477,6 +477,8 @@ class _Reader:
         self.ctx.emit_batch("posts", pa.table(posts, schema=SCHEMAS["posts"]))
         fallback = self._fallback_observed()
         observed = self.col(cols, "observed_at", n)
+        if observed.null_count and self.ctx.options.observed_at is None:
+            self.ctx.dated_by = "file modified time"  # for the rows with no observed_at
         if observed.null_count < n:
             obs = self.times(observed, "observed_at")
             top = pc.max(obs).as_py()

@@ -28,9 +28,10 @@ The account: account.js, else the manifest's userName, else `--account`, else a
 placeholder (`x:unknown-x-account`) with a warning that says how to fix it.
 
 When the numbers were true (`observed_at`): the manifest's generation date; without a
-manifest, the `--observed-at` the user gave; without either, the modification time of the
-file given (the zip, or the tweets file), which is usually when it was downloaded. As
-everywhere in smi, an explicit `--observed-at` wins over what the files say.
+manifest, the `--as-of` the user gave; without either, the modification time of the
+file given (the zip, or the tweets file), which is usually when it was downloaded (the
+import summary says that date was assumed). As everywhere in smi, an explicit `--as-of`
+wins over what the files say.
 
 Speed: a tweets file can be a gigabyte (1M tweets: about 1.4 GB). It is never loaded
 whole. Archives are pretty-printed, each element starting at a line `  {` and ending at
@@ -172,10 +173,8 @@ class XArchive(Source):
             manifest.get("archiveInfo"), dict) else None
         if generated:
             ctx.observed_at = _parse_iso(generated, roles["manifest"][0], "archiveInfo.generationDate")
-        elif ctx.options.observed_at is not None:
-            ctx.observed_at = ctx.options.observed_at
         else:
-            ctx.observed_at = datetime.fromtimestamp(unit.primary.origin.stat().st_mtime, UTC)
+            ctx.observed_from_file_time(unit.primary)
         observed = ctx.observed_at
         assert observed is not None
         info = {

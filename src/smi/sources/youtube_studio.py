@@ -25,15 +25,17 @@ Content mapping, per video row (the leading `Total` row is skipped):
 - `Chart data.csv` (per video per day) is not read.
 
 The export does not name the channel: see `smi.sources.own_account`; a Studio zip's name
-(`Content 2021-07-16_2025-08-06 Channel name.zip`) gives the display name. observed_at:
-`--observed-at`, else the modification time of the zip or of `Table data.csv`.
+(`Content 2021-07-16_2025-08-06 Channel name.zip`) gives the display name. observed_at
+(the numbers are totals for the export's date range): `--as-of`, else the range's last day
+from the zip's name, else the last `Date` in `Totals.csv`, else the modification time of
+the zip or of `Table data.csv` (the import summary then says so).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 import orjson
@@ -158,8 +160,14 @@ class YouTubeStudio(Source):
             for f in unit.files:
                 ctx.progress(f.size)
             return
-        ctx.observed_at = datetime.fromtimestamp(Path(table.origin).stat().st_mtime, UTC).replace(microsecond=0)
         m = _ZIP_NAME.match(_folder_name(table))
+        last_day = self._last_day(unit, ctx)
+        if m is not None:
+            ctx.observed_on(date.fromisoformat(m.group("end")))
+        elif last_day is not None:
+            ctx.observed_on(last_day)
+        else:
+            ctx.observed_from_file_time(table)
         channel = m.group("channel") if m else None
         handle = own_account.resolve(PLATFORM, ctx, what="channel")
         acct = account_id(PLATFORM, handle)
@@ -171,6 +179,20 @@ class YouTubeStudio(Source):
                 self._totals(f, acct, ctx)
             else:
                 ctx.progress(f.size)
+
+    def _last_day(self, unit: Unit, ctx: ImportContext) -> date | None:
+        """The last `Date` in the export's Totals.csv (the end of its date range), if any."""
+        for f in unit.files[1:]:
+            if _stem(f) != "totals":
+                continue
+            with f.open() as fh:
+                text = sheets.decode(f, fh.read())
+            days = []
+            for line, row in list(sheets.csv_rows(f, text))[1:]:
+                if row and row[0].strip():
+                    days.append(parse_date(row[0], file=f.name, record=f"line {line}", field="Date"))
+            return max((d for d in days if d is not None), default=None)
+        return None
 
     def _rows(self, file: InputFile, ctx: ImportContext, cmap: ColumnMap) -> Iterator[tuple[str, Match, list[str]]]:
         with ctx.open(file) as fh:
