@@ -130,12 +130,16 @@ def test_lone_tweets_file_without_account_uses_a_placeholder_and_says_so(make_ws
     assert status(ws)["platforms"] == {"x": FANFARE}
     assert "unknown-x-account" in r.stderr and "--account" in r.stderr
     assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": "x:unknown-x-account"}]
+    assert "x:unknown-x-account" in cli("accounts", "list", "-w", ws).stdout
     [log] = json.loads(cli("imports", "--json", "-w", ws).stdout)
     assert len(log["warnings"]) == 1 and "666 posts" in log["warnings"][0]
     # The fix the warning gives works: the posts move to the named account.
     cli("import", real("x-archive-fanfarestiphout", "tweets.js"), "--account", "@FanfareStiphout", "-w", ws)
     assert status(ws)["platforms"] == {"x": FANFARE}
     assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": "x:fanfarestiphout"}]
+    # ... and the placeholder, which nothing refers to any more, is gone.
+    assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": "x:fanfarestiphout"}]
+    assert "unknown-x-account" not in cli("accounts", "list", "-w", ws).stdout
 
 
 def test_zip_and_multi_part_archives_give_the_same_counts(make_ws, cli, status, real, tmp_path):

@@ -56,14 +56,14 @@ import msgspec
 import orjson
 import pyarrow as pa
 
-from smi.canonical import SCHEMAS, STR_LIST, TS
+from smi.canonical import SCHEMAS, STR_LIST, TS, X_PLACEHOLDER_HANDLE
 from smi.errors import SourceError
 from smi.platforms import account_id, parse_account
 from smi.sources.base import ImportContext, ImportOptions, Source, Unit, register
 from smi.sources.files import InputFile
 
 PLATFORM = "x"
-PLACEHOLDER = "unknown-x-account"
+PLACEHOLDER = X_PLACEHOLDER_HANDLE
 
 CHUNK = 2 << 20  # bytes read at a time (bigger is no faster, and holds more memory)
 MAX_PENDING = 64 << 20  # no element boundary in this much: not the pretty layout

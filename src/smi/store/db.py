@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from smi.canonical import KEYS, METRIC_COLUMNS, SCHEMAS
+from smi.canonical import KEYS, METRIC_COLUMNS, PLACEHOLDER_HANDLES, SCHEMAS
 from smi.errors import StoreError
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
@@ -433,6 +433,22 @@ class ImportWriter:
         self._drop(m)
         return n
 
+    def _drop_unused_placeholders(self) -> None:
+        """A placeholder account (an export that did not say whose it was) goes once nothing
+        refers to it: after the same export is imported again with `--account`."""
+        handles = list(PLACEHOLDER_HANDLES)
+        held = self.con.execute(
+            "SELECT count(*) FROM accounts WHERE list_contains(?, handle)", [handles]
+        ).fetchall()[0][0]
+        if held:
+            self.con.execute(
+                "DELETE FROM accounts a WHERE list_contains(?, a.handle) AND NOT a.is_official "
+                "AND a.person IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.account_id = a.account_id) "
+                "AND NOT EXISTS (SELECT 1 FROM audience_daily d WHERE d.account_id = a.account_id)",
+                [handles],
+            )
+
     def commit(self) -> dict[str, Any]:
         """Merge everything staged in one transaction and log the import. Returns its record."""
         con = self.con
@@ -461,6 +477,7 @@ class ImportWriter:
                     counts["posts"]["unchanged"] -= bumped
                 counts["post_metrics"] = {"new": snaps}
                 con.execute("DROP TABLE new_metrics")
+            self._drop_unused_placeholders()
             if "raw_items" in self._staged:
                 con.execute(
                     "INSERT INTO raw_items SELECT ?, ?, item_no, kind, item_key, payload "
