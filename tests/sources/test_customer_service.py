@@ -24,7 +24,8 @@ several conversations); test 500 conversations, 639 messages + 500 agentURL = 1,
 distinct; none shared between the files: 2,343. Taking each tweet's first place: dev 583
 agent / 622 client, test 553 / 585. Dates 2018-05-02 to 2020-04-03 (the last is an agentURL
 turn, whose time comes from its tweet id; for all 1,325 messages with a datetime, the id's
-time agrees to the second).
+time agrees to the second). The agents' 1,136 tweets are the companies' replies (none opens a
+conversation; 25 agent screen names, also 25 lower-cased); the customers' 1,207 interactions.
 """
 
 from __future__ import annotations
@@ -173,21 +174,23 @@ def test_twcs_bad_field_names_record_and_field(make_ws, cli, real, tmp_path):
 def test_twitter_care_counts(make_ws, cli, status, real):
     ws = make_ws()
     cli("import", real(IBM, "dev.json"), real(IBM, "test.json"), "-w", ws)
+    # The agents' tweets are the companies' replies (they counted as replies 0).
     assert status(ws)["platforms"] == {"x": {
-        "posts": 0, "replies": 0, "reposts": 0, "interactions": 2343, "audience_days": 0,
+        "posts": 583 + 553, "replies": 583 + 553, "reposts": 0, "interactions": 622 + 585, "audience_days": 0,
         "first": "2018-05-02", "last": "2020-04-03"}}
     split = _rows(ws, "SELECT from_organisation AS org, count(*) AS n FROM interactions GROUP BY 1 ORDER BY 1")
-    assert split == [{"org": False, "n": 622 + 585}, {"org": True, "n": 583 + 553}]
+    assert split == [{"org": False, "n": 622 + 585}]
+    assert _rows(ws, "SELECT count(*) AS n FROM accounts") == [{"n": 25}]
     # The first conversation of dev.json: one client tweet, then the agent's document.
     conv = json.loads(real(IBM, "dev.json").read_text())[0]
     first, url = conv["dialogContent"][0]["tweet_ID"], conv["agentURL"]["tweet_ID"]
     [a] = _rows(ws, f"SELECT * FROM interactions WHERE native_id = '{first}'")
-    [b] = _rows(ws, f"SELECT * FROM interactions WHERE native_id = '{url}'")
+    [b] = _rows(ws, f"SELECT * FROM posts WHERE native_id = '{url}'")
     assert a["author"] == "CinVakas" and not a["from_organisation"] and a["kind"] == "mention"
     assert a["created_at"].isoformat() == "2020-04-01T17:31:32+00:00"
-    assert b["author"] == "TeamYouTube" and b["from_organisation"] and b["in_reply_to"] == first
+    assert b["account_id"] == "x:teamyoutube" and b["kind"] == "reply" and b["in_reply_to"] == first
     assert json.loads(b["extra"])["url"] == conv["agentURL"]["url"]
-    assert b["created_at"] > a["created_at"]
+    assert b["published_at"] > a["created_at"]
 
 
 def test_twitter_care_import_twice_and_remap(make_ws, cli, status, real):
@@ -196,9 +199,11 @@ def test_twitter_care_import_twice_and_remap(make_ws, cli, status, real):
     before = status(ws)
     cli("import", real(IBM, "dev.json"), "-w", ws)
     assert status(ws) == before
-    rows = _snapshot(ws)["interactions"]
+    rows = _snapshot(ws)
     cli("remap", "-w", ws)
-    assert _snapshot(ws)["interactions"] == rows
+    after = _snapshot(ws)
+    for table in ("interactions", "posts", "accounts"):
+        assert after[table] == rows[table], table
 
 
 def test_twitter_care_broken_files_fail_cleanly(make_ws, cli, real, tmp_path):
