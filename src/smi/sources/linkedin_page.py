@@ -26,7 +26,8 @@ LinkedIn says all its dates are UTC.
 
 Negative daily values (LinkedIn's corrections) are kept as given. The files do not name
 the page: see `smi.sources.own_account`. observed_at: `--as-of`, else the export
-time in LinkedIn's file name (`…_content_1722345678901.xls`, epoch ms), else the file's
+time in LinkedIn's file name (`…_content_1722345678901.xls`, epoch ms), else the last day
+of the file's daily sheets (the end of the export's date range), else the file's
 modification time (the import summary then says so).
 """
 
@@ -187,8 +188,11 @@ class LinkedInPage(Source):
                                        "'New followers' or 'Visitor metrics' and its header row",
                               fix=FIX)
         stamp = _EPOCH_MS.search(file.basename)  # LinkedIn's own export time, in the file name
+        last_day = self._last_day(file, found)
         if stamp:
             ctx.observed_at = datetime.fromtimestamp(int(stamp.group(1)) / 1000, UTC)
+        elif last_day is not None:  # the export's date range ends on its daily sheets' last day
+            ctx.observed_on(last_day)
         else:
             ctx.observed_from_file_time(file)
         handle = own_account.resolve(PLATFORM, ctx)
@@ -202,6 +206,12 @@ class LinkedInPage(Source):
                 self._page_daily(file, fd, ctx)
             else:
                 self._audience(file, fd, acct, ctx)
+
+    def _last_day(self, file: InputFile, found: list[Found]) -> date | None:
+        """The last date of the file's daily sheets (Metrics, New followers, Visitor metrics)."""
+        days = [_date(file, fd, row, fd.sheet.where(i)) for fd in found if fd.kind != "posts"
+                for i, row in self._rows(file, fd)]
+        return max(days, default=None)
 
     def _rows(self, file: InputFile, fd: Found) -> Iterator[tuple[int, list[str]]]:
         width = len(fd.sheet.rows[fd.header_at])
