@@ -428,14 +428,20 @@ def metric(
     with _user_errors():
         ws = _open(workspace)
         res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
+        # Posts with no publish time are in no period: say how many this figure could not place.
+        undated = sum(n for p, n in ws.store.undated_posts().items()
+                      if not res.platforms or p in res.platforms) if res.metric.grain == "posts" else 0
     m, rows = res.metric, res.rows()
     if fmt == "json":
-        print(json.dumps({
+        doc = {
             "metric": m.name, "period": res.period.key, "from": res.period.start.isoformat(),
             "to": res.period.last_day.isoformat(), "timezone": res.period.timezone,
             "platforms": list(res.platforms or []), "by": list(res.by), "unit": m.unit,
             "formula": m.formula, "rows": [{k: _plain(v) for k, v in r.items()} for r in rows],
-        }, indent=2, ensure_ascii=False))
+        }
+        if undated:
+            doc["undated_posts"] = undated
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
         import csv
@@ -454,6 +460,9 @@ def metric(
     out.print(f"[bold]formula:[/] {escape(m.formula)}", highlight=False, soft_wrap=True)
     if not rows:
         out.print("no rows: nothing in this period to break down", highlight=False)
+    if undated:
+        out.print(f"not placed: {_plural(undated, 'undated post')} (no publish time in the export)",
+                  highlight=False)
 
 
 @app.command()

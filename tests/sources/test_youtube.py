@@ -17,6 +17,7 @@ csv module (csv.DictReader over Content/Table_data.csv):
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from datetime import UTC, date, datetime
@@ -74,6 +75,11 @@ def test_real_content_folder(real, make_ws, cli, status):
     assert st["undated_posts"] == {"youtube": 64}
     text = cli("status", "-w", ws).stdout
     assert "youtube: 64 undated posts" in text
+    # A period's figure counts the dated videos only, and says how many it could not place:
+    # July 2025 has 2 videos with 142 views (csv.DictReader, "%b %d, %Y" publish times).
+    july = json.loads(cli("metric", "views", "--month", "2025-07", "--format", "json", "-w", ws).stdout)
+    assert july["rows"][0]["value"] == 142 and july["undated_posts"] == 64
+    assert "not placed: 64 undated posts" in cli("metric", "views", "--month", "2025-07", "-w", ws).stdout
     # The numbers are dated the export's last day (Totals.csv's last Date, 2025-08-06, by
     # hand), not the files' modification time.
     assert _rows(ws, "SELECT DISTINCT observed_at FROM post_metrics") == [
