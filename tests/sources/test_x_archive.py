@@ -75,6 +75,7 @@ def test_full_archive_folder(make_ws, cli, status, real):
     ws = make_ws()
     r = cli("import", "--no-enrich", real("x-archive-rtiatmla", "data"), "-w", ws)
     assert "skipped" not in r.stderr  # like.js, following.js, README.txt… are recognised
+    assert "file modified time" not in r.stderr  # dated by manifest.js
     assert status(ws)["platforms"] == {"x": RTI}
 
     [acc] = _rows(ws, "SELECT * FROM accounts")
@@ -107,8 +108,12 @@ def test_full_archive_folder(make_ws, cli, status, real):
 
 def test_lone_tweets_file_with_account(make_ws, cli, status, real):
     ws = make_ws()
-    cli("import", real("x-archive-fanfarestiphout", "tweets.js"), "--account", "@FanfareStiphout", "-w", ws)
+    tweets = real("x-archive-fanfarestiphout", "tweets.js")
+    res = cli("import", tweets, "--account", "@FanfareStiphout", "-w", ws)
     assert status(ws)["platforms"] == {"x": FANFARE}
+    # No manifest.js: the numbers are dated the file's modified time, and the summary says so.
+    day = datetime.fromtimestamp(tweets.stat().st_mtime, UTC).date().isoformat()
+    assert f"numbers dated {day} (file modified time); use --as-of to set it" in " ".join(res.output.split())
     [row] = _rows(ws, "SELECT count(DISTINCT account_id) AS accounts, min(account_id) AS account, "
                       "min(url) AS url FROM posts")
     assert row["accounts"] == 1 and row["account"] == "x:fanfarestiphout"
