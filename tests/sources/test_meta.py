@@ -128,6 +128,28 @@ def test_observed_at_is_the_option_else_the_file_name_else_the_file_time(real, t
             in " ".join(res.output.split()))
 
 
+def test_same_date_range_downloaded_again_with_new_numbers_is_not_lost_silently(real, tmp_path, make_ws, cli):
+    """The file name dates the numbers (Sep 30); the same range downloaded later, with one
+    post's Reach grown, carries the same date: the held numbers stay, a warning says so,
+    and --as-of lands the newer ones."""
+    ws = make_ws()
+    cli("import", "-w", ws, real(FOLDER, POSTS))
+    held = _one(ws, "SELECT count(*) FROM post_metrics")
+
+    def grow(rows):
+        rows[0]["Reach"] = str(int(rows[0]["Reach"]) + 10)
+
+    path, _ = _edit_posts(real, tmp_path, grow)
+    later = tmp_path / "later" / Path(POSTS).name
+    later.parent.mkdir()
+    path.rename(later)
+    res = cli("import", "-w", ws, later)
+    assert "1 post already had numbers dated 2025-09-30 that differ" in " ".join(res.output.split())
+    assert _one(ws, "SELECT count(*) FROM post_metrics") == held
+    cli("import", "-w", ws, later, "--as-of", "2025-10-05")
+    assert _one(ws, "SELECT count(*) FROM post_metrics") == held + 1
+
+
 def _edit_posts(real, tmp_path, change) -> tuple[Path, str]:
     """A copy of the real posts CSV in tmp_path with `change(rows)` applied to its rows."""
     text = real(FOLDER, POSTS).read_text(encoding="utf-8-sig")

@@ -426,6 +426,17 @@ class ImportWriter:
             f"WHERE ({any_value}) AND NOT EXISTS (SELECT 1 FROM post_metrics p "
             f"WHERE p.post_key = m.post_key AND (p.observed_at = m.observed_at OR ({same})))"
         )
+        # Numbers dated like ones already held, but different (the same export's date range
+        # downloaded again later): the held ones stay; say so, since only the date tells them apart.
+        clash = self.con.execute(
+            f"SELECT count(DISTINCT m.post_key), min(m.observed_at) FROM {m} AS m JOIN post_metrics p "
+            f"ON p.post_key = m.post_key AND p.observed_at = m.observed_at WHERE ({any_value}) AND NOT ({same})"
+        ).fetchall()[0]
+        if clash[0]:
+            self.warnings.append(
+                f"{clash[0]:,} post{'s' if clash[0] != 1 else ''} already had numbers dated "
+                f"{clash[1].date().isoformat()} that differ from this export's; kept those: if this export "
+                "is newer, import it again with --as-of DATE (when it was downloaded)")
         self.con.execute(
             f"INSERT INTO post_metrics ({cols}, import_id) SELECT {cols}, {import_id} FROM new_metrics"
         )
