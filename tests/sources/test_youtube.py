@@ -70,6 +70,8 @@ def test_real_content_folder(real, make_ws, cli, status):
     res = cli("import", "-w", ws, "--account", "@ethioware", real(ETHIOWARE, "Content"))
     assert "posts 103 new" in res.output
     assert "64 videos in Table_data.csv with no publish time (1,582 views between them) kept as undated" in res.output
+    assert ("Table_data.csv: its Total row gives 8,244 views and its video rows 8,238: the difference (+6) "
+            "is on no video the export lists" in " ".join(res.output.split()))
     st = status(ws)
     assert st["platforms"] == {"youtube": CONTENT_STATUS}
     assert st["undated_posts"] == {"youtube": 64}

@@ -23,6 +23,8 @@ Content mapping, per video row (the leading `Total` row is skipped):
 - audience_daily, from `Totals.csv` only when it has `Subscribers gained` / `Subscribers
   lost` (gained, lost). A net `Subscribers` column alone is not stored (a warning says so).
 - `Chart data.csv` (per video per day) is not read.
+- When the `Total` row's views differ from the sum of the video rows (views on videos the
+  export does not list), a warning gives both.
 
 The export does not name the channel: see `smi.sources.own_account`; a Studio zip's name
 (`Content 2021-07-16_2025-08-06 Channel name.zip`) gives the display name. observed_at
@@ -214,9 +216,13 @@ class YouTubeStudio(Source):
 
     def _videos(self, file: InputFile, acct: str, ctx: ImportContext) -> None:
         undated = undated_views = 0
+        total: int | None = None  # the `Total` row's views
+        views = 0
         for where, m, row in self._rows(file, ctx, CONTENT):
             vid = (m.get(row, "video_id") or "").replace(" ", "")
             if vid == "Total" and not m.get(row, "title"):
+                if "views" in m.index:
+                    total = parse_int(m.get(row, "views"), file=file.name, record=where, field="Views")
                 continue
             rec = f"{where} (video {vid})"
 
@@ -233,6 +239,7 @@ class YouTubeStudio(Source):
                 c: parse_int(m.get(row, c), file=file.name, record=rec, field=col(c))
                 for c in COUNTS if c in m.index
             }
+            views += metrics.get("views") or 0  # type: ignore[operator]
             if published is None:
                 undated += 1
                 undated_views += metrics.get("views") or 0  # type: ignore[operator]
@@ -262,6 +269,9 @@ class YouTubeStudio(Source):
             ctx.warn(f"{undated:,} video{'s' if undated != 1 else ''} in {file.basename} with no publish time "
                      f"({undated_views:,} views between them) kept as undated: they count in lifetime "
                      "totals but in no month (Studio leaves the time blank for some videos)")
+        if total is not None and total != views:
+            ctx.warn(f"{file.basename}: its Total row gives {total:,} views and its video rows {views:,}: "
+                     f"the difference ({total - views:+,}) is on no video the export lists, so it is not stored")
 
     def _totals(self, file: InputFile, acct: str, ctx: ImportContext) -> None:
         for where, m, row in self._rows(file, ctx, TOTALS):
