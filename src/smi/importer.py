@@ -121,7 +121,8 @@ def unknown_format(files: list[InputFile], paths: list[str | Path]) -> UnknownFo
     readable = sum(1 for cls in REGISTRY.values() if not cls.reads.lower().startswith("no files"))
     fix = f"run `smi sources` to see the {readable} formats smi reads; to read it as one of them, add --source NAME"
     if not files:
-        return UnknownFormatError(", ".join(str(p) for p in paths), "holds no file to import", fix=fix)
+        return UnknownFormatError(", ".join(str(p) for p in paths), "holds no file to import",
+                                  fix="give the file, folder or zip that holds the export")
     first = files[0]
     more = f" (and {len(files) - 1:,} more file{'s' if len(files) > 2 else ''})" if len(files) > 1 else ""
     formats, names, what = closest_formats(first)
