@@ -31,14 +31,42 @@ def test_importing_everything_twice_changes_nothing(make_ws, cli, status, real):
     assert first["imports"] == 3
 
 
-def test_unknown_file_lists_what_is_supported(make_ws, cli, tmp_path):
+def test_unknown_file_is_named_in_a_short_message(make_ws, cli, tmp_path):
     ws = make_ws()
     f = tmp_path / "holiday.txt"
     f.write_text("not an export\n")
     r = cli("import", f, "-w", ws, ok=False)
     assert r.exit_code == 1
     assert "holiday.txt" in r.stderr and "no importer recognises" in r.stderr
-    assert "X/Twitter account archive" in r.stderr and "Mastodon" in r.stderr
+    # It was one line of about 2,000 characters listing every format: now a pointer to them.
+    assert "X/Twitter account archive" not in r.stderr and "`smi sources`" in r.stderr
+    assert len(r.stderr) < 400 and len(r.stderr.splitlines()) <= 3
+
+
+def test_unknown_real_file_names_its_columns_and_the_closest_formats(make_ws, cli, real, tmp_path):
+    """A real file no format reads (a TikTok-style demographics CSV among Meta's page
+    files: header "Gender","Distribution"), and the real twcs sample with its
+    `inbound` column removed: the closest format is named with what it expects."""
+    ws = make_ws()
+    gender = real("meta-facebook-page-pcmerchandise", "demographics", "FollowerGender.csv")
+    r = cli("import", gender, "-w", ws, ok=False)
+    assert "FollowerGender.csv: no importer recognises this file" in r.stderr
+    assert "no format smi reads has its columns (Gender, Distribution)" in " ".join(r.stderr.split())
+    lines = r.stderr.splitlines()
+    assert len(lines) <= 4 and max(map(len, lines)) < 250
+
+    rows = real("twcs-sample-first5000", "twcs_first5000.csv").read_text(encoding="utf-8").split("\n")[:50]
+    header = rows[0].split(",")
+    assert header[2] == "inbound"
+    cut = tmp_path / "support.csv"
+    cut.write_text("\n".join([",".join(header[:2] + header[3:]), *rows[1:2]]) + "\n", encoding="utf-8")
+    r = cli("import", cut, "-w", ws, ok=False)
+    text = " ".join(r.stderr.split())
+    assert "support.csv: no importer recognises this file; its columns: tweet_id, author_id, created_at" in text
+    closest = [ln.strip() for ln in r.stderr.splitlines() if ln.strip().startswith("- ")]
+    assert 1 <= len(closest) <= 3
+    assert closest[0].startswith("- twcs_csv, Customer Support on Twitter CSV (twcs.csv): expects twcs.csv (tweet_id")
+    assert len(r.stderr.splitlines()) <= 7
 
 
 def test_missing_path_is_named(make_ws, cli, tmp_path):

@@ -11,6 +11,13 @@ import pyarrow as pa
 TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
 
+# Handles a source files rows under when the export does not say whose it is
+# (sources/own_account.py, sources/x_archive.py). Once re-imported under the right account,
+# nothing refers to the placeholder any more and the store drops it.
+PLACEHOLDER_HANDLE = "unnamed"
+X_PLACEHOLDER_HANDLE = "unknown-x-account"
+PLACEHOLDER_HANDLES = (PLACEHOLDER_HANDLE, X_PLACEHOLDER_HANDLE)
+
 POST_KINDS = ("original", "reply", "repost", "quote")
 POST_FORMATS = ("text", "image", "video", "link", "carousel", "reel", "story", "live", "other")
 INTERACTION_KINDS = ("comment", "reply", "mention", "message", "review")

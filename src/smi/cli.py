@@ -146,7 +146,7 @@ def import_(
     paths: Annotated[list[Path], typer.Argument(help="Files, folders or zip files.")],
     source: Annotated[str | None, typer.Option("--source", help="Read every file as this format (see `smi sources`).")] = None,
     account: Annotated[str | None, typer.Option("--account", help="Account handle for exports that do not name it (e.g. a lone tweets.js).")] = None,
-    observed_at: Annotated[str | None, typer.Option("--observed-at", help="When the export was downloaded (ISO date/time), if the files do not say.")] = None,
+    observed_at: Annotated[str | None, typer.Option("--as-of", "--observed-at", help="When the export's numbers were true (ISO date/time, e.g. the day you downloaded it); wins over the date the files give.")] = None,
     enrich: Annotated[bool, typer.Option("--enrich/--no-enrich", help="Detect language, sentiment, questions and topics of the new rows (default: yes).")] = True,
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -248,7 +248,7 @@ def _parse_when(text: str, tz) -> datetime:  # type: ignore[no-untyped-def]
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:
-        raise SmiError(f"--observed-at '{text}' is not an ISO date or time", fix="write e.g. 2026-11-01 or 2026-11-01T09:00") from None
+        raise SmiError(f"--as-of '{text}' is not an ISO date or time", fix="write e.g. 2026-11-01 or 2026-11-01T09:00") from None
     return dt if dt.tzinfo else dt.replace(tzinfo=tz)
 
 
@@ -333,6 +333,9 @@ def status(
         t.add_row(p, *(f"{e[k]:,}" for k in ("posts", "replies", "reposts", "interactions", "audience_days")),
                   e["first"] or "", e["last"] or "")
     out.print(t)
+    for p, n in st["undated_posts"].items():
+        out.print(f"{p}: {_plural(n, 'undated post')} (no publish time in the export): in the posts "
+                  "count and lifetime totals, in no month")
     out.print(f"{_plural(st['effort_entries'], 'time entry')}, {_plural(st['imports'], 'import')}".replace("entrys", "entries"))
 
 
@@ -425,14 +428,20 @@ def metric(
     with _user_errors():
         ws = _open(workspace)
         res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
+        # Posts with no publish time are in no period: say how many this figure could not place.
+        undated = sum(n for p, n in ws.store.undated_posts().items()
+                      if not res.platforms or p in res.platforms) if res.metric.grain == "posts" else 0
     m, rows = res.metric, res.rows()
     if fmt == "json":
-        print(json.dumps({
+        doc = {
             "metric": m.name, "period": res.period.key, "from": res.period.start.isoformat(),
             "to": res.period.last_day.isoformat(), "timezone": res.period.timezone,
             "platforms": list(res.platforms or []), "by": list(res.by), "unit": m.unit,
             "formula": m.formula, "rows": [{k: _plain(v) for k, v in r.items()} for r in rows],
-        }, indent=2, ensure_ascii=False))
+        }
+        if undated:
+            doc["undated_posts"] = undated
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
         import csv
@@ -451,6 +460,9 @@ def metric(
     out.print(f"[bold]formula:[/] {escape(m.formula)}", highlight=False, soft_wrap=True)
     if not rows:
         out.print("no rows: nothing in this period to break down", highlight=False)
+    if undated:
+        out.print(f"not placed: {_plural(undated, 'undated post')} (no publish time in the export)",
+                  highlight=False)
 
 
 @app.command()

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import re
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from smi.errors import SmiError, SourceError, UnknownFormatError
 from smi.pull import PullOptions
-from smi.sources import REGISTRY, ImportContext, ImportOptions, InputFile, Unit, expand, load_all
+from smi.sources import (
+    REGISTRY,
+    ImportContext,
+    ImportOptions,
+    InputFile,
+    Source,
+    Unit,
+    expand,
+    load_all,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -28,6 +40,8 @@ class UnitResult:
     warnings: list[str] = field(default_factory=list)
     error: SmiError | None = None
     import_id: int | None = None
+    observed_at: datetime | None = None
+    dated_by: str | None = None  # set when the export does not say when its numbers were true
 
     def summary(self) -> str:
         """One line a person can read: what happened to this file."""
@@ -45,6 +59,9 @@ class UnitResult:
         if snaps:
             parts.append(f"{snaps:,} metric snapshots")
         text = "; ".join(parts) or "nothing to import"
+        if self.dated_by and self.observed_at is not None:
+            text += (f"; numbers dated {self.observed_at.date().isoformat()} ({self.dated_by}); "
+                     "use --as-of to set it")
         if self.warnings:
             text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
         return text
@@ -60,9 +77,70 @@ class ImportReport:
         return [r for r in self.results if r.status == "failed"]
 
 
-def supported_formats() -> str:
+def _file_clues(f: InputFile) -> tuple[str, list[str], str]:
+    """A file's extension, the names it shows (its header cells, or the first keys of JSON)
+    and what they are ("columns" or "keys")."""
+    ext = PurePosixPath(f.basename).suffix.lower()
+    try:
+        head = f.head_text()[:4000]
+    except SmiError:
+        return ext, [], "columns"
+    lines = [ln for ln in head.splitlines() if ln.strip() and not ln.lower().startswith("sep=")]
+    names: list[str] = []
+    is_json = head.lstrip()[:1] in ("[", "{") or "=" in (lines[0] if lines else "")
+    if is_json:
+        names = re.findall(r'"([A-Za-z_][\w ]{1,40})"\s*:', head)
+    elif lines:
+        try:
+            names = next(csv.reader([lines[0]]))
+        except csv.Error:
+            names = []
+        if len(names) < 2:  # one cell: a line of text, not a header
+            names = []
+    names = [n.strip().strip('"').strip() for n in names]
+    return ext, list(dict.fromkeys(n for n in names if n)), "keys" if is_json else "columns"
+
+
+def closest_formats(f: InputFile, n: int = 3) -> tuple[list[type[Source]], list[str], str]:
+    """The formats whose description (`reads`) names most of what the file shows: its name,
+    its header columns or JSON keys, and (weakly) its extension. Returns (formats, the file's
+    names, "columns" or "keys"): formats empty when none names any of the file's names."""
     load_all()
-    return "; ".join(f"{cls.title} ({cls.reads})" for cls in REGISTRY.values())
+    ext, names, what = _file_clues(f)
+    scored = []
+    for cls in REGISTRY.values():
+        reads = cls.reads.lower()
+        if reads.startswith("no files"):
+            continue
+        score = 3 * (f.basename.lower() in reads)
+        score += 2 * sum(1 for name in names if len(name) > 2 and name.lower() in reads)
+        if score:
+            score += bool(ext) and ext in reads
+            scored.append((-score, cls.priority, cls.name, cls))
+    return [c for *_, c in sorted(scored)[:n]], names, what
+
+
+def unknown_format(files: list[InputFile], paths: list[str | Path]) -> UnknownFormatError:
+    """A few short lines: the file, the closest formats and what each expected."""
+    load_all()
+    readable = sum(1 for cls in REGISTRY.values() if not cls.reads.lower().startswith("no files"))
+    fix = f"run `smi sources` to see the {readable} formats smi reads; to read it as one of them, add --source NAME"
+    if not files:
+        return UnknownFormatError(", ".join(str(p) for p in paths), "holds no file to import",
+                                  fix="give the file, folder or zip that holds the export")
+    first = files[0]
+    more = f" (and {len(files) - 1:,} more file{'s' if len(files) > 2 else ''})" if len(files) > 1 else ""
+    formats, names, what = closest_formats(first)
+    shown = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
+    if formats:
+        lines = [f"no importer recognises this file{more}" + (f"; its {what}: {shown}" if shown else ""),
+                 "  closest formats:"]
+        lines += [f"  - {cls.name}, {cls.title}: expects {cls.reads}" for cls in formats]
+        problem = "\n".join(lines)
+    else:
+        problem = f"no importer recognises this file{more}" + (
+            f"; no format smi reads has its {what} ({shown})" if shown else "")
+    return UnknownFormatError(first.name, problem, fix=fix)
 
 
 def plan(files: list[InputFile], options: ImportOptions, source: str | None = None) -> tuple[list[Unit], list[InputFile]]:
@@ -139,7 +217,12 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
         return UnitResult(unit.name, unit.source.name, "failed", error=err, warnings=ctx.warnings)
     _archive(ws, unit)
     return UnitResult(unit.name, unit.source.name, "imported", counts=record["counts"],
-                      warnings=record["warnings"], import_id=record["import_id"])
+                      warnings=record["warnings"], import_id=record["import_id"],
+                      observed_at=_local(record["observed_at"], options.timezone), dated_by=ctx.dated_by)
+
+
+def _local(when: datetime | None, timezone: str) -> datetime | None:
+    return when.astimezone(ZoneInfo(timezone)) if when is not None else None
 
 
 def run_import(
@@ -160,10 +243,7 @@ def run_import(
     units, unclaimed = plan(files, options, source)
     report = ImportReport()
     if not units:
-        names = ", ".join(f.name for f in unclaimed[:5]) or ", ".join(str(p) for p in paths)
-        raise UnknownFormatError(
-            names, "no importer recognises this", fix="give an export smi reads: " + supported_formats()
-        )
+        raise unknown_format(unclaimed, paths)
     report.skipped = [f.name for f in unclaimed]
     for unit in units:
         progress = on_start(unit) if on_start else None

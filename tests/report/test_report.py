@@ -278,3 +278,30 @@ def test_findings_open_the_report_in_every_format(ws):
     assert "1. **Facebook engagements rose by 18** `f1e2d3` 30 against 12." in md
     data = json.loads(render_json(model))
     assert data["sections"][0] == "summary" and data["findings"] == model.findings
+
+
+def test_undated_posts_in_the_coverage_section(real, tmp_path):
+    """Ethioware's YouTube Content export: 64 of its 103 videos have a blank `Video publish
+    time` (counted with csv.DictReader over Content/Table_data.csv). They are kept, in no
+    month, and the coverage section says how many, in every format and in Welsh."""
+    import json
+
+    from smi.report.i18n import Words
+    from smi.report.jsondoc import render_json
+    from smi.report.markdown import render_markdown
+    from smi.report.model import build_model
+    from smi.report.render import render_html
+    from smi.sources import ImportOptions
+
+    w = Workspace.create(tmp_path / "eth", name="Ethioware", timezone="UTC")
+    result = run_import(w, [real("youtube-studio-ethioware", "Content")], options=ImportOptions(account="@ethioware"))
+    assert not result.failed, [str(r.error) for r in result.failed]
+    model = build_model(w, choose_period(w, "2025-07"), Words("en"))
+    assert model.undated_posts == [{"platform_id": "youtube", "platform": "YouTube", "count": 64}]
+    line = "YouTube: 64 posts have no publish time in the export; they count in lifetime totals but in no month."
+    assert line in render_markdown(model)
+    assert line in render_html(model)
+    assert json.loads(render_json(model))["coverage"]["undated_posts"] == {"youtube": 64}
+    welsh = build_model(w, choose_period(w, "2025-07"), Words("cy"))
+    assert "YouTube: nid oes amser cyhoeddi gan 64 o byst" in render_markdown(welsh, Words("cy"))
+    w.close()

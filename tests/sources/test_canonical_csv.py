@@ -308,3 +308,19 @@ def test_any_input_imports_or_raises_an_smi_error(prop_ws, tmp_path_factory, cas
         event("imported")
     except SmiError:
         event("refused")
+
+
+def test_a_blank_published_at_keeps_the_post_undated(make_ws, cli, status, tmp_path):
+    """`smi export csv` writes an undated post (a YouTube video Studio gave no publish time)
+    with a blank published_at; importing that file must keep it, not fail the file."""
+    ws = make_ws("UTC")
+    (tmp_path / "posts.csv").write_text("platform,post_id,published_at,views\n"
+                                        "youtube,a1,2026-07-01,10\nyoutube,b2,,5\nyoutube,c3,,7\n")
+    res = cli("import", tmp_path / "posts.csv", "-w", ws)
+    assert "2 posts with a blank published_at kept as undated" in res.output
+    assert status(ws)["undated_posts"] == {"youtube": 2}
+    got = _rows(ws, "SELECT native_id, published_at IS NULL AS undated, views FROM posts "
+                    "JOIN post_metrics USING (post_key) ORDER BY 1")
+    assert got == [{"native_id": "a1", "undated": False, "views": 10},
+                   {"native_id": "b2", "undated": True, "views": 5},
+                   {"native_id": "c3", "undated": True, "views": 7}]

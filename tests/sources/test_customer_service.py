@@ -7,7 +7,10 @@ twcs_first5000.csv, read with `csv.DictReader(open(path, newline=""))`:
   created_at (strptime "%a %b %d %H:%M:%S %z %Y") 2011-08-29 03:20:05 to 2017-12-03 18:52:36 UTC;
   21 brand tweets with no in_response_to_tweet_id (the brands' own posts, e.g. 81 ChipotleTweets),
   34 tweets answering one of them directly (33 customers', 1 brand's); 1,285 customer tweets answering nothing.
-  So: 21 posts, 5,000 - 21 = 4,979 interactions (2,778 customer, 2,201 brand).
+  So: 2,222 posts (the brands' tweets: 21 originals, 2,201 replies) and 2,778 interactions
+  (the customers' tweets). With pandas (read_csv, dtype=str, keep_default_na=False): 1,095
+  customer tweets answer a brand tweet; the 2,201 brand replies by month of created_at (UTC):
+  2016-08 1, 2017-08 2, 2017-09 2, 2017-10 1,516, 2017-11 668, 2017-12 12.
   Brand replies whose parent is a customer tweet in the file: 2,188, median
   (brand created_at - parent created_at) = 12.0583 min, i.e. PROVENANCE.md's 12.1 min.
   The first brand reply to each customer tweet: 2,083 customer tweets answered, median
@@ -21,7 +24,8 @@ several conversations); test 500 conversations, 639 messages + 500 agentURL = 1,
 distinct; none shared between the files: 2,343. Taking each tweet's first place: dev 583
 agent / 622 client, test 553 / 585. Dates 2018-05-02 to 2020-04-03 (the last is an agentURL
 turn, whose time comes from its tweet id; for all 1,325 messages with a datetime, the id's
-time agrees to the second).
+time agrees to the second). The agents' 1,136 tweets are the companies' replies (none opens a
+conversation; 25 agent screen names, also 25 lower-cased); the customers' 1,207 interactions.
 """
 
 from __future__ import annotations
@@ -56,20 +60,25 @@ def test_twcs_sample_counts(make_ws, cli, status, real):
     ws = make_ws()
     r = cli("import", real(*TWCS), "-w", ws)
     assert "twcs_csv" in r.stderr + r.stdout
+    # The brands' 2,201 replies are replies (they counted 0, as from-organisation interactions).
     assert status(ws)["platforms"] == {"x": {
-        "posts": 21, "replies": 0, "reposts": 0, "interactions": 4979, "audience_days": 0,
+        "posts": 2222, "replies": 2201, "reposts": 0, "interactions": 2778, "audience_days": 0,
         "first": "2011-08-29", "last": "2017-12-03"}}
     split = _rows(ws, "SELECT from_organisation AS org, count(*) AS n FROM interactions GROUP BY 1 ORDER BY 1")
-    assert split == [{"org": False, "n": 2778}, {"org": True, "n": 2201}]
+    assert split == [{"org": False, "n": 2778}]
     assert _rows(ws, "SELECT count(*) AS n FROM accounts") == [{"n": 76}]
-    assert _rows(ws, "SELECT count(*) AS n FROM interactions WHERE post_key IS NOT NULL") == [{"n": 34}]
+    assert _rows(ws, "SELECT count(*) AS n FROM interactions WHERE post_key IS NOT NULL") == [{"n": 1095}]
     assert _rows(ws, "SELECT count(*) AS n FROM interactions WHERE kind = 'mention'") == [{"n": 1285}]
-    [post] = _rows(ws, "SELECT account_id, published_at::VARCHAR AS t FROM posts WHERE native_id = '81'")
-    assert post["account_id"] == "x:chipotletweets"
+    [post] = _rows(ws, "SELECT account_id, kind, published_at::VARCHAR AS t FROM posts WHERE native_id = '81'")
+    assert post["account_id"] == "x:chipotletweets" and post["kind"] == "original"
     assert _rows(ws, "SELECT count(*) AS n FROM post_metrics") == [{"n": 0}]  # the file has no counts
-    [t1] = _rows(ws, "SELECT * FROM interactions WHERE native_id = '1'")
-    assert t1["author"] == "sprintcare" and t1["from_organisation"] and t1["in_reply_to"] == "3"
-    assert t1["created_at"].isoformat() == "2017-10-31T22:10:47+00:00"
+    [t1] = _rows(ws, "SELECT * FROM posts WHERE native_id = '1'")
+    assert t1["account_id"] == "x:sprintcare" and t1["kind"] == "reply" and t1["in_reply_to"] == "3"
+    assert t1["published_at"].isoformat() == "2017-10-31T22:10:47+00:00"
+    by_month = {m: cli("metric", "replies", "--month", m, "--format", "json", "-w", ws).stdout
+                for m in ("2017-10", "2017-11", "2017-12")}
+    assert {m: json.loads(v)["rows"][0]["value"] for m, v in by_month.items()} == {
+        "2017-10": 1516, "2017-11": 668, "2017-12": 12}
 
 
 def _hand_medians(path: Path) -> tuple[int, float, int, float]:
@@ -97,16 +106,16 @@ def test_twcs_response_times_from_the_store_match_a_hand_calculation(make_ws, cl
     assert (n, round(median, 4), answered, round(first_median, 4)) == (2188, 12.0583, 2083, 11.5333)
     assert round(median, 1) == 12.1  # PROVENANCE.md's figure
     replies = """
-        SELECT count(*) AS n, median(epoch(r.created_at) - epoch(q.created_at)) / 60 AS m
-        FROM interactions r JOIN interactions q ON q.platform = r.platform AND q.native_id = r.in_reply_to
-        WHERE r.from_organisation AND NOT q.from_organisation"""
+        SELECT count(*) AS n, median(epoch(r.published_at) - epoch(q.created_at)) / 60 AS m
+        FROM posts r JOIN interactions q ON q.platform = r.platform AND q.native_id = r.in_reply_to
+        WHERE r.kind = 'reply' AND NOT q.from_organisation"""
     [got] = _rows(ws, replies)
     assert got["n"] == n and got["m"] == pytest.approx(median, abs=1e-9)
     first = """
         SELECT count(*) AS n, median(w) / 60 AS m FROM (
-          SELECT q.native_id, min(epoch(r.created_at) - epoch(q.created_at)) AS w
-          FROM interactions r JOIN interactions q ON q.platform = r.platform AND q.native_id = r.in_reply_to
-          WHERE r.from_organisation AND NOT q.from_organisation GROUP BY 1)"""
+          SELECT q.native_id, min(epoch(r.published_at) - epoch(q.created_at)) AS w
+          FROM posts r JOIN interactions q ON q.platform = r.platform AND q.native_id = r.in_reply_to
+          WHERE r.kind = 'reply' AND NOT q.from_organisation GROUP BY 1)"""
     [got] = _rows(ws, first)
     assert got["n"] == answered and got["m"] == pytest.approx(first_median, abs=1e-9)
 
@@ -165,21 +174,23 @@ def test_twcs_bad_field_names_record_and_field(make_ws, cli, real, tmp_path):
 def test_twitter_care_counts(make_ws, cli, status, real):
     ws = make_ws()
     cli("import", real(IBM, "dev.json"), real(IBM, "test.json"), "-w", ws)
+    # The agents' tweets are the companies' replies (they counted as replies 0).
     assert status(ws)["platforms"] == {"x": {
-        "posts": 0, "replies": 0, "reposts": 0, "interactions": 2343, "audience_days": 0,
+        "posts": 583 + 553, "replies": 583 + 553, "reposts": 0, "interactions": 622 + 585, "audience_days": 0,
         "first": "2018-05-02", "last": "2020-04-03"}}
     split = _rows(ws, "SELECT from_organisation AS org, count(*) AS n FROM interactions GROUP BY 1 ORDER BY 1")
-    assert split == [{"org": False, "n": 622 + 585}, {"org": True, "n": 583 + 553}]
+    assert split == [{"org": False, "n": 622 + 585}]
+    assert _rows(ws, "SELECT count(*) AS n FROM accounts") == [{"n": 25}]
     # The first conversation of dev.json: one client tweet, then the agent's document.
     conv = json.loads(real(IBM, "dev.json").read_text())[0]
     first, url = conv["dialogContent"][0]["tweet_ID"], conv["agentURL"]["tweet_ID"]
     [a] = _rows(ws, f"SELECT * FROM interactions WHERE native_id = '{first}'")
-    [b] = _rows(ws, f"SELECT * FROM interactions WHERE native_id = '{url}'")
+    [b] = _rows(ws, f"SELECT * FROM posts WHERE native_id = '{url}'")
     assert a["author"] == "CinVakas" and not a["from_organisation"] and a["kind"] == "mention"
     assert a["created_at"].isoformat() == "2020-04-01T17:31:32+00:00"
-    assert b["author"] == "TeamYouTube" and b["from_organisation"] and b["in_reply_to"] == first
+    assert b["account_id"] == "x:teamyoutube" and b["kind"] == "reply" and b["in_reply_to"] == first
     assert json.loads(b["extra"])["url"] == conv["agentURL"]["url"]
-    assert b["created_at"] > a["created_at"]
+    assert b["published_at"] > a["created_at"]
 
 
 def test_twitter_care_import_twice_and_remap(make_ws, cli, status, real):
@@ -188,9 +199,11 @@ def test_twitter_care_import_twice_and_remap(make_ws, cli, status, real):
     before = status(ws)
     cli("import", real(IBM, "dev.json"), "-w", ws)
     assert status(ws) == before
-    rows = _snapshot(ws)["interactions"]
+    rows = _snapshot(ws)
     cli("remap", "-w", ws)
-    assert _snapshot(ws)["interactions"] == rows
+    after = _snapshot(ws)
+    for table in ("interactions", "posts", "accounts"):
+        assert after[table] == rows[table], table
 
 
 def test_twitter_care_broken_files_fail_cleanly(make_ws, cli, real, tmp_path):

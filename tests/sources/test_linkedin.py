@@ -79,6 +79,10 @@ def test_real_content_xls(real, make_ws, cli, status):
     assert _rows(ws, "SELECT account_id, handle FROM accounts") == [{"account_id": ACCOUNT, "handle": "ethioware"}]
     assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": ACCOUNT}]
     _check_content(ws)
+    # The file's name has no export time: its numbers are dated the last day of its Metrics
+    # sheet (07/29/2025, by hand), not the file's modification time.
+    assert _rows(ws, "SELECT DISTINCT observed_at::DATE AS d FROM post_metrics") == [{"d": date(2025, 7, 29)}]
+    assert "file modified time" not in res.output
 
 
 def test_account_from_profile_or_placeholder(real, make_ws, cli):

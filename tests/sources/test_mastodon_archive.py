@@ -79,9 +79,12 @@ def test_real_archive_folder(real, make_ws, cli, status):
                       "WHERE kind <> 'repost' GROUP BY 1 ORDER BY 1")
     assert langs == [{"lang": "en", "n": 1259}, {"lang": "sv", "n": 1}]
     assert _rows(ws, "SELECT count(*) AS n FROM raw_items") == [{"n": 1587}]  # 1586 + actor
-    # no --observed-at: when outbox.json was last modified
-    mtime = datetime.fromtimestamp(real(FOLDER, "outbox.json").stat().st_mtime, UTC)
+    # no --as-of and no date in the archive: when outbox.json was last modified (to the
+    # second), and the import summary says that date was assumed
+    mtime = datetime.fromtimestamp(real(FOLDER, "outbox.json").stat().st_mtime, UTC).replace(microsecond=0)
     assert _rows(ws, "SELECT observed_at FROM imports")[0]["observed_at"] == mtime
+    assert (f"numbers dated {mtime.date().isoformat()} (file modified time); use --as-of to set it"
+            in " ".join(res.output.split()))
 
     # Importing again changes nothing; re-mapping the raw items gives the same posts.
     before = status(ws)

@@ -106,15 +106,49 @@ def test_real_posts_csv(real, make_ws, cli, status):
     assert m["video_views"] is None and m["watch_time_seconds"] == pytest.approx(4395.683)
 
 
-def test_observed_at_is_the_option_else_the_file_time(real, tmp_path, make_ws, cli):
+def test_observed_at_is_the_option_else_the_file_name_else_the_file_time(real, tmp_path, make_ws, cli):
+    """Meta names the export for its date range (Sep-01-2025_Sep-30-2025_…): its numbers are
+    dated the range's last day, not the file's modification time (reset by any copy)."""
     src = real(FOLDER, POSTS)
-    ws = make_ws()
-    cli("import", "-w", ws, src)
-    mtime = datetime.fromtimestamp(src.stat().st_mtime, UTC)
-    assert _rows(ws, "SELECT DISTINCT observed_at FROM post_metrics") == [{"observed_at": mtime}]
+    ws = make_ws("Europe/London")
+    res = cli("import", "-w", ws, src)
+    assert _rows(ws, "SELECT DISTINCT observed_at FROM post_metrics") == [
+        {"observed_at": datetime(2025, 9, 29, 23, tzinfo=UTC)}]  # midnight, 30 Sep, BST
+    assert "file modified time" not in res.output
     ws2 = make_ws()
-    cli("import", "-w", ws2, src, "--observed-at", "2025-10-01T09:00")
+    cli("import", "-w", ws2, src, "--as-of", "2025-10-01T09:00")
     assert _one(ws2, "SELECT max(observed_at) FROM post_metrics") == datetime(2025, 10, 1, 9, tzinfo=UTC)
+    # Renamed, the file says nothing: its modification time, and the summary says so.
+    copy = tmp_path / "posts-export.csv"
+    copy.write_bytes(src.read_bytes())
+    ws3 = make_ws()
+    res = cli("import", "-w", ws3, copy)
+    mtime = datetime.fromtimestamp(copy.stat().st_mtime, UTC).replace(microsecond=0)
+    assert _one(ws3, "SELECT max(observed_at) FROM post_metrics") == mtime
+    assert (f"numbers dated {mtime.date().isoformat()} (file modified time); use --as-of to set it"
+            in " ".join(res.output.split()))
+
+
+def test_same_date_range_downloaded_again_with_new_numbers_is_not_lost_silently(real, tmp_path, make_ws, cli):
+    """The file name dates the numbers (Sep 30); the same range downloaded later, with one
+    post's Reach grown, carries the same date: the held numbers stay, a warning says so,
+    and --as-of lands the newer ones."""
+    ws = make_ws()
+    cli("import", "-w", ws, real(FOLDER, POSTS))
+    held = _one(ws, "SELECT count(*) FROM post_metrics")
+
+    def grow(rows):
+        rows[0]["Reach"] = str(int(rows[0]["Reach"]) + 10)
+
+    path, _ = _edit_posts(real, tmp_path, grow)
+    later = tmp_path / "later" / Path(POSTS).name
+    later.parent.mkdir()
+    path.rename(later)
+    res = cli("import", "-w", ws, later)
+    assert "1 post already had numbers dated 2025-09-30 that differ" in " ".join(res.output.split())
+    assert _one(ws, "SELECT count(*) FROM post_metrics") == held
+    cli("import", "-w", ws, later, "--as-of", "2025-10-05")
+    assert _one(ws, "SELECT count(*) FROM post_metrics") == held + 1
 
 
 def _edit_posts(real, tmp_path, change) -> tuple[Path, str]:

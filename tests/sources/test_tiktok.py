@@ -50,7 +50,7 @@ def tiktok_folder(real, tmp_path):
 
 def test_real_followers_and_viewers(tiktok_folder, make_ws, cli, status):
     ws = make_ws()
-    res = cli("import", "-w", ws, tiktok_folder, "--account", "@pcmerchandise", "--observed-at", "2025-10-19")
+    res = cli("import", "-w", ws, tiktok_folder, "--account", "@pcmerchandise", "--as-of", "2025-10-19")
     out = " ".join(res.output.split())
     assert "kept, not analysed" in out and "FollowerGender.csv (follower gender)" in out
     hist = _csv(tiktok_folder / "FollowerHistory.csv")
@@ -85,7 +85,7 @@ def test_year_is_assumed_and_said(tiktok_folder, make_ws, cli):
     ws = make_ws()
     res = cli("import", "-w", ws, tiktok_folder, "--account", "@pcmerchandise")
     out = " ".join(res.output.split())
-    assert "TikTok dates have no year" in out and "modification time" in out and "--observed-at" in out
+    assert "TikTok dates have no year" in out and "modification time" in out and "--as-of" in out
 
 
 def test_years_step_back_across_new_year():
@@ -115,7 +115,7 @@ def test_overview_and_content(tmp_path, make_ws, cli, status):
         w.writerow(["October 12", "Backstage", "https://www.tiktok.com/@theatr/video/7420000000000000002",
                     "October 9", "undefined", "2", "0", "900"])
     ws = make_ws("Europe/London")
-    cli("import", "-w", ws, folder, "--account", "@theatr", "--observed-at", "2026-10-12")
+    cli("import", "-w", ws, folder, "--account", "@theatr", "--as-of", "2026-10-12")
     st = status(ws)["platforms"]["tiktok"]
     assert st["audience_days"] == 10
     assert _rows(ws, "SELECT sum(views), sum(visits) FROM audience_daily") == [(sum(range(100, 110)), sum(range(10, 20)))]
@@ -142,7 +142,7 @@ def test_a_bad_date_names_file_line_and_field(tmp_path, make_ws, cli):
 
 def test_viewers_survive_the_canonical_csv_round_trip(tiktok_folder, make_ws, cli, tmp_path):
     ws = make_ws()
-    cli("import", "-w", ws, tiktok_folder, "--account", "@pcmerchandise", "--observed-at", "2025-10-19")
+    cli("import", "-w", ws, tiktok_folder, "--account", "@pcmerchandise", "--as-of", "2025-10-19")
     cli("export", "csv", "--out", tmp_path / "out", "-w", ws)
     again = make_ws()
     cli("import", "-w", again, tmp_path / "out" / "audience.csv")

@@ -19,6 +19,11 @@ follower.js: 111 elements; manifest generationDate 2021-11-20T16:22:24.361Z; 8 p
 video; no tweet has is_quote_status or quoted_status_id. These match PROVENANCE.md.
 @FanfareStiphout (tweets.js): 666 tweets, 22 retweets, 14 replies, 2009-04-28 12:23:24 to
 2023-07-05 07:05:27 UTC, favourites 78, retweets 91. These match PROVENANCE.md.
+Quote tweets there have no is_quote_status: by hand (a regex for a twitter.com or x.com `/<handle>/status/<digits>` address
+over each non-retweet, non-reply tweet's entities.urls expanded_url) 4 tweets link to another
+account's tweet, each as their only link: 1476502728436330496 (ermagewo), 1067066796241494016
+(JolijnBrouwers), 1045615787950657536 (speelhuis), 1045615235007156225 (Kunstkwartier).
+So 666 - 22 - 14 - 4 = 626 originals. @RTIatMLA has no tweet linking to a tweet.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ def test_full_archive_folder(make_ws, cli, status, real):
     ws = make_ws()
     r = cli("import", "--no-enrich", real("x-archive-rtiatmla", "data"), "-w", ws)
     assert "skipped" not in r.stderr  # like.js, following.js, README.txt… are recognised
+    assert "file modified time" not in r.stderr  # dated by manifest.js
     assert status(ws)["platforms"] == {"x": RTI}
 
     [acc] = _rows(ws, "SELECT * FROM accounts")
@@ -102,13 +108,25 @@ def test_full_archive_folder(make_ws, cli, status, real):
 
 def test_lone_tweets_file_with_account(make_ws, cli, status, real):
     ws = make_ws()
-    cli("import", real("x-archive-fanfarestiphout", "tweets.js"), "--account", "@FanfareStiphout", "-w", ws)
+    tweets = real("x-archive-fanfarestiphout", "tweets.js")
+    res = cli("import", tweets, "--account", "@FanfareStiphout", "-w", ws)
     assert status(ws)["platforms"] == {"x": FANFARE}
+    # No manifest.js: the numbers are dated the file's modified time, and the summary says so.
+    day = datetime.fromtimestamp(tweets.stat().st_mtime, UTC).date().isoformat()
+    assert f"numbers dated {day} (file modified time); use --as-of to set it" in " ".join(res.output.split())
     [row] = _rows(ws, "SELECT count(DISTINCT account_id) AS accounts, min(account_id) AS account, "
                       "min(url) AS url FROM posts")
     assert row["accounts"] == 1 and row["account"] == "x:fanfarestiphout"
     assert row["url"].startswith("https://x.com/FanfareStiphout/status/")
     assert _rows(ws, "SELECT sum(reactions) AS fav, sum(shares) AS rt FROM post_metrics") == [{"fav": 78, "rt": 91}]
+    kinds = _rows(ws, "SELECT kind, count(*) AS n FROM posts GROUP BY 1 ORDER BY 1")
+    assert kinds == [{"kind": "original", "n": 626}, {"kind": "quote", "n": 4},
+                     {"kind": "reply", "n": 14}, {"kind": "repost", "n": 22}]
+    quotes = _rows(ws, "SELECT native_id, extra->>'quoted_status_id' AS q FROM posts WHERE kind = 'quote' ORDER BY 1")
+    assert quotes == [{"native_id": "1045615235007156225", "q": "1045244031599554560"},
+                      {"native_id": "1045615787950657536", "q": "1045417194098753536"},
+                      {"native_id": "1067066796241494016", "q": "1066422880743886848"},
+                      {"native_id": "1476502728436330496", "q": "1476234366909046785"}]
 
 
 def test_lone_tweets_file_without_account_uses_a_placeholder_and_says_so(make_ws, cli, status, real):
@@ -117,12 +135,16 @@ def test_lone_tweets_file_without_account_uses_a_placeholder_and_says_so(make_ws
     assert status(ws)["platforms"] == {"x": FANFARE}
     assert "unknown-x-account" in r.stderr and "--account" in r.stderr
     assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": "x:unknown-x-account"}]
+    assert "x:unknown-x-account" in cli("accounts", "list", "-w", ws).stdout
     [log] = json.loads(cli("imports", "--json", "-w", ws).stdout)
     assert len(log["warnings"]) == 1 and "666 posts" in log["warnings"][0]
     # The fix the warning gives works: the posts move to the named account.
     cli("import", real("x-archive-fanfarestiphout", "tweets.js"), "--account", "@FanfareStiphout", "-w", ws)
     assert status(ws)["platforms"] == {"x": FANFARE}
     assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": "x:fanfarestiphout"}]
+    # ... and the placeholder, which nothing refers to any more, is gone.
+    assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": "x:fanfarestiphout"}]
+    assert "unknown-x-account" not in cli("accounts", "list", "-w", ws).stdout
 
 
 def test_zip_and_multi_part_archives_give_the_same_counts(make_ws, cli, status, real, tmp_path):

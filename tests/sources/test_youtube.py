@@ -8,12 +8,16 @@ csv module (csv.DictReader over Content/Table_data.csv):
     64 have it blank (1,582 views between them). Of the 39: publish dates 2021-08-07 ..
     2025-07-28; Views sum 6,656; Impressions sum 71,084 (none blank); Watch time (hours) sum
     388.4914. Ids with a leading space: ' -e0JZNRR-QA', ' -ErzNW5H7Ks' (both undated).
+    The 64 undated: Views 1,582, Impressions 20, Watch time 142.0074 h. All 103 videos:
+    Views 8,238 (the `Total` row says 8,244: Studio counts 6 views it lists under no video),
+    Impressions 71,104 (Total row 71,105), Watch time 530.4988 h.
     `WcGwa_XZQxI` "Importance of Digital Literacy", Aug 12, 2024: 239 views, 3.3871 h, 1,308
     impressions. No Likes / Comments added / Shares columns were chosen in this export.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import zipfile
 from datetime import UTC, date, datetime
@@ -25,7 +29,7 @@ from smi.workspace import Workspace
 ETHIOWARE = "youtube-studio-ethioware"
 CODINGTRAIN = "youtube-studio-codingtrain"
 ACCOUNT = "youtube:ethioware"
-CONTENT_STATUS = {"posts": 39, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
+CONTENT_STATUS = {"posts": 103, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
                   "first": "2021-08-07", "last": "2025-07-28"}
 
 
@@ -40,12 +44,18 @@ def _snapshot(ws):
 
 
 def _check_content(ws):
+    # Every video row is kept: the 64 undated ones too (issue: 64 of 103 were dropped).
     sums = _rows(ws, "SELECT count(*) AS n, sum(views) AS views, sum(video_views) AS video_views, "
                      "sum(impressions) AS impressions, round(sum(watch_time_seconds) / 3600, 4) AS hours, "
                      "count(reactions) AS reactions, count(comments) AS comments, count(shares) AS shares "
                      "FROM post_metrics")
-    assert sums == [{"n": 39, "views": 6656, "video_views": 6656, "impressions": 71084, "hours": 388.4914,
+    assert sums == [{"n": 103, "views": 8238, "video_views": 8238, "impressions": 71104, "hours": 530.4988,
                      "reactions": 0, "comments": 0, "shares": 0}]
+    dated = _rows(ws, "SELECT p.published_at IS NULL AS undated, count(*) AS n, sum(views) AS views, "
+                      "sum(impressions) AS impressions FROM posts p JOIN post_metrics m USING (post_key) "
+                      "GROUP BY 1 ORDER BY 1")
+    assert dated == [{"undated": False, "n": 39, "views": 6656, "impressions": 71084},
+                     {"undated": True, "n": 64, "views": 1582, "impressions": 20}]
     one = _rows(ws, "SELECT p.post_key, p.format, p.text, p.published_at, p.url, p.extra->>'Subscribers' AS subs, "
                     "m.views, m.impressions, m.watch_time_seconds FROM posts p JOIN post_metrics m USING (post_key) "
                     "WHERE native_id = 'WcGwa_XZQxI'")
@@ -58,9 +68,25 @@ def _check_content(ws):
 def test_real_content_folder(real, make_ws, cli, status):
     ws = make_ws()
     res = cli("import", "-w", ws, "--account", "@ethioware", real(ETHIOWARE, "Content"))
-    assert "posts 39 new" in res.output
-    assert "64 videos in Table_data.csv with no publish time (1,582 views between them) not stored" in res.output
-    assert status(ws)["platforms"] == {"youtube": CONTENT_STATUS}
+    assert "posts 103 new" in res.output
+    assert "64 videos in Table_data.csv with no publish time (1,582 views between them) kept as undated" in res.output
+    assert ("Table_data.csv: its Total row gives 8,244 views and its video rows 8,238: the difference (+6) "
+            "is on no video the export lists" in " ".join(res.output.split()))
+    st = status(ws)
+    assert st["platforms"] == {"youtube": CONTENT_STATUS}
+    assert st["undated_posts"] == {"youtube": 64}
+    text = cli("status", "-w", ws).stdout
+    assert "youtube: 64 undated posts" in text
+    # A period's figure counts the dated videos only, and says how many it could not place:
+    # July 2025 has 2 videos with 142 views (csv.DictReader, "%b %d, %Y" publish times).
+    july = json.loads(cli("metric", "views", "--month", "2025-07", "--format", "json", "-w", ws).stdout)
+    assert july["rows"][0]["value"] == 142 and july["undated_posts"] == 64
+    assert "not placed: 64 undated posts" in cli("metric", "views", "--month", "2025-07", "-w", ws).stdout
+    # The numbers are dated the export's last day (Totals.csv's last Date, 2025-08-06, by
+    # hand), not the files' modification time.
+    assert _rows(ws, "SELECT DISTINCT observed_at FROM post_metrics") == [
+        {"observed_at": datetime(2025, 8, 6, tzinfo=UTC)}]
+    assert "file modified time" not in res.output
     assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": ACCOUNT}]
     # the trio is one import
     assert _rows(ws, "SELECT count(*) AS n, max(len(files::JSON[])) AS files FROM imports") == [{"n": 1, "files": 3}]

@@ -74,6 +74,7 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "top_posts": top,
         "coverage": {"imports": imports, "sources": model.source_titles,
                      "observed_until": model.observed_until,
+                     "undated_posts": {u["platform_id"]: u["count"] for u in model.undated_posts},
                      "not_available": [{"platform": u["platform_id"], "metric": u["metric"],
                                         "reason": u["reason"]} for u in model.unavailable]},
         "metrics": [{"name": m.name, "unit": m.unit, "description": m.description,

@@ -110,6 +110,9 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     lines += ["", f"### {_('Dates per platform')}", ""]
     lines += table([_("Platform"), _("First day"), _("Last day")],
                    [[b.title, w.day(b.first), w.day(b.last)] for b in model.platforms])
+    for u in model.undated_posts:
+        lines += ["", _("%(platform)s: %(count)s posts have no publish time in the export; they count in "
+                        "lifetime totals but in no month.", platform=u["platform"], count=w.num(u["count"]))]
     lines += ["", f"### {_('Not available')}", ""]
     if model.unavailable:
         lines += [f"- {cell(u['platform'])}: {_(LABELS[u['metric']]).lower()} — {cell(u['reason'])}."

@@ -157,6 +157,8 @@ class ReportModel:
     # The evaluation chain: [{"stage", "title", "rows": [{"metric", "formula", "current", "previous"}]}]
     chain: list[dict[str, Any]] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Posts the exports gave no publish time: [{"platform_id", "platform", "count"}]; in no month.
+    undated_posts: list[dict[str, Any]] = field(default_factory=list)
 
 
 def platform_title(platform: str) -> str:
@@ -429,4 +431,6 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
         lang=words.lang,
         scorecard=scorecard(ws, period),
         chain=evaluation_chain(con, period, catalogue),
+        undated_posts=[{"platform_id": p, "platform": platform_title(p), "count": n}
+                       for p, n in ws.store.undated_posts().items()],
     )

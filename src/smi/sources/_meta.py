@@ -12,13 +12,13 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 import orjson
 
 from smi.errors import SourceError
 from smi.platforms import normalise_handle
-from smi.sources.base import ImportContext, ImportOptions
+from smi.sources.base import ImportContext
 from smi.sources.columns import ColumnMap, Match, norm_header, parse_datetime
 from smi.sources.files import InputFile
 
@@ -68,15 +68,29 @@ def extra_json(values: dict[str, object]) -> str | None:
     return orjson.dumps(kept, option=orjson.OPT_SORT_KEYS).decode() if kept else None
 
 
-def file_time(file: InputFile) -> datetime:
-    """When the file was last modified (for a zip member: the zip), as tz-aware UTC."""
-    return datetime.fromtimestamp(file.origin.stat().st_mtime, UTC)
+# Meta names a post export for its date range: `Sep-01-2025_Sep-30-2025_<export id>.csv`.
+_RANGE_NAME = re.compile(r"^[A-Za-z]{3}-\d{2}-\d{4}_([A-Za-z]{3}-\d{2}-\d{4})_")
 
 
-def observed_at(files: list[InputFile], options: ImportOptions) -> datetime:
-    """`--observed-at` if given, else the newest modification time of the files: about
-    when the export was downloaded (an export's numbers are totals at that moment)."""
-    return options.observed_at or max(file_time(f) for f in files)
+def range_end(file: InputFile) -> date | None:
+    """The last day of the date range in a Meta export's file name, if it has one."""
+    m = _RANGE_NAME.match(file.basename)
+    if m is None:
+        return None
+    try:
+        return datetime.strptime(m.group(1), "%b-%d-%Y").date()
+    except ValueError:
+        return None
+
+
+def set_observed_at(files: list[InputFile], ctx: ImportContext) -> None:
+    """When the numbers were true: `--as-of` if given, else the end of the date range the
+    file names give, else the files' modification time (the import summary then says so)."""
+    ends = [d for f in files if (d := range_end(f)) is not None]
+    if ends:
+        ctx.observed_on(max(ends))
+    else:
+        ctx.observed_from_file_time(*files)
 
 
 

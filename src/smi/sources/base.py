@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, BinaryIO, ClassVar
+from zoneinfo import ZoneInfo
 
 import orjson
 import pyarrow as pa
@@ -103,6 +104,8 @@ class ImportContext:
         self._raw_no = 0
         self.counts: dict[str, int] = {}
         self.warnings: list[str] = []
+        # How observed_at was found when the export does not say (the import summary says so).
+        self.dated_by: str | None = None
 
     # -- writing ------------------------------------------------------------------------------
     def emit(self, table: str, row: dict[str, Any]) -> None:
@@ -139,6 +142,24 @@ class ImportContext:
         if self.options.observed_at is not None:
             value = self.options.observed_at
         self.writer.observed_at = value
+
+    def observed_on(self, day: date) -> None:
+        """The export says the day its numbers are for (a date range's end): midnight of that
+        day in the workspace time zone (`--as-of` still wins)."""
+        self.observed_at = datetime.combine(day, time(0), ZoneInfo(self.options.timezone or "UTC"))
+
+    def observed_from_file_time(self, *files: InputFile) -> datetime:
+        """For an export that does not say when its numbers were true: `--as-of` if given,
+        else the newest modification time of `files` (of the zip for a zip member). Copying
+        or unzipping resets that time, so the import summary names the date assumed."""
+        if self.options.observed_at is not None:
+            self.observed_at = self.options.observed_at
+        else:
+            newest = max(f.origin.stat().st_mtime for f in files)
+            self.writer.observed_at = datetime.fromtimestamp(newest, UTC).replace(microsecond=0)
+            self.dated_by = "file modified time"
+        assert self.observed_at is not None
+        return self.observed_at
 
     def progress(self, nbytes: int) -> None:
         if self._progress is not None and nbytes:

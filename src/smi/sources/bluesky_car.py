@@ -130,7 +130,7 @@ class BlueskyCar(Source):
             raise SourceError(file.name, e.problem, record="record tree", field=e.field, fix=FIX) from None
         repo = {"did": did, "handle": own_account.resolve(PLATFORM, ctx, named=did, what="account"),
                 "display_name": display}
-        ctx.observed_at = ctx.options.observed_at or datetime.fromtimestamp(file.origin.stat().st_mtime, UTC)
+        ctx.observed_from_file_time(file)
         ctx.raw("repo", did, repo)
         self.map_item("repo", repo, ctx)
         for n, (collection, rkey, cid) in enumerate(records, start=1):

@@ -192,6 +192,7 @@ class _Reader:
         self.accounts: set[tuple[str, str]] = set()
         self.observed_max: datetime | None = None
         self.effort_seen: dict[str, int] = {}
+        self.undated = 0  # posts with a blank published_at
 
     # -- streaming --------------------------------------------------------------------------
     def _on_invalid(self, row: Any) -> str:
@@ -267,6 +268,9 @@ class _Reader:
                 "handle": [h for _, h in pairs], "display_name": pa.nulls(n, pa.string()),
                 "native_id": pa.nulls(n, pa.string()),
             }, schema=SCHEMAS["accounts"]))
+        if self.undated:
+            self.ctx.warn(f"{self.file.basename}: {self.undated:,} post{'s' if self.undated != 1 else ''} with a "
+                          "blank published_at kept as undated: they count in lifetime totals but in no month")
         if self.spec.kind == "posts":
             fallback = self._fallback_observed()
             self.ctx.observed_at = self.observed_max or fallback
@@ -438,8 +442,10 @@ class _Reader:
     def _posts(self, cols: dict[str, pa.Array], n: int) -> None:
         plat = self.platforms(cols, n)
         native = self.required(cols, "post_id", n, "the post's id on the platform")
-        published = self.times(self.required(cols, "published_at", n, "when the post was published"),
-                               "published_at")
+        # A blank published_at keeps the post undated (in lifetime totals, in no period).
+        published_text = self.col(cols, "published_at", n)
+        self.undated += published_text.null_count
+        published = self.times(published_text, "published_at")
         keys = pc.binary_join_element_wise(plat, native, ":")
         account = self.col(cols, "account", n)
         author = self.col(cols, "author", n)
@@ -472,6 +478,8 @@ class _Reader:
         self.ctx.emit_batch("posts", pa.table(posts, schema=SCHEMAS["posts"]))
         fallback = self._fallback_observed()
         observed = self.col(cols, "observed_at", n)
+        if observed.null_count and self.ctx.options.observed_at is None:
+            self.ctx.dated_by = "file modified time"  # for the rows with no observed_at
         if observed.null_count < n:
             obs = self.times(observed, "observed_at")
             top = pc.max(obs).as_py()

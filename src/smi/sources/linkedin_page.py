@@ -25,9 +25,10 @@ LinkedIn says all its dates are UTC.
   recognised and not read.
 
 Negative daily values (LinkedIn's corrections) are kept as given. The files do not name
-the page: see `smi.sources.own_account`. observed_at: `--observed-at`, else the export
-time in LinkedIn's file name (`…_content_1722345678901.xls`, epoch ms), else the file's
-modification time.
+the page: see `smi.sources.own_account`. observed_at: `--as-of`, else the export
+time in LinkedIn's file name (`…_content_1722345678901.xls`, epoch ms), else the last day
+of the file's daily sheets (the end of the export's date range), else the file's
+modification time (the import summary then says so).
 """
 
 from __future__ import annotations
@@ -186,7 +187,14 @@ class LinkedInPage(Source):
                               expected="a LinkedIn Page export with a sheet 'All posts', 'Metrics', "
                                        "'New followers' or 'Visitor metrics' and its header row",
                               fix=FIX)
-        ctx.observed_at = _observed_at(file)
+        stamp = _EPOCH_MS.search(file.basename)  # LinkedIn's own export time, in the file name
+        last_day = self._last_day(file, found)
+        if stamp:
+            ctx.observed_at = datetime.fromtimestamp(int(stamp.group(1)) / 1000, UTC)
+        elif last_day is not None:  # the export's date range ends on its daily sheets' last day
+            ctx.observed_on(last_day)
+        else:
+            ctx.observed_from_file_time(file)
         handle = own_account.resolve(PLATFORM, ctx)
         acct = account_id(PLATFORM, handle)
         ctx.emit("accounts", {"account_id": acct, "platform": PLATFORM, "handle": handle,
@@ -198,6 +206,12 @@ class LinkedInPage(Source):
                 self._page_daily(file, fd, ctx)
             else:
                 self._audience(file, fd, acct, ctx)
+
+    def _last_day(self, file: InputFile, found: list[Found]) -> date | None:
+        """The last date of the file's daily sheets (Metrics, New followers, Visitor metrics)."""
+        days = [_date(file, fd, row, fd.sheet.where(i)) for fd in found if fd.kind != "posts"
+                for i, row in self._rows(file, fd)]
+        return max(days, default=None)
 
     def _rows(self, file: InputFile, fd: Found) -> Iterator[tuple[int, list[str]]]:
         width = len(fd.sheet.rows[fd.header_at])
@@ -310,10 +324,3 @@ def _date(file: InputFile, fd: Found, row: list[str], where: str) -> date:
     d = parse_date(text, file=file.name, record=where, field=header[col].strip(), formats=DATE_FORMATS)
     assert d is not None
     return d
-
-
-def _observed_at(file: InputFile) -> datetime:
-    m = _EPOCH_MS.search(file.basename)
-    if m:
-        return datetime.fromtimestamp(int(m.group(1)) / 1000, UTC)
-    return datetime.fromtimestamp(file.origin.stat().st_mtime, UTC).replace(microsecond=0)

@@ -19,8 +19,8 @@ Mapping notes:
 - metrics: an archive does not carry favourite/boost/reply counts, so no snapshot is
   written unless an object carries `likes`/`shares`/`replies` with `totalItems`. The first
   page of `replies` lists only some replies and is never counted.
-- observed_at: `--observed-at`, else the modification time of outbox.json (of the zip,
-  for an archive zip), i.e. about when the archive was downloaded.
+- observed_at: `--as-of`, else the modification time of outbox.json (of the zip, for an
+  archive zip), i.e. about when the archive was downloaded; the import summary says so.
 """
 
 from __future__ import annotations
@@ -272,9 +272,7 @@ class MastodonArchive(Source):
         self._derived = set()
         if actor_file is not None:
             self._read_actor(actor_file, ctx)
-        ctx.observed_at = ctx.options.observed_at or datetime.fromtimestamp(
-            outbox.origin.stat().st_mtime, UTC
-        )
+        ctx.observed_from_file_time(outbox)
         self._file = outbox.name
         n = 0
         with ctx.open(outbox) as stream:

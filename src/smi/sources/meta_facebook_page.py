@@ -3,7 +3,8 @@
 Each file is UTF-16 with a BOM and three lines before the numbers: `sep=,` (a hint for
 Excel), the metric's name (`"Facebook follows"`), and the header `"Date","Primary"`; then one
 row per day (`"2025-09-20T00:00:00","20"`). The metric is known by that name line, not by
-the file name. All such files in one folder are imported together, as one unit.
+the file name. All such files in one folder are imported together, as one unit. The
+numbers are dated the last day the files give (`--as-of` wins).
 
 What goes where in audience_daily (one row per day, for the days a used file covers):
 - `Facebook follows` -> gained (new follows that day);
@@ -138,7 +139,6 @@ class MetaFacebookPage(Source):
         return units
 
     def read(self, unit: Unit, ctx: ImportContext) -> None:
-        ctx.observed_at = _meta.observed_at(unit.files, ctx.options)
         pages = unit.pages if isinstance(unit, PageUnit) else {}
         acct, handle, page_name, page_id = self._account(unit, pages, ctx)
         days: dict[date, dict[str, int | None]] = defaultdict(dict)
@@ -166,6 +166,11 @@ class MetaFacebookPage(Source):
                     ctx.warn(f"{file.basename}: {day} has {target} {value} here and "
                              f"{days[day][target]} in another file; kept {value}")
                 days[day][target] = value
+        # The numbers are for the days the files give: they end on the last of them.
+        if days:
+            ctx.observed_on(max(days))
+        else:
+            ctx.observed_from_file_time(*unit.files)
         for day in sorted(days):
             v = days[day]
             ctx.emit("audience_daily", {"platform": PLATFORM, "account_id": acct, "date": day,

@@ -16,8 +16,9 @@ Mapping notes:
 - format from `Post type` (Photos -> image, Reels -> reel, ...); kind `repost` when
   `Is share` is 1, else original. `Custom labels` -> labels (comma-separated).
 - post_metrics: Views, Reach, Impressions (older exports), Reactions, Comments, Shares,
-  Total clicks, 3-second video views, Seconds viewed. observed_at: `--observed-at`, else the
-  file's modification time (about when it was downloaded). Every other column (the
+  Total clicks, 3-second video views, Seconds viewed. observed_at: `--as-of`, else the end of
+  the date range in Meta's file name (`Sep-01-2025_Sep-30-2025_<id>.csv`), else the
+  file's modification time (the import summary says so). Every other column (the
   organic/boosted splits, `Reactions, Comments and Shares`, 1-minute views, ...) is kept
   in posts.extra.
 """
@@ -90,7 +91,7 @@ class MetaFacebookPosts(Source):
         return bool(rows) and COLUMNS.matches(rows[0])
 
     def read(self, unit: Unit, ctx: ImportContext) -> None:
-        ctx.observed_at = _meta.observed_at(unit.files, ctx.options)
+        _meta.set_observed_at(unit.files, ctx)
         for file in unit.files:
             self._read_file(file, ctx)
 

@@ -11,7 +11,8 @@ Mapping notes:
 - text: `Description`; hashtags, @mentions and links are taken from it.
 - format from `Post type` (`IG reel` -> reel, `IG carousel` -> carousel, `IG image` -> image).
 - post_metrics: Views, Reach, Impressions (older exports), Likes (as reactions), Comments,
-  Shares, Saves. observed_at: `--observed-at`, else the file's modification time. `Follows`,
+  Shares, Saves. observed_at: `--as-of`, else the end of the date range
+  in the file name, else the file's modification time (the import summary says so). `Follows`,
   `Profile visits`, `Data comment`, `Duration (sec)` and any other column are kept in
   posts.extra.
 """
@@ -67,7 +68,7 @@ class MetaInstagramPosts(Source):
         return bool(rows) and COLUMNS.matches(rows[0])
 
     def read(self, unit: Unit, ctx: ImportContext) -> None:
-        ctx.observed_at = _meta.observed_at(unit.files, ctx.options)
+        _meta.set_observed_at(unit.files, ctx)
         for file in unit.files:
             self._read_file(file, ctx)
 

@@ -11,11 +11,12 @@ Not a source itself.
 
 from __future__ import annotations
 
+from smi.canonical import PLACEHOLDER_HANDLE
 from smi.errors import SmiError, SourceError
 from smi.platforms import PLATFORMS, account_id, normalise_handle, normalise_platform
 from smi.sources.base import ImportContext, ImportOptions
 
-PLACEHOLDER = "unnamed"
+PLACEHOLDER = PLACEHOLDER_HANDLE
 
 
 def _from_option(platform: str, text: str) -> str:

@@ -21,7 +21,7 @@ The files of one folder (or zip) are one import:
 - `FollowerActivity.csv`, `FollowerGender.csv`, `FollowerTopTerritories.csv`: recognised
   and kept as raw rows; smi has no place for them yet (a warning says so).
 
-The year: the export's date (`--observed-at`, else the newest `Time` of Content.csv when
+The year: the export's date (`--as-of`, else the newest `Time` of Content.csv when
 it has a year, else the file's modification time, said in a warning) is the latest date a
 file can hold; rows run in date order, so the year steps back each time the month does.
 The files do not name the account: see `smi.sources.own_account` (`--account`, the
@@ -204,7 +204,7 @@ class TikTokStudio(Source):
         if said and first_last:
             ctx.warn(f"TikTok dates have no year: read as {min(first_last):%d %b %Y} to {max(first_last):%d %b %Y}, "
                      f"taking {latest:%d %b %Y} ({said}) as the export's date; if that is wrong, import again "
-                     "with --observed-at YYYY-MM-DD (the day you downloaded it)")
+                     "with --as-of YYYY-MM-DD (the day you downloaded it)")
         if not_stored:
             ctx.warn(f"kept, not analysed (smi has no place for these yet): {', '.join(not_stored)}")
 
@@ -219,7 +219,7 @@ class TikTokStudio(Source):
                     md = parse_month_day(match.get(row, "time"), file=file.name, record=f"line {line}", field="Time")
                     if md is not None and md.year is not None:
                         return date(md.year, md.month, md.day), ""
-        newest = _meta.observed_at([f for f, *_ in tables.values()], ctx.options)
+        newest = ctx.observed_from_file_time(*[f for f, *_ in tables.values()])
         return newest.astimezone(ZoneInfo(ctx.options.timezone)).date(), "the files' modification time"
 
     @staticmethod

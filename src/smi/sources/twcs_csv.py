@@ -7,13 +7,14 @@ brand's; `created_at` is Twitter's `Tue Oct 31 22:10:47 +0000 2017`; customers' 
 replaced by numbers. Copies re-saved by pandas (an unnamed index column first, ids as
 `3.0`) are read as well.
 
-Mapping: every tweet that answers something, and every customer tweet, becomes an
-interaction `x:<tweet_id>` with `in_reply_to` = the id it answers, `author` = `author_id`
-and `from_organisation` = not inbound, so first-response times can be computed. A customer
-tweet answering nothing is a `mention`, every other tweet a `reply`. A brand tweet answering
-nothing is the brand's own post (a promotion or announcement): it becomes a post of
-`x:<brand>`, and a tweet that answers it gets `post_key` `x:<its id>`. Each brand is an
-account. Text is HTML-unescaped (`&gt;` -> `>`). The file has no counts: no metrics.
+Mapping: every brand tweet (inbound `False`) is a post of the brand's account `x:<brand>`:
+one answering a tweet is a post of kind `reply` with `in_reply_to` = the id it answers (so
+the `replies` metric counts it, and the service metrics read it as the brand's answer); one
+answering nothing is the brand's own post (a promotion or announcement), kind `original`.
+Every customer tweet becomes an interaction `x:<tweet_id>` with `in_reply_to` = the id it
+answers, `author` = `author_id` and `from_organisation` false: a `mention` when it answers
+nothing, else a `reply`; one answering a brand tweet gets that tweet's `post_key`. Each brand
+is an account. Text is HTML-unescaped (`&gt;` -> `>`). The file has no counts: no metrics.
 
 Every brand in the file counts as "the organisation" (the dataset mixes many brands).
 
@@ -96,40 +97,39 @@ class TwcsCsv(Source):
             self._read(file, ctx)
 
     def _read(self, file: InputFile, ctx: ImportContext) -> None:
-        # Pass 1: which brand tweets answer nothing (the brand's own posts).
-        own_posts: set[str] = set()
+        # Pass 1: the brand tweets (each is a post a customer tweet may answer).
+        brand_tweets: set[str] = set()
         for _, _, row in _rows(file, file.open()):
-            if row["inbound"] is False and row["in_response_to"] is None:
-                own_posts.add(row["id"])
+            if row["inbound"] is False:
+                brand_tweets.add(row["id"])
         # Pass 2: map.
         brands: dict[str, str] = {}
         with ctx.open(file) as stream:
             for _, _, row in _rows(file, stream):
-                self._map(row, own_posts, brands, ctx)
+                self._map(row, brand_tweets, brands, ctx)
         for handle in sorted(brands):
             ctx.emit("accounts", {"account_id": account_id(PLATFORM, handle), "platform": PLATFORM,
                                   "handle": brands[handle], "display_name": handle, "native_id": None})
 
-    def _map(self, row: dict[str, Any], own_posts: set[str], brands: dict[str, str],
+    def _map(self, row: dict[str, Any], brand_tweets: set[str], brands: dict[str, str],
              ctx: ImportContext) -> None:
-        tid, parent, brand = row["id"], row["in_response_to"], row["inbound"] is False
-        if brand:
+        tid, parent = row["id"], row["in_response_to"]
+        if row["inbound"] is False:
             brands.setdefault(row["author"], account_id(PLATFORM, row["author"]).split(":", 1)[1])
-        if tid in own_posts:
             ctx.emit("posts", {
                 "post_key": post_key(PLATFORM, tid), "platform": PLATFORM, "native_id": tid,
                 "account_id": account_id(PLATFORM, row["author"]), "published_at": row["created_at"],
-                "kind": "original", "format": None,
-                "text": row["text"], "language": None, "url": None, "in_reply_to": None,
+                "kind": "original" if parent is None else "reply", "format": None,
+                "text": row["text"], "language": None, "url": None, "in_reply_to": parent,
                 "hashtags": None, "mentions": None, "links": None, "labels": None,
                 "extra": None,
             })
             return
         ctx.emit("interactions", {
             "interaction_key": post_key(PLATFORM, tid), "platform": PLATFORM, "native_id": tid,
-            "kind": "mention" if parent is None and not brand else "reply",
-            "post_key": post_key(PLATFORM, parent) if parent in own_posts else None,
-            "in_reply_to": parent, "author": row["author"], "from_organisation": brand,
+            "kind": "mention" if parent is None else "reply",
+            "post_key": post_key(PLATFORM, parent) if parent in brand_tweets else None,
+            "in_reply_to": parent, "author": row["author"], "from_organisation": False,
             "created_at": row["created_at"], "text": row["text"], "language": None, "extra": None,
         })
 

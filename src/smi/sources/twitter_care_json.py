@@ -15,11 +15,14 @@ read from its tweet id (a Twitter "snowflake" id carries its creation time to th
 millisecond; for every other message it agrees with `datetime`). `duration` is not used:
 in the real files it is sometimes negative or malformed.
 
-Mapping: every message is an interaction `x:<tweet_ID>`; `from_organisation` is true for
-the agent's; the first message of a conversation is a `mention`, the rest `reply`;
-`in_reply_to` is the message before it in the conversation (the file gives the order, not
-the reply targets). A tweet found in several conversations is imported once (its first
-place). The company, session id and document URL are kept in `extra`. No posts, no metrics.
+Mapping: `in_reply_to` is the message before it in the conversation (the file gives the
+order, not the reply targets). A customer's message is an interaction `x:<tweet_ID>` with
+`from_organisation` false: the first of a conversation a `mention`, the rest `reply`. The
+agent's messages are the company's own tweets: posts of the agent's account `x:<agent>`, of
+kind `reply` (`original` if one opened a conversation), so the `replies` metric counts them
+and the service metrics read them as the answers. A tweet found in several conversations is
+imported once (its first place). The company, session id and document URL are kept in
+`extra`. No metrics.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import orjson
 
 from smi.canonical import post_key
 from smi.errors import SourceError
+from smi.platforms import account_id
 from smi.sources.base import ImportContext, Source, Unit, register
 from smi.sources.files import InputFile
 
@@ -50,12 +54,13 @@ class TwitterCareJson(Source):
     name = "twitter_care_json"
     title = "Twitter customer-care conversations (IBM JSON)"
     platform = PLATFORM
-    provides = ("interactions",)
+    provides = ("interactions", "posts", "accounts")
     reads = "a JSON array of conversations with dialogHeader, dialogContent and agentURL (e.g. dev.json)"
     priority = 40
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
+        self._agents: set[str] = set()
 
     def detect(self, file: InputFile) -> bool:
         if not file.basename.lower().endswith(".json"):
@@ -66,6 +71,7 @@ class TwitterCareJson(Source):
 
     def read(self, unit: Unit, ctx: ImportContext) -> None:
         self._seen = set()
+        self._agents = set()
         for file in unit.files:
             with ctx.open(file) as stream:
                 data = stream.read()
@@ -101,9 +107,25 @@ class TwitterCareJson(Source):
 
     def _emit(self, rows: list[dict[str, Any]], ctx: ImportContext) -> None:
         for row in rows:
-            if row["native_id"] not in self._seen:
-                self._seen.add(row["native_id"])
+            if row["native_id"] in self._seen:
+                continue
+            self._seen.add(row["native_id"])
+            if not row["from_organisation"]:
                 ctx.emit("interactions", row)
+                continue
+            author = row["author"]
+            acct = account_id(PLATFORM, author) if author else None
+            if acct is not None and acct not in self._agents:
+                self._agents.add(acct)
+                ctx.emit("accounts", {"account_id": acct, "platform": PLATFORM, "handle": acct.split(":", 1)[1],
+                                      "display_name": author, "native_id": None})
+            ctx.emit("posts", {
+                "post_key": row["interaction_key"], "platform": PLATFORM, "native_id": row["native_id"],
+                "account_id": acct, "published_at": row["created_at"],
+                "kind": "reply" if row["in_reply_to"] else "original", "format": None,
+                "text": row["text"], "language": None, "url": None, "in_reply_to": row["in_reply_to"],
+                "hashtags": None, "mentions": None, "links": None, "labels": None, "extra": row["extra"],
+            })
 
 
 def _session(conv: Any) -> str | None:

@@ -14,7 +14,10 @@ data files in that folder (like.js, following.js, …), its README.txt and media
 recognised and not read, so they are not reported as unknown.
 
 Mapping: a tweet whose text starts `RT @` is a repost, one with `in_reply_to_status_id_str`
-a reply, one with `is_quote_status`/`quoted_status_id` a quote. Format: video (media of
+a reply, one with `is_quote_status`/`quoted_status_id` a quote. Real archives often lack
+both quote fields: a tweet whose only link (`entities.urls`) is a tweet's address
+(`https://twitter.com/<handle>/status/<id>`, x.com too) is a quote as well (X shows a
+tweet address as the quoted tweet); its id goes to `extra.quoted_status_id`. Format: video (media of
 type video or animated_gif), image (photo), link (a URL in entities), else text.
 `favorite_count` gives reactions and `retweet_count` shares; the archive gives no other
 metric, so they stay NULL. The platform's `lang` is not trusted (it mislabels short
@@ -25,9 +28,10 @@ The account: account.js, else the manifest's userName, else `--account`, else a
 placeholder (`x:unknown-x-account`) with a warning that says how to fix it.
 
 When the numbers were true (`observed_at`): the manifest's generation date; without a
-manifest, the `--observed-at` the user gave; without either, the modification time of the
-file given (the zip, or the tweets file), which is usually when it was downloaded. As
-everywhere in smi, an explicit `--observed-at` wins over what the files say.
+manifest, the `--as-of` the user gave; without either, the modification time of the
+file given (the zip, or the tweets file), which is usually when it was downloaded (the
+import summary says that date was assumed). As everywhere in smi, an explicit `--as-of`
+wins over what the files say.
 
 Speed: a tweets file can be a gigabyte (1M tweets: about 1.4 GB). It is never loaded
 whole. Archives are pretty-printed, each element starting at a line `  {` and ending at
@@ -52,14 +56,14 @@ import msgspec
 import orjson
 import pyarrow as pa
 
-from smi.canonical import SCHEMAS, STR_LIST, TS
+from smi.canonical import SCHEMAS, STR_LIST, TS, X_PLACEHOLDER_HANDLE
 from smi.errors import SourceError
 from smi.platforms import account_id, parse_account
 from smi.sources.base import ImportContext, ImportOptions, Source, Unit, register
 from smi.sources.files import InputFile
 
 PLATFORM = "x"
-PLACEHOLDER = "unknown-x-account"
+PLACEHOLDER = X_PLACEHOLDER_HANDLE
 
 CHUNK = 2 << 20  # bytes read at a time (bigger is no faster, and holds more memory)
 MAX_PENDING = 64 << 20  # no element boundary in this much: not the pretty layout
@@ -70,6 +74,7 @@ _TWEETS_FILE = re.compile(r"^tweets?(?:-part(\d+))?\.js$")
 _YTD = re.compile(r"window\.YTD\.(\w+)\.part(\d+)\s*=")
 _WRAPPER = re.compile(rb"\s*window\.YTD\.(\w+)\.part\d+\s*=\s*")
 _TWEET_ID = re.compile(rb'\n      "id_str"\s*:\s*"(\d+)"')
+_STATUS_URL = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/\w{1,15}/status(?:es)?/(\d+)", re.I)
 _MONTHS = {m: i for i, m in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -168,10 +173,8 @@ class XArchive(Source):
             manifest.get("archiveInfo"), dict) else None
         if generated:
             ctx.observed_at = _parse_iso(generated, roles["manifest"][0], "archiveInfo.generationDate")
-        elif ctx.options.observed_at is not None:
-            ctx.observed_at = ctx.options.observed_at
         else:
-            ctx.observed_at = datetime.fromtimestamp(unit.primary.origin.stat().st_mtime, UTC)
+            ctx.observed_from_file_time(unit.primary)
         observed = ctx.observed_at
         assert observed is not None
         info = {
@@ -386,14 +389,6 @@ def _map_tweet(t: _Tweet) -> tuple[Any, ...]:
     text = t.full_text if t.full_text is not None else t.text
     reply_to = t.in_reply_to_status_id_str or t.in_reply_to_status_id
     quoted = t.quoted_status_id_str or t.quoted_status_id
-    if text is not None and text.startswith("RT @"):
-        kind = "repost"
-    elif reply_to:
-        kind = "reply"
-    elif quoted or t.is_quote_status in (True, "true"):
-        kind = "quote"
-    else:
-        kind = "original"
     ents = t.entities
     if ents is not None:
         tags = [h.text for h in ents.hashtags if h.text] if ents.hashtags else []
@@ -401,6 +396,16 @@ def _map_tweet(t: _Tweet) -> tuple[Any, ...]:
         links = [v for u in ents.urls if (v := u.expanded_url or u.url)] if ents.urls else []
     else:
         tags, mentions, links = [], [], []
+    if text is not None and text.startswith("RT @"):
+        kind = "repost"
+    elif reply_to:
+        kind = "reply"
+    elif quoted or t.is_quote_status in (True, "true"):
+        kind = "quote"
+    elif len(links) == 1 and (m := _STATUS_URL.match(links[0])):
+        kind, quoted = "quote", m.group(1)  # the only link is a tweet: X shows it quoted
+    else:
+        kind = "original"
     ext = t.extended_entities
     if ext is not None and ext.media:
         types = {m.type for m in ext.media}

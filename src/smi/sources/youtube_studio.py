@@ -11,8 +11,9 @@ Content mapping, per video row (the leading `Total` row is skipped):
 - posts: native id = the `Content` cell without spaces (Studio puts a space before ids
   that start with `-`), format video, text = `Video title`, url = the watch URL,
   published_at = `Video publish time` (a date: midnight in the workspace time zone).
-  Studio leaves the time blank for some videos; those rows
-  are not stored, and a warning counts them and their views.
+  Studio leaves the time blank for some videos: those are kept with no publish time
+  (published_at NULL), so lifetime totals include them while no period can; a warning
+  counts them and their views, and `smi status` and the report say how many are undated.
 - post_metrics (lifetime totals for the export's date range): views = Views,
   video_views = Views (the post is a video), impressions = Impressions,
   reactions = Likes, comments = Comments added, shares = Shares,
@@ -22,17 +23,21 @@ Content mapping, per video row (the leading `Total` row is skipped):
 - audience_daily, from `Totals.csv` only when it has `Subscribers gained` / `Subscribers
   lost` (gained, lost). A net `Subscribers` column alone is not stored (a warning says so).
 - `Chart data.csv` (per video per day) is not read.
+- When the `Total` row's views differ from the sum of the video rows (views on videos the
+  export does not list), a warning gives both.
 
 The export does not name the channel: see `smi.sources.own_account`; a Studio zip's name
-(`Content 2021-07-16_2025-08-06 Channel name.zip`) gives the display name. observed_at:
-`--observed-at`, else the modification time of the zip or of `Table data.csv`.
+(`Content 2021-07-16_2025-08-06 Channel name.zip`) gives the display name. observed_at
+(the numbers are totals for the export's date range): `--as-of`, else the range's last day
+from the zip's name, else the last `Date` in `Totals.csv`, else the modification time of
+the zip or of `Table data.csv` (the import summary then says so).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path, PurePosixPath
 
 import orjson
@@ -157,8 +162,14 @@ class YouTubeStudio(Source):
             for f in unit.files:
                 ctx.progress(f.size)
             return
-        ctx.observed_at = datetime.fromtimestamp(Path(table.origin).stat().st_mtime, UTC).replace(microsecond=0)
         m = _ZIP_NAME.match(_folder_name(table))
+        last_day = self._last_day(unit, ctx)
+        if m is not None:
+            ctx.observed_on(date.fromisoformat(m.group("end")))
+        elif last_day is not None:
+            ctx.observed_on(last_day)
+        else:
+            ctx.observed_from_file_time(table)
         channel = m.group("channel") if m else None
         handle = own_account.resolve(PLATFORM, ctx, what="channel")
         acct = account_id(PLATFORM, handle)
@@ -170,6 +181,20 @@ class YouTubeStudio(Source):
                 self._totals(f, acct, ctx)
             else:
                 ctx.progress(f.size)
+
+    def _last_day(self, unit: Unit, ctx: ImportContext) -> date | None:
+        """The last `Date` in the export's Totals.csv (the end of its date range), if any."""
+        for f in unit.files[1:]:
+            if _stem(f) != "totals":
+                continue
+            with f.open() as fh:
+                text = sheets.decode(f, fh.read())
+            days = []
+            for line, row in list(sheets.csv_rows(f, text))[1:]:
+                if row and row[0].strip():
+                    days.append(parse_date(row[0], file=f.name, record=f"line {line}", field="Date"))
+            return max((d for d in days if d is not None), default=None)
+        return None
 
     def _rows(self, file: InputFile, ctx: ImportContext, cmap: ColumnMap) -> Iterator[tuple[str, Match, list[str]]]:
         with ctx.open(file) as fh:
@@ -191,9 +216,13 @@ class YouTubeStudio(Source):
 
     def _videos(self, file: InputFile, acct: str, ctx: ImportContext) -> None:
         undated = undated_views = 0
+        total: int | None = None  # the `Total` row's views
+        views = 0
         for where, m, row in self._rows(file, ctx, CONTENT):
             vid = (m.get(row, "video_id") or "").replace(" ", "")
             if vid == "Total" and not m.get(row, "title"):
+                if "views" in m.index:
+                    total = parse_int(m.get(row, "views"), file=file.name, record=where, field="Views")
                 continue
             rec = f"{where} (video {vid})"
 
@@ -210,10 +239,10 @@ class YouTubeStudio(Source):
                 c: parse_int(m.get(row, c), file=file.name, record=rec, field=col(c))
                 for c in COUNTS if c in m.index
             }
+            views += metrics.get("views") or 0  # type: ignore[operator]
             if published is None:
                 undated += 1
                 undated_views += metrics.get("views") or 0  # type: ignore[operator]
-                continue
             metrics["video_views"] = metrics.get("views")
             watch = None
             for name, seconds in (("watch_hours", 3600), ("watch_minutes", 60)):
@@ -238,8 +267,11 @@ class YouTubeStudio(Source):
             ctx.emit("post_metrics", {"post_key": key, "observed_at": ctx.observed_at, **metrics})
         if undated:
             ctx.warn(f"{undated:,} video{'s' if undated != 1 else ''} in {file.basename} with no publish time "
-                     f"({undated_views:,} views between them) not stored: smi places every post in time, "
-                     "and Studio leaves the time blank for some videos")
+                     f"({undated_views:,} views between them) kept as undated: they count in lifetime "
+                     "totals but in no month (Studio leaves the time blank for some videos)")
+        if total is not None and total != views:
+            ctx.warn(f"{file.basename}: its Total row gives {total:,} views and its video rows {views:,}: "
+                     f"the difference ({total - views:+,}) is on no video the export lists, so it is not stored")
 
     def _totals(self, file: InputFile, acct: str, ctx: ImportContext) -> None:
         for where, m, row in self._rows(file, ctx, TOTALS):

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from smi.canonical import KEYS, METRIC_COLUMNS, SCHEMAS
+from smi.canonical import KEYS, METRIC_COLUMNS, PLACEHOLDER_HANDLES, SCHEMAS
 from smi.errors import StoreError
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
@@ -237,6 +237,13 @@ class Store:
         self.con.execute(f"SET TimeZone = '{self.timezone}'")
         return backend
 
+    def undated_posts(self) -> dict[str, int]:
+        """Posts with no publish time (the export left it blank), per platform where any.
+        They are in the posts count and lifetime totals, but in no period."""
+        return dict(self.con.execute(
+            "SELECT platform, count(*) FROM posts WHERE published_at IS NULL GROUP BY 1 ORDER BY 1"
+        ).fetchall())
+
     def status(self) -> dict[str, Any]:
         """What the workspace holds, per platform (dates in the workspace time zone)."""
         platforms: dict[str, dict[str, Any]] = {}
@@ -264,8 +271,8 @@ class Store:
         ).fetchall():
             e = entry(p)
             e["interactions"] = n
-            e["first"] = min(x for x in (e["first"], first) if x is not None)
-            e["last"] = max(x for x in (e["last"], last) if x is not None)
+            e["first"] = min((x for x in (e["first"], first) if x is not None), default=None)
+            e["last"] = max((x for x in (e["last"], last) if x is not None), default=None)
         for p, n, first, last in self.con.execute(
             "SELECT platform, count(*), min(date), max(date) FROM audience_daily GROUP BY platform"
         ).fetchall():
@@ -280,6 +287,7 @@ class Store:
         imports = self.con.execute("SELECT count(*) FROM imports").fetchall()[0][0]
         return {
             "platforms": dict(sorted(platforms.items())),
+            "undated_posts": self.undated_posts(),
             "effort_entries": effort,
             "imports": imports,
         }
@@ -418,12 +426,39 @@ class ImportWriter:
             f"WHERE ({any_value}) AND NOT EXISTS (SELECT 1 FROM post_metrics p "
             f"WHERE p.post_key = m.post_key AND (p.observed_at = m.observed_at OR ({same})))"
         )
+        # Numbers dated like ones already held, but different (the same export's date range
+        # downloaded again later): the held ones stay; say so, since only the date tells them apart.
+        clash = self.con.execute(
+            f"SELECT count(DISTINCT m.post_key), min(m.observed_at) FROM {m} AS m JOIN post_metrics p "
+            f"ON p.post_key = m.post_key AND p.observed_at = m.observed_at WHERE ({any_value}) AND NOT ({same})"
+        ).fetchall()[0]
+        if clash[0]:
+            self.warnings.append(
+                f"{clash[0]:,} post{'s' if clash[0] != 1 else ''} already had numbers dated "
+                f"{clash[1].date().isoformat()} that differ from this export's; kept those: if this export "
+                "is newer, import it again with --as-of DATE (when it was downloaded)")
         self.con.execute(
             f"INSERT INTO post_metrics ({cols}, import_id) SELECT {cols}, {import_id} FROM new_metrics"
         )
         n = self.con.execute("SELECT count(*) FROM new_metrics").fetchall()[0][0]
         self._drop(m)
         return n
+
+    def _drop_unused_placeholders(self) -> None:
+        """A placeholder account (an export that did not say whose it was) goes once nothing
+        refers to it: after the same export is imported again with `--account`."""
+        handles = list(PLACEHOLDER_HANDLES)
+        held = self.con.execute(
+            "SELECT count(*) FROM accounts WHERE list_contains(?, handle)", [handles]
+        ).fetchall()[0][0]
+        if held:
+            self.con.execute(
+                "DELETE FROM accounts a WHERE list_contains(?, a.handle) AND NOT a.is_official "
+                "AND a.person IS NULL "
+                "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.account_id = a.account_id) "
+                "AND NOT EXISTS (SELECT 1 FROM audience_daily d WHERE d.account_id = a.account_id)",
+                [handles],
+            )
 
     def commit(self) -> dict[str, Any]:
         """Merge everything staged in one transaction and log the import. Returns its record."""
@@ -453,6 +488,7 @@ class ImportWriter:
                     counts["posts"]["unchanged"] -= bumped
                 counts["post_metrics"] = {"new": snaps}
                 con.execute("DROP TABLE new_metrics")
+            self._drop_unused_placeholders()
             if "raw_items" in self._staged:
                 con.execute(
                     "INSERT INTO raw_items SELECT ?, ?, item_no, kind, item_key, payload "

@@ -86,7 +86,9 @@ def _sql_type(t: pa.DataType) -> str:
 def pending_months(store: Store, table: str, *, everything: bool = False) -> list[str]:
     """Local months (YYYY-MM) holding rows of `table` to enrich (every month with rows)."""
     col = "published_at" if table == "posts" else "created_at"
-    where = "" if everything else " WHERE enriched_import_id IS DISTINCT FROM import_id"
+    where = f" WHERE {col} IS NOT NULL"  # an undated post is in no month
+    if not everything:
+        where += " AND enriched_import_id IS DISTINCT FROM import_id"
     return [r[0] for r in store.con.execute(
         f"SELECT DISTINCT strftime(timezone(?, {col}), '%Y-%m') FROM {table}{where} ORDER BY 1",
         [store.timezone],
