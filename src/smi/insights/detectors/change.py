@@ -6,7 +6,7 @@ against the three months before it), and every test is returned for Benjamini–
 
 - counts (`posts`, `inbound_interactions`): the platform's daily counts in the month against
   a forecast from the comparison's days (`stats.level_shift`: weekday terms, plus a linear
-  trend against the three months before; Newey–West standard errors), so weekly cycles,
+  trend against the three months before; AR(1) errors by feasible GLS), so weekly cycles,
   trends and bursty, autocorrelated days do not pass for a change. Effect = observed / forecast
   posts a day; against a forecast below the `counts` floor the effect is the difference a day
   ("new" when there was none before), never a ratio against (near) zero;
@@ -163,7 +163,8 @@ def _finding(ctx: Any, metric: str, platform: str, against: str, label: str, rat
         d = a - b
         lo, hi = min(ci[0], d), max(ci[1], d)
         new = b == 0
-        title = (f"{title_p}: new {WORDS[metric]}, none in {comparison}" if new and direction == "higher" else
+        title = (f"{title_p}: {WORDS[metric]} new this month ({_fmt(a)}; none in {comparison})"
+                 if new and direction == "higher" else
                  f"{title_p}: {WORDS[metric]} {moved} from {_fmt(b)} to {_fmt(a)} against {comparison}")
         size = f"{d:+.3g}, 95% interval {lo:+.3g} to {hi:+.3g}; too few before for a ratio"
         effect = Effect("difference", float(d))

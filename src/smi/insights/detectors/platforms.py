@@ -7,7 +7,7 @@ Two tests per platform (one finding each, significant or not):
   Mann–Whitney on weekly rates, effect = ratio of the means).
 - growth: the official accounts' daily net follower growth (per 1,000 followers) in the
   month against a forecast from the same platform's three baseline months: a regression of
-  the days on a linear trend and weekday terms with a shift for the month, Newey–West
+  the days on a linear trend and weekday terms with a shift for the month, AR(1)
   standard errors (`stats.level_shift`). Days are not independent samples: a constant gain of
   followers a day makes growth per 1,000 fall smoothly as the audience grows, and that trend
   is no news; a change in pace is. Effect = the shift, a difference in followers per 1,000 a

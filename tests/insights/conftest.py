@@ -1,4 +1,4 @@
-"""A small generated world for the detectors' own tests (not a test module).
+"""`make_world`: a small generated world for the detectors' own tests.
 
 Three official accounts (Facebook, Instagram, LinkedIn), January to June 2025, June the month
 under test. With no effect planted the world has everything that fooled the detectors before:
@@ -10,6 +10,8 @@ comments every day with a weekly cycle, each answered. Planted effects, each onl
 - content_drop: one platform's engagements per impression x0.35, impressions as before;
 - collapse: one platform's posts x0.2 and engagements per post x0.4;
 - growth_boost: one platform gains four times as many followers a day;
+- new_platform: a YouTube channel with 1 video in April and 10 in June (a ratio against ~0);
+- surge: three consecutive days with 40 extra comments each (one surge, not three);
 - topic: 45 messages about the wheelchair access ramp, each answered, no post mentions it.
 """
 
@@ -20,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 
 PLATFORMS = ("facebook", "instagram", "linkedin")
 START, END = date(2025, 1, 1), date(2025, 6, 30)
@@ -43,6 +46,8 @@ class Plant:
     collapse: str | None = None
     topic: bool = False
     growth_boost: str | None = None  # followers gained a day x4 in June on this platform
+    new_platform: bool = False  # YouTube: 1 video in April, 10 in June
+    surge: bool = False  # 10-12 June: 40 extra comments a day on Facebook
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -86,6 +91,8 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                                 "comments": int(eng * 0.1), "shares": eng - int(eng * 0.7) - int(eng * 0.1)})
             n_in = int(rng.poisson((6 if weekday else 3) * (1.0 + 0.2 * d_i / len(days))))
             texts = [" ".join(rng.choice(AUDIENCE_WORDS, size=4, replace=False)) for _ in range(n_in)]
+            if plant.surge and plat == "facebook" and d in (date(2025, 6, 10), date(2025, 6, 11), date(2025, 6, 12)):
+                texts += [" ".join(rng.choice(AUDIENCE_WORDS, size=4, replace=False)) for _ in range(40)]
             if plant.topic and june and plat == "facebook" and d.day <= 30 and d.day % 2 == 0:
                 texts += [RAMP[(d.day + j) % len(RAMP)] for j in range(3)]
             for j, text in enumerate(texts):
@@ -98,6 +105,15 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                               "kind": "reply", "author": "theatr", "from_organisation": True,
                               "created_at": when + timedelta(hours=1), "text": "Thank you, see you soon",
                               "language": "en", "in_reply_to": key.split(":")[1]})
+    if plant.new_platform:
+        accounts.append({"account_id": "youtube:theatr", "platform": "youtube", "handle": "theatr", "is_official": True})
+        for i, d in enumerate([date(2025, 4, 15)] + [date(2025, 6, 2 + 3 * k) for k in range(10)]):
+            key = f"youtube:v{i}"
+            posts.append({"post_key": key, "platform": "youtube", "native_id": f"v{i}", "account_id": "youtube:theatr",
+                          "published_at": datetime(d.year, d.month, d.day, 12, tzinfo=UTC), "kind": "original",
+                          "format": "video", "text": "Our rehearsal video", "language": "en"})
+            metrics.append({"post_key": key, "observed_at": datetime(2025, 7, 10, tzinfo=UTC), "impressions": 300,
+                            "reach": 250, "reactions": 12, "comments": 2, "shares": 1})
     return {"accounts": pd.DataFrame(accounts), "audience_daily": pd.DataFrame(audience),
             "posts": pd.DataFrame(posts), "post_metrics": pd.DataFrame(metrics), "interactions": pd.DataFrame(inter)}
 
@@ -110,7 +126,7 @@ def build(path: object, plant: Plant | None = None, *, seed: int = 1) -> object:
     from smi.workspace import Workspace
 
     prof = ProfileFile(Path(str(path)) / PROFILE_NAME)
-    for plat in PLATFORMS:
+    for plat in (*PLATFORMS, "youtube"):
         prof.add_account(plat, "theatr", True)
     ws = Workspace.open(path)
     con = ws.store.con
@@ -122,3 +138,19 @@ def build(path: object, plant: Plant | None = None, *, seed: int = 1) -> object:
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _world")
         con.unregister("_world")
     return ws
+
+
+@pytest.fixture
+def make_world(make_ws):
+    """make_world(**plant) -> an open workspace holding the world with those effects planted
+    (no argument: the null world). Closed at the end of the test."""
+    opened = []
+
+    def make(seed: int = 1, **plant: object) -> object:
+        ws = build(make_ws(), Plant(**plant), seed=seed)  # type: ignore[arg-type]
+        opened.append(ws)
+        return ws
+
+    yield make
+    for ws in opened:
+        ws.close()
