@@ -8,6 +8,7 @@ comments every day with a weekly cycle, each answered. Planted effects, each onl
 
 - exposure_drop: one platform's impressions per post x0.35, engagements per impression as before;
 - content_drop: one platform's engagements per impression x0.35, impressions as before;
+- exposure_rise: one platform's impressions per post x2.5;
 - collapse: one platform's posts x0.2 and engagements per post x0.4;
 - growth_boost: one platform gains four times as many followers a day;
 - new_platform: a YouTube channel with 1 video in April and 10 in June (a ratio against ~0);
@@ -43,6 +44,7 @@ RAMP = ["Is there a wheelchair access ramp at the side door?",
 class Plant:
     exposure_drop: str | None = None
     content_drop: str | None = None
+    exposure_rise: str | None = None  # impressions per post x2.5 in June on this platform
     collapse: str | None = None
     topic: bool = False
     growth_boost: str | None = None  # followers gained a day x4 in June on this platform
@@ -71,7 +73,7 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                 rate *= 0.2
             for k in range(int(rng.poisson(rate))):
                 key = f"{plat}:{d:%Y%m%d}{k}"
-                when = datetime(d.year, d.month, d.day, 9 + 2 * k, 0, tzinfo=UTC)
+                when = datetime(d.year, d.month, d.day, 9 + k % 12, 0, tzinfo=UTC)
                 words = rng.choice(POST_WORDS, size=6, replace=False)
                 posts.append({"post_key": key, "platform": plat, "native_id": key.split(":")[1],
                               "account_id": acc, "published_at": when, "kind": "original", "format": "image",
@@ -80,6 +82,8 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                 er = 0.04 * rng.lognormal(0, 0.4)
                 if june and plant.exposure_drop == plat:
                     reach *= 0.35
+                if june and plant.exposure_rise == plat:
+                    reach *= 2.5
                 if june and plant.content_drop == plat:
                     er *= 0.35
                 if june and plant.collapse == plat:

@@ -94,6 +94,14 @@ def test_says_exposure_when_impressions_fell_and_content_when_the_rate_did(make_
     assert not [f for f in found if f.subject["value"] == "facebook"]
 
 
+def test_says_exposure_for_a_rise_too(make_world):
+    ws = make_world(exposure_rise="facebook")
+    found = [f for f in _epp(run_month(ws, WORLD, only=["change"]), "facebook") if f.subject["against"] == "baseline"]
+    (fb,) = found
+    assert fb.direction == "higher" and fb.title.endswith("more people saw the posts (exposure)")
+    assert "impressions per post rose" in fb.summary
+
+
 def test_no_ratio_against_next_to_nothing(make_world):
     # YouTube: 1 video in the three months before (92 days), 10 in June. Before: "posts a day rose
     # 2,486%"; a ratio against 0.011 a day says nothing. Now the difference a day, or "new".
