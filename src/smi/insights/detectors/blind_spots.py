@@ -221,7 +221,8 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
     )
 
     qs = questions_with_chance(ctx, inbound_items(ctx, Period.month(ctx.month, ctx.timezone)))
-    unanswered = set(qs.loc[~qs["answered"], "text"].dropna()) if len(qs) else set()
+    # each question with a week to be answered: its words and whether it was (item by item)
+    q_words = [(words_of(t, stop), bool(a)) for t, a in zip(qs["text"], qs["answered"], strict=True)] if len(qs) else []
     frequent = sorted(((w, len(d)) for w, d in docs.items() if len(d) >= MIN_TERM_DOCS),
                       key=lambda x: (-x[1], x[0]))[:MAX_TERMS]
     out: list[Finding] = []
@@ -243,7 +244,8 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
             c = compare_proportions(k, n_q, k_own, n_own)
             ok = matters("words", ctx.profile, subject=c.share_a, comparison=c.share_b)
             named = ", ".join(f"“{w}”" for w in group[:4])
-            open_q = sum(1 for i in idx if texts_l[i] in unanswered)
+            hit = [a for ws_, a in q_words if ws_ & set(group)]
+            replied, open_q = sum(hit), len(hit) - sum(hit)
             stored = [t for t in topics if set(list(t["keywords"])[:TOPIC_KEYWORDS]) & set(group)]
             examples = _examples(texts_l, idx, group, stop)
             topic_note = (f" `smi enrich` found it among the audience's topics: “{stored[0]['label']}”."
@@ -251,11 +253,11 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
             used.update(group)
             out.append(Finding(
                 detector=NAME, question="blind_spot",
-                title=f"Your audience asks about {named}; your posts never do",
+                title=f"Your audience asks about {named}; your posts {'never' if k_own == 0 else 'rarely'} do",
                 summary=f"{k} of the {n_q} questions from the audience this month ({c.share_a:.0%}) are about "
                 f"{named}; {k_own} of the organisation's {n_own} original posts of this month and the three "
-                f"before mention it. {k - open_q} of those questions got a reply within {ANSWER_WINDOW_DAYS} days "
-                f"and {open_q} did not.{topic_note} For example: " + " / ".join(f"“{e}”" for e in examples),
+                f"before mention it. Of those asked at least {ANSWER_WINDOW_DAYS} days before the data ends, "
+                f"{replied} got a reply within {ANSWER_WINDOW_DAYS} days and {open_q} did not.{topic_note} For example: " + " / ".join(f"“{e}”" for e in examples),
                 metric="audience_topic_share", subject={"dimension": "word", "value": group[0], "against": "own posts"},
                 comparison="the organisation's original posts (this month and the three before)",
                 direction="higher", effect=Effect("difference", c.difference), ci=c.difference_ci,
@@ -263,7 +265,7 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
                 recommendation=f"Address {named} in a post of your own (or a pinned note, a web page): "
                 "a reply to each question reaches one person, not everyone who wonders.",
                 evidence=[{"texts": "audience questions, this month", "with_topic": k, "of": n_q,
-                           "unanswered": open_q},
+                           "answered": replied, "unanswered": open_q},
                           {"texts": "own original posts", "with_topic": k_own, "of": n_own},
                           *[{"texts": "example", "message": e} for e in examples]],
             ))
