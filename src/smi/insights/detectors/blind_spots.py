@@ -33,8 +33,8 @@ false-discovery rate over all of them):
 - a collapsed platform: its posts a day and the engagements of those posts a day in the
   month against the level of its three months before (`stats.level_shift` with weekday terms
   and AR(1) errors; no trend: a decline under way is part of the collapse). Both must
-  fall by the `activity` minimum (50%); the test's p is the larger of the two
-  (intersection–union).
+  fall by the `activity` minimum (50%); each test is one-sided (only a fall is reported)
+  and the finding's p is the larger of the two (intersection–union).
 
 Every test must also reach its family's minimum effect (`words`, `days`, `activity`;
 smi.insights.thresholds); one below it is returned with p = 1.
@@ -462,6 +462,11 @@ def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
     return out
 
 
+def _fell(s: Any) -> float:
+    """One-sided p-value of a fall from a two-sided level_shift test."""
+    return s.p_value / 2 if s.shift < 0 else 1 - s.p_value / 2
+
+
 def _collapses(ctx: Context, month: Period, base: Period) -> list[Finding]:
     """Platforms whose posting and engagement both fell sharply against the three months before."""
     out: list[Finding] = []
@@ -496,8 +501,9 @@ def _collapses(ctx: Context, month: Period, base: Period) -> list[Finding]:
         r_posts, r_eng = sp.observed / sp.expected, se_.observed / se_.expected
         ok = (matters("activity", ctx.profile, subject=sp.observed, comparison=sp.expected)
               and r_posts < 1 and r_eng < 1 and 1 - r_eng >= min_effect("activity", ctx.profile).relative)
-        # intersection–union: both must have fallen, so the larger p-value is the test's
-        p = max(sp.p_value, se_.p_value) if ok else 1.0
+        # one-sided (only a fall is a collapse), and intersection–union: both must have fallen,
+        # so the larger of the two one-sided p-values is the test's
+        p = max(_fell(sp), _fell(se_)) if ok else 1.0
         lo, hi = (max(0.0, (sp.expected + x) / sp.expected) for x in sp.shift_ci)
         n_now, n_before = round(sum(got["posts"][3])), round(b_posts)
         e_now, e_before = round(sum(got["engagements"][3])), round(sum(got["engagements"][1]))
