@@ -151,6 +151,26 @@ class ServiceTargets(BaseModel):
     response_rate_target: float | None = Field(default=None, gt=0, le=1)
 
 
+class FindingsSettings(BaseModel):
+    """`[findings]`: `min_effect.<family> = { relative = …, absolute = …, floor = … }` overrides
+    the smallest effect worth a finding (smi.insights.thresholds, docs/findings.md)."""
+
+    min_effect: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+    @field_validator("min_effect")
+    @classmethod
+    def _families(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        from smi.insights.thresholds import DEFAULTS
+
+        for family, values in v.items():
+            if family not in DEFAULTS:
+                raise ValueError(f"unknown metric family {family!r}; use one of {', '.join(DEFAULTS)}")
+            for k, x in values.items():
+                if k not in ("relative", "absolute", "floor") or x < 0:
+                    raise ValueError(f"{family}.{k} = {x}: use relative, absolute or floor, at least 0")
+        return v
+
+
 class Profile(BaseModel):
     organisation: Organisation
     business_hours: BusinessHours = Field(default_factory=BusinessHours)
@@ -160,6 +180,7 @@ class Profile(BaseModel):
     effort: EffortMapping = Field(default_factory=EffortMapping)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     service: ServiceTargets = Field(default_factory=ServiceTargets)
+    findings: FindingsSettings = Field(default_factory=FindingsSettings)
 
     def official_accounts(self) -> list[tuple[str, str]]:
         out = []

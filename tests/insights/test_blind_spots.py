@@ -49,7 +49,8 @@ def quiet_demo(tmp_path_factory):
 def test_silent_without_effects(quiet_demo):
     ws = Workspace.open(quiet_demo)
     tested = run_tests(ws, MONTH, only=["blind_spots"])
-    assert len(tested) >= 30  # every day of June at least, and the words and platforms
+    # one surge test (no day stands out: the busiest day), words, platforms
+    assert sum(f.subject["dimension"] == "day" for f in tested) == 1
     assert run_month(ws, MONTH, only=["blind_spots"]) == []
     ws.close()
 
@@ -71,8 +72,77 @@ def test_finds_a_planted_burst(quiet_demo, tmp_path):
     titles = [f.title for f in found]
     day = [f for f in found if f.subject == {"dimension": "day", "value": "2025-06-15"}]
     assert len(day) == 1 and day[0].direction == "higher", titles
-    words = {f.subject["value"] for f in found if f.metric == "question_word_share"}
-    assert "gate" in words, titles
-    rising = {f.subject["value"] for f in found if f.subject.get("against") == "baseline"}
-    assert "gate" in rising, titles
+    # one subject, one finding: the gate is an audience topic the posts never address (the words
+    # of the 60 messages, "car", "park", "gate", "locked", "tonight" share every text: one group)
+    topic = [f for f in found if f.metric == "audience_topic_share" and "“gate”" in f.title]
+    assert len(topic) == 1, titles
+    assert sum("gate" in f.title for f in found) == 1, titles
+    assert "Why is the car park gate locked tonight?" in topic[0].summary
     ws.close()
+
+
+# -- the generated world (tests/insights/conftest.py) -------------------------------------------
+
+def test_silent_on_a_world_with_no_effect(make_world):
+    ws = make_world()
+    assert run_month(ws, MONTH, only=["blind_spots"]) == []
+
+
+def test_a_subject_the_posts_never_address_even_when_every_message_got_a_reply(make_world):
+    ws = make_world(topic=True)
+    assert ws.metric("response_rate", ["platform"], month=MONTH).set_index("platform").value["facebook"] == 1.0
+    found = [f for f in run_month(ws, MONTH, only=["blind_spots"]) if f.metric == "audience_topic_share"]
+    assert len(found) == 1, [f.title for f in found]  # one subject, one finding
+    (f,) = found
+    assert all(f"“{w}”" in f.title for w in ("wheelchair", "ramp", "access"))
+    # 45 ramp questions (3 on each even day of June), every one answered; no post says "ramp"
+    assert f.evidence[0]["with_topic"] == 45
+    # those with a week to be answered before the data ends (30 June): the even days 2-22, 11 x 3 = 33
+    assert (f.evidence[0]["answered"], f.evidence[0]["unanswered"]) == (33, 0)
+    assert f.evidence[1]["with_topic"] == 0
+    examples = [r["message"] for r in f.evidence if r.get("texts") == "example"]
+    assert len(examples) == 3 and all("ramp" in e for e in examples)
+
+
+def test_shows_the_audience_topic_smi_enrich_stored(make_world):
+    ws = make_world(topic=True)
+    ws.store.con.execute(
+        "INSERT INTO topics VALUES ('audience', ?, 0, 'wheelchair · ramp · access', "
+        "['wheelchair', 'ramp', 'access', 'door', 'side'], [1.0, 0.9, 0.8, 0.2, 0.1], 45, 0.08, 581, now())",
+        [MONTH])
+    (f,) = [f for f in run_month(ws, MONTH, only=["blind_spots"]) if f.metric == "audience_topic_share"]
+    assert "“wheelchair · ramp · access”" in f.summary
+
+
+def test_a_collapsed_platform_is_found(make_world):
+    ws = make_world(collapse="linkedin")
+    found = [f for f in run_month(ws, MONTH, only=["blind_spots"]) if f.metric == "platform_activity"]
+    assert [f.subject["value"] for f in found] == ["linkedin"]
+    (f,) = found
+    # planted: posts x0.2 and engagements per post x0.4, so engagements a day about x0.08
+    assert f.direction == "lower" and f.effect.value < 0.5 and "activity collapsed" in f.title
+    # more said per post on LinkedIn is the collapse again, not a second finding
+    assert not [g for g in run_month(ws, MONTH, only=["blind_spots"]) if g.metric == "inbound_per_own_post"]
+
+
+def test_one_surge_is_one_finding(make_world):
+    # 40 extra comments on each of 10, 11 and 12 June: before, three "unusual day" findings
+    ws = make_world(surge=True)
+    days = [f for f in run_month(ws, MONTH, only=["blind_spots"]) if f.subject["dimension"] == "day"]
+    assert len(days) == 1, [f.title for f in days]
+    assert days[0].subject["value"] == "2025-06-10"
+    assert [r["day"] for r in days[0].evidence] == ["2025-06-10", "2025-06-11", "2025-06-12"]
+
+
+@pytest.mark.shared
+def test_a_new_word_on_the_real_twcs_sample_is_one_finding_and_no_ratio(real, make_ws, cli):
+    # twcs_first5000.csv: "mincepiewars" is in 32 customer tweets of November 2017, none before.
+    # Before: "mincepiewars" x126 (interval to x2,060), and "mince", "pies", "pie" as three more findings.
+    ws_path = make_ws()
+    cli("import", real("twcs-sample-first5000", "twcs_first5000.csv"), "-w", ws_path)
+    ws = Workspace.open(ws_path)
+    tested = run_tests(ws, "2017-11", only=["blind_spots"])
+    ws.close()
+    mince = [f for f in tested if "mince" in f.title]
+    assert len(mince) == 1, [f.title for f in mince]
+    assert mince[0].effect.kind == "difference" and mince[0].title.startswith("New audience word")

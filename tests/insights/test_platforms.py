@@ -65,3 +65,28 @@ def test_silent_without_effects(demos):
     # efficiency: facebook, instagram, x; growth: every platform with official follower counts (5)
     assert len(tested) == 8
     assert run_month(none, MONTH, only=["platforms"]) == []
+
+
+# -- the generated world (tests/insights/conftest.py): followers grow by 7 a day, every day -----
+
+def test_constant_daily_gain_is_no_finding(make_world):
+    # Before: growth per 1,000 followers falls smoothly as the audience grows (7 / 5,000 then
+    # 7 / 5,200 ...), days were tested as independent samples and every platform read
+    # "reconsider" at q < 1e-14 for a x0.95 change.
+    ws = make_world()
+    tested = run_tests(ws, MONTH, only=["platforms"])
+    assert {f.metric for f in tested} == {"net_follower_growth_per_1000"}
+    assert len(tested) == 3  # one growth test per platform: the month's tests are still counted
+    assert run_month(ws, MONTH, only=["platforms"]) == []
+
+
+def test_a_change_in_pace_is_found(make_world):
+    ws = make_world(growth_boost="facebook")
+    found = {f.subject["value"]: f for f in run_month(ws, MONTH, only=["platforms"])}
+    assert set(found) == {"facebook"}
+    f = found["facebook"]
+    # by hand: Facebook starts at 4,000 + 7 x 151 days (1 Jan to 31 May) = 5,057 followers and gains
+    # 28 a day in June, ~5.4 per 1,000 a day, against 7 a day, ~1.3 per 1,000, forecast: a shift of ~4
+    assert f.effect.kind == "difference" and 3.5 < f.effect.value < 4.5
+    assert f.direction == "higher" and f.title == "Facebook: grow"
+    assert f.ci[0] < f.effect.value < f.ci[1]

@@ -3,29 +3,46 @@
 Tests made for the month (each a Finding, significant or not; the engine controls the
 false-discovery rate over all of them):
 
-- what people ask about that the organisation never addresses: a word in at least
-  MIN_TERM_DOCS of this month's questions (with a question mark) left unanswered (the service detector's rule:
-  no reply within 7 days) that none of the organisation's original posts of the month and
-  its three-month baseline uses; Fisher's exact test of its share of those questions
-  against its share (0) of posts. Unanswered questions, not all comments: "loved" is a
-  reaction, and a question the organisation answers is not a blind spot;
-- rising audience words: a word's share of inbound texts this month against the
-  baseline's (one-sided binomial test of the rate, conditional on both counts);
+- what the audience keeps asking about that the organisation's posts never address: words
+  in at least MIN_TERM_DOCS of this month's inbound questions (answered or not: a reply
+  reaches one person, a post everyone who wonders) whose share of the organisation's
+  original posts (this month and the three before) is under 1/NO_COUNTERPART of their share
+  of the questions; words of feeling (VADER's lexicon: "loved", "brilliant") raise no
+  subject. Words that name one subject are grouped (most texts of the rarer word hold the
+  other, or `smi enrich` put them among one audience topic's top keywords): one finding per
+  subject, with its stored topic label and 2–3 example messages. Fisher's exact test of the
+  subject's share of questions against its share of posts;
+- rising audience words (grouped the same way; a word of a subject above is not repeated):
+  a word's share of inbound texts this month against the baseline's (one-sided binomial test
+  of the rate, conditional on both counts). Fewer than MIN_BASE_DOCS baseline texts: the
+  effect is the difference of shares and the word is "new", never a ratio against ~0;
 - inbound activity on a quiet platform: inbound items per own post this month against the
   platform's own baseline (log rate ratio; the variance of the inbound count is inflated
   by its day-to-day over-dispersion in the baseline, so a busy week is not a finding);
+  not a finding on a platform whose own posting collapsed (that is the collapse again);
 - sentiment shifts: inbound sentiment (only where known: English, enriched) per platform
   this month against the baseline (Mann–Whitney);
-- anomalous days: each day's inbound items (all platforms) against a negative binomial
-  fitted to the baseline's days by moments; a two-sided tail probability per day, so every
-  day of the month is one test in the BH correction. Engagements by day are not tested:
-  they are lifetime totals of the posts published that day, so the month's last days
-  always look low until their posts have aged.
+- surges: each day's inbound items (all platforms) against a forecast from the baseline's
+  days (Poisson regression with trend and weekday terms, negative-binomial over-dispersion by
+  moments; `stats.count_forecast`). Days with an upper tail p < SURGE_DAY_P are unusual;
+  consecutive unusual days are one surge, one finding, whose p-value is the smallest day's
+  times the days of the month (Bonferroni: under no surge, some day that unlikely has at most
+  that chance). With no unusual day the month's busiest day is the one test. Engagements by
+  day are not tested: they are lifetime totals of the posts published that day, so the
+  month's last days always look low until their posts have aged;
+- a collapsed platform: its posts a day and the engagements of those posts a day in the
+  month against the level of its three months before (`stats.level_shift` with weekday terms
+  and AR(1) errors; no trend: a decline under way is part of the collapse). Both must
+  fall by the `activity` minimum (50%); each test is one-sided (only a fall is reported)
+  and the finding's p is the larger of the two (intersection–union).
+
+Every test must also reach its family's minimum effect (`words`, `days`, `activity`;
+smi.insights.thresholds); one below it is returned with p = 1.
 
 Words are lower-cased runs of three or more letters, links and @mentions dropped,
 English, Welsh and social stopwords removed (smi.enrich.stopwords); a text counts a word
 once. The enrichment's topic tables are per month and per scope but not per text, so the
-words are counted here.
+words are counted here and the stored topics group them and name them.
 """
 
 from __future__ import annotations
@@ -44,7 +61,14 @@ from smi.enrich.stopwords import stopwords
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
-from smi.insights.stats import compare_proportions, compare_values
+from smi.insights.stats import (
+    compare_proportions,
+    compare_values,
+    count_forecast,
+    level_shift,
+    nb_tail,
+)
+from smi.insights.thresholds import matters, min_effect, ratio_allowed
 from smi.metrics.period import Period
 from smi.metrics.service import is_question
 
@@ -52,6 +76,12 @@ NAME = "blind_spots"
 MIN_N = 20
 MIN_TERM_DOCS = 20  # a word must be in this many inbound texts this month to be tested
 MAX_TERMS = 50  # most frequent words tested a month (each is one test)
+MIN_BASE_DOCS = 5  # a rising word's ratio needs this many baseline texts; fewer: the difference, "new"
+NO_COUNTERPART = 10  # a word "has no counterpart" when its share of own posts is under 1/10 of the audience's
+SAME_TOPIC = 0.6  # two words name one subject when this share of the rarer one's texts hold both
+TOPIC_KEYWORDS = 5  # top keywords of a stored audience topic that join its words into one subject
+SURGE_DAY_P = 0.01  # a day this unlikely under the forecast joins a surge
+REACTION_VALENCE = 1.0  # VADER valence at which a word is a feeling, not a subject
 SAMPLE_CAP = 50_000  # texts read per period (a seeded sample above it)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@[\w.]+")
@@ -107,17 +137,83 @@ def _doc_counts(texts: pd.Series, stop: frozenset[str], seed: int) -> tuple[Coun
     return c, len(texts)
 
 
+def _reaction_words() -> frozenset[str]:
+    """Words that carry a feeling, not a subject ("loved", "brilliant"): VADER's lexicon."""
+    from smi.enrich.sentiment import _analyzer
+
+    return frozenset(w for w, v in _analyzer().lexicon.items() if abs(v) >= REACTION_VALENCE)
+
+
+def _stored_topics(ctx: Context) -> list[dict[str, Any]]:
+    """The audience topics `smi enrich` stored for the month (none when not enriched)."""
+    t = ctx.con.table("topics")
+    t = t.filter((t.scope == "audience") & (t.period == ctx.month))
+    return t.select("topic", "label", "keywords", "documents", "share").order_by("topic").to_pandas().to_dict("records")
+
+
+def _groups(words: list[str], docs: dict[str, set[int]], topics: list[dict[str, Any]]) -> list[list[str]]:
+    """Words that name one subject, together: those where most texts of the rarer word hold the
+    other too (overlap coefficient >= SAME_TOPIC) or among the top keywords of one stored audience topic. Most frequent first."""
+    parent = {w: w for w in words}
+
+    def root(w: str) -> str:
+        while parent[w] != w:
+            parent[w] = parent[parent[w]]
+            w = parent[w]
+        return w
+
+    for i, a in enumerate(words):
+        for b in words[i + 1:]:
+            inter = len(docs[a] & docs[b])
+            if inter and inter / min(len(docs[a]), len(docs[b])) >= SAME_TOPIC:
+                parent[root(b)] = root(a)
+    for t in topics:
+        kws = [k for k in list(t["keywords"])[:TOPIC_KEYWORDS] if k in parent]
+        for k in kws[1:]:
+            parent[root(k)] = root(kws[0])
+    out: dict[str, list[str]] = {}
+    for w in words:
+        out.setdefault(root(w), []).append(w)
+    return sorted((sorted(g, key=lambda w: -len(docs[w])) for g in out.values()),
+                  key=lambda g: -len(docs[g[0]]))
+
+
+def _examples(texts: list[str], idx: set[int], group: list[str], stop: frozenset[str], k: int = 3) -> list[str]:
+    """Up to k distinct example messages, those naming most of the topic's words first."""
+    ranked = sorted(idx, key=lambda i: (-len(words_of(texts[i], stop) & set(group)), len(texts[i]), i))
+    out: list[str] = []
+    for i in ranked:
+        t = " ".join(texts[i].split())
+        if t not in out:
+            out.append(t if len(t) <= 160 else t[:157] + "…")
+        if len(out) == k:
+            break
+    return out
+
+
 def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
                    posts: pd.DataFrame, base_posts: pd.DataFrame) -> list[Finding]:
     stop = frozenset(stopwords())
-    now, n_now = _doc_counts(inbound["text"], stop, ctx.seed)
-    if n_now < MIN_N:
+    texts = inbound["text"].dropna()
+    if len(texts) > SAMPLE_CAP:
+        texts = texts.sample(SAMPLE_CAP, random_state=ctx.seed)
+    texts_l = [str(t) for t in texts]
+    asking = inbound.loc[texts.index, "question"].fillna(False).astype(bool).tolist()
+    if len(texts_l) < MIN_N:
         return []
-    candidates = [(w, k) for w, k in now.most_common(MAX_TERMS) if k >= MIN_TERM_DOCS]
+    docs: dict[str, set[int]] = {}
+    for i, t in enumerate(texts_l):
+        for w in words_of(t, stop):
+            docs.setdefault(w, set()).add(i)
+    n_now = len(texts_l)
     own = pd.concat([posts, base_posts])
     own = own[own["kind"] == "original"]
-    said, n_own = _doc_counts(own["text"], stop, ctx.seed)
+    own_sets = [words_of(t, stop) for t in own["text"].dropna()]
+    n_own = len(own_sets)
+    said: Counter[str] = Counter(w for ws in own_sets for w in ws)
     base, n_base = _doc_counts(base_in["text"], stop, ctx.seed)
+    reactions = _reaction_words()
+    topics = _stored_topics(ctx)
     from smi.insights.detectors.service import (
         ANSWER_WINDOW_DAYS,
         inbound_items,
@@ -125,47 +221,86 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
     )
 
     qs = questions_with_chance(ctx, inbound_items(ctx, Period.month(ctx.month, ctx.timezone)))
-    # Asked with a question mark: the question-word rule also catches "What a fantastic cast."
-    unanswered = (qs.loc[~qs["answered"] & qs["text"].fillna("").str.contains(r"[?？؟]"), "text"]
-                  if len(qs) else pd.Series(dtype=object))
-    asked, n_asked = _doc_counts(unanswered, stop, ctx.seed)
+    # each question with a week to be answered: its words and whether it was (item by item)
+    q_words = [(words_of(t, stop), bool(a)) for t, a in zip(qs["text"], qs["answered"], strict=True)] if len(qs) else []
+    frequent = sorted(((w, len(d)) for w, d in docs.items() if len(d) >= MIN_TERM_DOCS),
+                      key=lambda x: (-x[1], x[0]))[:MAX_TERMS]
     out: list[Finding] = []
-    for w, k_q in asked.most_common(MAX_TERMS):
-        if k_q < MIN_TERM_DOCS or n_own < MIN_N or said[w] > 0:
-            continue
-        c = compare_proportions(k_q, n_asked, 0, n_own)
-        out.append(Finding(
-            detector=NAME, question="blind_spot",
-            title=f"Unanswered questions about “{w}”, and no post mentions it",
-            summary=f"“{w}” is in {k_q} of the {n_asked} questions left unanswered this month ({c.share_a:.0%}, "
-            f"no reply within {ANSWER_WINDOW_DAYS} days) and in none of the organisation's {n_own} original "
-            "posts of this month and the three before.",
-            metric="question_word_share", subject={"dimension": "word", "value": w, "against": "own posts"},
-            comparison="the organisation's original posts (this month and the three before)",
-            direction="higher", effect=Effect("difference", c.difference), ci=c.difference_ci,
-            p_value=c.p_value, n=k_q,
-            recommendation=f"Answer the “{w}” questions once for everyone: a post, a pinned note, a web page.",
-            evidence=[{"texts": "unanswered questions, this month", "with_word": k_q, "of": n_asked},
-                      {"texts": "own original posts", "with_word": 0, "of": n_own}],
-        ))
-    for w, k in candidates:
-        if n_base >= MIN_N:
-            kb = base[w]
-            p = float(sps.binomtest(k, k + kb, n_now / (n_now + n_base), alternative="greater").pvalue) if k + kb else 1.0
-            ratio = (k / n_now) / ((kb or 0.5) / n_base)
-            se = math.sqrt(1 / k + 1 / (kb or 0.5))
+    used: set[str] = set()
+
+    # 1. what the audience keeps asking about that the organisation's posts never address
+    # (questions, answered or not: a reply reaches one person; "loved it" raises nothing)
+    q_idx = {i for i, a in enumerate(asking) if a}
+    n_q = len(q_idx)
+    qdocs = {w: d & q_idx for w, d in docs.items()}
+    if n_own >= MIN_N and n_q >= MIN_N:
+        asked = sorted(((w, len(d)) for w, d in qdocs.items() if len(d) >= MIN_TERM_DOCS),
+                       key=lambda x: (-x[1], x[0]))[:MAX_TERMS]
+        quiet = [w for w, k in asked if w not in reactions and said[w] / n_own * NO_COUNTERPART < k / n_q]
+        for group in _groups(quiet, qdocs, topics):
+            idx = set().union(*(qdocs[w] for w in group))
+            k = len(idx)
+            k_own = sum(1 for ws in own_sets if ws & set(group))
+            c = compare_proportions(k, n_q, k_own, n_own)
+            ok = matters("words", ctx.profile, subject=c.share_a, comparison=c.share_b)
+            named = ", ".join(f"“{w}”" for w in group[:4])
+            hit = [a for ws_, a in q_words if ws_ & set(group)]
+            replied, open_q = sum(hit), len(hit) - sum(hit)
+            stored = [t for t in topics if set(list(t["keywords"])[:TOPIC_KEYWORDS]) & set(group)]
+            examples = _examples(texts_l, idx, group, stop)
+            topic_note = (f" `smi enrich` found it among the audience's topics: “{stored[0]['label']}”."
+                          if stored else "")
+            used.update(group)
             out.append(Finding(
                 detector=NAME, question="blind_spot",
-                title=f"Rising audience word: “{w}”",
-                summary=f"“{w}” is in {k} of {n_now} inbound texts this month ({k / n_now:.1%}), against {kb} of "
-                f"{n_base} in the three months before ({kb / n_base:.1%}).",
+                title=f"Your audience asks about {named}; your posts {'never' if k_own == 0 else 'rarely'} do",
+                summary=f"{k} of the {n_q} questions from the audience this month ({c.share_a:.0%}) are about "
+                f"{named}; {k_own} of the organisation's {n_own} original posts of this month and the three "
+                f"before mention it. Of those asked at least {ANSWER_WINDOW_DAYS} days before the data ends, "
+                f"{replied} got a reply within {ANSWER_WINDOW_DAYS} days and {open_q} did not.{topic_note} For example: " + " / ".join(f"“{e}”" for e in examples),
+                metric="audience_topic_share", subject={"dimension": "word", "value": group[0], "against": "own posts"},
+                comparison="the organisation's original posts (this month and the three before)",
+                direction="higher", effect=Effect("difference", c.difference), ci=c.difference_ci,
+                p_value=c.p_value if ok else 1.0, n=k,
+                recommendation=f"Address {named} in a post of your own (or a pinned note, a web page): "
+                "a reply to each question reaches one person, not everyone who wonders.",
+                evidence=[{"texts": "audience questions, this month", "with_topic": k, "of": n_q,
+                           "answered": replied, "unanswered": open_q},
+                          {"texts": "own original posts", "with_topic": k_own, "of": n_own},
+                          *[{"texts": "example", "message": e} for e in examples]],
+            ))
+
+    # 2. rising audience words (those of a topic above excepted: one finding per subject)
+    if n_base >= MIN_N:
+        rising = [w for w, _ in frequent if w not in used and w not in reactions]
+        for group in _groups(rising, docs, topics):
+            w = group[0]
+            k, kb = len(docs[w]), base[w]
+            p = float(sps.binomtest(k, k + kb, n_now / (n_now + n_base), alternative="greater").pvalue) if k + kb else 1.0
+            sa, sb = k / n_now, kb / n_base
+            ok = matters("words", ctx.profile, subject=sa, comparison=sb)
+            also = f" (with {', '.join(f'“{x}”' for x in group[1:4])})" if len(group) > 1 else ""
+            if kb >= MIN_BASE_DOCS and ratio_allowed("words", ctx.profile, sb):
+                ratio = sa / sb
+                se = math.sqrt(1 / k + 1 / kb)
+                effect, ci = Effect("ratio", ratio), (ratio * math.exp(-1.96 * se), ratio * math.exp(1.96 * se))
+                title = f"Rising audience word: “{w}”{also}"
+            else:  # (next to) nothing before: a ratio against ~0 says nothing; the difference of shares
+                c = compare_proportions(k, n_now, kb, n_base)
+                effect, ci = Effect("difference", c.difference), c.difference_ci
+                title = f"New audience word: “{w}”{also}"
+            out.append(Finding(
+                detector=NAME, question="blind_spot", title=title,
+                summary=f"“{w}” is in {k} of {n_now} inbound texts this month ({sa:.1%}), against {kb} of "
+                f"{n_base} in the three months before ({sb:.1%}).",
                 metric="audience_word_share", subject={"dimension": "word", "value": w, "against": "baseline"},
-                comparison="inbound texts of the three months before", direction="higher" if ratio > 1 else "lower",
-                effect=Effect("ratio", ratio), ci=(ratio * math.exp(-1.96 * se), ratio * math.exp(1.96 * se)),
-                p_value=p, n=k,
+                comparison="inbound texts of the three months before", direction="higher" if sa > sb else "lower",
+                effect=effect, ci=ci, p_value=p if ok else 1.0, n=k,
                 recommendation=f"Something about “{w}” is new to your audience; find out what and respond.",
                 evidence=[{"period": ctx.month, "with_word": k, "texts": n_now},
-                          {"period": "baseline", "with_word": int(kb), "texts": n_base}],
+                          {"period": "baseline", "with_word": int(kb), "texts": n_base},
+                          *[{"period": "example", "message": e}
+                            for e in _examples(texts_l, docs[w], group, stop, 2)]],
             ))
     return out
 
@@ -252,49 +387,150 @@ def nb_two_sided(x: int, mean: float, var: float) -> float:
     return float(min(1.0, 2 * min(lo, hi)))
 
 
-def _anomalous_days(ctx: Context, month: Period, base: Period) -> list[Finding]:
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """(first, last) index of each run of consecutive True."""
+    out, start = [], None
+    for i, f in enumerate([*flags, False]):
+        if f and start is None:
+            start = i
+        elif not f and start is not None:
+            out.append((start, i - 1))
+            start = None
+    return out
+
+
+def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
+    """Runs of unusually busy days in the month: one finding per run (see the module doc)."""
     out: list[Finding] = []
-    series = {
-        "inbound_interactions": ("inbound items", ctx.metric("inbound_interactions", ("day",), month=ctx.month)),
-    }
     start, last = ctx.baseline_range
-    for name, (words, df) in series.items():
-        base_df = ctx.metric(name, ("day",), from_=start, to=last)
-        base_vals = pd.to_numeric(base_df.set_index("day")["value"], errors="coerce") if len(base_df) else pd.Series(dtype=float)
-        if base_vals.notna().sum() < MIN_N:
+    name, words = "inbound_interactions", "inbound items"
+    base_df = ctx.metric(name, ("day",), from_=start, to=last)
+    if base_df.empty or pd.to_numeric(base_df["value"], errors="coerce").notna().sum() < MIN_N:
+        return out
+    base_vals = pd.to_numeric(base_df.set_index("day")["value"], errors="coerce")
+    base_vals.index = pd.to_datetime(base_vals.index)
+    base_vals = base_vals.reindex(_days(base)).fillna(0.0)
+    if float(base_vals.mean()) <= 0:
+        return out
+    df = ctx.metric(name, ("day",), month=ctx.month)
+    now = pd.to_numeric(df.set_index("day")["value"], errors="coerce") if len(df) else pd.Series(dtype=float)
+    now.index = pd.to_datetime(now.index)
+    now = now.reindex(_days(month)).fillna(0.0)
+    fc = count_forecast(list(base_vals.index), base_vals.tolist(), list(now.index))
+    xs = [round(v) for v in now.tolist()]
+    p_day = [nb_tail(x, float(mu), fc.alpha, upper=True) for x, mu in zip(xs, fc.expected, strict=True)]
+    m = len(xs)
+    runs = _runs([p < SURGE_DAY_P for p in p_day])
+    if not runs:  # the month's one test: its busiest day, against the forecast
+        i = min(range(m), key=lambda j: p_day[j])
+        runs = [(i, i)]
+    me = min_effect("days", ctx.profile)
+    for i0, i1 in runs:
+        days = list(now.index[i0:i1 + 1])
+        total = sum(xs[i0:i1 + 1])
+        expected = float(fc.expected[i0:i1 + 1].sum())
+        # Bonferroni over the month's days: P(some day has p <= p_min) <= m * p_min under no surge
+        p = min(1.0, m * min(p_day[i0:i1 + 1]))
+        ok = matters("days", ctx.profile, subject=total, comparison=expected)
+        var = expected + fc.alpha * float((fc.expected[i0:i1 + 1] ** 2).sum())
+        when = f"{days[0]:%d %b}" if len(days) == 1 else f"{days[0]:%d}–{days[-1]:%d %b}"
+        span = "day" if len(days) == 1 else f"{len(days)} days"
+        if expected >= me.floor:
+            ratio = total / expected
+            lo = max(0.0, (total - 1.96 * math.sqrt(var)) / expected)
+            hi = (total + 1.96 * math.sqrt(var)) / expected
+            effect, ci = Effect("ratio", ratio), (min(lo, ratio), max(hi, ratio))
+        else:
+            d = total - expected
+            effect, ci = Effect("difference", d), (d - 1.96 * math.sqrt(var), d + 1.96 * math.sqrt(var))
+        out.append(Finding(
+            detector=NAME, question="blind_spot",
+            title=f"A surge: {when}, {total} {words} ({span})",
+            summary=f"From {days[0]:%A %d %B} to {days[-1]:%A %d %B} there were {total} {words}, against "
+            f"{expected:.0f} expected from the trend and weekdays of the {len(base_vals)} days before."
+            if len(days) > 1 else
+            f"On {days[0]:%A %d %B} there were {total} {words}, against {expected:.0f} expected from the trend "
+            f"and weekdays of the {len(base_vals)} days before.",
+            metric=name, subject={"dimension": "day", "value": f"{days[0]:%Y-%m-%d}"},
+            comparison="a forecast from the three months before (trend and weekdays)",
+            direction="higher", effect=effect, ci=(float(ci[0]), float(ci[1])),
+            p_value=p if ok else 1.0, n=len(base_vals),
+            recommendation="Look at what happened: a post, an event, a complaint. One surge, one look.",
+            evidence=[{"day": f"{d:%Y-%m-%d}", "value": xs[i0 + j], "expected": round(float(fc.expected[i0 + j]), 1)}
+                      for j, d in enumerate(days)],
+        ))
+    return out
+
+
+def _fell(s: Any) -> float:
+    """One-sided p-value of a fall from a two-sided level_shift test."""
+    return s.p_value / 2 if s.shift < 0 else 1 - s.p_value / 2
+
+
+def _collapses(ctx: Context, month: Period, base: Period) -> list[Finding]:
+    """Platforms whose posting and engagement both fell sharply against the three months before."""
+    out: list[Finding] = []
+    start, last = ctx.baseline_range
+    m_first, m_last = month.start, month.end - timedelta(days=1)
+    series: dict[str, dict[str, tuple[list[Any], list[float], list[Any], list[float]]]] = {}
+    for metric in ("posts", "engagements"):
+        b_df = ctx.metric(metric, ("platform", "day"), from_=start, to=last)
+        m_df = ctx.metric(metric, ("platform", "day"), from_=m_first, to=m_last)
+        for plat in sorted(set(b_df["platform"].astype(str)) if len(b_df) else set()):
+            def daily(df: pd.DataFrame, p: Period, plat: str = plat) -> tuple[list[Any], list[float]]:
+                got = df[df["platform"].astype(str) == plat]
+                v = pd.to_numeric(got.set_index("day")["value"], errors="coerce")
+                v.index = pd.to_datetime(v.index)
+                days = _days(p)
+                return list(days), v.reindex(days).fillna(0.0).tolist()
+            series.setdefault(plat, {})[metric] = (*daily(b_df, base), *daily(m_df, month))
+    for plat, got in sorted(series.items()):
+        if set(got) != {"posts", "engagements"}:
             continue
-        base_vals.index = pd.to_datetime(base_vals.index)
-        base_vals = base_vals.reindex(_days(base)).fillna(0.0)
-        mean, var = float(base_vals.mean()), float(base_vals.var(ddof=1))
-        if mean <= 0:
+        b_posts = sum(got["posts"][1])
+        if b_posts < MIN_N:  # a platform barely used before cannot collapse
             continue
-        now = pd.to_numeric(df.set_index("day")["value"], errors="coerce") if len(df) else pd.Series(dtype=float)
-        now.index = pd.to_datetime(now.index)
-        now = now.reindex(_days(month)).fillna(0.0)
-        for day, v in now.items():
-            x = round(v)
-            p = nb_two_sided(x, mean, var)
-            ratio = (x or 0.5) / mean
-            # exact (Garwood) 95% interval of the day's Poisson count, over the usual level
-            lo = sps.chi2.ppf(0.025, 2 * x) / 2 / mean if x > 0 else 0.0
-            hi = sps.chi2.ppf(0.975, 2 * x + 2) / 2 / mean
-            out.append(Finding(
-                detector=NAME, question="blind_spot",
-                title=f"An unusual day: {day:%d %b}, {x} {words.split(' ')[0]}",
-                summary=f"On {day:%A %d %B} there were {x} {words}, against a usual {mean:.0f} a day "
-                f"(the {len(base_vals)} days of the three months before).",
-                metric=name, subject={"dimension": "day", "value": f"{day:%Y-%m-%d}"},
-                comparison="days of the three months before", direction="higher" if x > mean else "lower",
-                effect=Effect("ratio", ratio), ci=(float(lo), float(hi)), p_value=p, n=len(base_vals),
-                recommendation="Look at what happened that day: a post, an event, a complaint.",
-                evidence=[{"day": f"{day:%Y-%m-%d}", "value": x, "usual": round(mean, 1), "sd": round(math.sqrt(var), 1)}],
-            ))
+        tests = {}
+        for metric, (bd, bv, md, mv) in got.items():
+            # against the level of the baseline (weekdays, no trend: a decline under way is part of
+            # what collapsed), AR(1) errors for autocorrelated days
+            tests[metric] = level_shift(bd, bv, md, mv, trend=False)
+        sp, se_ = tests["posts"], tests["engagements"]
+        if sp.expected <= 0 or se_.expected <= 0:
+            continue
+        r_posts, r_eng = sp.observed / sp.expected, se_.observed / se_.expected
+        ok = (matters("activity", ctx.profile, subject=sp.observed, comparison=sp.expected)
+              and r_posts < 1 and r_eng < 1 and 1 - r_eng >= min_effect("activity", ctx.profile).relative)
+        # one-sided (only a fall is a collapse), and intersection–union: both must have fallen,
+        # so the larger of the two one-sided p-values is the test's
+        p = max(_fell(sp), _fell(se_)) if ok else 1.0
+        lo, hi = (max(0.0, (sp.expected + x) / sp.expected) for x in sp.shift_ci)
+        n_now, n_before = round(sum(got["posts"][3])), round(b_posts)
+        e_now, e_before = round(sum(got["engagements"][3])), round(sum(got["engagements"][1]))
+        where = plat.capitalize() if plat != "linkedin" else "LinkedIn"
+        out.append(Finding(
+            detector=NAME, question="blind_spot",
+            title=(f"{where}: activity collapsed (posts {r_posts - 1:+.0%}, engagements {r_eng - 1:+.0%})" if ok else
+                   f"{where}: posts {r_posts - 1:+.0%}, engagements {r_eng - 1:+.0%} against the three months before"),
+            summary=f"On {where}, {n_now} posts went out in {ctx.month} ({sp.observed:.2f} a day) against "
+            f"{n_before} in the three months before ({sp.expected:.2f} a day): {r_posts - 1:+.0%}; their "
+            f"engagements came to {e_now:,} ({se_.observed:.1f} a day, against {se_.expected:.1f}): {r_eng - 1:+.0%}.",
+            metric="platform_activity", subject={"dimension": "platform", "value": plat},
+            comparison="the platform's three months before (level by weekday)", direction="lower",
+            effect=Effect("ratio", r_posts), ci=(min(lo, r_posts), max(hi, r_posts)), p_value=p, n=(month.end - month.start).days,
+            recommendation=f"Decide about {where} on purpose: bring it back to its usual rhythm, or say that you are "
+            "leaving it (a pinned note, a link to where you are) rather than letting it go quiet.",
+            evidence=[{"period": "three months before", "posts": n_before, "engagements": e_before,
+                       "posts_a_day": round(sp.expected, 3)},
+                      {"period": ctx.month, "posts": n_now, "engagements": e_now, "posts_a_day": round(sp.observed, 3)}],
+        ))
     return out
 
 
 @detector(name=NAME, question="blind_spot", min_n=MIN_N,
-          description="Audience words the organisation never uses and rising ones, platforms where people "
-          "talk to it more per post than usual, sentiment shifts, anomalous days.")
+          description="Subjects the audience asks about that the organisation's posts never address, "
+          "rising audience words, platforms where people talk to it more per post than usual, sentiment "
+          "shifts, surges of unusual days, platforms whose activity collapsed.")
 def blind_spots(ctx: Context) -> list[Finding]:
     month, base = _month_and_base(ctx)
     inbound, base_in = _inbound(ctx, month), _inbound(ctx, base)
@@ -304,7 +540,12 @@ def blind_spots(ctx: Context) -> list[Finding]:
         out += _word_findings(ctx, inbound, base_in, posts, base_posts)
         out += _quiet_platform_findings(ctx, month, base, inbound, base_in, posts, base_posts)
         out += _sentiment_findings(ctx, inbound, base_in)
-    out += _anomalous_days(ctx, month, base)
-    return out
+    out += _surges(ctx, month, base)
+    collapsed = _collapses(ctx, month, base)
+    gone = {f.subject["value"] for f in collapsed if f.p_value < 0.05}
+    # more said per post on a platform whose posting collapsed is the collapse again, not news
+    out = [f.with_(p_value=1.0) if f.metric == "inbound_per_own_post" and f.subject["value"] in gone else f
+           for f in out]
+    return out + collapsed
 
 

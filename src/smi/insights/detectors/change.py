@@ -4,17 +4,26 @@ trailing three months, per platform.
 Each metric is tested on each platform twice (the month against the month before; the month
 against the three months before it), and every test is returned for Benjamini–Hochberg:
 
-- counts (`posts`, `inbound_interactions`): an exact test of equal Poisson rates per day
-  (`compare_rates`, exposure = days in the period), effect = rate ratio per day. Comments
-  and posts come in bursts (a busy post draws dozens), so the counts are over-dispersed and a
-  plain Poisson test would call noise a change: the dispersion (variance / mean of the daily
-  counts, pooled within the two periods, at least 1) divides both counts before the test and
-  widens the interval by its square root (quasi-Poisson);
+- counts (`posts`, `inbound_interactions`): the platform's daily counts in the month against
+  a forecast from the comparison's days (`stats.level_shift`: weekday terms, plus a linear
+  trend against the three months before; AR(1) errors by feasible GLS), so weekly cycles,
+  trends and bursty, autocorrelated days do not pass for a change. Effect = observed / forecast
+  posts a day; against a forecast below the `counts` floor the effect is the difference a day
+  ("new" when there was none before), never a ratio against (near) zero;
 - per-post values (`engagements_per_post`: engagements of each post; `engagement_rate_impressions`:
   engagements / impressions of each post that has impressions): Mann–Whitney U with a
   bootstrap interval of the ratio of means (`compare_values`);
 - `response_rate` (inbound items answered / inbound items): Fisher's exact test on the 2×2
   table, effect = ratio of the two shares with a log (Katz) 95% interval.
+
+`engagements_per_post` is split along the chain: engagements per post = impressions per post
+x engagements per impression (sums over the posts with impressions, so the split is exact).
+Each part is tested (Mann–Whitney on the posts); the finding says whether exposure (fewer or
+more people saw the posts), content (the same reach, a different response) or both drove it.
+
+Every test must also reach the minimum effect of its family (`counts`, `per_post`, `rates`;
+smi.insights.thresholds); one below it is returned with p = 1 (it counts in the month's
+number of tests but cannot become a finding).
 
 No test below MIN_N a side (posts, inbound items, or — for counts — events in both periods
 together). For counts, n is the days of the month (the units the rate per day is observed
@@ -31,7 +40,8 @@ from scipy import stats as sps
 
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
-from smi.insights.stats import compare_rates, compare_values
+from smi.insights.stats import compare_values, level_shift
+from smi.insights.thresholds import matters, ratio_allowed
 from smi.platforms import PLATFORMS
 from smi.store.practice import posts_between
 
@@ -105,22 +115,12 @@ def _values(ctx: Any, name: str, first: date, last: date) -> dict[str, float]:
     return {str(r.platform): float(r.value) for r in df.itertuples() if r.value is not None and r.value == r.value}
 
 
-def _dispersion(ctx: Any, metric: str, platform: str, spans: list[tuple[date, date]]) -> float:
-    """Pooled within-period variance / mean of the platform's daily counts (at least 1)."""
-    ss, dof, total, days = 0.0, 0, 0.0, 0
-    for first, last in spans:
-        df = ctx.metric(metric, ("platform", "day"), from_=first, to=last)
-        got = {str(r.day)[:10]: float(r.value or 0) for r in df.itertuples() if str(r.platform) == platform}
-        n = (last - first).days + 1
-        vals = [got.get((first + timedelta(days=i)).isoformat(), 0.0) for i in range(n)]
-        mean = sum(vals) / n
-        ss += sum((v - mean) ** 2 for v in vals)
-        dof += n - 1
-        total += sum(vals)
-        days += n
-    if dof <= 0 or total <= 0:
-        return 1.0
-    return max(1.0, (ss / dof) / (total / days))
+def _daily(ctx: Any, metric: str, platform: str, first: date, last: date) -> tuple[list[date], list[float]]:
+    """The platform's count on each local day from first to last (0 on days without any)."""
+    df = ctx.metric(metric, ("platform", "day"), from_=first, to=last)
+    got = {str(r.day)[:10]: float(r.value or 0) for r in df.itertuples() if str(r.platform) == platform}
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    return days, [got.get(d.isoformat(), 0.0) for d in days]
 
 
 def _chart(metric: str, platform: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -144,23 +144,38 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _finding(ctx: Any, metric: str, platform: str, against: str, label: str, ratio: float,
+def _finding(ctx: Any, metric: str, platform: str, against: str, label: str, ratio: float | None,
              ci: tuple[float, float], p: float, n: int, a: float, b: float,
-             evidence: list[dict[str, Any]]) -> Finding:
+             evidence: list[dict[str, Any]], *, why: str = "") -> Finding:
+    """A change of `metric` from b to a: as a ratio (with its ci), or — ratio None, b below the
+    family's floor — as the difference a - b (ci of the difference)."""
     title_p = PLATFORMS.get(platform, platform)
-    direction = "higher" if ratio >= 1 else "lower"
+    direction = "higher" if a >= b else "lower"
     moved = "rose" if direction == "higher" else "fell"
-    pct = abs(ratio - 1) * 100
     comparison = "the previous month" if against == "previous" else "the three months before"
-    lo, hi = min(ci[0], ratio), max(ci[1], ratio)
+    if ratio is not None:
+        pct = abs(ratio - 1) * 100
+        lo, hi = min(ci[0], ratio), max(ci[1], ratio)
+        title = f"{title_p}: {WORDS[metric]} {moved} {pct:.0f}% against {comparison}"
+        size = f"×{ratio:.2f}, 95% interval ×{lo:.2f} to ×{hi:.2f}"
+        effect = Effect("ratio", float(ratio))
+    else:
+        d = a - b
+        lo, hi = min(ci[0], d), max(ci[1], d)
+        new = b == 0
+        title = (f"{title_p}: {WORDS[metric]} new this month ({_fmt(a)}; none in {comparison})"
+                 if new and direction == "higher" else
+                 f"{title_p}: {WORDS[metric]} {moved} from {_fmt(b)} to {_fmt(a)} against {comparison}")
+        size = f"{d:+.3g}, 95% interval {lo:+.3g} to {hi:+.3g}; too few before for a ratio"
+        effect = Effect("difference", float(d))
     return Finding(
         detector=NAME, question="Q1" if metric in ("posts", "inbound_interactions") else "Q2",
-        title=f"{title_p}: {WORDS[metric]} {moved} {pct:.0f}% against {comparison}",
+        title=title + (f": {why}" if why else ""),
         summary=(f"On {title_p}, {WORDS[metric]} {moved} from {_fmt(b)} in {label} to {_fmt(a)} in "
-                 f"{ctx.month} (×{ratio:.2f}, 95% interval ×{lo:.2f} to ×{hi:.2f}; n = {n})."),
+                 f"{ctx.month} ({size}; n = {n})."),
         metric=metric, subject={"dimension": "platform", "value": platform, "against": against},
         comparison=f"{comparison} ({label})", direction=direction,
-        effect=Effect("ratio", float(ratio)), ci=(float(lo), float(hi)), p_value=float(min(max(p, 0.0), 1.0)),
+        effect=effect, ci=(float(lo), float(hi)), p_value=float(min(max(p, 0.0), 1.0)),
         n=int(n),
         recommendation=(f"Find out what changed on {title_p} in {ctx.month}: keep it if it was planned, "
                         f"look into it if it was not." if direction == "higher" else
@@ -178,6 +193,59 @@ def _share_test(x_a: int, n_a: int, x_b: int, n_b: int) -> tuple[float, float, t
     return p, ratio, (ratio * math.exp(-1.96 * se), ratio * math.exp(1.96 * se))
 
 
+def _exposure(r: dict[str, Any]) -> float | None:
+    for k in ("impressions", "reach"):
+        if r.get(k):
+            return float(r[k])
+    return None
+
+
+def chain(ctx: Any, month_rows: list[dict[str, Any]], base_rows: list[dict[str, Any]],
+          platform: str) -> dict[str, Any] | None:
+    """Split a change in engagements per post into exposure (impressions, else reach, per post)
+    and response (engagements per impression), over the posts that have both numbers; None
+    when the platform gives no exposure for MIN_N posts a side."""
+    sides = {}
+    for side, rows in (("month", month_rows), ("before", base_rows)):
+        pairs = [(x, e) for r in rows if r["platform"] == platform
+                 and (x := _exposure(r)) is not None and (e := _engagements(r)) is not None]
+        if len(pairs) < MIN_N:
+            return None
+        sides[side] = pairs
+    tests = {}
+    for part in ("ipp", "rate"):
+        vals = {side: [x if part == "ipp" else e / x for x, e in pairs] for side, pairs in sides.items()}
+        c = compare_values(vals["month"], vals["before"], seed=ctx.seed)
+        family = "per_post" if part == "ipp" else "rates"
+        moved = c.p_value < 0.05 and matters(family, ctx.profile, subject=c.mean_a, comparison=c.mean_b)
+        tests[part] = (c, moved)
+    out: dict[str, Any] = {}
+    for side, pairs in sides.items():
+        imp, eng = sum(x for x, _ in pairs), sum(e for _, e in pairs)
+        out[side] = {"ipp": imp / len(pairs), "rate": eng / imp if imp else 0.0}
+    r_ipp = out["month"]["ipp"] / out["before"]["ipp"] if out["before"]["ipp"] else float("nan")
+    r_rate = out["month"]["rate"] / out["before"]["rate"] if out["before"]["rate"] else float("nan")
+    exp_moved, rate_moved = tests["ipp"][1], tests["rate"][1]
+    ipp_words = f"impressions per post {'rose' if r_ipp >= 1 else 'fell'} {abs(r_ipp - 1):.0%} (×{r_ipp:.2f})"
+    rate_words = f"engagements per impression {'rose' if r_rate >= 1 else 'fell'} {abs(r_rate - 1):.0%} (×{r_rate:.2f})"
+    if exp_moved and not rate_moved:
+        driver, why = "exposure", ("more people saw the posts (exposure)" if r_ipp >= 1
+                                   else "fewer people saw the posts (exposure)")
+        words = f"Exposure drove it: {ipp_words}, while engagements per impression held (×{r_rate:.2f})."
+    elif rate_moved and not exp_moved:
+        driver, why = "content", ("the same reach, more response (content)" if r_rate >= 1
+                                  else "the same reach, less response (content)")
+        words = f"Content drove it: {rate_words}, with impressions per post steady (×{r_ipp:.2f})."
+    elif exp_moved and rate_moved:
+        driver, why = "both", "both reach and response moved"
+        words = f"Both moved: {ipp_words} and {rate_words}."
+    else:
+        driver, why = "unclear", ""
+        words = f"Neither part moved clearly on its own: {ipp_words}, {rate_words}."
+    out.update(driver=driver, why=why, words=words)
+    return out
+
+
 @detector(name=NAME, question="Q1",
           description="Metrics that moved significantly on a platform against the previous month "
                       "and against the three months before (posts, inbound interactions, engagements "
@@ -188,32 +256,39 @@ def change(ctx: Any) -> list[Finding]:
     days = {k: (v[1] - v[0]).days + 1 for k, v in per.items()}
     out: list[Finding] = []
 
-    # counts per day
+    # counts per day: the month's days against a forecast from the comparison's days
     for metric in ("posts", "inbound_interactions"):
         counts = {k: _values(ctx, metric, v[0], v[1]) for k, v in per.items()}
         for platform in sorted(counts["month"]):
             a = int(counts["month"].get(platform, 0))
+            m_days, m_vals = _daily(ctx, metric, platform, *per["month"][:2])
             for against in ("previous", "baseline"):
                 b = int(counts[against].get(platform, 0))
                 if a + b < MIN_N:
                     continue
-                phi = _dispersion(ctx, metric, platform, [per["month"][:2], per[against][:2]])
-                r = compare_rates(round(a / phi), days["month"], round(b / phi), days[against])
+                b_days, b_vals = _daily(ctx, metric, platform, *per[against][:2])
+                s_ = level_shift(b_days, b_vals, m_days, m_vals, trend=against == "baseline")
                 rate_a, rate_b = a / days["month"], b / days[against]
-                if b == 0:
-                    continue  # nothing to compare with: a new platform is not a change
-                ratio = rate_a / rate_b if a else 0.5 / days["month"] / rate_b
-                se = math.sqrt(phi * (1 / max(a, 0.5) + 1 / b))
-                ci = (ratio * math.exp(-1.96 * se), ratio * math.exp(1.96 * se))
+                ok = matters("counts", ctx.profile, subject=s_.observed, comparison=s_.expected)
                 ev = [{"period": per[against][2], "value": round(rate_b, 4), "count": b, "days": days[against]},
+                      {"period": f"{ctx.month}, forecast", "value": round(max(s_.expected, 0.0), 4)},
                       {"period": ctx.month, "value": round(rate_a, 4), "count": a, "days": days["month"]}]
-                out.append(_finding(ctx, metric, platform, against, per[against][2], ratio, ci,
-                                    r.p_value, days["month"], rate_a, rate_b, ev))
+                p = s_.p_value if ok else 1.0
+                if b > 0 and ratio_allowed("counts", ctx.profile, s_.expected) and s_.expected > 0:
+                    ratio = max(s_.observed, 0.0) / s_.expected
+                    ci = tuple(max(0.0, (s_.expected + x) / s_.expected) for x in s_.shift_ci)
+                    out.append(_finding(ctx, metric, platform, against, per[against][2], ratio, ci,  # type: ignore[arg-type]
+                                        p, days["month"], rate_a, s_.expected, ev))
+                else:  # (next to) nothing before: the difference a day, never a ratio against ~0
+                    ci = s_.shift_ci
+                    out.append(_finding(ctx, metric, platform, against, per[against][2], None, ci,
+                                        p, days["month"], rate_a, rate_b if b == 0 else max(s_.expected, 0.0), ev))
 
     # per-post values
     rows = {k: _posts(ctx, v[0], v[1]) for k, v in per.items()}
     platforms = sorted({r["platform"] for r in rows["month"]})
     for metric in ("engagements_per_post", "engagement_rate_impressions"):
+        family = "per_post" if metric == "engagements_per_post" else "rates"
         for platform in platforms:
             a = _per_post(rows["month"], platform, metric)
             if len(a) < MIN_N:
@@ -223,12 +298,29 @@ def change(ctx: Any) -> list[Finding]:
                 if len(b) < MIN_N:
                     continue
                 c = compare_values(a, b, seed=ctx.seed)
-                if c.ratio is None or c.ratio_ci is None or c.ratio <= 0:
-                    continue
+                ok = matters(family, ctx.profile, subject=c.mean_a, comparison=c.mean_b)
                 ev = [{"period": per[against][2], "value": round(c.mean_b, 5), "posts": c.n_b},
                       {"period": ctx.month, "value": round(c.mean_a, 5), "posts": c.n_a}]
-                out.append(_finding(ctx, metric, platform, against, per[against][2], c.ratio, c.ratio_ci,
-                                    c.p_value, c.n_a, c.mean_a, c.mean_b, ev))
+                why = ""
+                if metric == "engagements_per_post":
+                    split = chain(ctx, rows["month"], rows[against], platform)
+                    if split is not None:
+                        why = split["why"]
+                        for row, side in zip(ev, ("before", "month"), strict=True):
+                            row["impressions_per_post"] = round(split[side]["ipp"], 1)
+                            row["engagements_per_impression"] = round(split[side]["rate"], 5)
+                        ev.append({"period": "driver", "value": split["driver"]})
+                p = c.p_value if ok else 1.0
+                if (c.ratio is not None and c.ratio_ci is not None and c.ratio > 0
+                        and ratio_allowed(family, ctx.profile, c.mean_b)):
+                    f = _finding(ctx, metric, platform, against, per[against][2], c.ratio, c.ratio_ci,
+                                 p, c.n_a, c.mean_a, c.mean_b, ev, why=why)
+                else:
+                    f = _finding(ctx, metric, platform, against, per[against][2], None, c.difference_ci,
+                                 p, c.n_a, c.mean_a, c.mean_b, ev, why=why)
+                if why:
+                    f = f.with_(summary=f.summary + " " + split["words"])  # type: ignore[index]
+                out.append(f)
 
     # response rate: answered inbound items / inbound items
     inbound = {k: _values(ctx, "inbound_interactions", v[0], v[1]) for k, v in per.items()}
@@ -246,6 +338,8 @@ def change(ctx: Any) -> list[Finding]:
             if x_b == 0 and x_a == 0:
                 continue
             p, ratio, ci = _share_test(x_a, n_a, x_b, n_b)
+            if not matters("rates", ctx.profile, subject=x_a / n_a, comparison=x_b / n_b):
+                p = 1.0
             ev = [{"period": per[against][2], "value": round(x_b / n_b, 4), "answered": x_b, "inbound": n_b},
                   {"period": ctx.month, "value": round(x_a / n_a, 4), "answered": x_a, "inbound": n_a}]
             f = _finding(ctx, "response_rate", platform, against, per[against][2], ratio, ci, p, n_a,

@@ -6,9 +6,15 @@ Two tests per platform (one finding each, significant or not):
   baseline, against the other platforms together (as the time detector measures it;
   Mann–Whitney on weekly rates, effect = ratio of the means).
 - growth: the official accounts' daily net follower growth (per 1,000 followers) in the
-  month against the same platform's three baseline months (Mann–Whitney on days). Not
-  against other platforms: accounts grow at their own pace, and that is no news; a change
-  in pace is.
+  month against a forecast from the same platform's three baseline months: a regression of
+  the days on a linear trend and weekday terms with a shift for the month, AR(1)
+  standard errors (`stats.level_shift`). Days are not independent samples: a constant gain of
+  followers a day makes growth per 1,000 fall smoothly as the audience grows, and that trend
+  is no news; a change in pace is. Effect = the shift, a difference in followers per 1,000 a
+  day. Not against other platforms: accounts grow at their own pace.
+Both tests must also pass the minimum effect of their family (`efficiency`, `growth`;
+smi.insights.thresholds): a test below it is returned with p = 1 (it still counts in the
+month's number of tests, but cannot become a finding or a reading).
 Goal contribution is context, not a test: each goal KPI's value on the platform this month
 beside its target, in the evidence.
 
@@ -39,7 +45,8 @@ from smi.insights.detectors.time import MIN_HOURS, effort_frame, week_of, weekly
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
-from smi.insights.stats import Comparison, compare_values
+from smi.insights.stats import Comparison, LevelShift, compare_values, level_shift
+from smi.insights.thresholds import matters
 from smi.metrics.exposure import OWN_KINDS
 from smi.metrics.period import Period
 
@@ -108,7 +115,7 @@ def _daily_growth(ctx: Context, period: Period) -> pd.DataFrame:
     return day.assign(value=1000 * day.change / day.before)
 
 
-def _growth(ctx: Context) -> dict[str, tuple[Comparison, dict[str, Any]]]:
+def _growth(ctx: Context) -> dict[str, tuple[LevelShift, dict[str, Any]]]:
     b_start, _ = ctx.baseline_range
     month = Period.month(ctx.month, ctx.timezone)
     days = _daily_growth(ctx, Period(b_start, month.end, ctx.timezone))
@@ -116,11 +123,10 @@ def _growth(ctx: Context) -> dict[str, tuple[Comparison, dict[str, Any]]]:
     for p, g in days.groupby("platform", sort=True):
         dates = g.date.dt.date
         now, before = g[dates >= month.start], g[dates < month.start]
-        if len(now) < MIN_N or len(before) < MIN_N:
+        if len(now) < MIN_N or len(before) < max(MIN_N, 14):
             continue
-        c = compare_values(now.value.tolist(), before.value.tolist(), seed=ctx.seed)
-        if c.ratio is not None and c.ratio_ci is not None:
-            out[str(p)] = (c, {"gained_in_month": float(now.change.sum()), "followers": float(now.before.iloc[-1])})
+        c = level_shift(before.date.tolist(), before.value.tolist(), now.date.tolist(), now.value.tolist())
+        out[str(p)] = (c, {"gained_in_month": float(now.change.sum()), "followers": float(now.before.iloc[-1])})
     return out
 
 
@@ -145,13 +151,22 @@ def _goal_rows(ctx: Context, platform: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _sign(c: Comparison | None) -> str | None:
+def _sign(c: Comparison | LevelShift | None) -> str | None:
     if c is None or c.p_value >= ALPHA:
         return None
-    return "higher" if c.mean_a >= c.mean_b else "lower"
+    a, b = (c.observed, c.expected) if isinstance(c, LevelShift) else (c.mean_a, c.mean_b)
+    return "higher" if a >= b else "lower"
 
 
-def reading(efficiency: Comparison | None, growth: Comparison | None) -> str | None:
+def _efficiency_matters(ctx: Context, c: Comparison) -> bool:
+    return matters("efficiency", ctx.profile, subject=c.mean_a, comparison=c.mean_b)
+
+
+def _growth_matters(ctx: Context, c: LevelShift) -> bool:
+    return matters("growth", ctx.profile, subject=c.observed, comparison=c.expected)
+
+
+def reading(efficiency: Comparison | None, growth: Comparison | LevelShift | None) -> str | None:
     """keep / grow / reduce / reconsider from the platform's significant tests (see the table)."""
     return READINGS.get((_sign(efficiency), _sign(growth)))
 
@@ -167,7 +182,10 @@ def platforms(ctx: Context) -> list[Finding]:
     for p in sorted(set(eff) | set(gro)):
         where = platform_name(p)
         e, g = eff.get(p), gro.get(p)
-        r = reading(e[0] if e else None, g[0] if g else None)
+        # a test below its family's minimum effect gives no reading and no finding
+        e_ok = e is not None and _efficiency_matters(ctx, e[0])
+        g_ok = g is not None and _growth_matters(ctx, g[0])
+        r = reading(e[0] if e_ok else None, g[0] if g_ok else None)  # type: ignore[index]
         advice = ADVICE[r].format(p=where) if r else f"No clear reading for {where} yet: carry on and watch."
         said = f" Reading: {r}." if r else ""
         goals = _goal_rows(ctx, p)
@@ -184,28 +202,31 @@ def platforms(ctx: Context) -> list[Finding]:
                 summary=summary, metric=EFFICIENCY, subject={"dimension": "platform", "value": p},
                 comparison=f"the other platforms together, week by week, {words}",
                 direction="higher" if c.ratio >= 1 else "lower", effect=Effect("ratio", float(c.ratio)),  # type: ignore[operator]
-                ci=(float(lo), float(hi)), p_value=float(c.p_value), n=c.n_a, recommendation=advice,
-                evidence=evidence + goals,
+                ci=(float(lo), float(hi)), p_value=float(c.p_value) if e_ok else 1.0, n=c.n_a,
+                recommendation=advice, evidence=evidence + goals,
                 chart=bar_chart(f"{where}: engagements per staff hour", evidence, "group", "mean",
                                 "mean engagements per staff hour (weekly)"),
             ))
         if g is not None:
             c, extra = g
-            lo, hi = c.ratio_ci  # type: ignore[misc]
-            summary = (f"{where}'s official accounts grew by {c.mean_a:.2f} followers per 1,000 a day in "
-                       f"{ctx.month}, against {c.mean_b:.2f} in the three months before: {times(c.ratio)} "
-                       f"(95% CI {lo:.1f}–{hi:.1f}×; {c.n_a} vs {c.n_b} days; {extra['gained_in_month']:+,.0f} "
-                       f"followers this month).{said}")
-            evidence = [{"group": ctx.month, "days": c.n_a, "mean": round(c.mean_a, 3)},
-                        {"group": "three months before", "days": c.n_b, "mean": round(c.mean_b, 3)}]
+            lo, hi = c.shift_ci
+            moved = "faster" if c.shift >= 0 else "slower"
+            summary = (f"{where}'s official accounts grew by {c.observed:.2f} followers per 1,000 a day in "
+                       f"{ctx.month}, against {c.expected:.2f} forecast from the trend and weekdays of the three "
+                       f"months before ({c.baseline:.2f} on average then): {abs(c.shift):.2f} per 1,000 a day "
+                       f"{moved} (95% CI {lo:+.2f} to {hi:+.2f}; {c.n_month} vs {c.n_base} days; "
+                       f"{extra['gained_in_month']:+,.0f} followers this month).{said}")
+            evidence = [{"group": ctx.month, "days": c.n_month, "mean": round(c.observed, 3)},
+                        {"group": "forecast from the three months before", "days": c.n_base,
+                         "mean": round(c.expected, 3)}]
             out.append(Finding(
                 detector=NAME, question="Q3", title=f"{where}: {r or 'follower growth'}",
                 summary=summary, metric=GROWTH, subject={"dimension": "platform", "value": p},
-                comparison="the same platform's three baseline months",
-                direction="higher" if c.mean_a >= c.mean_b else "lower",
-                effect=Effect("ratio", float(c.ratio)),  # type: ignore[arg-type]
-                ci=(float(lo), float(hi)), p_value=float(c.p_value), n=c.n_a, recommendation=advice,
-                evidence=evidence + goals,
+                comparison="a forecast from the same platform's three baseline months (trend and weekdays)",
+                direction="higher" if c.shift >= 0 else "lower",
+                effect=Effect("difference", float(c.shift)),
+                ci=(float(lo), float(hi)), p_value=float(c.p_value) if g_ok else 1.0, n=c.n_month,
+                recommendation=advice, evidence=evidence + goals,
                 chart=bar_chart(f"{where}: daily follower growth per 1,000", evidence, "group", "mean",
                                 "net followers per 1,000 a day"),
             ))

@@ -15,6 +15,10 @@ filter:
   interval, two-sided bootstrap p-value; against the baseline, Mann–Whitney U on the per-post
   values with a bootstrap interval of the ratio of means (`compare_values`). n = posts with
   the numbers; no test below MIN_N posts a side.
+- against the baseline, the change must also reach its family's minimum effect (`counts` for
+  counts, per day; `rates` for per-post rates below 1, `per_post` above; smi.insights.thresholds);
+  one below it is returned with p = 1. Against a target no minimum applies: the target is the
+  organisation's own line.
 - other KPIs (levels such as `followers`, medians of response times) get no test here: there
   is no sample to test them on honestly (`smi goals` shows them against the target; the
   service detector tests response times).
@@ -33,6 +37,7 @@ from smi.goals import PERIOD_MONTHS, kpi_value, window
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_rates, compare_values
+from smi.insights.thresholds import matters
 from smi.metrics.period import Period
 from smi.platforms import PLATFORMS, normalise_platform
 from smi.practice.evaluate import KINDS, PER_POST, matches, post_value
@@ -220,10 +225,11 @@ def _counts(ctx: Any, goal: Any, kpi: Any, catalogue: dict[str, Any], win: Perio
     if b_value is not None and b_value > 0:
         b_count = round(b_value)
         r = compare_rates(count, days, b_count, b_days)
+        p = r.p_value if matters("counts", ctx.profile, subject=count / days, comparison=b_count / b_days) else 1.0
         ev = [{"what": base_label, "value": round(b_count / b_days * days, 2)},
               {"what": label, "value": count}]
         out.append(_finding(ctx, goal, kpi, "baseline", base_label, count, r.rate_b * days,
-                            r.ratio, r.ratio_ci, r.p_value, days, ev, label))
+                            r.ratio, r.ratio_ci, p, days, ev, label))
     return out
 
 
@@ -245,6 +251,8 @@ def _rates(ctx: Any, goal: Any, kpi: Any, win: tuple[date, date], base: tuple[da
         c = compare_values(vals, b_vals, seed=ctx.seed)
         if c.ratio is not None and c.ratio_ci is not None and c.ratio > 0 and math.isfinite(c.ratio):
             ev = [{"what": base_label, "value": round(c.mean_b, 5)}, {"what": label, "value": round(c.mean_a, 5)}]
+            family = "rates" if max(abs(c.mean_a), abs(c.mean_b)) < 1 else "per_post"
+            p = c.p_value if matters(family, ctx.profile, subject=c.mean_a, comparison=c.mean_b) else 1.0
             out.append(_finding(ctx, goal, kpi, "baseline", base_label + ", mean per post", c.mean_a, c.mean_b,
-                                c.ratio, c.ratio_ci, c.p_value, c.n_a, ev, label))
+                                c.ratio, c.ratio_ci, p, c.n_a, ev, label))
     return out

@@ -11,6 +11,9 @@ Why weekly rates and not one exact rate test over the whole window: engagements 
 bursts (one post can bring hundreds), so a Poisson test on the totals calls almost any
 difference significant. Weeks are the unit that varies.
 
+A test must also reach the `efficiency` minimum effect (smi.insights.thresholds): weekly
+rates 10% apart are no reason to move staff time; one below it is returned with p = 1.
+
 Platforms that give no engagement counts (e.g. a Mastodon archive) are not tested: their
 time cannot be set against results. Activities (create, engage, …) have no results of
 their own; the hours per activity on the platform are in the evidence.
@@ -28,6 +31,7 @@ from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_values
+from smi.insights.thresholds import matters
 from smi.metrics.exposure import OWN_KINDS
 
 NAME = "time"
@@ -105,7 +109,8 @@ def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFr
         summary=summary, metric=METRIC, subject={"dimension": "platform", "value": platform},
         comparison=f"the other platforms together, week by week, {words}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
-        p_value=float(c.p_value), n=c.n_a, recommendation=rec, evidence=evidence, chart=chart,
+        p_value=float(c.p_value) if matters("efficiency", ctx.profile, subject=c.mean_a, comparison=c.mean_b) else 1.0,
+        n=c.n_a, recommendation=rec, evidence=evidence, chart=chart,
     )
 
 
