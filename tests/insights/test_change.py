@@ -22,6 +22,22 @@ def test_share_test_by_hand():
     assert (lo, hi) == (pytest.approx(2 * math.exp(-1.96 * se)), pytest.approx(2 * math.exp(1.96 * se)))
 
 
+def _linkedin_posts(*months: tuple[int, int]) -> list[int]:
+    """LinkedIn originals, quotes and replies the demo generator wrote (seed 7, until June 2025)
+    in each local month."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from smi.demo.generate import generate
+    from smi.demo.organisation import load_organisation, load_phrases
+
+    world = generate(load_organisation(), load_phrases(), seed=7, last_month=date(2025, 6, 1), effects=True)
+    tz = ZoneInfo("Europe/London")
+    local = [p.published.astimezone(tz) for p in world.posts
+             if p.account.platform == "linkedin" and p.kind in ("original", "quote", "reply")]
+    return [sum(1 for d in local if (d.year, d.month) == m) for m in months]
+
+
 @pytest.fixture(scope="module")
 def demos(tmp_path_factory):
     from smi.demo import build_demo
@@ -44,11 +60,13 @@ def test_every_test_is_returned_per_platform_metric_and_comparison(demos):
     for platform in ("facebook", "instagram", "linkedin", "mastodon", "x"):
         for against in ("previous", "baseline"):
             assert ("posts", platform, against) in keys
-    # LinkedIn posts: 6 in June (30 days) against 15 in May (31 days), `smi metric posts --by platform`
+    # LinkedIn posts in June (30 days) and May (31 days), counted in the demo generator's own
+    # posts (not smi's metric): 6 and 15
+    june, may = _linkedin_posts((2025, 6), (2025, 5))
     (f,) = [f for f in found if f.metric == "posts" and f.subject == {"dimension": "platform", "value": "linkedin", "against": "previous"}]
-    assert f.effect.value == pytest.approx((6 / 30) / (15 / 31))
-    assert f.direction == "lower" and "fell 59%" in f.title
-    assert f.evidence[0]["count"] == 15 and f.evidence[1]["count"] == 6
+    assert f.effect.value == pytest.approx((june / 30) / (may / 31))
+    assert f.direction == "lower" and f"fell {abs((june / 30) / (may / 31) - 1):.0%}" in f.title
+    assert f.evidence[0]["count"] == may and f.evidence[1]["count"] == june
     assert {f.metric for f in found} == {"posts", "inbound_interactions", "engagements_per_post",
                                          "engagement_rate_impressions", "response_rate"}
 
