@@ -608,7 +608,7 @@ def evaluate(
     else:
         out.print(escape(summary(ev)), highlight=False, soft_wrap=True)
     if doc is not None:
-        write_doc(doc, markdown(ev, f"smi evaluate --seeds {seeds}", f"{date.today():%d %B %Y}"))
+        write_doc(doc, markdown(ev, f"smi evaluate --seeds {seeds}", f"{date.today().day} {date.today():%B %Y}"))
     if not ev.passed:
         raise typer.Exit(1)
 

@@ -30,7 +30,8 @@ CONFOUNDED = {"type": "confounded", "platform": "bluesky", "dimension": "languag
 EXPOSURE = {"type": "exposure_drop", "platform": "facebook", "dimension": "platform", "value": "facebook",
             "direction": "lower"}
 SINK = {"type": "time_sink", "platform": "linkedin", "dimension": "platform", "value": "linkedin", "direction": "lower"}
-TOPIC = {"type": "unaddressed_topic", "platform": None, "dimension": "word", "value": "parking", "direction": "higher"}
+TOPIC = {"type": "unaddressed_topic", "platform": None, "dimension": "word", "value": "parking", "direction": "higher",
+         "words": ["cars", "drivers"]}
 VOICE = {"type": "personal_mix", "platform": "bluesky", "dimension": "person", "value": "Sioned Pritchard",
          "direction": "higher"}
 
@@ -115,6 +116,11 @@ def test_an_unaddressed_topic_is_named_by_its_word():
     # more questions left unanswered: a consequence, whichever way the metric is named
     assert match(_f("unanswered_question_share", {"dimension": "all", "value": "all"}, "higher"), TOPIC, OWN) == "also"
     assert match(_f("question_response_rate", {"dimension": "platform", "value": "x"}, "lower"), TOPIC, OWN) == "also"
+    # another content word of the planted questions, or more inbound items: the same questions
+    assert match(_f("audience_word_share", {"dimension": "word", "value": "cars"}), TOPIC, OWN) == "also"
+    assert match(_f("audience_word_share", {"dimension": "word", "value": "does"}), TOPIC, OWN) is None
+    assert match(_f("inbound_interactions", {"dimension": "day", "value": "2025-04-10"}), TOPIC, OWN) == "also"
+    assert match(_f("inbound_interactions", {"dimension": "day", "value": "2025-04-10"}, "lower"), TOPIC, OWN) is None
 
 
 def test_a_staff_members_growth_is_theirs_not_the_organisations():

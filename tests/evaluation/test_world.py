@@ -88,6 +88,13 @@ def test_null_hours_follow_engagements_and_a_time_sink_takes_four_times_as_many(
     assert per_hour(sink, "linkedin") / per_hour(null, "linkedin") < 0.4
 
 
+def test_the_topic_words_are_the_questions_content_words():
+    # read off texts.TOPICS["parking"] by hand, leaving out "parking" and the function words
+    from smi.evaluation.texts import topic_words
+
+    assert topic_words("parking") == ("anything", "cars", "cost", "disabled", "drivers", "easy", "leave", "nearby")
+
+
 def test_an_unaddressed_topic_is_asked_in_the_last_month_never_answered_never_posted():
     world = generate(6, "custom", effects=[Effect("unaddressed_topic", None, "word", "parking", "higher", 45, "last")])
     asked = [i for i in world.interactions if "parking" in i["text"].lower()]

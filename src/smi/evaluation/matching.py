@@ -6,7 +6,8 @@ a person), a metric family (what was measured, from the metric's name: `family`)
 direction. A planted effect recalls when one finding names its subject and direction in one
 of the effect type's own families (`RECALL`). A finding that states a consequence of a
 planted effect (`ALSO`: e.g. engagements per post falling with exposure; another format
-doing worse when video does better) matches the effect but does not recall it. Every
+doing worse when video does better; another content word of the planted questions, or more
+inbound items, with an unaddressed topic) matches the effect but does not recall it. Every
 finding that matches no planted effect of its world is false; a finding about the
 confounder of a confounded effect (length, when only the language is real) is false, and
 the confounded effect is not recalled in a month that has one. Two findings of a month
@@ -52,7 +53,7 @@ ALSO: dict[str, frozenset[str]] = {
     "exposure_drop": frozenset({"engagement", "efficiency"}),
     "content_drop": frozenset({"engagement", "efficiency"}),
     "collapsed_platform": frozenset({"efficiency", "growth", "response_rate"}),
-    "unaddressed_topic": frozenset({"response_rate"}),
+    "unaddressed_topic": frozenset({"response_rate", "inbound"}),
 }
 ATTRIBUTE_TYPES = ("format", "language", "confounded")
 
@@ -131,10 +132,16 @@ def match(f: Any, effect: dict[str, Any], own: Ownership) -> str | None:
             return "recall" if way == want_way else None
         return "also" if way != want_way else None  # another level, the other way round
     if kind == "unaddressed_topic":
-        if dim == "word" and _word(value, want_value) and fam in RECALL[kind] and way == want_way:
-            return "recall"
-        if fam in ALSO[kind] and way == "lower":
+        if dim == "word" and fam in RECALL[kind] and way == want_way:
+            if _word(value, want_value):
+                return "recall"
+            if value in {w.lower() for w in effect.get("words", ())}:
+                return "also"  # another word of the planted questions
+            return None
+        if fam == "response_rate" and way == "lower":
             return "also"  # more questions left unanswered, anywhere
+        if fam == "inbound" and way == "higher":
+            return "also"  # the planted questions are more inbound items, on a platform or a day
         return None
     if kind == "personal_mix":
         if _is_person(f, str(effect["value"]), own) and fam in RECALL[kind] and way == want_way:

@@ -106,3 +106,18 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "Who checks allergens in donated bakes?",
     ),
 }
+
+FUNCTION_WORDS = frozenset({
+    "a", "all", "an", "any", "are", "at", "be", "can", "could", "do", "does", "for", "have", "how", "i", "in",
+    "is", "it", "my", "of", "on", "or", "please", "should", "the", "there", "to", "we", "what", "when", "where",
+    "who", "will", "with", "you", "your",
+})
+
+
+def topic_words(topic: str) -> tuple[str, ...]:
+    """The content words of a topic's questions other than the topic word itself: a finding
+    naming one states the same planted questions (matching's `also`)."""
+    import re
+
+    words = {w for q in TOPICS[topic] for w in re.findall(r"[^\W\d_]{3,}", q.lower())}
+    return tuple(sorted(words - FUNCTION_WORDS - {topic}))

@@ -177,7 +177,8 @@ def effects_for(kind: str, rng: np.random.Generator) -> list[Effect]:
             Effect("language", str(lang_p), "language", "cy", d2, m2, "all"),
             Effect("slower_responses", str(slow_p), "platform", str(slow_p), "higher",
                    float(rng.uniform(5, 8)), "last"),
-            Effect("unaddressed_topic", None, "word", topic, "higher", float(rng.integers(40, 56)), "last"),
+            Effect("unaddressed_topic", None, "word", topic, "higher", float(rng.integers(40, 56)), "last",
+                   {"words": list(texts.topic_words(topic))}),
             Effect("time_sink", str(sink_p), "platform", str(sink_p), "lower", float(1 / rng.uniform(3.5, 5)), "all"),
         ]
     if kind == "b":
