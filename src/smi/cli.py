@@ -601,25 +601,27 @@ def findings(
 
 @app.command()
 def evaluate(
-    seeds: Annotated[int, typer.Option("--seeds", help="Number of demo seeds (1, 2, …).")] = 3,
-    until: Annotated[str | None, typer.Option("--until", help="Last month of the demos, YYYY-MM (default: last complete month).")] = None,
-    months: Annotated[int, typer.Option("--months", help="Months evaluated, ending with --until.")] = 1,
+    seeds: Annotated[int, typer.Option("--seeds", help="Number of seeds (1, 2, …); three worlds each.")] = 20,
+    jobs: Annotated[int, typer.Option("--jobs", help="Worlds built and scored at once.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the measures as JSON.")] = False,
+    doc: Annotated[Path | None, typer.Option("--doc", help="Also write the results into this Markdown file (e.g. docs/accuracy.md).")] = None,
 ) -> None:
-    """Measure the insight engine on demo data: recall of planted effects, false findings without them."""
-    from smi.demo import last_complete_month
-    from smi.insights.evaluate import evaluate as run_evaluation
-    from smi.insights.evaluate import summary
+    """Measure the insight engine on generated worlds: recall per planted effect type, false findings, duplicates."""
+    from datetime import date
 
-    if seeds < 1 or months < 1:
-        raise _fail(SmiError("--seeds and --months must be at least 1", fix="e.g. --seeds 3 --months 1"))
-    month = until or f"{last_complete_month():%Y-%m}"
+    from smi.evaluation import evaluate as run_evaluation
+    from smi.evaluation import markdown, summary, write_doc
+
+    if seeds < 1 or jobs < 1:
+        raise _fail(SmiError("--seeds and --jobs must be at least 1", fix="e.g. --seeds 20 --jobs 2"))
     with _user_errors(), err.status("evaluating…") as st:
-        ev = run_evaluation(list(range(1, seeds + 1)), month, months, progress=st.update)
+        ev = run_evaluation(list(range(1, seeds + 1)), jobs=jobs, progress=st.update)
     if as_json:
         print(json.dumps(ev.to_json(), indent=2, ensure_ascii=False, default=str))
     else:
         out.print(escape(summary(ev)), highlight=False, soft_wrap=True)
+    if doc is not None:
+        write_doc(doc, markdown(ev, f"smi evaluate --seeds {seeds}", f"{date.today().day} {date.today():%B %Y}"))
     if not ev.passed:
         raise typer.Exit(1)
 

@@ -1,5 +1,7 @@
 """A contract over every registered detector: it describes itself, stays silent on an empty
-workspace, and every Finding it returns on the demo is well formed."""
+workspace, and on a generated world with its effect planted it is not silent: it returns
+well-formed tests, one of them significant (p < 0.05) and naming the planted effect
+(smi.evaluation.matching). A new detector needs an entry in PLANTED."""
 
 from __future__ import annotations
 
@@ -48,12 +50,44 @@ def test_every_detector_returns_nothing_on_an_empty_workspace(empty, name):
     assert load_all()[name].run(Context(empty, MONTH)) == []
 
 
-@pytest.fixture(scope="module")
-def demo_ctx(tmp_path_factory):
-    from smi.demo import build_demo
+# the effect each detector must see, planted together in one world (smi.evaluation.world)
+PLANTED = {
+    "practice": ("format", "instagram", "format", "video", "higher", 3.0, "all"),
+    "change": ("content_drop", "facebook", "platform", "facebook", "lower", 0.3, "last"),
+    "people": ("personal_mix", "bluesky", "person", "Sioned Pritchard", "higher", 3.0, "all"),
+    "platforms": ("time_sink", "linkedin", "platform", "linkedin", "lower", 0.2, "all"),
+    "time": ("time_sink", "linkedin", "platform", "linkedin", "lower", 0.2, "all"),
+    "service": ("slower_responses", "bluesky", "platform", "bluesky", "higher", 8.0, "last"),
+    "blind_spots": ("unaddressed_topic", None, "word", "parking", "higher", 50, "last"),
+    "success": None,  # a goal the month clearly misses (the fixture sets it)
+}
 
-    ws = build_demo(tmp_path_factory.mktemp("contract") / "ws", seed=7, until=MONTH).workspace
-    yield Context(ws, MONTH)
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    from smi.evaluation.build import build_workspace
+    from smi.evaluation.world import Effect, generate
+
+    effects, seen = [], set()
+    for spec in PLANTED.values():
+        if spec is not None and spec not in seen:
+            seen.add(spec)
+            detail = ({"account": "bluesky:sionedpritchard.bsky.social", "follower_surge": 6.0}
+                      if spec[0] == "personal_mix" else {})
+            effects.append(Effect(*spec, detail=detail))
+    world = generate(21, "contract", effects=effects)
+    ws = build_workspace(world, tmp_path_factory.mktemp("contract"))
+    # success: a goal of three times the month's official posts (hand count from the rows)
+    official = {a.handle for a in world.accounts if a.person is None}
+    posts = sum(1 for p in world.posts if p["account"] in official
+                and p["published_at"].strftime("%Y-%m") == world.last_month)
+    doc = ws.profile_file.doc
+    doc["goals"] = [{"name": "Post every day", "purpose": "promote",
+                     "kpis": [{"metric": "posts", "target": 3 * posts, "direction": "higher"}]}]
+    ws.profile_file.save()
+    ws.close()
+    ws = Workspace.open(ws.root)
+    yield Context(ws, world.last_month), world
     ws.close()
 
 
@@ -80,11 +114,26 @@ def check(f: Finding, min_n: int) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", DETECTORS)
-def test_every_finding_on_the_demo_is_well_formed(demo_ctx, name):
+def test_every_detector_finds_its_planted_effect_and_returns_well_formed_tests(planted, name):
+    from smi.evaluation.matching import Ownership, match
+
+    ctx, world = planted
+    assert name in PLANTED, f"give the contract a planted effect for the new detector {name!r}"
     det = load_all()[name]
-    found = det.run(demo_ctx)
+    found = det.run(ctx)
+    assert found, f"{name} is silent on a world with its effect planted"
     for f in found:
         check(f, det.min_n)
         assert f.detector == name
     ids = [f.id for f in found]
     assert len(ids) == len(set(ids)), "two tests of one detector share an id: memory could not tell them apart"
+    significant = [f for f in found if f.p_value < 0.05]
+    spec = PLANTED[name]
+    if spec is None:
+        hits = [f for f in significant if f.metric == "posts" and f.direction == "lower"]
+    else:
+        effect = {"type": spec[0], "platform": spec[1], "dimension": spec[2], "value": spec[3], "direction": spec[4]}
+        own = Ownership(platforms={a.account_id: a.platform for a in world.accounts},
+                        people={p: set(h) for p, h in world.people.items()})
+        hits = [f for f in significant if match(f, effect, own) == "recall"]
+    assert hits, [(f.metric, f.subject, f.direction, round(f.p_value, 4)) for f in found][:20]

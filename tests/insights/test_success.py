@@ -54,21 +54,50 @@ def _by(found, metric, against):
     return [f for f in found if f.metric == metric and f.subject["against"] == against]
 
 
+def _june_ctr(ws) -> float:
+    """Click-through rate of June 2025 (Europe/London) recounted in SQL, independently of the
+    catalogue: sum of clicks / sum of impressions over the latest snapshot of each original or
+    quote post that has both."""
+    (row,) = ws.store.rows(
+        "WITH last AS (SELECT post_key, arg_max(clicks, observed_at) AS c, arg_max(impressions, observed_at) AS i "
+        "FROM post_metrics GROUP BY post_key) "
+        "SELECT sum(c) / sum(i) AS ctr FROM posts JOIN last USING (post_key) "
+        "WHERE kind IN ('original', 'quote') AND c IS NOT NULL AND i > 0 "
+        "AND published_at >= TIMESTAMPTZ '2025-05-31 23:00:00+00' AND published_at < TIMESTAMPTZ '2025-06-30 23:00:00+00'")
+    return float(row["ctr"])
+
+
+def _unanswered_truth(first, end) -> int:
+    """Questions the demo's generator wrote (its own `question` flag, not smi's question rule)
+    that it never answered, asked between two local dates: the truth the KPI should count."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from smi.demo.generate import generate
+    from smi.demo.organisation import load_organisation, load_phrases
+
+    world = generate(load_organisation(), load_phrases(), seed=7, last_month=date(2025, 6, 1), effects=True)
+    answered = {i.in_reply_to for i in world.interactions if i.from_organisation}
+    tz = ZoneInfo("Europe/London")
+    return sum(1 for i in world.interactions if not i.from_organisation and i.question
+               and i.native_id not in answered and first <= i.created.astimezone(tz).date() < end)
+
+
 @pytest.mark.slow
 def test_counts_against_target_and_baseline_on_the_demo(demos):
     fx, _ = demos
     found = run_tests(fx, MONTH, only=["success"])
-    # `smi metric unanswered_questions --month 2025-06` gives 53; the target is at most 10
+    # the target is at most 10 unanswered questions; June has 30 days
     (t,) = _by(found, "unanswered_questions", "target")
-    assert t.effect.value == pytest.approx(5.3) and t.direction == "higher"
-    assert t.p_value == pytest.approx(poisson_test(53, 10))
+    count = t.effect.value * 10
+    assert count == pytest.approx(round(count)) and count > 10 and t.direction == "higher"
+    assert t.p_value == pytest.approx(poisson_test(round(count), 10))  # the test made on the count it reports
     assert "misses its target" in t.title and t.n == 30
-    # baseline: 192 in March-May (92 days) against 53 in June (30 days)
     (b,) = _by(found, "unanswered_questions", "baseline")
-    assert b.effect.value == pytest.approx((53 / 30) / (192 / 92))
-    # per-post rates: click-through rate 0.00501 against a target of 0.01
+    assert b.direction in ("higher", "lower") and b.n == 30
+    # per-post rates: click-through rate against a target of 0.01, recounted in SQL
     (ctr,) = _by(found, "click_through_rate", "target")
-    assert ctr.effect.value == pytest.approx(0.005011 / 0.01, rel=1e-3)
+    assert ctr.effect.value == pytest.approx(_june_ctr(fx) / 0.01, rel=1e-6)
     assert ctr.direction == "lower" and ctr.ci[1] < 1
     # followers and response-time medians get no test here (see the module docstring)
     assert {f.metric for f in found} == {"unanswered_questions", "click_through_rate", "engagement_rate_impressions"}
@@ -78,20 +107,35 @@ def test_counts_against_target_and_baseline_on_the_demo(demos):
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the question rule counts exclamations such as 'What a fantastic cast.' "
+                   "as questions: the KPI reports 53 unanswered in June where the demo left 28 (issue 9, questions)")
+def test_unanswered_questions_are_the_questions_left_unanswered(demos):
+    from datetime import date
+
+    fx, _ = demos
+    found = run_tests(fx, MONTH, only=["success"])
+    june = _unanswered_truth(date(2025, 6, 1), date(2025, 7, 1))
+    spring = _unanswered_truth(date(2025, 3, 1), date(2025, 6, 1))
+    (t,) = _by(found, "unanswered_questions", "target")
+    assert t.effect.value == pytest.approx(june / 10)
+    (b,) = _by(found, "unanswered_questions", "baseline")
+    assert b.effect.value == pytest.approx((june / 30) / (spring / 92))  # March-May: 92 days
+
+
+@pytest.mark.slow
 def test_silent_without_effects_when_targets_are_where_the_kpis_are(demos):
-    """Without planted effects nothing moves against its baseline; and with the targets set at
-    what each KPI measured, nothing beats or misses its target."""
+    """Without planted effects nothing moves against its baseline; and with the targets the
+    demo builder set (each KPI's median over the 13 generated months, not June's value),
+    nothing beats or misses its target. The control: a target twice as high is missed."""
     _, none = demos
-    kept = run_month(none, MONTH, only=["success"])
-    assert [f for f in kept if f.subject["against"] == "baseline"] == []
-    # targets at the measured values (from the target tests' own effect x target)
-    tested = run_tests(none, MONTH, only=["success"])
-    measured = {f.metric: f.effect.value for f in tested if f.subject["against"] == "target"}
+    assert run_month(none, MONTH, only=["success"]) == []
     for goal in none.profile.goals:
         for kpi in goal.kpis:
-            if kpi.metric in measured:
-                kpi.target = kpi.target * measured[kpi.metric]
-    assert run_month(none, MONTH, only=["success"]) == []
+            if kpi.metric == "engagement_rate_impressions":
+                kpi.target = kpi.target * 2
+    kept = run_month(none, MONTH, only=["success"])
+    assert [(f.metric, f.subject["against"], f.direction) for f in kept] == [
+        ("engagement_rate_impressions", "target", "lower")]
 
 
 def test_no_goals_no_findings(make_ws):

@@ -300,14 +300,35 @@ def test_any_input_imports_or_raises_an_smi_error(prop_ws, tmp_path_factory, cas
     writer = prop_ws.store.writer(source="canonical_csv", name=file.name, unit_hash=f"prop-{id(data)}", files=[])
     options = ImportOptions(timezone="Europe/London", observed_at=datetime(2026, 8, 1, tzinfo=UTC))
     ctx = ImportContext(writer, options)
+    before = _counts(prop_ws)
     try:
         with writer:
             CanonicalCsv().read(unit, ctx)
             ctx.flush()
             writer.commit()
-        event("imported")
-    except SmiError:
+    except SmiError as e:
         event("refused")
+        # a refusal names the file and leaves the store exactly as it was
+        assert name in str(e), str(e)
+        assert _counts(prop_ws) == before
+        return
+    event("imported")
+    # an import adds rows only to its own table, and no more rows than the file has lines
+    lines = [ln for ln in data.decode("utf-8", errors="replace").splitlines() if ln.strip()]
+    added = {t: n - before[t] for t, n in _counts(prop_ws).items()}
+    table = {"posts": "posts", "interactions": "interactions", "audience": "audience_daily", "effort": "effort"}
+    own = table[kind_of(name)]
+    assert 0 <= added[own] <= max(len(lines) - 1, 0), (added, len(lines))
+    assert all(v == 0 for t, v in added.items() if t not in (own, "post_metrics", "accounts", "imports")), added
+
+
+def kind_of(name: str) -> str:
+    return name.removesuffix(".csv")
+
+
+def _counts(ws) -> dict[str, int]:
+    tables = ("posts", "post_metrics", "interactions", "audience_daily", "effort", "accounts")
+    return {t: ws.store.rows(f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in tables}
 
 
 def test_a_blank_published_at_keeps_the_post_undated(make_ws, cli, status, tmp_path):
