@@ -120,7 +120,7 @@ QUESTION_START = (
     + r"|(?:when|where)\s+" + _AUX + _SUFFIX + _END
     + r"|how\s+" + _alt(AUXILIARIES["en"] + SUBJECTS["en"] + HOW_NEXT) + _SUFFIX + _END
     # Welsh words that need a Welsh verb or pronoun after them
-    + "|" + _alt(WELSH_NEXT_WORDS) + r"['’]?\s*" + _alt(WELSH_VERBS_NEXT) + _SUFFIX + _END
+    + "|" + _alt(WELSH_NEXT_WORDS) + r"['’]?\s+" + _alt(WELSH_VERBS_NEXT) + _SUFFIX + _END
     + "|" + _alt(WELSH_NEXT_WORDS) + r"['’](?:r|n)" + _END
     # an auxiliary with 'r/'n attached ("ydy'r", "ydy'n") or followed by a subject
     + "|" + _AUX + r"['’](?:r|n)" + _END
