@@ -287,7 +287,10 @@ for _q, _qname in ((0.5, "median"), (0.9, "p90")):
         metric(
             name=f"first_response_minutes_{_qname}" + ("_business" if _business else ""),
             description=f"{_stat.capitalize()} time to the organisation's first reply to an "
-            f"inbound item, in minutes of {_hours}.",
+            f"inbound item, in minutes of {_hours}."
+            + (" A reply sent outside business hours to an item sent outside them counts 0 "
+               "minutes: read it beside the all-hours figure and response_rate (SHOWN_BESIDE)."
+               if _business else ""),
             formula=f"{_stat} (linear interpolation) over answered inbound items in the period of "
             + (
                 "the minutes inside [business_hours] (profile days, start-end, local time) "
@@ -302,3 +305,35 @@ for _q, _qname in ((0.5, "median"), (0.9, "p90")):
             where=inbound,
             higher_is_better=False,
         )(_response_time(_q, _business))
+
+
+@metric(
+    name="answered_outside_business_hours",
+    description="Share of answered inbound items whose wait took no business time (asked and "
+    "answered outside business hours): the answers the business-hours response time counts as 0 minutes.",
+    formula="count(answered inbound items in the period whose minutes inside [business_hours] between "
+    "the item and its first organisation reply are 0) / count(answered inbound items in the period); "
+    "no answered item = not available",
+    unit="share (0–1)",
+    inputs=INPUTS,
+    grain="interactions",
+    where=inbound,
+    higher_is_better=None,
+)
+def answered_outside_business_hours(q: Query) -> ir.Table:
+    t = with_first_reply(q)
+    answered = t.replied_at.notnull()
+    zero = (answered & (business_seconds(t.created_at, t.replied_at, business_hours_of(q)) == 0)).cast("int64").sum()
+    return q.aggregate(ratio(zero, answered.cast("int64").sum()), t)
+
+
+# A business-hours response time alone reads as instant service when answers go out of
+# hours (they count 0 minutes): wherever one is shown (KPI verdicts, the report), these
+# metrics, for the same subject and period, are shown beside it.
+SHOWN_BESIDE = {
+    "first_response_minutes_median_business": (
+        "first_response_minutes_median", "response_rate", "answered_outside_business_hours"),
+    "first_response_minutes_p90_business": (
+        "first_response_minutes_p90", "first_response_minutes_median", "response_rate",
+        "answered_outside_business_hours"),
+}
