@@ -337,3 +337,104 @@ SHOWN_BESIDE = {
         "first_response_minutes_p90", "first_response_minutes_median", "response_rate",
         "answered_outside_business_hours"),
 }
+
+
+# -- conversations ---------------------------------------------------------------------------
+# Per item, an inbound item is answered only by an organisation reply to that very item. In
+# threads where customers write several messages before the agent answers (IBM
+# Twitter-care: every conversation ends with the agent's answer, which replies to the
+# message just before it), the earlier messages read as unanswered though the conversation
+# was answered. So the service family also counts by conversation.
+ROOT_ROUNDS = 7  # pointer-jumping rounds: threads up to 2**7 = 128 messages deep
+
+
+def conversation_roots(con: Any) -> ir.Table:
+    """Every interaction's conversation: `_platform, _id, _conv`, the native id of the
+    earliest interaction up its in_reply_to chain (same platform). A chain stops at a
+    message that answers nothing or answers something that is not an interaction (a post):
+    people replying to one post start conversations of their own. Pointer jumping: each
+    round replaces a message's ancestor by that ancestor's ancestor."""
+    i = con.table("interactions")
+    i = i.select(_platform=i.platform, _id=i.native_id, _parent=i.in_reply_to).distinct(
+        on=("_platform", "_id"), keep="first")
+    # Each side of a self-join is a view of its own (Ibis would otherwise merge them).
+    left, right = i.view(), i.view()
+    ids = right.select(_p2=right._platform, _id2=right._id)
+    j = left.left_join(ids, (left._platform == ids._p2) & (left._parent == ids._id2))
+    base = j.select(_platform=j._platform, _id=j._id, _anc=ibis.coalesce(j._id2, j._id))
+    for _ in range(ROOT_ROUNDS):
+        left, right = base.view(), base.view()
+        up = right.select(_p3=right._platform, _id3=right._id, _anc3=right._anc)
+        k = left.left_join(up, (left._platform == up._p3) & (left._anc == up._id3))
+        base = k.select(_platform=k._platform, _id=k._id, _anc=ibis.coalesce(k._anc3, k._anc))
+    return base.select(_platform=base._platform, _id=base._id, _conv=base._anc)
+
+
+def _question_conversations(q: Query) -> ir.Table:
+    """The period's inbound items with `_conv` (their conversation), `_question` and
+    `_answered`: the organisation wrote in the conversation at or after the item (an
+    interaction from it, or a reply post answering a message of the conversation)."""
+    roots = conversation_roots(q.con)
+    t = q.rows
+    r = roots.view()
+    j = t.left_join(r, (t.platform == r._platform) & (t.native_id == r._id))
+    t = j.select(*[j[c] for c in q.rows.columns], _conv=ibis.coalesce(j._conv, j.native_id),
+                 _question=is_question(j.text).fill_null(False))
+    i = q.con.table("interactions")
+    i = i.filter(i.from_organisation == ibis.literal(True))
+    r = roots.view()
+    oi = i.join(r, (i.platform == r._platform) & (i.native_id == r._id))
+    org = oi.select(_op=oi.platform, _oconv=oi._conv, _oat=oi.created_at)
+    p = q.con.table("posts")
+    p = p.filter((p.kind == "reply") & p.in_reply_to.notnull())
+    r = roots.view()
+    pj = p.join(r, (p.platform == r._platform) & (p.in_reply_to == r._id))
+    org = ibis.union(org, pj.select(_op=pj.platform, _oconv=pj._conv, _oat=pj.published_at)).view()
+    tv = t.view()
+    hit = tv.join(org, (tv.platform == org._op) & (tv._conv == org._oconv) & (org._oat >= tv.created_at))
+    answered = hit.select(_k=hit.interaction_key).distinct()
+    a = t.left_join(answered, t.interaction_key == answered._k)
+    return a.select(*[a[c] for c in t.columns], _answered=a._k.notnull())
+
+
+def _conversation_count(t: ir.Table, answered_only: bool) -> ir.Value:
+    """Distinct conversations of question items (answered ones only if asked); NULL when no
+    item has text, as for the question counts."""
+    keep = t._question & t._answered if answered_only else t._question
+    key = ibis.ifelse(keep, t.platform.concat(":", t._conv), ibis.null().cast("string"))
+    return ibis.ifelse(t.text.notnull().cast("int64").sum() > 0, key.nunique(), ibis.null().cast("int64"))
+
+
+@metric(
+    name="question_conversations",
+    description="Conversations in which someone asked the organisation a question in the period.",
+    formula="count(distinct conversations holding an inbound question of the period); a conversation "
+    "is the chain of interactions linked by in_reply_to (same platform) up to its first message; "
+    "question rule as in inbound_questions",
+    unit="conversations",
+    inputs=("interactions.from_organisation", "interactions.in_reply_to", "interactions.text"),
+    grain="interactions",
+    where=inbound,
+    higher_is_better=None,
+)
+def question_conversations(q: Query) -> ir.Table:
+    t = _question_conversations(q)
+    return q.aggregate(_conversation_count(t, False), t)
+
+
+@metric(
+    name="answered_question_conversations",
+    description="Conversations with a question of the period in which the organisation answered "
+    "(wrote in the conversation after the question).",
+    formula="count(distinct conversations holding an inbound question of the period in which an "
+    "organisation interaction, or a reply post answering one of its messages, comes at or after "
+    "that question); conversations as in question_conversations",
+    unit="conversations",
+    inputs=("interactions.from_organisation", "interactions.in_reply_to", "interactions.text"),
+    grain="interactions",
+    where=inbound,
+    higher_is_better=True,
+)
+def answered_question_conversations(q: Query) -> ir.Table:
+    t = _question_conversations(q)
+    return q.aggregate(_conversation_count(t, True), t)
