@@ -553,6 +553,14 @@ def goals(
         trend = " → ".join(num(p["value"], r.unit) for p in r.trend)
         t.add_row(escape(kpi), r.window, num(r.value, r.unit), aim, trend, f"[{style[r.status]}]{r.status}[/]")
     out.print(t)
+    beside = [r for r in results if r.beside]
+    if beside:  # a business-hours response time: the all-hours figures beside it
+        from smi.report.i18n import Words
+        from smi.report.render import beside_text
+
+        out.print("Business hours count an out-of-hours answer to an out-of-hours message as 0 minutes; beside them:")
+        for r in beside:
+            out.print(f"  {escape(r.metric)} {r.status}: {escape(beside_text(Words('en'), r.as_dict()))}")
     counts = {s: sum(r.status == s for r in results) for s in ("met", "on track", "behind", "not available")}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" ({_plural(len(results), 'KPI')})")
 

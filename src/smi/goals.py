@@ -16,6 +16,12 @@ Status, for the period ending with the month:
   slope over the values there are, at least two) carries it to the target next period:
   `value + slope` reaches the target;
 - **behind** — otherwise.
+
+A KPI on a business-hours response time (smi.metrics.service.SHOWN_BESIDE) carries, in
+`beside`, the all-hours median, the response rate and the share of answers that took no
+business time, for the same filter and window: an out-of-hours answer to an out-of-hours
+message counts 0 business minutes, so the business figure alone can read "met" while people
+wait hours.
 """
 
 from __future__ import annotations
@@ -50,6 +56,8 @@ class KpiResult:
     value: float | None
     trend: list[dict[str, Any]] = field(default_factory=list)  # [{"window", "value"}], oldest first
     status: str = "not available"
+    # Metrics shown beside this one, same filter and window: [{"metric", "unit", "value"}].
+    beside: list[dict[str, Any]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -187,10 +195,21 @@ def evaluate(ws: Any, month: str | None = None, engine: str | None = None) -> tu
             trend.append({"window": window_label(w), "value": kpi_value(con, kpi, w, catalogue, ws.profile.business_hours)})
         values = [t["value"] for t in trend]
         m = catalogue[kpi.metric]
+        beside = beside_values(con, kpi, window(current, kpi.period), catalogue, ws.profile.business_hours)
         out.append(KpiResult(
             goal=goal.name, purpose=goal.purpose, metric=kpi.metric, unit=m.unit,
             filter=dict(kpi.filter), period=kpi.period, window=trend[-1]["window"],
             direction=kpi.direction, target=kpi.target, value=values[-1], trend=trend,
-            status=status_of(values, kpi.target, kpi.direction),
+            status=status_of(values, kpi.target, kpi.direction), beside=beside,
         ))
     return current, out
+
+
+def beside_values(con: Any, kpi: KPI, p: Period, catalogue: dict[str, Any],
+                  business_hours: Any = None) -> list[dict[str, Any]]:
+    """The metrics SHOWN_BESIDE the KPI's, over the same period and filter ([] for others)."""
+    from smi.metrics.service import SHOWN_BESIDE
+
+    return [{"metric": name, "unit": catalogue[name].unit,
+             "value": kpi_value(con, kpi.model_copy(update={"metric": name}), p, catalogue, business_hours)}
+            for name in SHOWN_BESIDE.get(kpi.metric, ())]

@@ -77,5 +77,22 @@ def test_targets_from_the_profile(demos):
     by_metric = {(f.metric, f.subject["value"]): f for f in found}
     over = by_metric[("first_response_hours_vs_target", "all")]
     assert over.direction == "higher" and over.effect.value > 1.5
+    # The response rate stands beside the wait: inbound items of June and how many had an
+    # organisation reply, counted again with SQL from the store.
+    [row] = none.store.rows("""
+        WITH replies AS (
+            SELECT platform, in_reply_to AS target, created_at AS at FROM interactions
+            WHERE from_organisation AND in_reply_to IS NOT NULL
+            UNION ALL
+            SELECT platform, in_reply_to, published_at FROM posts WHERE kind = 'reply' AND in_reply_to IS NOT NULL)
+        SELECT count(*) AS inbound,
+               count(*) FILTER (WHERE EXISTS (SELECT 1 FROM replies r WHERE r.platform = i.platform
+                                AND r.target = i.native_id AND r.at >= i.created_at)) AS answered
+        FROM interactions i
+        WHERE NOT i.from_organisation
+          AND i.created_at >= timezone('Europe/London', TIMESTAMP '2025-06-01')
+          AND i.created_at < timezone('Europe/London', TIMESTAMP '2025-07-01')""")
+    assert over.evidence[0]["inbound"] == row["inbound"] and over.evidence[0]["answered"] == row["answered"]
+    assert f"{row['answered']} of {row['inbound']} inbound items" in over.summary
     under = by_metric[("question_response_rate_vs_target", "all")]
     assert under.direction == "lower" and under.effect.value < -0.1

@@ -7,7 +7,9 @@ from smi.report import insights as ins
 from smi.report.i18n import Words
 from smi.report.model import CHAIN_LABELS, LABELS, UNITS, ReportModel
 from smi.report.render import (
+    BESIDE_NOTE,
     KINDS,
+    beside_text,
     kpi_name,
     number,
     sections,
@@ -176,8 +178,11 @@ def _scorecard(model: ReportModel, w: Words) -> list[str]:
     lines = [f"## {_('Goal scorecard')}", ""]
     lines += table([_("Goal"), _("KPI"), _("Value"), _("Target"), _("Status"), _("Trend (last three periods)")],
                    [[k["goal"], kpi_name(k) + ("" if k["period"] == "month" else f" ({k['window']})"),
-                     number(w, k["value"]), target_text(w, k), status_word(w, k["status"]), trend_text(w, k)]
+                     number(w, k["value"]) + (f" ({beside_text(w, k)})" if beside_text(w, k) else ""),
+                     target_text(w, k), status_word(w, k["status"]), trend_text(w, k)]
                     for k in model.scorecard], {2, 3, 5})
+    if any(k.get("beside") for k in model.scorecard):
+        lines += ["", _(BESIDE_NOTE)]
     lines += ["", _("Met: the value reaches the target. On track: not met, but the trend over the last three periods carries it there next period. Behind: neither. Not available: the data gives no value (never counted as zero)."), ""]
     return lines
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from smi.errors import SmiError
@@ -94,6 +94,36 @@ def target_text(w: Words, k: dict[str, Any]) -> str:
     return w._(DIRECTIONS.get(k["direction"], DIRECTIONS["higher"]), target=number(w, k["target"]))
 
 
+# Metrics shown beside a business-hours response time (smi.goals: KpiResult.beside).
+BESIDE = {
+    "first_response_minutes_median": N_("median over all hours: %(time)s"),
+    "first_response_minutes_p90": N_("90th percentile over all hours: %(time)s"),
+    "response_rate": N_("%(share)s of inbound items answered"),
+    "answered_outside_business_hours": N_("%(share)s of answers took no business time"),
+}
+BESIDE_NOTE = N_("A response time in business hours counts an answer sent outside business hours to a message sent outside them as 0 minutes: read it with the figures beside it.")
+
+
+def beside_text(w: Words, k: dict[str, Any]) -> str:
+    """'median over all hours: 3.1 h; 24% of inbound items answered; …' for a KPI with
+    figures beside it (a business-hours response time); '' for others."""
+    parts = []
+    for b in k.get("beside") or []:
+        v = b["value"]
+        if b["metric"] not in BESIDE:
+            continue
+        if v is None:
+            shown = w.not_available()
+        elif b["unit"] == "minutes":
+            shown = (w._("%(n)s min", n=number(w, round(v, 1))) if v < 120
+                     else w._("%(n)s h", n=format_decimal(v / 60, format="#,##0.0", locale=w.locale)))
+        else:
+            shown = format_percent(v, format="#,##0%", locale=w.locale)
+        key = "time" if b["unit"] == "minutes" else "share"
+        parts.append(w._(BESIDE[b["metric"]], **{key: shown}))
+    return "; ".join(parts)
+
+
 def status_word(w: Words, status: str) -> str:
     return w._(GOAL_STATUS.get(status, status))
 
@@ -167,7 +197,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         summary_top=insights.SUMMARY_TOP, finding_charts=finding_charts(model), ins=insights,
         chain_labels=CHAIN_LABELS, number=number, signed=signed, kpi_name=kpi_name,
         target_text=target_text, status_word=status_word, trend_text=trend_text,
-        status_counts=status_counts,
+        status_counts=status_counts, beside_text=beside_text, beside_note=BESIDE_NOTE,
     )
 
 

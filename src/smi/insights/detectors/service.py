@@ -179,6 +179,9 @@ def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
         scopes += [({"dimension": "platform", "value": p}, answered.loc[answered["platform"] == p, "hours"])
                    for p in sorted(answered["platform"].unique())]
         for subject, h in scopes:
+            # The response rate stands beside the wait: a fast median over few answers is no
+            # good service (the catalogue's response_rate: any reply, at any time after).
+            inbound = items if subject["value"] == "all" else items[items["platform"] == subject["value"]]
             if len(h) < MIN_N:
                 continue
             over = int((h > target).sum())
@@ -190,13 +193,15 @@ def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
                 title=f"Median first response {'over' if med > target else 'within'} the {target:g} h target"
                 + ("" if subject["value"] == "all" else f" on {subject['value']}"),
                 summary=f"{over} of {len(h)} answered items waited longer than the {target:g} h target; "
-                f"median {_h(med)}.",
+                f"median {_h(med)} over all hours. {len(h)} of {len(inbound)} inbound items "
+                f"({len(h) / len(inbound):.0%}) were answered.",
                 metric="first_response_hours_vs_target", subject=subject,
                 comparison=f"the target of {target:g} hours", direction="higher" if med > target else "lower",
                 effect=Effect("ratio", med / target), ci=(lo_i / target, hi_i / target), p_value=p, n=len(h),
                 recommendation="Set a rota so someone checks messages within the target." if med > target
                 else "The target is met with room to spare; keep it up.",
-                evidence=[{"answered": len(h), "over_target": over, "median_hours": round(med, 2)}],
+                evidence=[{"inbound": len(inbound), "answered": len(h), "over_target": over,
+                           "median_hours": round(med, 2)}],
             ))
     return out
 
