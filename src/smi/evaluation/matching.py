@@ -23,7 +23,7 @@ from typing import Any
 
 # (family, words any of which in the metric's name puts it there), tried in this order
 FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("audience_words", ("word",)),
+    ("audience_words", ("word", "topic")),
     ("response_time", ("response_hours", "response_time", "first_response", "reply_hours")),
     ("response_rate", ("response_rate", "answered", "unanswered")),
     ("efficiency", ("staff_hour", "per_hour", "per_staff")),
