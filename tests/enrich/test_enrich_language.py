@@ -209,3 +209,10 @@ def test_combine_needs_a_real_second_language():
     assert combine([("cy", 90), ("en", 10)]) == "cy"  # under a fifth of the letters
     assert combine([("cy", 60), ("fr", 40)]) == "cy"  # not a pair smi labels bilingual
     assert combine([(None, 10)]) is None
+
+
+def test_english_titles_are_english(detector):
+    # YouTube titles (youtube-studio-ethioware): mostly capitalised, joined by "of", "with".
+    # (lingua calls "Importance of Digital Literacy" French: too few words to tell.)
+    assert detector.detect(["Journey of an IOS Developer #3",
+                            "Webinar with LinkedIn Senior Software Engineer and Head of Seattle Office"]) == ["en"] * 2

@@ -80,6 +80,10 @@ WELSH_WORDS = (stopwords.WELSH - {"am", "an", "at", "hi", "dan", "pan", "pa", "n
     "cymraeg", "cymru", "cymreig", "yn", "yr", "ydy", "ydw", "dw", "dwi", "wedi", "ond",
     "neu", "heddiw", "yfory", "heno", "gwych", "annwyl", "ffrindiau", "cyfarchion", "ie",
 }
+# English words that join the capitalised words of a title ("Journey of an IOS Developer");
+# not "in", "an", "de": Dutch and German have them too.
+ENGLISH_GLUE = frozenset(["of", "the", "and", "with", "for", "to", "from", "on", "at", "by", "or",
+                          "is", "are", "was", "our", "your", "my", "how", "what", "why", "about"])
 _SPLIT = re.compile(r"(?<=[.!?…])\s+|\s*\n+\s*")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#][\w.]+|&\w+;")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -104,8 +108,8 @@ def sure_welsh_words(segment: str) -> bool:
 
 def name_like(segment: str) -> bool:
     """True for names, codes and titles: two or more words (of two letters or more) all
-    starting upper-case, or NAME_SHARE of them with no Welsh word among them, or one
-    all-capital word ("ORD", "HTFIIFA")."""
+    starting upper-case, or NAME_SHARE of them with no Welsh word and no lower-case
+    English joining word (ENGLISH_GLUE) among them, or one all-capital word ("ORD")."""
     ws = words(segment)
     if not ws:
         return False
@@ -114,9 +118,11 @@ def name_like(segment: str) -> bool:
     upper = sum(w[0].isupper() for w in ws)
     if upper == len(ws):
         return True
-    # Mostly names, and no Welsh word holding them together ("Ganwyd Evans ym Machynlleth,
-    # Sir Drefaldwyn" is a Welsh sentence; "Lydia Yoseph Benti Hanan dagmawi kassa" is not)
-    return upper >= NAME_SHARE * len(ws) and not any(w.lower() in WELSH_WORDS for w in ws)
+    # Mostly names, and no Welsh word or lower-case English one holding them together
+    # ("Ganwyd Evans ym Machynlleth, Sir Drefaldwyn" is a Welsh sentence, "Importance of
+    # Digital Literacy" an English title; "Lydia Yoseph Benti Hanan dagmawi kassa" is names)
+    return (upper >= NAME_SHARE * len(ws) and not any(w.lower() in WELSH_WORDS for w in ws)
+            and not any(w in ENGLISH_GLUE for w in ws))
 
 
 def segments(text: str) -> list[str]:
