@@ -200,6 +200,7 @@ def test_name_like():
     # Welsh sentences full of names have Welsh words holding them together
     assert not name_like("Ganwyd Evans ym Machynlleth, Sir Drefaldwyn.")
     assert not name_like("Diolch!") and not name_like("Croeso")  # one ordinary word
+    assert not name_like("Bore Da Cymru") and not name_like("The Rush Of Time")  # capitalised words
     assert not name_like("We welcome our interns")
 
 

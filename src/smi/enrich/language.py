@@ -14,8 +14,8 @@ Rule (measured in docs/accuracy.md):
   tags and HTML entities are dropped; segments with fewer than MIN_SEGMENT_LETTERS letters
   join their neighbour;
 - a segment with fewer than MIN_LETTERS letters, or one of names and codes (`name_like`:
-  "ORD 🛬 DFW", "Lydia Yoseph Benti Hanan", "Meet Cindy Gruwell - RTI Fellow"), has no
-  language;
+  "ORD 🛬 DFW", "Lydia Yoseph Benti Hanan", "Meet Cindy Gruwell - RTI Fellow", but not
+  "Bore Da" or "The Rush Of Time"), has no language;
 - every other segment of every text in a batch goes to lingua in one parallel call over
   the 65 languages (low-accuracy mode: fast, ~130 MB); its best language wins, English's
   confidence counted EN_PRIOR times (the texts are mostly English; short English was
@@ -107,22 +107,20 @@ def sure_welsh_words(segment: str) -> bool:
 
 
 def name_like(segment: str) -> bool:
-    """True for names, codes and titles: two or more words (of two letters or more) all
-    starting upper-case, or NAME_SHARE of them with no Welsh word and no lower-case
-    English joining word (ENGLISH_GLUE) among them, or one all-capital word ("ORD")."""
+    """True for names and codes: two or more words (of two letters or more), NAME_SHARE of
+    them capitalised, none a Welsh word (WELSH_WORDS) or an English joining word
+    (ENGLISH_GLUE); or one all-capital word ("ORD")."""
     ws = words(segment)
     if not ws:
         return False
     if len(ws) == 1:
         return ws[0].isupper()
+    # Mostly names, and no Welsh or English word holding them together ("Ganwyd Evans ym
+    # Machynlleth, Sir Drefaldwyn" is a Welsh sentence, "Journey of an IOS Developer" and
+    # "The Rush Of Time" English titles; "Lydia Yoseph Benti Hanan dagmawi kassa" is names)
     upper = sum(w[0].isupper() for w in ws)
-    if upper == len(ws):
-        return True
-    # Mostly names, and no Welsh word or lower-case English one holding them together
-    # ("Ganwyd Evans ym Machynlleth, Sir Drefaldwyn" is a Welsh sentence, "Importance of
-    # Digital Literacy" an English title; "Lydia Yoseph Benti Hanan dagmawi kassa" is names)
-    return (upper >= NAME_SHARE * len(ws) and not any(w.lower() in WELSH_WORDS for w in ws)
-            and not any(w in ENGLISH_GLUE for w in ws))
+    return upper >= NAME_SHARE * len(ws) and not any(
+        (low := w.lower()) in WELSH_WORDS or low in ENGLISH_GLUE for w in ws)
 
 
 def segments(text: str) -> list[str]:
