@@ -157,14 +157,14 @@ def wide_languages() -> tuple[str, ...]:
                         if c not in LEFT_OUT))
 
 
-@lru_cache(maxsize=2)
-def _detector(codes: tuple[str, ...], low_accuracy: bool):  # -> lingua.LanguageDetector
+@lru_cache(maxsize=4)
+def _detector(codes: tuple[str, ...], low_accuracy: bool, preload: bool = True):  # -> lingua.LanguageDetector
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     builder = LanguageDetectorBuilder.from_iso_codes_639_1(*(getattr(IsoCode639_1, c.upper()) for c in codes))
     if low_accuracy:
         builder = builder.with_low_accuracy_mode()
-    return builder.with_preloaded_language_models().build()
+    return (builder.with_preloaded_language_models() if preload else builder).build()
 
 
 def supported(codes: Sequence[str]) -> list[str]:
@@ -232,7 +232,8 @@ class LanguageDetector:
         self.pair_languages = tuple(supported(pair_languages))
         self.low_accuracy = low_accuracy
         self._lingua = _detector(self.languages, low_accuracy)
-        self._arbiter = _detector(tuple(sorted(c for c in ARBITER if c in self.languages)), False)
+        # loaded on first use (~10 s): an import with no Welsh-looking text never waits for it
+        self._arbiter = _detector(tuple(sorted(c for c in ARBITER if c in self.languages)), False, False)
         self._cache: dict[str, Guess] = {}
 
     def _guess(self, pieces: list[str]) -> list[Guess]:
