@@ -72,7 +72,7 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder to create the workspace in.")],
     name: Annotated[str, typer.Option("--name", help="The organisation's name.")],
     timezone: Annotated[str, typer.Option("--timezone", help="IANA time zone, e.g. Europe/London.")] = "Europe/London",
-    language: Annotated[list[str] | None, typer.Option("--language", help="Report language (repeat: en, cy).")] = None,
+    language: Annotated[list[str] | None, typer.Option("--language", help="The organisation's languages (repeat: cy, en): the first is the report's; all are kept as labels, other detected languages are 'other'.")] = None,
 ) -> None:
     """Create a workspace: profile, store, archive and reports folders."""
     from smi.workspace import Workspace

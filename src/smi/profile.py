@@ -197,7 +197,8 @@ TEMPLATE = """\
 [organisation]
 name = ""
 timezone = "Europe/London"   # IANA name; month boundaries and hours use it
-languages = ["en"]           # the first is the report's default language
+languages = ["en"]           # the first is the report's default language; all are focus
+                             # languages of language detection (docs/enrichment.md)
 
 # When the organisation answers its audience (first-response times in business hours).
 [business_hours]

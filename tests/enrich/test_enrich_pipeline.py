@@ -87,3 +87,29 @@ def test_enrich_is_incremental_idempotent_and_rerunnable(make_ws, cli, tmp_path)
     out = cli("import", tmp_path / "v2" / "posts.csv", "-w", ws).output
     assert "enriched 1 posts and 0 interactions" in out
     assert _rows(ws, "SELECT language, sentiment_label FROM posts WHERE native_id = '3'") == [("en", "positive")]
+
+
+def test_platform_tag_in_extra_is_evidence_and_enrich_all_relabels(make_ws, cli, tmp_path):
+    # A canonical CSV's unknown column `platform_lang` lands in extra, where the X, Bluesky
+    # and Mastodon importers keep the platform's own tag. "Diolch yn fawr!" is Welsh, but
+    # three words are not enough against a tag of another language; `und` is no evidence.
+    posts = """platform,post_id,account,published_at,kind,text,platform_lang
+x,1,@theatr,2026-03-02 10:00,original,"Diolch yn fawr!",nl
+x,2,@theatr,2026-03-03 10:00,original,"Diolch yn fawr!",und
+x,3,@theatr,2026-03-04 10:00,original,"ORD 🛬 DFW",en
+x,4,@theatr,2026-03-05 10:00,original,"Mae tocynnau ar gyfer y panto ar werth nawr.",
+"""
+    ws = make_ws()
+    cli("import", _write(tmp_path, posts=posts), "-w", ws)
+    got = _rows(ws, "SELECT native_id, language FROM posts ORDER BY 1")
+    assert got == [("1", "other"), ("2", "cy"), ("3", None), ("4", "cy")]
+
+    # Labels an older detector wrote (e.g. the six-language one calling Dutch German) are
+    # not kept by `smi enrich --all`: every detected row is detected again.
+    con = duckdb.connect(str(ws / "store.duckdb"))
+    con.execute("UPDATE posts SET language = 'de' WHERE native_id IN ('1', '3')")
+    con.close()
+    assert "enriched 0 posts" in cli("enrich", "-w", ws).output  # nothing new: kept as is
+    assert _rows(ws, "SELECT language FROM posts WHERE native_id = '1'") == [("de",)]
+    cli("enrich", "--all", "-w", ws)
+    assert _rows(ws, "SELECT native_id, language FROM posts ORDER BY 1") == got

@@ -3,13 +3,15 @@
 `enrich(ws)` runs after every `smi import` on the rows that are new or changed since they
 were last enriched (a row is marked with the import that last changed it); `smi enrich
 --all` does every row again. A language given by the import (a canonical CSV's `language`
-column) is kept (`language_source = 'given'`); a platform's own guess (`platform_lang` in
-extra) is not trusted. One module per enrichment: language.py, sentiment.py,
-questions.py, topics.py. Settings in workspace.toml:
+column) is kept (`language_source = 'given'`); a platform's own tag (`platform_lang` in
+extra) is evidence against a Welsh label, not a label (smi.enrich.language). One module
+per enrichment: language.py, sentiment.py, questions.py, topics.py. Settings in
+workspace.toml:
 
     [enrich]
-    languages = ["cy", "en", "ga", "fr", "de", "es"]  # default: the organisation's + these
-    accuracy = "low"                                  # or "high": ~4x slower, better on short text
+    languages = ["cy", "en", "fr"]  # the codes kept; any other language is `other`
+                                    # default: the organisation's languages + cy, en
+    accuracy = "low"                # or "high": ~4x slower, better on short text
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from smi.enrich.language import DEFAULT_LANGUAGES, LanguageDetector
+import orjson
+
+from smi.enrich.language import FOCUS, LanguageDetector
 from smi.errors import SmiError
 
 UNKNOWN_CODES = ("", "und", "zxx", "unknown")
@@ -58,7 +62,7 @@ def settings(ws: Any) -> Settings:
         doc = {}
     langs = doc.get("languages")
     if langs is None:
-        langs = [*ws.profile.organisation.languages, *DEFAULT_LANGUAGES]
+        langs = [*FOCUS, *ws.profile.organisation.languages]
     if not isinstance(langs, list) or not all(isinstance(x, str) for x in langs):
         raise SmiError("workspace.toml: [enrich] languages must be a list of codes, e.g. [\"cy\", \"en\"]",
                        fix="write ISO 639-1 codes such as cy, en, ga, fr")
@@ -74,6 +78,16 @@ def _code(lang: str | None) -> str | None:
         return None
     c = lang.strip().lower()
     return None if c in UNKNOWN_CODES else c
+
+
+def _tag(raw: str | None) -> Any:
+    """The platform's language tag as stored in extra (JSON text: a string or a list)."""
+    if raw is None:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
 
 
 def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
@@ -101,7 +115,8 @@ def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
             texts, given, sources = cols["text"], cols["language"], cols["language_source"]
             keep = [_code(g) is not None and s != "detected" for g, s in zip(given, sources, strict=True)]
             todo = [t for t, k in zip(texts, keep, strict=True) if not k]
-            found = iter(detector.detect(todo))
+            tags = [_tag(x) for x, k in zip(cols["platform_lang"], keep, strict=True) if not k]
+            found = iter(detector.detect(todo, tags))
             langs = [g if k else next(found) for g, k in zip(given, keep, strict=True)]
             srcs = ["given" if k else "detected" for k in keep]
             base = [(_code(x) or "").split("-")[0].split("_")[0] for x in langs]

@@ -29,13 +29,15 @@ def pending(store: Store, table: str, *, everything: bool = False) -> int:
 
 def text_batches(store: Store, table: str, *, everything: bool = False,
                  rows: int = 100_000) -> Iterator[pa.RecordBatch]:
-    """key, text, language, language_source, import_id (and from_organisation for
-    interactions) of the rows to enrich, in batches."""
+    """key, text, language, language_source, import_id, platform_lang (the platform's own
+    language tag kept in extra, as JSON text; NULL when none) and, for interactions,
+    from_organisation of the rows to enrich, in batches."""
     key = TABLES[table]
     inbound = ", from_organisation" if table == "interactions" else ""
     where = "" if everything else " WHERE enriched_import_id IS DISTINCT FROM import_id"
     yield from store.batches(
-        f"SELECT {key} AS key, text, language, language_source, import_id{inbound} FROM {table}{where}",
+        f"SELECT {key} AS key, text, language, language_source, import_id, "
+        f"CAST(json_extract(extra, '$.platform_lang') AS VARCHAR) AS platform_lang{inbound} FROM {table}{where}",
         rows,
     )
 

@@ -35,7 +35,8 @@ RATE = "engagement_rate_impressions"
 PER_POST = "engagements_per_post"
 DIMENSIONS = ("format", "kind", "label", "language", "length", "weekday", "hour")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-LANGUAGES = {"cy": "Welsh", "en": "English", "cy+en": "bilingual (Welsh and English)"}
+LANGUAGES = {"cy": "Welsh", "en": "English", "cy+en": "bilingual (Welsh and English)",
+             "other": "other-language"}  # smi.enrich.language writes `other` outside the focus
 PLATFORM_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
                   "mastodon": "Mastodon", "youtube": "YouTube", "bluesky": "Bluesky"}
 
