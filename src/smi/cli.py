@@ -101,17 +101,35 @@ def accounts_add(
 
 @accounts_app.command("list")
 def accounts_list(workspace: WorkspaceOpt = None) -> None:
-    """List the accounts the profile declares and those seen in imports."""
+    """List the accounts, whose each is (official, a member of staff's, or unassigned) and why."""
+    from smi.platforms import parse_account
+
     with _user_errors():
         ws = _open(workspace)
         rows = ws.store.rows(
-            "SELECT a.account_id, a.is_official, a.person, count(p.post_key) AS posts FROM accounts a "
+            "SELECT a.account_id, a.is_official, a.person, coalesce(a.own_export, FALSE) AS own_export, "
+            "count(p.post_key) AS posts FROM accounts a "
             "LEFT JOIN posts p USING (account_id) GROUP BY ALL ORDER BY 1"
         )
-    t = Table("account", "official", "person", "posts")
+        declared = {"{}:{}".format(*parse_account(f"{a.platform}:{a.handle}")) for a in ws.profile.accounts}
+    t = Table("account", "whose", "why", "posts")
+    counts = {"official": 0, "staff": 0, "unassigned": 0}
     for r in rows:
-        t.add_row(r["account_id"], "yes" if r["is_official"] else "", r["person"] or "", f"{r['posts']:,}")
+        if r["person"]:
+            whose, why, n = f"staff: {r['person']}", "[[people]] handles", "staff"
+        elif r["is_official"]:
+            why = "[[accounts]]" if r["account_id"] in declared else "imported from its own export"
+            whose, n = "official", "official"
+        else:
+            why = "[[accounts]] official = false" if r["account_id"] in declared else "seen in an import"
+            whose, n = "unassigned", "unassigned"
+        counts[n] += 1
+        t.add_row(escape(r["account_id"]), escape(whose), escape(why), f"{r['posts']:,}")
     out.print(t)
+    out.print(f"{counts['official']} official, {counts['staff']} staff, {counts['unassigned']} unassigned. "
+              "Figures count the official accounts; staff accounts are shown beside them. "
+              "Change one with `smi accounts add platform:@handle --not-official` or "
+              "`smi people add NAME --handle platform:@handle`.", highlight=False, soft_wrap=True)
 
 
 @people_app.command("add")
@@ -528,19 +546,26 @@ def goals(
             return f"{v:.2%}"
         return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:,.3g}"
 
-    t = Table("KPI", "period", "value", "target", "trend", "status", title=f"Goals, {period.label}")
+    staff = any(r.staff_value is not None for r in results)
+    cols = ["KPI", "period", "value", "target", "trend", "status"] + (["staff accounts (beside)"] if staff else [])
+    t = Table(*cols, title=f"Goals, {period.label}")
     style = {"met": "green", "on track": "cyan", "behind": "red", "not available": "dim"}
     goal = None
     for r in results:
         if r.goal != goal:
             goal = r.goal
-            t.add_row(f"[bold]{escape(r.goal)}[/] ({r.purpose})", end_section=False)
+            whose = "" if r.accounts == "official" else f"; {r.accounts} accounts"
+            t.add_row(f"[bold]{escape(r.goal)}[/] ({r.purpose}{whose})", end_section=False)
         where = ", ".join(f"{k}={v}" for k, v in r.filter.items())
         kpi = "  " + r.metric + (f" ({where})" if where else "")
         aim = ("≥ " if r.direction == "higher" else "≤ ") + num(r.target, r.unit)
         trend = " → ".join(num(p["value"], r.unit) for p in r.trend)
-        t.add_row(escape(kpi), r.window, num(r.value, r.unit), aim, trend, f"[{style[r.status]}]{r.status}[/]")
+        beside = [num(r.staff_value, r.unit) if r.staff_value is not None else ""] if staff else []
+        t.add_row(escape(kpi), r.window, num(r.value, r.unit), aim, trend, f"[{style[r.status]}]{r.status}[/]", *beside)
     out.print(t)
+    if staff:
+        out.print("values count the official accounts; staff's own accounts are beside them, not summed in "
+                  '(a goal with accounts = "all" counts both)', highlight=False, soft_wrap=True)
     counts = {s: sum(r.status == s for r in results) for s in ("met", "on track", "behind", "not available")}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" ({_plural(len(results), 'KPI')})")
 

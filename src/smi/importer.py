@@ -118,7 +118,8 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
             progress(unit.size)
         return UnitResult(unit.name, unit.source.name, "unchanged", import_id=prior["import_id"])
     files = [{"name": f.relpath, "sha256": f.sha256(), "bytes": f.size} for f in unit.files]
-    writer = store.writer(source=unit.source.name, name=unit.name, unit_hash=digest, files=files)
+    writer = store.writer(source=unit.source.name, name=unit.name, unit_hash=digest, files=files,
+                          own_export=unit.source.own_export)
     ctx = ImportContext(writer, options, progress=progress)
     try:
         with writer:
@@ -133,6 +134,8 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
                           fix="this is a bug in smi; please report it with the file's format")
         return UnitResult(unit.name, unit.source.name, "failed", error=err, warnings=ctx.warnings)
     _archive(ws, unit)
+    if unit.source.own_export:
+        store.sync_profile(ws.profile)  # its accounts are official unless the profile says otherwise
     return UnitResult(unit.name, unit.source.name, "imported", counts=record["counts"],
                       warnings=record["warnings"], import_id=record["import_id"])
 
@@ -196,7 +199,8 @@ def remap(ws: Any, import_ids: list[int] | None = None, progress: Callable[[int]
         source = REGISTRY[rec["source"]]()
         name = f"remap of import {iid} ({rec['name']})"
         digest = hashlib.sha256(f"remap:{iid}:{datetime.now(UTC).isoformat()}".encode()).hexdigest()
-        writer = store.writer(source=source.name, name=name, unit_hash=digest, files=rec["files"] or [])
+        writer = store.writer(source=source.name, name=name, unit_hash=digest, files=rec["files"] or [],
+                              own_export=source.own_export)
         writer.observed_at = rec["observed_at"]
         ctx = ImportContext(writer, options, progress=progress, keep_raw=False)
         try:
@@ -212,4 +216,6 @@ def remap(ws: Any, import_ids: list[int] | None = None, progress: Callable[[int]
             continue
         results.append(UnitResult(name, source.name, "imported", counts=record["counts"],
                                   warnings=record["warnings"], import_id=record["import_id"]))
+    if results:
+        store.sync_profile(ws.profile)
     return results

@@ -115,7 +115,8 @@ def run_pull(
     options = ImportOptions(timezone=ws.profile.organisation.timezone, profile=ws.profile)
     now = datetime.fromtimestamp(clock(), UTC)
     digest = hashlib.sha256(f"pull:{source}:{opts.account}:{now.isoformat()}".encode()).hexdigest()
-    writer = store.writer(source=source, name=f"{source} {opts.account}", unit_hash=digest, files=[])
+    writer = store.writer(source=source, name=f"{source} {opts.account}", unit_hash=digest, files=[],
+                          own_export=cls.own_export)
     ctx = ImportContext(writer, options)
 
     def state_of(account: str) -> dict[str, Any] | None:
@@ -141,6 +142,8 @@ def run_pull(
         writer.warnings = ctx.warnings
         writer.pull_state = (source, outcome.account, outcome.state)
         record = writer.commit()
+    if cls.own_export:
+        store.sync_profile(ws.profile)  # the pulled account is official unless the profile says otherwise
     return PullResult(outcome.name, source, "pulled", fetched=outcome.fetched,
                       counts=record["counts"], warnings=record["warnings"],
                       import_id=record["import_id"])

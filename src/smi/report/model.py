@@ -15,6 +15,8 @@ import ibis
 from smi.errors import SmiError
 from smi.metrics import Metric, Period, coverage, load_all
 from smi.metrics.engagement import post_engagements
+from smi.metrics.scope import scoped
+from smi.metrics.scope import staff_accounts as count_staff_accounts
 from smi.metrics.tables import TableCache, in_period
 from smi.platforms import PLATFORMS
 from smi.report.i18n import N_, Words
@@ -104,6 +106,7 @@ class Figure:
     previous: int | None
     reason: str | None = None  # why current is not available
     previous_reason: str | None = None
+    staff: int | None = None  # the staff's own accounts' value this month, shown beside (not summed in)
 
     @property
     def change(self) -> int | None:
@@ -157,6 +160,9 @@ class ReportModel:
     # The evaluation chain: [{"stage", "title", "rows": [{"metric", "formula", "current", "previous"}]}]
     chain: list[dict[str, Any]] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # Whose numbers: key figures, trend, top posts and chain count the official accounts;
+    # the staff's own accounts (this many) are shown beside the key figures (Figure.staff).
+    staff_accounts: int = 0
 
 
 def platform_title(platform: str) -> str:
@@ -285,6 +291,7 @@ class _Availability:
 def _key_figures(
     metrics: list[Metric], values: dict[str, dict[tuple[str, str], int | None]],
     avail: _Availability, platform: str, period: Period, previous: Period,
+    staff: dict[str, dict[tuple[str, str], int | None]] | None = None,
 ) -> list[Figure]:
     figures = []
     for m in metrics:
@@ -295,7 +302,8 @@ def _key_figures(
             r = avail.reason(m, platform, per) if v is None else None
             vals.append(0 if v is None and r is None else v)  # a count with nothing to count
             reasons.append(r)
-        figures.append(Figure(m, platform, vals[0], vals[1], reasons[0], reasons[1]))
+        beside = (staff or {}).get(m.name, {}).get((platform, period.key))
+        figures.append(Figure(m, platform, vals[0], vals[1], reasons[0], reasons[1], staff=beside))
     return figures
 
 
@@ -376,21 +384,29 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
     """Run the metrics for the month, the month before and the 13-month trend. Reasons for
     numbers that are not available are written in `words`' language (default English)."""
     words = words or Words("en")
-    con = TableCache(ws.store.ibis())
+    backend = ws.store.ibis()
+    # The organisation's figures count its official accounts (smi.metrics.scope); what the
+    # sources give (availability) is read from every row.
+    con = TableCache(scoped(backend, "official"))
     catalogue = load_all()
     metrics = [catalogue[n] for n in KEY_METRICS]
     previous = period.previous()
     status = ws.store.status()["platforms"]
     platforms = sorted(status)
-    avail = _Availability(con, words)
+    avail = _Availability(TableCache(backend), words)
 
     span = Period.months_to(period, TREND_MONTHS)
     values = {m.name: _by_platform_month(con, m, span) for m in metrics}
+    staff_accounts = count_staff_accounts(backend)
+    staff = None
+    if staff_accounts:
+        staff_con = TableCache(scoped(backend, "staff"))
+        staff = {m.name: _by_platform_month(staff_con, m, period) for m in metrics}
 
     blocks = []
     unavailable = []
     for p in platforms:
-        figures = _key_figures(metrics, values, avail, p, period, previous)
+        figures = _key_figures(metrics, values, avail, p, period, previous, staff)
         blocks.append(PlatformFigures(p, platform_title(p), figures, status[p]["first"], status[p]["last"]))
         unavailable += [
             {"platform": platform_title(p), "platform_id": p, "metric": f.metric.name,
@@ -429,4 +445,5 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
         lang=words.lang,
         scorecard=scorecard(ws, period),
         chain=evaluation_chain(con, period, catalogue),
+        staff_accounts=staff_accounts,
     )

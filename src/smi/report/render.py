@@ -87,6 +87,8 @@ def signed(w: Words, value: float | None) -> str:
 def kpi_name(k: dict[str, Any]) -> str:
     """'posts_per_week (platform=instagram)': the catalogue name and the filter, as written."""
     flt = ", ".join(f"{key}={'+'.join(v) if isinstance(v, list) else v}" for key, v in sorted(k["filter"].items()))
+    if k.get("accounts", "official") != "official":  # the goal counts staff accounts too (or only)
+        flt += (", " if flt else "") + f"accounts={k['accounts']}"
     return k["metric"] + (f" ({flt})" if flt else "")
 
 

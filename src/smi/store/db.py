@@ -107,7 +107,11 @@ class Store:
 
     # -- profile ------------------------------------------------------------------------------
     def sync_profile(self, profile: Any) -> None:
-        """Mirror the profile's accounts and people into the store (the profile is the truth)."""
+        """Mirror the profile's accounts and people into the store (the profile is the truth).
+
+        An account the profile does not declare is official if an import of its own export
+        brought it (`own_export`), and unassigned otherwise; a member of staff's handle is
+        theirs (not official) unless `[[accounts]]` also declares it official."""
         from smi.platforms import parse_account
 
         declared: dict[str, tuple[str, str, bool, str | None]] = {}
@@ -127,7 +131,8 @@ class Store:
                 self.con.execute(
                     "INSERT INTO people VALUES (?, ?, ?, ?)", [p.name, p.role, p.team, p.cost_per_hour]
                 )
-            self.con.execute("UPDATE accounts SET is_official = FALSE, person = NULL")
+            # Undeclared: official if it came from its own export (migration 0006), else not.
+            self.con.execute("UPDATE accounts SET is_official = coalesce(own_export, FALSE), person = NULL")
             for key, (plat, handle, official, person) in declared.items():
                 self.con.execute(
                     "INSERT INTO accounts (account_id, platform, handle, is_official, person) "
@@ -152,8 +157,13 @@ class Store:
         r = rows[0]
         return {"import_id": r[0], "source": r[1], "name": r[2], "finished_at": r[3]}
 
-    def writer(self, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]]) -> ImportWriter:
-        return ImportWriter(self, source=source, name=name, unit_hash=unit_hash, files=files)
+    def writer(self, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]],
+               own_export: bool = False) -> ImportWriter:
+        """`own_export`: the import is an account's own export (smi.sources.Source.own_export);
+        the accounts whose posts or audience it brings are marked `own_export` (sync_profile
+        then makes them official unless the profile says otherwise)."""
+        return ImportWriter(self, source=source, name=name, unit_hash=unit_hash, files=files,
+                            own_export=own_export)
 
     def imports(self) -> list[dict[str, Any]]:
         cur = self.con.execute(
@@ -293,9 +303,11 @@ class ImportWriter:
     """
 
     def __init__(
-        self, store: Store, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]]
+        self, store: Store, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]],
+        own_export: bool = False,
     ) -> None:
         self.store = store
+        self.own_export = own_export
         self.con = store.con
         self.source = source
         self.name = name
@@ -453,6 +465,13 @@ class ImportWriter:
                     counts["posts"]["unchanged"] -= bumped
                 counts["post_metrics"] = {"new": snaps}
                 con.execute("DROP TABLE new_metrics")
+            if self.own_export:
+                con.execute(
+                    "UPDATE accounts SET own_export = TRUE WHERE NOT coalesce(own_export, FALSE) AND account_id IN ("
+                    "SELECT account_id FROM posts WHERE ? IN (import_id, first_import_id) UNION "
+                    "SELECT account_id FROM audience_daily WHERE ? IN (import_id, first_import_id))",
+                    [import_id, import_id],
+                )
             if "raw_items" in self._staged:
                 con.execute(
                     "INSERT INTO raw_items SELECT ?, ?, item_no, kind, item_key, payload "
