@@ -388,7 +388,7 @@ def demo(
 
 @app.command()
 def report(
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html, pdf, md, json.")] = "html,pdf",
     lang: Annotated[str | None, typer.Option("--lang", help="en or cy (default: the workspace's first language).")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: the workspace's reports/).")] = None,
@@ -399,10 +399,22 @@ def report(
 
     with _user_errors():
         ws = _open(workspace)
+        month = _month(ws, month)
         with err.status("writing the monthly report…"):
             paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
     for p in paths:
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
+
+
+def _month(ws: object, month: str | None) -> str | None:
+    """The month asked for; with none, the default month, saying which and why (on stderr)."""
+    if month is not None:
+        return month
+    from smi.report.model import choose_month
+
+    chosen = choose_month(ws, None)
+    err.print(escape(chosen.line()), highlight=False, soft_wrap=True)
+    return chosen.period.key
 
 
 def _cell(v: object) -> str:
@@ -427,7 +439,7 @@ def _plain(v: object) -> object:
 def metric(
     name: Annotated[str, typer.Argument(help="Metric name (see `smi metrics`).")],
     by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension (repeat): platform, account, person, kind, format, language, label, weekday, hour, day, week, month.")] = None,
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (local; instead of --month).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (local, included).")] = None,
     platform: Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeat, or comma-separated).")] = None,
@@ -519,7 +531,7 @@ EngineOpt = Annotated[
 
 @app.command()
 def goals(
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     engine: EngineOpt = None,
     workspace: WorkspaceOpt = None,
@@ -531,7 +543,7 @@ def goals(
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
     with _user_errors():
         ws = _open(workspace)
-        period, results = evaluate(ws, month, engine)
+        period, results = evaluate(ws, _month(ws, month), engine)
     if fmt == "json":
         print(json.dumps({"month": period.key, "kpis": [r.as_dict() for r in results]}, indent=2))
         return
@@ -572,7 +584,7 @@ def goals(
 
 @app.command()
 def findings(
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -584,7 +596,7 @@ def findings(
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
     with _user_errors():
         ws = _open(workspace)
-        period = choose_period(ws, month)
+        period = choose_period(ws, _month(ws, month))
         with err.status(f"looking for findings in {period.label}…"):
             result = findings_for_month(ws, period.key)
     if fmt == "json":

@@ -182,7 +182,7 @@ def status_of(values: list[float | None], target: float, direction: str) -> str:
 
 
 def evaluate(ws: Any, month: str | None = None, engine: str | None = None) -> tuple[Period, list[KpiResult]]:
-    """Every KPI in the profile for the month (default: the last complete month with data)."""
+    """Every KPI in the profile for the month (default: the last month every source covers in full)."""
     from smi.engines import connect
     from smi.metrics.registry import load_all
     from smi.metrics.scope import staff_accounts

@@ -33,9 +33,14 @@ def verdicts(tmp_path_factory):
         start_experiment(ws, "Still running", hypothesis=None, metric="engagement_rate_impressions",
                          subject="format=video", from_="2025-06-01", to="2025-07-31", platform="instagram")
         rows = evaluate_experiments(ws, "2025-06")
+        # The organisation's experiment counts its official account's posts: instagram:theatrglanymor
+        # (src/smi/demo/organisation.toml); Elin Prys's own account (instagram:elin.prys) is hers.
         check = ws.store.rows(
-            "SELECT count(*) AS n, avg((coalesce(m.reactions, 0) + coalesce(m.comments, 0) + coalesce(m.shares, 0) "
-            "+ coalesce(m.saves, 0)) / m.impressions) AS mean FROM posts p JOIN (SELECT * FROM post_metrics "
+            "SELECT count(*) FILTER (p.account_id = 'instagram:theatrglanymor') AS n, "
+            "count(*) FILTER (p.account_id = 'instagram:elin.prys') AS n_staff, "
+            "avg((coalesce(m.reactions, 0) + coalesce(m.comments, 0) + coalesce(m.shares, 0) "
+            "+ coalesce(m.saves, 0)) / m.impressions) FILTER (p.account_id = 'instagram:theatrglanymor') AS mean "
+            "FROM posts p JOIN (SELECT * FROM post_metrics "
             "QUALIFY row_number() OVER (PARTITION BY post_key ORDER BY observed_at DESC) = 1) m USING (post_key) "
             "WHERE p.platform = 'instagram' AND p.format = 'video' AND p.kind <> 'repost' AND m.impressions > 0 "
             "AND timezone('Europe/London', p.published_at)::DATE BETWEEN ? AND ?", list(WINDOW))[0]
@@ -55,7 +60,8 @@ def test_planted_effects_worked(verdicts):
     assert rows["Facebook video"]["verdict"] != "worked"
     # The subject's sample and mean agree with a query written independently of evaluate.py.
     ig = rows["Instagram video"]["result"]
-    assert ig["n_subject"] == check["n"] == 26
+    assert ig["n_subject"] == check["n"] == 22  # before: 26, the 4 of Elin Prys's own account summed in
+    assert check["n_staff"] == 4
     assert ig["mean_subject"] == pytest.approx(check["mean"])
 
 

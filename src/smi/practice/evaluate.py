@@ -8,7 +8,8 @@ would mistake for the experiment's effect. Without `--platform`, the control is 
 post in the window, on every platform.
 
 Per post, the metric's own per-post value (e.g. engagements / impressions); posts without
-the numbers (or with a zero denominator) are left out, never counted as 0. Then:
+the numbers (or with a zero denominator) are left out, never counted as 0. Only the official
+accounts' posts count (staff's own accounts are theirs), unless the subject is a person. Then:
 
 - Mann–Whitney U, two-sided, on the per-post values (rates are skewed; no normality assumed);
 - a bootstrap 95% interval (2,000 resamples, fixed seed: the same data give the same result)
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from smi.metrics.tables import OFFICIAL
 from smi.store import practice as records
 
 if TYPE_CHECKING:
@@ -152,6 +154,9 @@ def evaluate(ws: Workspace, experiment: dict[str, Any]) -> dict[str, Any]:
     platform = subject.pop("platform", None) if len(subject) > 1 else None
     (dim, value), = subject.items()
     rows = records.posts_between(ws.store, experiment["starts_on"], experiment["ends_on"], KINDS, platform)
+    # The organisation's experiment: its official accounts' posts (an experiment on a member
+    # of staff's own voice, subject person = NAME, compares their posts with the official ones).
+    rows = [r for r in rows if r["person"] == OFFICIAL or (dim == "person" and r["person"] == value)]
     a: list[float] = []
     b: list[float] = []
     for r in rows:

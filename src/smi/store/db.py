@@ -247,6 +247,29 @@ class Store:
         self.con.execute(f"SET TimeZone = '{self.timezone}'")
         return backend
 
+    def source_spans(self) -> list[dict[str, Any]]:
+        """Per source (import format): the first and last local day of the rows its imports
+        brought (posts, interactions, audience, time entries), and the last local day its
+        exports were taken (`observed`, None if no import says). Ordered by source."""
+        tz = self.timezone
+        return self.rows(
+            "WITH r AS ("
+            "SELECT timezone(?, published_at)::DATE AS d, first_import_id AS a, import_id AS b FROM posts "
+            "UNION ALL SELECT timezone(?, created_at)::DATE, first_import_id, import_id FROM interactions "
+            "UNION ALL SELECT date, first_import_id, import_id FROM audience_daily "
+            "UNION ALL SELECT date, first_import_id, import_id FROM effort), "
+            # per import, its rows' first and last day (a row counts for the import that brought
+            # it and the one that last changed it)
+            "per AS (SELECT imp, min(d) AS first, max(d) AS last FROM ("
+            "SELECT d, a AS imp FROM r UNION ALL SELECT d, b FROM r WHERE b IS DISTINCT FROM a) GROUP BY imp), "
+            "days AS (SELECT i.source, min(per.first) AS first, max(per.last) AS last FROM per "
+            "JOIN imports i ON i.import_id = per.imp GROUP BY i.source), "
+            "obs AS (SELECT source, max(timezone(?, observed_at))::DATE AS observed FROM imports GROUP BY source) "
+            "SELECT days.source, days.first, days.last, obs.observed FROM days LEFT JOIN obs USING (source) "
+            "ORDER BY days.source",
+            [tz, tz, tz],
+        )
+
     def status(self) -> dict[str, Any]:
         """What the workspace holds, per platform (dates in the workspace time zone)."""
         platforms: dict[str, dict[str, Any]] = {}
