@@ -454,6 +454,8 @@ def metric(
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table, json or csv"))
     with _user_errors():
         ws = _open(workspace)
+        if from_ is None and to is None:
+            month = _month(ws, month)
         res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
     m, rows = res.metric, res.rows()
     if fmt == "json":
@@ -537,12 +539,13 @@ def goals(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Each KPI's value, target, 3-period trend and status (met, on track, behind)."""
-    from smi.goals import evaluate
+    from smi.goals import check_goals, evaluate
 
     if fmt not in ("table", "json"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
     with _user_errors():
         ws = _open(workspace)
+        check_goals(ws.profile, ws.profile_file.path)  # a profile error first, before the month
         period, results = evaluate(ws, _month(ws, month), engine)
     if fmt == "json":
         print(json.dumps({"month": period.key, "kpis": [r.as_dict() for r in results]}, indent=2))

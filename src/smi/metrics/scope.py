@@ -55,6 +55,8 @@ class Scoped:
         self._tables: dict[str, ir.Table] = {}
 
     def __getattr__(self, name: str) -> Any:
+        if name in ("con", "accounts", "_tables"):  # not set yet (copying): no recursion
+            raise AttributeError(name)
         return getattr(self.con, name)
 
     def _ids(self) -> ir.Table:
