@@ -226,3 +226,24 @@ def test_the_default_month_is_one_the_sources_cover_in_full_and_says_why(real, m
             "2021-11-20, exported 2021-11-20)") in r.stderr
     r = cli("goals", "--month", "2021-11", "--format", "json", "-w", ws)
     assert json.loads(r.stdout)["month"] == "2021-11" and "month:" not in r.stderr
+
+
+@pytest.mark.shared
+def test_the_default_month_is_not_three_days_of_december(real, make_ws, cli):
+    """The real Customer Support on Twitter sample ends on 3 December 2017 (counted here from
+    the file: 1,600 tweets in November, 29 on 1-3 December). It says nothing of when it was
+    taken, so it covers up to its last day: November, not the 3-day sliver of December."""
+    import csv
+    from collections import Counter
+    from datetime import datetime
+
+    path = real("twcs-sample-first5000", "twcs_first5000.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        days = [datetime.strptime(r["created_at"], "%a %b %d %H:%M:%S %z %Y").date() for r in csv.DictReader(f)]
+    months = Counter(f"{d:%Y-%m}" for d in days)
+    assert max(days).isoformat() == "2017-12-03" and months["2017-12"] == 29 and months["2017-11"] == 1600
+    ws = make_ws()
+    cli("import", "--no-enrich", path, "-w", ws)
+    r = cli("goals", "-w", ws)
+    assert ("month: 2017-11 (the last month Customer Support on Twitter CSV (twcs.csv) covers in full: its "
+            "data ends 2017-12-03)") in r.stderr

@@ -235,14 +235,19 @@ class ChosenMonth:
 
 
 STALE_MONTHS = 1  # a source whose last full month lags the newest source's by more is left out
+OBSERVED_GAP_DAYS = 31  # an export date at most this long after a source's last data vouches for the days between
 
 
 def _covered_through(span: dict[str, Any], yesterday: date) -> date:
     """The last local day a source's data covers in full: the day before its newest export
-    was taken (an export covers up to the moment it is taken), or, when no import says when,
-    the last day it has data for; never after yesterday."""
+    was taken (an export covers up to the moment it is taken) when that is within
+    OBSERVED_GAP_DAYS of its last data, else its last day of data; never after yesterday.
+    (An export date long after the data is not trusted to vouch for the days between: it may
+    be the file's date, or the day an old archive was imported.)"""
     last, observed = span["last"], span["observed"]
-    through = observed - timedelta(days=1) if observed is not None and observed >= last else last
+    through = last
+    if observed is not None and last <= observed <= last + timedelta(days=OBSERVED_GAP_DAYS):
+        through = observed - timedelta(days=1)
     return min(through, yesterday)
 
 
@@ -297,7 +302,9 @@ def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> Cho
         def ends(src: str) -> str:
             span = next(s for s in spans if s["source"] == src)
             when = f"data ends {span['last']:%Y-%m-%d}"
-            return when + (f", exported {span['observed']:%Y-%m-%d}" if span["observed"] else "")
+            if span["observed"] is not None and through[src] == span["observed"] - timedelta(days=1):
+                when += f", exported {span['observed']:%Y-%m-%d}"
+            return when
 
         if len(live) == 1 and chosen.last_day == through[limit]:
             why = f"the last month {titles.get(limit, limit)} covers in full"
