@@ -376,7 +376,7 @@ class _Availability:
 def _key_figures(
     metrics: list[Metric], values: dict[str, dict[tuple[str, str], int | None]],
     avail: _Availability, platform: str, period: Period, previous: Period,
-    staff: dict[str, dict[tuple[str, str], int | None]] | None = None,
+    staff: dict[str, Any] | None = None,
 ) -> list[Figure]:
     figures = []
     for m in metrics:
@@ -387,7 +387,10 @@ def _key_figures(
             r = avail.reason(m, platform, per) if v is None else None
             vals.append(0 if v is None and r is None else v)  # a count with nothing to count
             reasons.append(r)
-        beside = (staff or {}).get(m.name, {}).get((platform, period.key))
+        beside = None
+        if staff is not None and platform in staff["_platforms"]:  # the platform has staff accounts
+            beside = staff.get(m.name, {}).get((platform, period.key))
+            beside = 0 if beside is None and m.count else beside
         figures.append(Figure(m, platform, vals[0], vals[1], reasons[0], reasons[1], staff=beside))
     return figures
 
@@ -487,6 +490,8 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
     if staff_accounts:
         staff_con = TableCache(scoped(backend, "staff"))
         staff = {m.name: _by_platform_month(staff_con, m, period) for m in metrics}
+        a = backend.table("accounts")
+        staff["_platforms"] = set(a.filter(a.person.notnull()).platform.to_pyarrow().to_pylist())
 
     blocks = []
     unavailable = []
