@@ -172,3 +172,78 @@ def test_purpose_direction_and_period_are_checked(make_ws, cli, toml, field):
 def test_purpose_spelling_is_forgiving(make_ws, tmp_path):
     ws = make(make_ws, tmp_path, '[[goals]]\nname = "G"\npurpose = "Serve_Customers"\n', data=False)
     assert Workspace.open(ws).profile.goals[0].purpose == "serve customers"
+
+
+STAFF_POSTS = """platform,post_id,account,published_at,kind
+x,1,@org,2024-03-05T10:00:00Z,original
+x,2,@org,2024-03-06T10:00:00Z,original
+x,3,@ceri,2024-03-07T10:00:00Z,original
+x,4,@ceri,2024-03-08T10:00:00Z,original
+x,5,@ceri,2024-03-09T10:00:00Z,original
+x,6,@someone,2024-03-10T10:00:00Z,original
+"""
+
+
+def test_a_goal_counts_the_official_accounts_unless_it_says(make_ws, tmp_path, cli):
+    """x:@org is official (its own export, undeclared), x:@ceri is Ceri's (a person's handle),
+    x:@someone is declared not official. By hand, March 2024: @org 2 posts, @ceri 3, @someone 1."""
+    ws = make_ws()
+    cli("people", "add", "Ceri Jones", "--handle", "x:@ceri", "-w", ws)
+    cli("accounts", "add", "x:@someone", "--not-official", "-w", ws)
+    (tmp_path / "posts.csv").write_text(STAFF_POSTS, encoding="utf-8")
+    cli("import", "--no-enrich", tmp_path / "posts.csv", "-w", ws)
+    with open(ws / "workspace.toml", "a", encoding="utf-8") as f:
+        f.write('[[goals]]\nname = "Ours"\nkpis = [{ metric = "posts", target = 2 }]\n'
+                '[[goals]]\nname = "Everyone"\naccounts = "all"\nkpis = [{ metric = "posts", target = 2 }]\n'
+                '[[goals]]\nname = "Staff"\naccounts = "staff"\nkpis = [{ metric = "posts", target = 2 }]\n')
+    k = json.loads(cli("goals", "--month", "2024-03", "--format", "json", "-w", ws).stdout)["kpis"]
+    assert [(x["goal"], x["accounts"], x["value"], x["staff_value"]) for x in k] == [
+        ("Ours", "official", 2.0, 3.0),  # staff beside, not summed in
+        ("Everyone", "all", 6.0, None),
+        ("Staff", "staff", 3.0, None),
+    ]
+    listing = cli("accounts", "list", "-w", ws).stdout
+    assert "1 official, 1 staff, 1 unassigned" in listing
+
+
+def test_a_goal_accounts_value_is_checked(make_ws, tmp_path):
+    ws = make(make_ws, tmp_path, '[[goals]]\nname = "G"\naccounts = "everyone"\nkpis = []\n', data=False)
+    with pytest.raises(ProfileError) as e:
+        Workspace.open(ws).profile  # noqa: B018
+    assert e.value.field == "goals.0.accounts" and "official, staff, all" in e.value.message
+
+
+@pytest.mark.shared
+def test_the_default_month_is_one_the_sources_cover_in_full_and_says_why(real, make_ws, cli):
+    """@RTIatMLA's X archive: manifest.js says it was generated on 2021-11-20; by hand from
+    tweet.js, its last tweets are 4 retweets in November (5th and 19th), no original post.
+    November is a sliver with 0 posts; October is the last month the archive covers in full."""
+    ws = make_ws()
+    cli("import", "--no-enrich", real("x-archive-rtiatmla", "data"), "-w", ws)
+    r = cli("goals", "--format", "json", "-w", ws)
+    assert json.loads(r.stdout)["month"] == "2021-10"
+    assert ("month: 2021-10 (the last month X/Twitter account archive covers in full: its data ends "
+            "2021-11-20, exported 2021-11-20)") in r.stderr
+    r = cli("goals", "--month", "2021-11", "--format", "json", "-w", ws)
+    assert json.loads(r.stdout)["month"] == "2021-11" and "month:" not in r.stderr
+
+
+@pytest.mark.shared
+def test_the_default_month_is_not_three_days_of_december(real, make_ws, cli):
+    """The real Customer Support on Twitter sample ends on 3 December 2017 (counted here from
+    the file: 1,600 tweets in November, 29 on 1-3 December). It says nothing of when it was
+    taken, so it covers up to its last day: November, not the 3-day sliver of December."""
+    import csv
+    from collections import Counter
+    from datetime import datetime
+
+    path = real("twcs-sample-first5000", "twcs_first5000.csv")
+    with path.open(encoding="utf-8", newline="") as f:
+        days = [datetime.strptime(r["created_at"], "%a %b %d %H:%M:%S %z %Y").date() for r in csv.DictReader(f)]
+    months = Counter(f"{d:%Y-%m}" for d in days)
+    assert max(days).isoformat() == "2017-12-03" and months["2017-12"] == 29 and months["2017-11"] == 1600
+    ws = make_ws()
+    cli("import", "--no-enrich", path, "-w", ws)
+    r = cli("goals", "-w", ws)
+    assert ("month: 2017-11 (the last month Customer Support on Twitter CSV (twcs.csv) covers in full: its "
+            "data ends 2017-12-03)") in r.stderr

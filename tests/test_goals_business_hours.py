@@ -75,6 +75,9 @@ def demo_items(ws) -> list[tuple[datetime, datetime | None]]:
 
 @pytest.mark.slow
 def test_demo_kpi_has_the_all_hours_figures_beside_it(demo):
+    # the SQL below counts every account's inbound items: the goal counts them all too
+    for goal in demo.profile.goals:
+        goal.accounts = "all"
     _period, results = evaluate(demo, MONTH)
     [kpi] = [r for r in results if r.metric == "first_response_minutes_median_business"]
     items = demo_items(demo)

@@ -95,3 +95,27 @@ def test_smi_workspace_environment_variable(tmp_path, cli, monkeypatch):
     monkeypatch.setenv("SMI_WORKSPACE", str(ws))
     r = cli("status", "--json")
     assert '"imports": 0' in r.stdout
+
+
+def test_an_account_from_its_own_export_is_official_unless_the_profile_says(real, make_ws, cli):
+    """The real X archive of @RTIatMLA (an organisation's account): 70 tweets, 12 of them
+    retweets (PROVENANCE.md). Imported with nothing declared, its account is official and its
+    posts count; declared as a member of staff's handle, it is theirs and not counted."""
+    from smi.metrics.api import run
+
+    ws = make_ws()
+    cli("import", "--no-enrich", real("x-archive-rtiatmla", "data"), "-w", ws)
+    listing = cli("accounts", "list", "-w", ws).stdout
+    assert "1 official, 0 staff, 0 unassigned" in listing and "imported from its own export" in listing
+    with Workspace.open(ws) as w:
+        assert w.store.rows("SELECT is_official, person FROM accounts WHERE account_id = 'x:rtiatmla'") == [
+            {"is_official": True, "person": None}]
+        # October 2021 (9 tweets in tweet.js): every post is the organisation's
+        rows = run(w, "posts", by="person", month="2021-10").rows()
+        assert [r["person"] for r in rows] == ["official"] and rows[0]["value"] > 0
+    cli("people", "add", "Ceri Jones", "--handle", "x:@RTIatMLA", "-w", ws)
+    listing = cli("accounts", "list", "-w", ws).stdout
+    assert "0 official, 1 staff, 0 unassigned" in listing
+    with Workspace.open(ws) as w:
+        assert w.store.rows("SELECT is_official, person FROM accounts WHERE account_id = 'x:rtiatmla'") == [
+            {"is_official": False, "person": "Ceri Jones"}]

@@ -101,17 +101,35 @@ def accounts_add(
 
 @accounts_app.command("list")
 def accounts_list(workspace: WorkspaceOpt = None) -> None:
-    """List the accounts the profile declares and those seen in imports."""
+    """List the accounts, whose each is (official, a member of staff's, or unassigned) and why."""
+    from smi.platforms import parse_account
+
     with _user_errors():
         ws = _open(workspace)
         rows = ws.store.rows(
-            "SELECT a.account_id, a.is_official, a.person, count(p.post_key) AS posts FROM accounts a "
+            "SELECT a.account_id, a.is_official, a.person, coalesce(a.own_export, FALSE) AS own_export, "
+            "count(p.post_key) AS posts FROM accounts a "
             "LEFT JOIN posts p USING (account_id) GROUP BY ALL ORDER BY 1"
         )
-    t = Table("account", "official", "person", "posts")
+        declared = {"{}:{}".format(*parse_account(f"{a.platform}:{a.handle}")) for a in ws.profile.accounts}
+    t = Table("account", "whose", "why", "posts")
+    counts = {"official": 0, "staff": 0, "unassigned": 0}
     for r in rows:
-        t.add_row(r["account_id"], "yes" if r["is_official"] else "", r["person"] or "", f"{r['posts']:,}")
+        if r["person"]:
+            whose, why, n = f"staff: {r['person']}", "[[people]] handles", "staff"
+        elif r["is_official"]:
+            why = "[[accounts]]" if r["account_id"] in declared else "imported from its own export"
+            whose, n = "official", "official"
+        else:
+            why = "[[accounts]] official = false" if r["account_id"] in declared else "seen in an import"
+            whose, n = "unassigned", "unassigned"
+        counts[n] += 1
+        t.add_row(escape(r["account_id"]), escape(whose), escape(why), f"{r['posts']:,}")
     out.print(t)
+    out.print(f"{counts['official']} official, {counts['staff']} staff, {counts['unassigned']} unassigned. "
+              "Figures count the official accounts; staff accounts are shown beside them. "
+              "Change one with `smi accounts add platform:@handle --not-official` or "
+              "`smi people add NAME --handle platform:@handle`.", highlight=False, soft_wrap=True)
 
 
 @people_app.command("add")
@@ -373,7 +391,7 @@ def demo(
 
 @app.command()
 def report(
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="Comma-separated: html, pdf, md, json.")] = "html,pdf",
     lang: Annotated[str | None, typer.Option("--lang", help="en or cy (default: the workspace's first language).")] = None,
     out_dir: Annotated[Path | None, typer.Option("--out", help="Folder to write to (default: the workspace's reports/).")] = None,
@@ -384,10 +402,22 @@ def report(
 
     with _user_errors():
         ws = _open(workspace)
+        month = _month(ws, month)
         with err.status("writing the monthly report…"):
             paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
     for p in paths:
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
+
+
+def _month(ws: object, month: str | None) -> str | None:
+    """The month asked for; with none, the default month, saying which and why (on stderr)."""
+    if month is not None:
+        return month
+    from smi.report.model import choose_month
+
+    chosen = choose_month(ws, None)
+    err.print(escape(chosen.line()), highlight=False, soft_wrap=True)
+    return chosen.period.key
 
 
 def _cell(v: object) -> str:
@@ -412,7 +442,7 @@ def _plain(v: object) -> object:
 def metric(
     name: Annotated[str, typer.Argument(help="Metric name (see `smi metrics`).")],
     by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension (repeat): platform, account, person, kind, format, language, label, weekday, hour, day, week, month.")] = None,
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (local; instead of --month).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (local, included).")] = None,
     platform: Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeat, or comma-separated).")] = None,
@@ -427,6 +457,8 @@ def metric(
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table, json or csv"))
     with _user_errors():
         ws = _open(workspace)
+        if from_ is None and to is None:
+            month = _month(ws, month)
         res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
         # Posts with no publish time are in no period: say how many this figure could not place.
         undated = sum(n for p, n in ws.store.undated_posts().items()
@@ -513,19 +545,20 @@ EngineOpt = Annotated[
 
 @app.command()
 def goals(
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     engine: EngineOpt = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Each KPI's value, target, 3-period trend and status (met, on track, behind)."""
-    from smi.goals import evaluate
+    from smi.goals import check_goals, evaluate
 
     if fmt not in ("table", "json"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
     with _user_errors():
         ws = _open(workspace)
-        period, results = evaluate(ws, month, engine)
+        check_goals(ws.profile, ws.profile_file.path)  # a profile error first, before the month
+        period, results = evaluate(ws, _month(ws, month), engine)
     if fmt == "json":
         print(json.dumps({"month": period.key, "kpis": [r.as_dict() for r in results]}, indent=2))
         return
@@ -540,18 +573,22 @@ def goals(
             return f"{v:.2%}"
         return f"{v:,.0f}" if float(v).is_integer() or abs(v) >= 100 else f"{v:,.3g}"
 
-    t = Table("KPI", "period", "value", "target", "trend", "status", title=f"Goals, {period.label}")
+    staff = any(r.staff_value is not None for r in results)
+    cols = ["KPI", "period", "value", "target", "trend", "status"] + (["staff accounts (beside)"] if staff else [])
+    t = Table(*cols, title=f"Goals, {period.label}")
     style = {"met": "green", "on track": "cyan", "behind": "red", "not available": "dim"}
     goal = None
     for r in results:
         if r.goal != goal:
             goal = r.goal
-            t.add_row(f"[bold]{escape(r.goal)}[/] ({r.purpose})", end_section=False)
+            whose = "" if r.accounts == "official" else f"; {r.accounts} accounts"
+            t.add_row(f"[bold]{escape(r.goal)}[/] ({r.purpose}{whose})", end_section=False)
         where = ", ".join(f"{k}={v}" for k, v in r.filter.items())
         kpi = "  " + r.metric + (f" ({where})" if where else "")
         aim = ("≥ " if r.direction == "higher" else "≤ ") + num(r.target, r.unit)
         trend = " → ".join(num(p["value"], r.unit) for p in r.trend)
-        t.add_row(escape(kpi), r.window, num(r.value, r.unit), aim, trend, f"[{style[r.status]}]{r.status}[/]")
+        beside = [num(r.staff_value, r.unit) if r.staff_value is not None else ""] if staff else []
+        t.add_row(escape(kpi), r.window, num(r.value, r.unit), aim, trend, f"[{style[r.status]}]{r.status}[/]", *beside)
     out.print(t)
     beside = [r for r in results if r.beside]
     if beside:  # a business-hours response time: the all-hours figures beside it
@@ -561,13 +598,16 @@ def goals(
         out.print("Business hours count an out-of-hours answer to an out-of-hours message as 0 minutes; beside them:")
         for r in beside:
             out.print(f"  {escape(r.metric)} {r.status}: {escape(beside_text(Words('en'), r.as_dict()))}")
+    if staff:
+        out.print("values count the official accounts; staff's own accounts are beside them, not summed in "
+                  '(a goal with accounts = "all" counts both)', highlight=False, soft_wrap=True)
     counts = {s: sum(r.status == s for r in results) for s in ("met", "on track", "behind", "not available")}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" ({_plural(len(results), 'KPI')})")
 
 
 @app.command()
 def findings(
-    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last complete month with data).")] = None,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -580,7 +620,7 @@ def findings(
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
     with _user_errors():
         ws = _open(workspace)
-        period = choose_period(ws, month)
+        period = choose_period(ws, _month(ws, month))
         with err.status(f"looking for findings in {period.label}…"):
             result = findings_for_month(ws, period.key)
     if fmt == "json":

@@ -8,6 +8,11 @@ direction (`higher` or `lower` is better), a period and an optional filter:
 - the filter narrows the metric to one value of a dimension it can be broken down by,
   e.g. `{platform = "instagram"}` or `{language = "cy"}`; `platform` may also be a list.
 
+Whose numbers: a goal counts the organisation's official accounts, unless it says
+`accounts = "all"` (staff's own accounts summed in) or `"staff"`; for a goal on the
+official accounts, the staff accounts' value is shown beside it (`staff_value`), never
+summed in (smi.metrics.scope).
+
 Status, for the period ending with the month:
 
 - **not available** — the metric has no value (its inputs are missing);
@@ -40,6 +45,7 @@ from smi.profile import KPI, Profile
 STATUSES = ("met", "on track", "behind", "not available")
 TREND_PERIODS = 3
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+PER_ACCOUNT_GRAINS = ("posts", "audience_daily", "interactions")  # grains whose rows belong to accounts
 
 
 @dataclass
@@ -58,6 +64,10 @@ class KpiResult:
     status: str = "not available"
     # Metrics shown beside this one, same filter and window: [{"metric", "unit", "value"}].
     beside: list[dict[str, Any]] = field(default_factory=list)
+    accounts: str = "official"  # whose accounts the value counts: official | staff | all
+    # For a goal on the official accounts: the staff's own accounts' value for the same
+    # window, shown beside it (None: no staff accounts, or the metric is not per account).
+    staff_value: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,10 +127,15 @@ def window_label(p: Period) -> str:
     return months[0].key if len(months) == 1 else f"{months[0].key} to {months[-1].key}"
 
 
-def kpi_value(con: Any, kpi: KPI, p: Period, catalogue: dict[str, Any], business_hours: Any = None) -> float | None:
-    """The KPI's metric over the period `p`, narrowed by its filter; None = not available.
-    `business_hours`: the profile's, for response times in business hours."""
+def kpi_value(con: Any, kpi: KPI, p: Period, catalogue: dict[str, Any], business_hours: Any = None,
+              accounts: str = "official") -> float | None:
+    """The KPI's metric over the period `p`, narrowed by its filter, counting the `accounts`
+    (official, staff or all); None = not available. `business_hours`: the profile's, for
+    response times in business hours."""
     from smi.metrics.registry import normalise_by
+    from smi.metrics.scope import scoped
+
+    con = scoped(con, accounts)
 
     m = catalogue[kpi.metric]
     platforms: tuple[str, ...] | None = None
@@ -175,9 +190,10 @@ def status_of(values: list[float | None], target: float, direction: str) -> str:
 
 
 def evaluate(ws: Any, month: str | None = None, engine: str | None = None) -> tuple[Period, list[KpiResult]]:
-    """Every KPI in the profile for the month (default: the last complete month with data)."""
+    """Every KPI in the profile for the month (default: the last month every source covers in full)."""
     from smi.engines import connect
     from smi.metrics.registry import load_all
+    from smi.metrics.scope import staff_accounts
     from smi.report.model import choose_period
 
     catalogue = load_all()
@@ -187,29 +203,35 @@ def evaluate(ws: Any, month: str | None = None, engine: str | None = None) -> tu
     if not kpis:
         return current, []
     con = connect(ws, engine)
+    staff = staff_accounts(con) > 0
+    hours = ws.profile.business_hours
     out = []
     for goal, kpi in kpis:
         trend = []
         for back in range(TREND_PERIODS - 1, -1, -1):
             w = window(current.shift(-back * PERIOD_MONTHS[kpi.period]), kpi.period)
-            trend.append({"window": window_label(w), "value": kpi_value(con, kpi, w, catalogue, ws.profile.business_hours)})
+            trend.append({"window": window_label(w), "value": kpi_value(con, kpi, w, catalogue, hours, goal.accounts)})
         values = [t["value"] for t in trend]
         m = catalogue[kpi.metric]
-        beside = beside_values(con, kpi, window(current, kpi.period), catalogue, ws.profile.business_hours)
+        beside = beside_values(con, kpi, window(current, kpi.period), catalogue, hours, goal.accounts)
+        staff_value = None
+        if staff and goal.accounts == "official" and m.grain in PER_ACCOUNT_GRAINS:
+            staff_value = kpi_value(con, kpi, window(current, kpi.period), catalogue, hours, "staff")
         out.append(KpiResult(
             goal=goal.name, purpose=goal.purpose, metric=kpi.metric, unit=m.unit,
             filter=dict(kpi.filter), period=kpi.period, window=trend[-1]["window"],
             direction=kpi.direction, target=kpi.target, value=values[-1], trend=trend,
-            status=status_of(values, kpi.target, kpi.direction), beside=beside,
+            status=status_of(values, kpi.target, kpi.direction), beside=beside, accounts=goal.accounts,
+            staff_value=staff_value,
         ))
     return current, out
 
 
 def beside_values(con: Any, kpi: KPI, p: Period, catalogue: dict[str, Any],
-                  business_hours: Any = None) -> list[dict[str, Any]]:
-    """The metrics SHOWN_BESIDE the KPI's, over the same period and filter ([] for others)."""
+                  business_hours: Any = None, accounts: str = "official") -> list[dict[str, Any]]:
+    """The metrics SHOWN_BESIDE the KPI's, over the same period, filter and accounts ([] for others)."""
     from smi.metrics.service import SHOWN_BESIDE
 
     return [{"metric": name, "unit": catalogue[name].unit,
-             "value": kpi_value(con, kpi.model_copy(update={"metric": name}), p, catalogue, business_hours)}
+             "value": kpi_value(con, kpi.model_copy(update={"metric": name}), p, catalogue, business_hours, accounts)}
             for name in SHOWN_BESIDE.get(kpi.metric, ())]

@@ -201,7 +201,8 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
             progress(unit.size)
         return UnitResult(unit.name, unit.source.name, "unchanged", import_id=prior["import_id"])
     files = [{"name": f.relpath, "sha256": f.sha256(), "bytes": f.size} for f in unit.files]
-    writer = store.writer(source=unit.source.name, name=unit.name, unit_hash=digest, files=files)
+    writer = store.writer(source=unit.source.name, name=unit.name, unit_hash=digest, files=files,
+                          own_export=unit.source.own_export)
     ctx = ImportContext(writer, options, progress=progress)
     try:
         with writer:
@@ -216,6 +217,8 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
                           fix="this is a bug in smi; please report it with the file's format")
         return UnitResult(unit.name, unit.source.name, "failed", error=err, warnings=ctx.warnings)
     _archive(ws, unit)
+    if unit.source.own_export:
+        store.sync_profile(ws.profile)  # its accounts are official unless the profile says otherwise
     return UnitResult(unit.name, unit.source.name, "imported", counts=record["counts"],
                       warnings=record["warnings"], import_id=record["import_id"],
                       observed_at=_local(record["observed_at"], options.timezone), dated_by=ctx.dated_by)
@@ -281,7 +284,8 @@ def remap(ws: Any, import_ids: list[int] | None = None, progress: Callable[[int]
         source = REGISTRY[rec["source"]]()
         name = f"remap of import {iid} ({rec['name']})"
         digest = hashlib.sha256(f"remap:{iid}:{datetime.now(UTC).isoformat()}".encode()).hexdigest()
-        writer = store.writer(source=source.name, name=name, unit_hash=digest, files=rec["files"] or [])
+        writer = store.writer(source=source.name, name=name, unit_hash=digest, files=rec["files"] or [],
+                              own_export=source.own_export)
         writer.observed_at = rec["observed_at"]
         ctx = ImportContext(writer, options, progress=progress, keep_raw=False)
         try:
@@ -297,6 +301,8 @@ def remap(ws: Any, import_ids: list[int] | None = None, progress: Callable[[int]
             continue
         results.append(UnitResult(name, source.name, "imported", counts=record["counts"],
                                   warnings=record["warnings"], import_id=record["import_id"]))
+    if results:
+        store.sync_profile(ws.profile)
     return results
 
 
@@ -345,7 +351,8 @@ def run_pull(
     options = ImportOptions(timezone=ws.profile.organisation.timezone, profile=ws.profile)
     now = datetime.fromtimestamp(clock(), UTC)
     digest = hashlib.sha256(f"pull:{source}:{opts.account}:{now.isoformat()}".encode()).hexdigest()
-    writer = store.writer(source=source, name=f"{source} {opts.account}", unit_hash=digest, files=[])
+    writer = store.writer(source=source, name=f"{source} {opts.account}", unit_hash=digest, files=[],
+                          own_export=cls.own_export)
     ctx = ImportContext(writer, options)
 
     def state_of(account: str) -> dict[str, Any] | None:
@@ -371,6 +378,8 @@ def run_pull(
         writer.warnings = ctx.warnings
         writer.pull_state = (source, outcome.account, outcome.state)
         record = writer.commit()
+    if cls.own_export:
+        store.sync_profile(ws.profile)  # the pulled account is official unless the profile says otherwise
     return PullResult(outcome.name, source, "pulled", fetched=outcome.fetched,
                       counts=record["counts"], warnings=record["warnings"],
                       import_id=record["import_id"])

@@ -110,10 +110,19 @@ class KPI(BaseModel):
         return _one_of(v, KPI_PERIODS, "KPI period")
 
 
+ACCOUNT_SCOPES = ("official", "staff", "all")  # whose numbers a goal counts (smi.metrics.scope)
+
+
 class Goal(BaseModel):
     name: str
     purpose: str = "other"
+    accounts: str = "official"  # official (default) | staff | all: whose accounts its KPIs count
     kpis: list[KPI] = Field(default_factory=list)
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, v: str) -> str:
+        return _one_of(v, ACCOUNT_SCOPES, "set of accounts")
 
     @field_validator("purpose")
     @classmethod

@@ -13,7 +13,7 @@ import pytest
 from smi.errors import SmiError
 from smi.importer import run_import
 from smi.report import write_report
-from smi.report.model import choose_period
+from smi.report.model import choose_month, choose_period
 from smi.workspace import Workspace
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample_org"
@@ -184,13 +184,19 @@ def test_same_workspace_and_month_give_the_same_report(ws, march, tmp_path):
     assert without_generated_line(march[1]) != march[1]  # the line was there to drop
 
 
-def test_the_default_month_is_the_last_complete_one_with_data(ws):
-    # The newest data is 2024-04-01 (x:106, x:i5, X's followers): April 2024 is complete.
-    assert choose_period(ws, None).key == "2024-04"
-    # On 15 April 2024, April is not over: March is the last complete month with data.
+def test_the_default_month_is_the_last_one_the_sources_cover_in_full(ws):
+    # Every file is a Canonical CSV. The newest data is 2024-04-01 (x:106, x:i5, X's
+    # followers) and posts.csv says its numbers were observed on 2024-04-02: the export
+    # covers up to 1 April, so April is a one-day sliver and March is the last full month.
+    chosen = choose_month(ws, None)
+    assert chosen.period.key == "2024-03"
+    assert chosen.line() == ("month: 2024-03 (the last month Canonical CSV (smi's interchange format) covers "
+                             "in full: its data ends 2024-04-01, exported 2024-04-02)")
+    # On 15 April 2024, the same.
     assert choose_period(ws, None, now=datetime(2024, 4, 15, tzinfo=UTC)).key == "2024-03"
     # On 10 March 2023 only February 2023 (x:79) is complete and has data.
     assert choose_period(ws, None, now=datetime(2023, 3, 10, tzinfo=UTC)).key == "2023-02"
+    assert choose_month(ws, "2024-04").reason == "the month asked for"
 
 
 def test_a_month_without_data_is_refused(ws, tmp_path):
@@ -240,7 +246,10 @@ def test_a_real_x_archive(real, tmp_path):
     w = Workspace.create(tmp_path / "rti", name="RTI", timezone="UTC")
     result = run_import(w, [real("x-archive-rtiatmla", "data")])
     assert not result.failed, [str(r.error) for r in result.failed]
-    paths = write_report(w, formats="html")
+    # By default, October: the archive was taken on 20 November, so November is a sliver
+    # (19 days, 0 posts); October is the last month it covers in full.
+    assert write_report(w, formats="html") == [w.reports_dir / "2021-10" / "report.html"]
+    paths = write_report(w, month="2021-11", formats="html")
     assert paths == [w.reports_dir / "2021-11" / "report.html"]
     cells = parse(paths[0].read_text(encoding="utf-8")).cells
     get = lambda m, month: cells[(m, "x", month)]["value"]  # noqa: E731

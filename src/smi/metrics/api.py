@@ -80,7 +80,7 @@ class Result:
 
 
 def period_for(ws: Any, month: str | None, from_: date | str | None, to: date | str | None) -> Period:
-    """The period asked for; with none, the last complete month with data (as `smi report`)."""
+    """The period asked for; with none, the last month every source covers in full (as `smi report`)."""
     tz = ws.profile.organisation.timezone
     if month is None and from_ is None and to is None:
         from smi.report.model import choose_period

@@ -24,7 +24,8 @@ change, not as a difference that may have been there all along:
 Verdicts: "too little data" (fewer than MIN_UNITS in a group, or no other platform to
 compare with: name a --platform), "not carried out", "worked" / "worse" (p < ALPHA and
 the interval excludes ×1, in the metric's good direction), else "no detectable effect".
-Only the organisation's official accounts count.
+Only the organisation's official accounts count (staff's own accounts are theirs), unless
+the subject is a person.
 """
 
 from __future__ import annotations
@@ -131,8 +132,8 @@ def _post_units(ws: Workspace, metric: str, first: date, last: date, dim: str, v
     how = PER_POST[metric]
     out = []
     for r in records.posts_between(ws.store, first, last, KINDS):
-        if r["person"] != "official":
-            continue
+        if r["person"] != "official" and not (dim == "person" and r["person"] == value):
+            continue  # staff's own accounts are theirs, unless the experiment is about that person
         v = post_value(r, how)
         if v is not None:
             out.append(Unit(r["platform"], v, matches(r, dim, value)))

@@ -38,6 +38,7 @@ def report_data(model: ReportModel) -> dict[str, Any]:
                 "previous": f.previous, "previous_reason": f.previous_reason,
                 "change": f.change,
                 "change_pct": None if pct is None else round(pct, 4),
+                "staff": f.staff,
             })
         platforms.append({"platform": block.platform, "title": block.title,
                           "first_day": block.first, "last_day": block.last, "figures": figures})

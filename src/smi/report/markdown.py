@@ -65,15 +65,21 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     lines += _insight_sections(model, w)
 
     lines += [f"## {_('Key figures for %(month)s', month=month)}", ""]
+    staff = model.staff_accounts > 0
+    if staff:
+        lines += [_("The organisation's official accounts. Staff's own accounts are shown beside them, not summed in."), ""]
     for block in model.platforms:
         rows = []
         for f in block.figures:
             vals = [w.num(v) + (f" ({r})" if v is None and r else "")
                     for v, r in ((f.current, f.reason), (f.previous, f.previous_reason))]
             pct = "–" if f.change is not None and not f.previous else w.pct(f.change_pct)
-            rows.append([_(LABELS[f.metric.name]), *vals, w.change(f.change), pct])
+            beside = [("–" if f.staff is None else w.num(f.staff))] if staff else []
+            rows.append([_(LABELS[f.metric.name]), *vals, w.change(f.change), pct, *beside])
         lines += [f"### {block.title}", ""]
-        lines += table([_("Metric"), month, previous, _("Change"), _("Change") + " %"], rows, {1, 2, 3, 4})
+        head = [_("Metric"), month, previous, _("Change"), _("Change") + " %"]
+        head += [_("Staff's own accounts, %(month)s", month=month)] if staff else []
+        lines += table(head, rows, {1, 2, 3, 4, 5})
         lines.append("")
 
     lines += [f"## {_('Trend: posts and engagements, %(first)s to %(last)s', first=w.month(model.trend_months[0]), last=w.month(model.trend_months[-1]))}", ""]
@@ -176,11 +182,14 @@ def _scorecard(model: ReportModel, w: Words) -> list[str]:
     if not model.scorecard:
         return []
     lines = [f"## {_('Goal scorecard')}", ""]
-    lines += table([_("Goal"), _("KPI"), _("Value"), _("Target"), _("Status"), _("Trend (last three periods)")],
+    staff = any(k.get("staff_value") is not None for k in model.scorecard)
+    head = [_("Goal"), _("KPI"), _("Value"), _("Target"), _("Status"), _("Trend (last three periods)")]
+    lines += table(head + ([_("Staff's own accounts")] if staff else []),
                    [[k["goal"], kpi_name(k) + ("" if k["period"] == "month" else f" ({k['window']})"),
                      number(w, k["value"]) + (f" ({beside_text(w, k)})" if beside_text(w, k) else ""),
                      target_text(w, k), status_word(w, k["status"]), trend_text(w, k)]
-                    for k in model.scorecard], {2, 3, 5})
+                    + ([("–" if k.get("staff_value") is None else number(w, k["staff_value"]))] if staff else [])
+                    for k in model.scorecard], {2, 3, 5, 6})
     if any(k.get("beside") for k in model.scorecard):
         lines += ["", _(BESIDE_NOTE)]
     lines += ["", _("Met: the value reaches the target. On track: not met, but the trend over the last three periods carries it there next period. Behind: neither. Not available: the data gives no value (never counted as zero)."), ""]

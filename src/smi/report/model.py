@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import ibis
 
 from smi.errors import SmiError
 from smi.metrics import Metric, Period, coverage, load_all
 from smi.metrics.engagement import post_engagements
+from smi.metrics.scope import scoped
+from smi.metrics.scope import staff_accounts as count_staff_accounts
 from smi.metrics.tables import TableCache, in_period
 from smi.platforms import PLATFORMS
 from smi.report.i18n import N_, Words
@@ -104,6 +107,7 @@ class Figure:
     previous: int | None
     reason: str | None = None  # why current is not available
     previous_reason: str | None = None
+    staff: int | None = None  # the staff's own accounts' value this month, shown beside (not summed in)
 
     @property
     def change(self) -> int | None:
@@ -159,6 +163,9 @@ class ReportModel:
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # Posts the exports gave no publish time: [{"platform_id", "platform", "count"}]; in no month.
     undated_posts: list[dict[str, Any]] = field(default_factory=list)
+    # Whose numbers: key figures, trend, top posts and chain count the official accounts;
+    # the staff's own accounts (this many) are shown beside the key figures (Figure.staff).
+    staff_accounts: int = 0
 
 
 def platform_title(platform: str) -> str:
@@ -218,8 +225,51 @@ def _month_of(d: date, timezone: str) -> Period:
     return Period.month(f"{d.year:04d}-{d.month:02d}", timezone)
 
 
-def choose_period(ws: Any, month: str | None, now: datetime | None = None) -> Period:
-    """The month to report on: the one asked for, or the last complete month with data."""
+@dataclass(frozen=True)
+class ChosenMonth:
+    """The month to report on and why it was chosen (one line for the user)."""
+
+    period: Period
+    reason: str
+
+    def line(self) -> str:
+        return f"month: {self.period.key} ({self.reason})"
+
+
+STALE_MONTHS = 1  # a source whose last full month lags the newest source's by more is left out
+OBSERVED_GAP_DAYS = 31  # an export date at most this long after a source's last data vouches for the days between
+
+
+def _covered_through(span: dict[str, Any], yesterday: date) -> date:
+    """The last local day a source's data covers in full: the day before its newest export
+    was taken (an export covers up to the moment it is taken) when that is within
+    OBSERVED_GAP_DAYS of its last data, else its last day of data; never after yesterday.
+    (An export date long after the data is not trusted to vouch for the days between: it may
+    be the file's date, or the day an old archive was imported.)"""
+    last, observed = span["last"], span["observed"]
+    through = last
+    if observed is not None and last <= observed <= last + timedelta(days=OBSERVED_GAP_DAYS):
+        through = observed - timedelta(days=1)
+    return min(through, yesterday)
+
+
+def _last_full_month(through: date, tz: str) -> Period:
+    """The last calendar month whose every day is on or before `through`."""
+    month = _month_of(through, tz)
+    return month if month.last_day <= through else month.previous()
+
+
+def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> ChosenMonth:
+    """The month to report on: the one asked for, or the last calendar month every source
+    (import format) covers in full, and why.
+
+    A source covers up to the day before its newest export was taken (or, when its imports
+    do not say, its last day of data). Sources whose last full month is more than
+    STALE_MONTHS behind the newest one's (an account no longer exported) are left out and
+    named. If the month chosen has no data at all, the last month with data before it; if
+    no month is covered in full, the last complete month with data."""
+    from smi.sources import load_all as load_sources
+
     tz = ws.profile.organisation.timezone
     first, last = data_span(ws)
     if first is None or last is None:
@@ -236,21 +286,62 @@ def choose_period(ws: Any, month: str | None, now: datetime | None = None) -> Pe
                 f"the workspace has no data for {period.label}",
                 fix=f"choose a month with data (it holds {held}), or import that month's exports",
             )
-        return period
-    current = Period.containing(now or datetime.now(UTC), tz)
-    period = _month_of(last, tz)
-    if period.start < current.start:
-        return period
-    # Data runs into the current month, which is not over: the last complete month with data.
+        return ChosenMonth(period, "the month asked for")
+    now = now or datetime.now(UTC)
+    current = Period.containing(now, tz)
+    yesterday = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=1)
+    titles = {name: cls.title for name, cls in load_sources().items()}
+    spans = [s for s in ws.store.source_spans() if s["last"] is not None and s["first"] <= yesterday]
+    through = {s["source"]: _covered_through(s, yesterday) for s in spans}
+    full = {src: _last_full_month(d, tz) for src, d in through.items()}
+    chosen: Period | None = None
+    if full:
+        newest = max(full.values(), key=lambda p: p.start)
+        live = {src: p for src, p in full.items() if p.start >= newest.shift(-STALE_MONTHS).start}
+        stale = sorted(set(full) - set(live))
+        limit = min(live, key=lambda src: (through[src], src))
+        chosen = live[limit]
+        def ends(src: str) -> str:
+            span = next(s for s in spans if s["source"] == src)
+            when = f"data ends {span['last']:%Y-%m-%d}"
+            if span["observed"] is not None and through[src] == span["observed"] - timedelta(days=1):
+                when += f", exported {span['observed']:%Y-%m-%d}"
+            return when
+
+        if len(live) == 1 and chosen.last_day == through[limit]:
+            why = f"the last month {titles.get(limit, limit)} covers in full"
+        elif len(live) == 1:
+            why = f"the last month {titles.get(limit, limit)} covers in full: its {ends(limit)}"
+        elif all(through[s] == chosen.last_day for s in live):
+            why = f"the last month every source covers in full; the data ends {chosen.last_day:%Y-%m-%d}"
+        else:
+            why = f"the last month every source covers in full; {titles.get(limit, limit)} {ends(limit)}"
+        if stale:
+            why += "; left out as more than a month behind the rest: " + ", ".join(
+                f"{titles.get(s, s)} ({ends(s)})" for s in stale)
+        period = chosen
+        while period.end > first:
+            if has_data(con, period):
+                if period != chosen:
+                    why = f"no data in {chosen.key}, the month chosen ({why}): the last month with data before it"
+                return ChosenMonth(period, why)
+            period = period.previous()
+    # No month is covered in full: the last complete month with data.
     period = current.previous()
     while period.end > first:
         if has_data(con, period):
-            return period
+            return ChosenMonth(period, f"no month is covered in full by the sources; {period.key} is the "
+                                       "last complete month with data")
         period = period.previous()
     raise SmiError(
         f"the workspace only has data for {current.label}, which is not over yet",
         fix=f"pass --month {current.key} to report on it anyway",
     )
+
+
+def choose_period(ws: Any, month: str | None, now: datetime | None = None) -> Period:
+    """The month to report on (see choose_month)."""
+    return choose_month(ws, month, now).period
 
 
 class _Availability:
@@ -287,6 +378,7 @@ class _Availability:
 def _key_figures(
     metrics: list[Metric], values: dict[str, dict[tuple[str, str], int | None]],
     avail: _Availability, platform: str, period: Period, previous: Period,
+    staff: dict[str, Any] | None = None,
 ) -> list[Figure]:
     figures = []
     for m in metrics:
@@ -297,7 +389,11 @@ def _key_figures(
             r = avail.reason(m, platform, per) if v is None else None
             vals.append(0 if v is None and r is None else v)  # a count with nothing to count
             reasons.append(r)
-        figures.append(Figure(m, platform, vals[0], vals[1], reasons[0], reasons[1]))
+        beside = None
+        if staff is not None and platform in staff["_platforms"]:  # the platform has staff accounts
+            beside = staff.get(m.name, {}).get((platform, period.key))
+            beside = 0 if beside is None and m.count else beside
+        figures.append(Figure(m, platform, vals[0], vals[1], reasons[0], reasons[1], staff=beside))
     return figures
 
 
@@ -378,21 +474,31 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
     """Run the metrics for the month, the month before and the 13-month trend. Reasons for
     numbers that are not available are written in `words`' language (default English)."""
     words = words or Words("en")
-    con = TableCache(ws.store.ibis())
+    backend = ws.store.ibis()
+    # The organisation's figures count its official accounts (smi.metrics.scope); what the
+    # sources give (availability) is read from every row.
+    con = TableCache(scoped(backend, "official"))
     catalogue = load_all()
     metrics = [catalogue[n] for n in KEY_METRICS]
     previous = period.previous()
     status = ws.store.status()["platforms"]
     platforms = sorted(status)
-    avail = _Availability(con, words)
+    avail = _Availability(TableCache(backend), words)
 
     span = Period.months_to(period, TREND_MONTHS)
     values = {m.name: _by_platform_month(con, m, span) for m in metrics}
+    staff_accounts = count_staff_accounts(backend)
+    staff = None
+    if staff_accounts:
+        staff_con = TableCache(scoped(backend, "staff"))
+        staff = {m.name: _by_platform_month(staff_con, m, period) for m in metrics}
+        a = backend.table("accounts")
+        staff["_platforms"] = set(a.filter(a.person.notnull()).platform.to_pyarrow().to_pylist())
 
     blocks = []
     unavailable = []
     for p in platforms:
-        figures = _key_figures(metrics, values, avail, p, period, previous)
+        figures = _key_figures(metrics, values, avail, p, period, previous, staff)
         blocks.append(PlatformFigures(p, platform_title(p), figures, status[p]["first"], status[p]["last"]))
         unavailable += [
             {"platform": platform_title(p), "platform_id": p, "metric": f.metric.name,
@@ -433,4 +539,5 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
         chain=evaluation_chain(con, period, catalogue),
         undated_posts=[{"platform_id": p, "platform": platform_title(p), "count": n}
                        for p, n in ws.store.undated_posts().items()],
+        staff_accounts=staff_accounts,
     )

@@ -87,6 +87,8 @@ def signed(w: Words, value: float | None) -> str:
 def kpi_name(k: dict[str, Any]) -> str:
     """'posts_per_week (platform=instagram)': the catalogue name and the filter, as written."""
     flt = ", ".join(f"{key}={'+'.join(v) if isinstance(v, list) else v}" for key, v in sorted(k["filter"].items()))
+    if k.get("accounts", "official") != "official":  # the goal counts staff accounts too (or only)
+        flt += (", " if flt else "") + f"accounts={k['accounts']}"
     return k["metric"] + (f" ({flt})" if flt else "")
 
 
@@ -231,8 +233,8 @@ def write_report(
     lang: str | None = None,
     findings: bool = True,
 ) -> list[Path]:
-    """Write the monthly report for `month` (YYYY-MM; default: the last complete month with
-    data) to <out_dir or reports/>/<YYYY-MM>/report[.<lang>].<ext>, in `formats` (default HTML
+    """Write the monthly report for `month` (YYYY-MM; default: the last month every source
+    covers in full, smi.report.model.choose_month) to <out_dir or reports/>/<YYYY-MM>/report[.<lang>].<ext>, in `formats` (default HTML
     and PDF) and `lang` (default the workspace's first language). Returns the files written.
     English keeps the plain name report.<ext>; other languages add theirs: report.cy.html.
     With `findings` (default) the insight engine runs for the month, its findings are stored

@@ -54,6 +54,9 @@ class Source:
     provides: ClassVar[tuple[str, ...]] = ()  # canonical tables it fills
     reads: ClassVar[str] = ""  # which files, for `smi sources`
     priority: ClassVar[int] = 100  # lower claims first
+    # An account's own export (an X archive, a Page export, …): the accounts whose posts or
+    # audience it brings are official unless the profile says they are a person's.
+    own_export: ClassVar[bool] = False
 
     def detect(self, file: InputFile) -> bool:
         """True if this source reads the file (look at its name and its first bytes)."""

@@ -66,6 +66,7 @@ def _is_repost(item: dict[str, Any]) -> bool:
 @register
 class BlueskyApi(ApiSource):
     name = "bluesky_api"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Bluesky public API"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts")

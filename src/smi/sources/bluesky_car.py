@@ -82,6 +82,7 @@ def _header(data: bytes) -> dict[str, Any] | None:
 @register
 class BlueskyCar(Source):
     name = "bluesky_car"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Bluesky repository export (.car)"
     platform = PLATFORM
     provides = ("accounts", "posts")

@@ -124,6 +124,7 @@ def _header(file: InputFile) -> list[str]:
 @register
 class CanonicalCsv(Source):
     name = "canonical_csv"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Canonical CSV (smi's interchange format)"
     platform = None
     provides = ("posts", "post_metrics", "accounts", "interactions", "audience_daily", "effort")

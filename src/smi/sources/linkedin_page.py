@@ -150,6 +150,7 @@ class LinkedInPage(Source):
     """LinkedIn Page analytics: content (posts and daily page totals), followers, visitors."""
 
     name = "linkedin_page"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "LinkedIn Page analytics export"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "audience_daily", "accounts")

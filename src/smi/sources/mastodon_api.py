@@ -71,6 +71,7 @@ def instance_url(text: str) -> str:
 @register
 class MastodonApi(ApiSource):
     name = "mastodon_api"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Mastodon API"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "interactions", "audience_daily", "accounts")

@@ -221,6 +221,7 @@ def _parse_time(value: Any, tz: ZoneInfo) -> datetime | None:
 @register
 class MastodonArchive(Source):
     name = "mastodon_archive"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Mastodon account archive"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts")

@@ -96,6 +96,7 @@ class MetaFacebookPage(Source):
     """Facebook Page follows and visits per day (Meta Business Suite page-level export)."""
 
     name = "meta_facebook_page"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Facebook Page daily metrics (Meta Business Suite)"
     platform = PLATFORM
     provides = ("audience_daily", "accounts")

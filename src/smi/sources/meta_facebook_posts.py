@@ -80,6 +80,7 @@ class MetaFacebookPosts(Source):
     """Facebook Page posts with lifetime metrics (Meta Business Suite content export)."""
 
     name = "meta_facebook_posts"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Facebook Page posts (Meta Business Suite)"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts")

@@ -57,6 +57,7 @@ class MetaInstagramPosts(Source):
     """Instagram posts with lifetime metrics (Meta Business Suite content export)."""
 
     name = "meta_instagram_posts"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Instagram posts (Meta Business Suite)"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts")

@@ -154,6 +154,7 @@ class TikTokStudio(Source):
     provides = ("audience_daily", "posts", "post_metrics", "accounts")
     reads = ("the CSVs of TikTok Studio's Analytics > Download data (FollowerHistory.csv, Viewers.csv, "
              "Overview.csv, Content.csv, …; dates without a year)")
+    own_export = True  # the organisation's own account's analytics
     priority = 30  # before the Meta page-level files, which sit beside them in some folders
 
     def detect(self, file: InputFile) -> bool:

@@ -80,6 +80,7 @@ def _header(file: InputFile) -> list[str] | None:
 @register
 class TwcsCsv(Source):
     name = "twcs_csv"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "Customer Support on Twitter CSV (twcs.csv)"
     platform = PLATFORM
     provides = ("interactions", "posts", "accounts")

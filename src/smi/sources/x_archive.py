@@ -106,6 +106,7 @@ class _Account:
 @register
 class XArchive(Source):
     name = "x_archive"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "X/Twitter account archive"
     platform = PLATFORM
     provides = ("accounts", "posts", "post_metrics", "audience_daily")

@@ -126,6 +126,7 @@ class YouTubeStudio(Source):
     """YouTube Studio Content export: videos and their lifetime metrics."""
 
     name = "youtube_studio"
+    own_export = True  # its accounts are the organisation's unless the profile says
     title = "YouTube Studio analytics export"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "audience_daily", "accounts")

@@ -107,7 +107,11 @@ class Store:
 
     # -- profile ------------------------------------------------------------------------------
     def sync_profile(self, profile: Any) -> None:
-        """Mirror the profile's accounts and people into the store (the profile is the truth)."""
+        """Mirror the profile's accounts and people into the store (the profile is the truth).
+
+        An account the profile does not declare is official if an import of its own export
+        brought it (`own_export`), and unassigned otherwise; a member of staff's handle is
+        theirs (not official) unless `[[accounts]]` also declares it official."""
         from smi.platforms import parse_account
 
         declared: dict[str, tuple[str, str, bool, str | None]] = {}
@@ -127,7 +131,8 @@ class Store:
                 self.con.execute(
                     "INSERT INTO people VALUES (?, ?, ?, ?)", [p.name, p.role, p.team, p.cost_per_hour]
                 )
-            self.con.execute("UPDATE accounts SET is_official = FALSE, person = NULL")
+            # Undeclared: official if it came from its own export (migration 0007), else not.
+            self.con.execute("UPDATE accounts SET is_official = coalesce(own_export, FALSE), person = NULL")
             for key, (plat, handle, official, person) in declared.items():
                 self.con.execute(
                     "INSERT INTO accounts (account_id, platform, handle, is_official, person) "
@@ -152,8 +157,13 @@ class Store:
         r = rows[0]
         return {"import_id": r[0], "source": r[1], "name": r[2], "finished_at": r[3]}
 
-    def writer(self, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]]) -> ImportWriter:
-        return ImportWriter(self, source=source, name=name, unit_hash=unit_hash, files=files)
+    def writer(self, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]],
+               own_export: bool = False) -> ImportWriter:
+        """`own_export`: the import is an account's own export (smi.sources.Source.own_export);
+        the accounts whose posts or audience it brings are marked `own_export` (sync_profile
+        then makes them official unless the profile says otherwise)."""
+        return ImportWriter(self, source=source, name=name, unit_hash=unit_hash, files=files,
+                            own_export=own_export)
 
     def imports(self) -> list[dict[str, Any]]:
         cur = self.con.execute(
@@ -243,6 +253,28 @@ class Store:
         return dict(self.con.execute(
             "SELECT platform, count(*) FROM posts WHERE published_at IS NULL GROUP BY 1 ORDER BY 1"
         ).fetchall())
+    def source_spans(self) -> list[dict[str, Any]]:
+        """Per source (import format): the first and last local day of the rows its imports
+        brought (posts, interactions, audience, time entries), and the last local day its
+        exports were taken (`observed`, None if no import says). Ordered by source."""
+        tz = self.timezone
+        return self.rows(
+            "WITH r AS ("
+            "SELECT timezone(?, published_at)::DATE AS d, first_import_id AS a, import_id AS b FROM posts "
+            "UNION ALL SELECT timezone(?, created_at)::DATE, first_import_id, import_id FROM interactions "
+            "UNION ALL SELECT date, first_import_id, import_id FROM audience_daily "
+            "UNION ALL SELECT date, first_import_id, import_id FROM effort), "
+            # per import, its rows' first and last day (a row counts for the import that brought
+            # it and the one that last changed it)
+            "per AS (SELECT imp, min(d) AS first, max(d) AS last FROM ("
+            "SELECT d, a AS imp FROM r UNION ALL SELECT d, b FROM r WHERE b IS DISTINCT FROM a) GROUP BY imp), "
+            "days AS (SELECT i.source, min(per.first) AS first, max(per.last) AS last FROM per "
+            "JOIN imports i ON i.import_id = per.imp GROUP BY i.source), "
+            "obs AS (SELECT source, max(timezone(?, observed_at))::DATE AS observed FROM imports GROUP BY source) "
+            "SELECT days.source, days.first, days.last, obs.observed FROM days LEFT JOIN obs USING (source) "
+            "ORDER BY days.source",
+            [tz, tz, tz],
+        )
 
     def status(self) -> dict[str, Any]:
         """What the workspace holds, per platform (dates in the workspace time zone)."""
@@ -301,9 +333,11 @@ class ImportWriter:
     """
 
     def __init__(
-        self, store: Store, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]]
+        self, store: Store, *, source: str, name: str, unit_hash: str, files: list[dict[str, Any]],
+        own_export: bool = False,
     ) -> None:
         self.store = store
+        self.own_export = own_export
         self.con = store.con
         self.source = source
         self.name = name
@@ -489,6 +523,13 @@ class ImportWriter:
                 counts["post_metrics"] = {"new": snaps}
                 con.execute("DROP TABLE new_metrics")
             self._drop_unused_placeholders()
+            if self.own_export:
+                con.execute(
+                    "UPDATE accounts SET own_export = TRUE WHERE NOT coalesce(own_export, FALSE) AND account_id IN ("
+                    "SELECT account_id FROM posts WHERE ? IN (import_id, first_import_id) UNION "
+                    "SELECT account_id FROM audience_daily WHERE ? IN (import_id, first_import_id))",
+                    [import_id, import_id],
+                )
             if "raw_items" in self._staged:
                 con.execute(
                     "INSERT INTO raw_items SELECT ?, ?, item_no, kind, item_key, payload "

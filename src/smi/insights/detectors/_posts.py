@@ -13,7 +13,7 @@ import pandas as pd
 
 from smi.metrics.engagement import FOLLOWER_WINDOW_DAYS, engagement_value
 from smi.metrics.period import Period
-from smi.metrics.tables import grain_rows
+from smi.metrics.tables import OFFICIAL, grain_rows
 
 VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -55,6 +55,12 @@ def post_frame(ctx: Any, period: Period, kinds: tuple[str, ...]) -> pd.DataFrame
         df["published"] = pd.Series(dtype="datetime64[ns, UTC]")
     ctx._cache[key] = df
     return df
+
+
+def official(posts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `post_frame` from the organisation's official accounts (person 'official'):
+    the organisation's own figures; staff's own accounts are theirs (the people detector)."""
+    return posts[posts.person == OFFICIAL]
 
 
 def with_followers(ctx: Any, posts: pd.DataFrame) -> pd.DataFrame:

@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from smi.errors import SmiError
+from smi.insights.detectors import _posts
 from smi.insights.detectors._posts import bar_chart, post_frame, times, window, window_words
 from smi.insights.detectors.practice import platform_name
 from smi.insights.detectors.time import MIN_HOURS, effort_frame, week_of, weekly
@@ -69,7 +70,7 @@ ADVICE = {
 
 
 def _efficiency(ctx: Context, period: Period) -> dict[str, tuple[Comparison, dict[str, Any]]]:
-    posts = post_frame(ctx, period, OWN_KINDS)
+    posts = _posts.official(post_frame(ctx, period, OWN_KINDS))  # the organisation's own
     effort = effort_frame(ctx, period)
     if posts.empty or effort.empty:
         return {}
@@ -131,20 +132,25 @@ def _growth(ctx: Context) -> dict[str, tuple[LevelShift, dict[str, Any]]]:
 
 
 def _goal_rows(ctx: Context, platform: str) -> list[dict[str, Any]]:
-    """Each goal KPI's value on the platform this month, beside its target (context, not tested)."""
+    """Each goal KPI's value on the platform this month, beside its target (context, not
+    tested), counting the accounts the goal counts (official unless it says; smi.goals)."""
+    from smi.goals import kpi_value
+    from smi.metrics.registry import load_all
+
+    catalogue = load_all()
+    month = Period.month(ctx.month, ctx.timezone)
     rows = []
     for goal in ctx.profile.goals:
         for kpi in goal.kpis:
             if kpi.filter.get("platform", platform) != platform or set(kpi.filter) - {"platform"}:
                 continue
+            on = kpi.model_copy(update={"filter": {**kpi.filter, "platform": platform}})
             try:
-                df = ctx.metric(kpi.metric, ["platform"])
+                v = kpi_value(ctx.con, on, month, catalogue, ctx.profile.business_hours, goal.accounts)
             except (SmiError, KeyError, ValueError):
                 continue
-            hit = df[df.platform == platform]
-            if hit.empty or pd.isna(hit.value.iloc[0]):
+            if v is None:
                 continue
-            v = float(hit.value.iloc[0])
             met = v >= kpi.target if kpi.direction == "higher" else v <= kpi.target
             rows.append({"group": f"goal: {goal.name}", "kpi": kpi.metric, "value": round(v, 4),
                          "target": kpi.target, "met": met})

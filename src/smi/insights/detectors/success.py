@@ -114,8 +114,10 @@ def _chart(title: str, rows: list[dict[str, Any]], y: str) -> dict[str, Any]:
     }
 
 
-def _post_values(ctx: Any, kpi: Any, first: date, last: date) -> tuple[list[float], list[tuple[float, float]]]:
-    """Per-post values and (numerator, denominator) pairs of the KPI's metric, filtered."""
+def _post_values(ctx: Any, kpi: Any, first: date, last: date,
+                 accounts: str = "official") -> tuple[list[float], list[tuple[float, float]]]:
+    """Per-post values and (numerator, denominator) pairs of the KPI's metric, filtered, from
+    the accounts the goal counts (official, staff or all; smi.metrics.scope)."""
     how = PER_POST[kpi.metric]
     key = ("success.posts", first, last)
     if key not in ctx._cache:
@@ -123,6 +125,10 @@ def _post_values(ctx: Any, kpi: Any, first: date, last: date) -> tuple[list[floa
     vals: list[float] = []
     pairs: list[tuple[float, float]] = []
     for r in ctx._cache[key]:
+        whose = r["person"]
+        if (accounts == "official" and whose != "official") or (
+                accounts == "staff" and whose in (None, "official")):
+            continue
         ok = True
         for k, v in kpi.filter.items():
             if k == "platform":
@@ -205,7 +211,7 @@ def _counts(ctx: Any, goal: Any, kpi: Any, catalogue: dict[str, Any], win: Perio
             base: tuple[date, date], label: str, base_label: str) -> list[Finding]:
     con = ctx.con
     bh = getattr(ctx.profile, "business_hours", None)
-    value = kpi_value(con, kpi, win, catalogue, bh)
+    value = kpi_value(con, kpi, win, catalogue, bh, goal.accounts)
     if value is None:
         return []
     count = round(value)
@@ -220,7 +226,7 @@ def _counts(ctx: Any, goal: Any, kpi: Any, catalogue: dict[str, Any], win: Perio
                             count / kpi.target, (lo / kpi.target, hi / kpi.target),
                             poisson_test(count, kpi.target), days, ev, label))
     b_period = Period.between(base[0], base[1], ctx.timezone)
-    b_value = kpi_value(con, kpi, b_period, catalogue, bh)
+    b_value = kpi_value(con, kpi, b_period, catalogue, bh, goal.accounts)
     b_days = (base[1] - base[0]).days + 1
     if b_value is not None and b_value > 0:
         b_count = round(b_value)
@@ -235,7 +241,7 @@ def _counts(ctx: Any, goal: Any, kpi: Any, catalogue: dict[str, Any], win: Perio
 
 def _rates(ctx: Any, goal: Any, kpi: Any, win: tuple[date, date], base: tuple[date, date],
            label: str, base_label: str) -> list[Finding]:
-    vals, pairs = _post_values(ctx, kpi, *win)
+    vals, pairs = _post_values(ctx, kpi, *win, accounts=goal.accounts)
     if len(vals) < MIN_N:
         return []
     out = []
@@ -246,7 +252,7 @@ def _rates(ctx: Any, goal: Any, kpi: Any, win: tuple[date, date], base: tuple[da
         ev = [{"what": "target", "value": kpi.target}, {"what": label, "value": round(value, 5)}]
         out.append(_finding(ctx, goal, kpi, "target", f"the target ({_fmt(kpi.target)})", value, kpi.target,
                             value / kpi.target, (lo / kpi.target, hi / kpi.target), p, len(vals), ev, label))
-    b_vals, _ = _post_values(ctx, kpi, *base)
+    b_vals, _ = _post_values(ctx, kpi, *base, accounts=goal.accounts)
     if len(b_vals) >= MIN_N:
         c = compare_values(vals, b_vals, seed=ctx.seed)
         if c.ratio is not None and c.ratio_ci is not None and c.ratio > 0 and math.isfinite(c.ratio):
