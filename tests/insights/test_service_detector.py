@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from smi.insights.detectors.service import standouts
+from smi.insights.detectors.service import median_interval, standouts
 from smi.insights.engine import run_month, run_tests
 from smi.insights.stats import compare_values, shift_ratio
 from smi.workspace import Workspace
@@ -64,6 +64,17 @@ def test_p_value_and_interval_agree_on_random_samples():
                 assert c.ratio_ci[0] <= 1 <= c.ratio_ci[1]
 
 
+def test_median_interval_inverts_the_sign_test():
+    # n = 20: 2 P(B <= 5) = 0.041 <= 0.05 < 2 P(B <= 6) = 0.115, so c = 5: x_(6) and x_(15)
+    x = np.arange(1.0, 21.0)
+    assert median_interval(x) == (6.0, 15.0)
+    # the sign test against a value just outside the interval rejects, just inside it does not
+    from scipy import stats as sps
+
+    assert sps.binomtest(int((x > 5.5).sum()), 20, 0.5).pvalue < 0.05
+    assert sps.binomtest(int((x > 6.5).sum()), 20, 0.5).pvalue > 0.05
+
+
 def test_silent_on_an_empty_workspace(make_ws):
     ws = Workspace.open(make_ws())
     assert run_tests(ws, MONTH, only=["service"]) == []
@@ -107,7 +118,8 @@ def test_targets_from_the_profile(demos):
         none.profile.service.response_hours_target = None
         none.profile.service.response_rate_target = None
     by_metric = {(f.metric, f.subject["value"]): f for f in found}
-    over = by_metric[("first_response_hours_vs_target", "all")]
+    over = by_metric[("first_response_minutes_median", "all")]
+    assert over.subject["against"] == "target" and over.ci[0] > 1  # the sign test's interval agrees
     assert over.direction == "higher" and over.effect.value > 1.5
     under = by_metric[("question_response_rate_vs_target", "all")]
     assert under.direction == "lower" and under.effect.value < -0.1

@@ -213,35 +213,48 @@ def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
         ))
     target = ctx.profile.service.response_hours_target
     if target:
-        scopes = [({"dimension": "all", "value": "all"}, answered["hours"])]
-        scopes += [({"dimension": "platform", "value": p}, answered.loc[answered["platform"] == p, "hours"])
+        scopes = [({"dimension": "all", "value": "all", "against": "target"}, answered["hours"], None)]
+        scopes += [({"dimension": "platform", "value": p, "against": "target"},
+                    answered.loc[answered["platform"] == p, "hours"], p)
                    for p in sorted(answered["platform"].unique())]
-        for subject, h in scopes:
+        for subject, h, plat in scopes:
             if len(h) < MIN_N:
                 continue
             over = int((h > target).sum())
             p = float(sps.binomtest(over, len(h), 0.5).pvalue)
-            med = float(np.median(h))
-            lo_i, hi_i = sorted(np.quantile(_boot_medians(h.to_numpy(), ctx.seed), [0.025, 0.975]))
+            lo_i, hi_i = median_interval(h.to_numpy())
+            fig = _figure(ctx, [plat] if plat else sorted(answered["platform"].unique()), None)
+            if plat is None:
+                fig["platform"] = None
+            med = fig["figure"] / 60 if fig["figure"] is not None else float(np.median(h))
             out.append(Finding(
                 detector=NAME, question="Q6",
                 title=f"Median first response {'over' if med > target else 'within'} the {target:g} h target"
-                + ("" if subject["value"] == "all" else f" on {subject['value']}"),
+                + ("" if plat is None else f" on {plat}"),
                 summary=f"{over} of {len(h)} answered items waited longer than the {target:g} h target; "
-                f"median {_h(med)}.",
-                metric="first_response_hours_vs_target", subject=subject,
+                f"median {_h(med)} (95% CI {_h(lo_i)}–{_h(hi_i)}, sign test).",
+                metric=MEDIAN_MINUTES, subject=subject,
                 comparison=f"the target of {target:g} hours", direction="higher" if med > target else "lower",
                 effect=Effect("ratio", med / target), ci=(lo_i / target, hi_i / target), p_value=p, n=len(h),
                 recommendation="Set a rota so someone checks messages within the target." if med > target
                 else "The target is met with room to spare; keep it up.",
                 evidence=[{"answered": len(h), "over_target": over, "median_hours": round(med, 2)}],
+                figures=[fig],
             ))
     return out
 
 
-def _boot_medians(x: np.ndarray, seed: int, b: int = 1000) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return np.median(x[rng.integers(0, len(x), size=(b, len(x)))], axis=1)
+def median_interval(x: np.ndarray) -> tuple[float, float]:
+    """95% interval of a median that inverts the sign test: the order statistics x_(c+1) and
+    x_(n-c), c the largest count with 2 P(Binomial(n, 1/2) <= c) <= 0.05 (exact)."""
+    x = np.sort(x)
+    n = len(x)
+    c = int(sps.binom.ppf(0.025, n, 0.5))
+    if 2 * sps.binom.cdf(c, n, 0.5) > 0.05:
+        c -= 1
+    if c < 0:
+        return float(x[0]), float(x[-1])
+    return float(x[c]), float(x[n - 1 - c])
 
 
 def _response_rate_findings(ctx: Context, qs: pd.DataFrame) -> list[Finding]:
