@@ -5,13 +5,17 @@ effects and on an empty workspace."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import t as t_dist
 
-from smi.insights.detectors.practice import MIN_RATIO, RATE, platform_contrasts
+from smi.insights.detectors._posts import large_enough
+from smi.insights.detectors.practice import MIN_RELATIVE, RATE, platform_contrasts
 from smi.insights.engine import run_month, run_tests
-from smi.insights.stats import min_effect_p, rate_contrasts
+from smi.insights.stats import rate_contrasts
 from smi.workspace import Workspace
 
 MONTH = "2025-06"
@@ -82,14 +86,22 @@ def test_one_attribute_model_is_the_ratio_of_sums():
     assert c.n_level == 15 and c.n_reference == 15
 
 
-def test_minimum_effect_p_and_interval_agree():
-    # |log ratio| = log 1.5, se 0.1: z = (0.405 - 0.095) / 0.1 = 3.1 -> p = 2 * sf(3.1) = 0.0019
-    assert min_effect_p(np.log(1.5), 0.1, 1.1) == pytest.approx(0.001935, abs=2e-5)
-    assert min_effect_p(np.log(1.05), 0.01, 1.1) == 1.0  # inside the band: never a finding
-    # p <= 0.05 needs |b| >= log(1.1) + 1.96 se: the 95% interval then excludes 1
-    for b, se in ((0.3, 0.1), (0.2, 0.05), (-0.4, 0.15)):
-        if min_effect_p(b, se, MIN_RATIO) <= 0.05:
-            assert not (b - 1.96 * se <= 0 <= b + 1.96 * se)
+def test_p_value_and_interval_come_from_one_estimate_and_small_effects_are_no_finding():
+    # rates 0.02 and 0.03 over 20 posts a side, Poisson noise: the Wald p-value and the
+    # interval share the estimate and standard error, so p < 0.05 exactly when 1 is outside
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"g": ["a"] * 20 + ["b"] * 20, "impressions": [1000.0] * 40})
+    df["engagements"] = rng.poisson(np.where(df.g == "a", 30, 20)).astype(float)
+    (c,) = rate_contrasts(df, "engagements", {"g": "b"}, "impressions")
+    # 40 posts, 2 parameters: Student's t on 38 degrees of freedom
+    q = t_dist.ppf(0.975, 38)
+    b, se = np.log(c.ratio), (np.log(c.ratio_ci[1]) - np.log(c.ratio_ci[0])) / (2 * q)
+    assert c.p_value == pytest.approx(2 * t_dist.sf(abs(b) / se, 38), rel=1e-6)
+    assert (c.p_value < 0.05) == (c.ratio_ci[0] > 1 or c.ratio_ci[1] < 1)
+    # a ratio within 20% of 1 is too small to act on: p = 1, whatever the test says
+    small = replace(c, ratio=1.15, p_value=1e-6)
+    assert large_enough(small, MIN_RELATIVE).p_value == 1.0
+    assert large_enough(replace(c, ratio=0.79, p_value=1e-6), MIN_RELATIVE).p_value == 1e-6
 
 
 def test_silent_on_an_empty_workspace(make_ws):

@@ -177,7 +177,7 @@ def catalogue_figure(ctx: Any, metric: str, period: Period, platform: str | None
 
 
 def adjusted_contrasts(rows: pd.DataFrame, factors: tuple[str, ...], exposure: str | None, *, min_n: int,
-                       min_ratio: float, fixed: dict[str, str] | None = None,
+                       fixed: dict[str, str] | None = None,
                        never: tuple[tuple[str, str], ...] = (), labels: bool = False) -> list[Any] | None:
     """Every attribute level's engagement against its attribute's reference level, all
     attributes in one quasi-Poisson model (stats.rate_contrasts), so an attribute is credited
@@ -209,7 +209,7 @@ def adjusted_contrasts(rows: pd.DataFrame, factors: tuple[str, ...], exposure: s
         cands = [v for v in counts[f].index if reportable(f, v)]
         refs[f] = fixed.get(f) or (max(cands, key=lambda v, f=f: (counts[f][v], v)) if cands
                                    else str(counts[f].index[0]))
-    first = rate_contrasts(d, "engagements", refs, exposure, list(flags.columns), min_ratio=min_ratio)
+    first = rate_contrasts(d, "engagements", refs, exposure, list(flags.columns))
     if first is None:
         return None
     moved = False
@@ -224,7 +224,16 @@ def adjusted_contrasts(rows: pd.DataFrame, factors: tuple[str, ...], exposure: s
         middle = max((a, b), key=lambda v, f=f: (counts[f][v], v))
         if middle != refs[f]:
             refs[f], moved = middle, True
-    out = rate_contrasts(d, "engagements", refs, exposure, list(flags.columns), min_ratio=min_ratio) if moved else first
+    out = rate_contrasts(d, "engagements", refs, exposure, list(flags.columns)) if moved else first
     if out is None:
         return None
     return [c for c in out if c.factor.startswith("label:") or reportable(c.factor, c.level)]
+
+
+def large_enough(c: Any, min_relative: float) -> Any:
+    """The contrast, its p-value set to 1 when the adjusted ratio is within `min_relative` of 1
+    (|ratio - 1| below it): too small to act on, so never a finding, but still a test made
+    (counted for Benjamini–Hochberg)."""
+    from dataclasses import replace
+
+    return c if abs(c.ratio - 1) >= min_relative else replace(c, p_value=1.0)

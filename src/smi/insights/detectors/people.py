@@ -10,7 +10,8 @@ not credited with posting more videos. Per follower, so a small personal account
 offset). Not per impression: staff accounts rarely export impressions.
 
 One finding per person and platform tested: the adjusted rate ratio with its 95% interval,
-and a minimum-effect test (is the ratio beyond 1/MIN_RATIO–MIN_RATIO?). The finding's
+and the Wald test of the same estimate; a ratio within MIN_RELATIVE of 1 is returned with
+p = 1 (too small to act on). The finding's
 `metric` is the catalogue metric the model follows (`engagement_rate_followers` or
 `engagements_per_post`); the unadjusted values quoted come from the catalogue by person.
 """
@@ -28,6 +29,7 @@ from smi.insights.detectors._posts import (
     bar_chart,
     catalogue_figure,
     exposure_of,
+    large_enough,
     model_frame,
     times,
     window,
@@ -42,7 +44,7 @@ from smi.metrics.tables import OFFICIAL
 
 NAME = "people"
 MIN_N = 10
-MIN_RATIO = 1.1
+MIN_RELATIVE = 0.20  # an adjusted ratio within 20% of 1 is returned with p = 1 (too small to act on)
 FACTORS = ("person", "format", "language", "length", "daypart", "weekday", "kind")
 UNITS = {RATE_FOLLOWERS: "engagements per 1,000 followers", PER_POST: "engagements per post"}
 SCALE = {RATE_FOLLOWERS: 1000.0, PER_POST: 1.0}
@@ -111,9 +113,8 @@ def people(ctx: Context) -> list[Finding]:
         staff = [p for p, n in counts.items() if p != OFFICIAL and n >= MIN_N]
         if counts.get(OFFICIAL, 0) < MIN_N or not staff:
             continue
-        cs = adjusted_contrasts(rows, FACTORS, exposure, min_n=MIN_N, min_ratio=MIN_RATIO,
-                                fixed={"person": OFFICIAL})
+        cs = adjusted_contrasts(rows, FACTORS, exposure, min_n=MIN_N, fixed={"person": OFFICIAL})
         for c in cs or []:
             if c.factor == "person" and c.level in staff:
-                out.append(_finding(ctx, period, str(platform), metric, c, rows, words))
+                out.append(_finding(ctx, period, str(platform), metric, large_enough(c, MIN_RELATIVE), rows, words))
     return out

@@ -10,8 +10,8 @@ model credits the language, not the length.
 
 One finding (one test) per attribute level against the attribute's reference level (the
 middle one by effect), never its mirror: the rate ratio and its 95% interval come from the
-model, and the test is a minimum-effect test (is the ratio outside 1/MIN_RATIO–MIN_RATIO?),
-so a finding is both real and large enough to act on. Labels enter as one flag each.
+model, and so does the test (Wald, the same estimate and standard error); a ratio within
+MIN_RELATIVE of 1 is returned with p = 1, so a finding is both real and large enough to act on. Labels enter as one flag each.
 Replies are in the model (the catalogue's rates count them) but are never a finding.
 
 The finding's `metric` is the catalogue metric the model follows (a ratio of sums, like the
@@ -33,6 +33,7 @@ from smi.insights.detectors._posts import (
     bar_chart,
     catalogue_figure,
     exposure_of,
+    large_enough,
     model_frame,
     times,
     window,
@@ -45,7 +46,9 @@ from smi.insights.stats import Contrast
 
 NAME = "practice"
 MIN_N = 10
-MIN_RATIO = 1.1  # the adjusted ratio must be shown to lie beyond 1.1 (either way) to be reported
+# The smallest effect worth a finding: an adjusted ratio at least 20% from 1 (the `rates`
+# family's minimum elsewhere in the findings); a smaller one is returned with p = 1.
+MIN_RELATIVE = 0.20
 RATE = RATE_IMPRESSIONS
 FACTORS = ("format", "language", "length", "daypart", "weekday", "kind", "person")
 REPORTED = ("format", "language", "length", "daypart", "weekday", "kind")  # person: Q4 people
@@ -142,11 +145,10 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
 
 def platform_contrasts(rows: pd.DataFrame, exposure: str | None) -> list[Contrast] | None:
     """The reported contrasts of one platform's posts (see the module's docstring)."""
-    cs = adjusted_contrasts(rows, FACTORS, exposure, min_n=MIN_N, min_ratio=MIN_RATIO,
-                            never=(("kind", "reply"),), labels=True)
+    cs = adjusted_contrasts(rows, FACTORS, exposure, min_n=MIN_N, never=(("kind", "reply"),), labels=True)
     if cs is None:
         return None
-    return [c for c in cs if c.factor in REPORTED or c.factor.startswith("label:")]
+    return [large_enough(c, MIN_RELATIVE) for c in cs if c.factor in REPORTED or c.factor.startswith("label:")]
 
 
 @detector(name=NAME, question="Q2", min_n=MIN_N,
