@@ -123,3 +123,55 @@ def test_targets_from_the_profile(demos):
     assert over.direction == "higher" and over.effect.value > 1.5
     under = by_metric[("question_response_rate_vs_target", "all")]
     assert under.direction == "lower" and under.effect.value < -0.1
+
+
+@pytest.mark.shared
+def test_twcs_night_answers_are_slower_as_their_medians_say(make_ws, cli, real):
+    """The real defect, on the twcs sample (November 2017, New York time): items arriving
+    00:00-07:00 were called "faster" (ratio of means 0.80, interval 0.40-1.58 spanning 1,
+    q = 1.5e-5) while the rank test behind the p-value, and the medians, say slower.
+
+    Hand count with the csv module: each customer tweet's first brand reply (a reply at or
+    after it), the tweet's New York arrival in November 2017; median wait of those arriving
+    before 07:00 against the others."""
+    import csv
+    import statistics
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    path = real("twcs-sample-first5000", "twcs_first5000.csv")
+    ws_path = make_ws("America/New_York")
+    cli("import", "-w", ws_path, path)
+    with path.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_id = {r["tweet_id"]: r for r in rows}
+
+    def t(s: str) -> datetime:
+        return datetime.strptime(s, "%a %b %d %H:%M:%S %z %Y")
+
+    first: dict[str, datetime] = {}
+    for r in rows:
+        p = by_id.get(r["in_response_to_tweet_id"])
+        if r["inbound"] == "False" and p is not None and p["inbound"] == "True" and t(r["created_at"]) >= t(p["created_at"]):
+            first[p["tweet_id"]] = min(first.get(p["tweet_id"], t(r["created_at"])), t(r["created_at"]))
+    ny = ZoneInfo("America/New_York")
+    night, rest = [], []
+    for k, when in first.items():
+        local = t(by_id[k]["created_at"]).astimezone(ny)
+        if (local.year, local.month) == (2017, 11):
+            (night if local.hour < 7 else rest).append((when - t(by_id[k]["created_at"])).total_seconds() / 3600)
+    assert statistics.median(night) > 2 * statistics.median(rest)  # slower at night, by the medians
+
+    ws = Workspace.open(ws_path)
+    try:
+        found = run_month(ws, "2017-11", only=["service"])
+    finally:
+        ws.close()
+    f = next(x for x in found if x.subject == {"dimension": "daypart", "value": "night"})
+    assert f.direction == "higher" and f.title.startswith("First responses slower")
+    assert f.effect.value > 1 and f.ci[0] > 1  # the Hodges-Lehmann ratio and its interval agree
+    assert f.figures[0]["figure"] / 60 == pytest.approx(statistics.median(night), abs=1e-6)
+    assert f.n == len(night)
+    for g in found:  # no stated finding's interval spans 1, and its direction is its effect's
+        if g.effect.kind == "ratio":
+            assert not (g.ci[0] <= 1 <= g.ci[1]) and (g.direction == "higher") == (g.effect.value > 1)
