@@ -127,14 +127,15 @@ def standouts(platforms: pd.Series, pvalue: Any, min_n: int = MIN_N) -> set[str]
         out.add(best[1])
 
 
-def _platform_groups(platforms: pd.Series, outliers: set[str]) -> list[tuple[str, Any, Any, str]]:
+def _platform_groups(platforms: pd.Series, outliers: set[str],
+                     noun: str = "platforms") -> list[tuple[str, Any, Any, str]]:
     """(platform, its rows, the rows it is compared with, the comparison in words)."""
     groups = []
     for plat in sorted(platforms.unique()):
         a = platforms == plat
         b = ~a & ~platforms.isin(outliers)
         left_out = sorted(outliers - {plat})
-        words = "the other platforms" + (
+        words = f"the other {noun}" + (
             f" (leaving out {', '.join(left_out)}, which {'stands' if len(left_out) == 1 else 'stand'} apart)"
             if left_out else "")
         groups.append((plat, a, b, words))
@@ -175,13 +176,28 @@ def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
         groups.append(({"dimension": "platform", "value": plat}, hours[a], hours[b], words,
                        {"subject": _figure(ctx, [plat], None), "comparison": _figure(ctx, others, None)}))
     # Parts of the day, without the platforms that stand apart (they would drive every block).
-    usual = answered[~answered["platform"].isin(outliers)]
+    # Each is set against one reference part of the day — the one in the middle by median
+    # wait (of the two middle ones, the busier) — never against "the rest": one fast evening
+    # would otherwise make every other part of the day "slower" too (mirror findings).
+    usual = answered[~answered["platform"].isin(outliers)].reset_index(drop=True)
     kept = sorted(usual["platform"].unique())
-    for lo, hi, part in DAYPARTS:
-        mask = (usual["hour"] >= lo) & (usual["hour"] < hi)
-        groups.append(({"dimension": "daypart", "value": part}, usual.loc[mask, "hours"],
-                       usual.loc[~mask, "hours"], f"items arriving outside {lo:02d}:00-{hi:02d}:00",
-                       {"subject": _figure(ctx, kept, part)} if kept else {}))
+    uh = usual["hours"]
+    part_of = pd.Series(pd.cut(usual["hour"], [lo for lo, _, _ in DAYPARTS] + [24], right=False,
+                               labels=[n for _, _, n in DAYPARTS]).astype(str), index=usual.index)
+    sizes = part_of.value_counts()
+    parts = [n for _, _, n in DAYPARTS if sizes.get(n, 0) >= MIN_N]
+    if kept and len(parts) >= 2:
+        by_median = sorted(parts, key=lambda n: (float(np.median(uh[part_of == n])), n))
+        a_, b_ = by_median[(len(parts) - 1) // 2], by_median[len(parts) // 2]
+        ref = max((a_, b_), key=lambda n: (sizes[n], n))
+        lo_r, hi_r = next((x, y) for x, y, n in DAYPARTS if n == ref)
+        ref_fig = _figure(ctx, kept, ref)
+        for part in parts:
+            if part == ref:
+                continue
+            groups.append(({"dimension": "daypart", "value": part}, uh[part_of == part], uh[part_of == ref],
+                           f"items arriving in the {ref} ({lo_r:02d}:00-{hi_r:02d}:00)",
+                           {"subject": _figure(ctx, kept, part), "comparison": ref_fig}))
     for subject, a, b, comparison, figs in groups:
         if len(a) < MIN_N or len(b) < MIN_N or not figs:
             continue
