@@ -3,7 +3,8 @@
 Per platform, over the month and its three-month baseline (so a small month still has
 enough posts): one quasi-Poisson model of each post's engagements on all its attributes
 at once — format, language, length band, part of the day, weekday, kind and author
-(person) — with log(impressions) as offset where the platform gives impressions, else
+(person) — (for the language, all but length: a consequence of writing in two languages is
+a longer text, and holding it fixed would take part of the language's effect away) — with log(impressions) as offset where the platform gives impressions, else
 log(followers on the posting day), else none (`_posts.adjusted_contrasts`). So
 "long posts do better" is not reported when long posts are simply mostly bilingual: the
 model credits the language, not the length.
@@ -62,6 +63,13 @@ PLATFORM_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "l
 UNITS = {RATE_IMPRESSIONS: "engagements per impression", RATE_FOLLOWERS: "engagements per follower",
          PER_POST: "engagements per post"}
 HELD = "with format, language, length, time of day, weekday, kind and author held fixed"
+# Attributes that are consequences of another: a bilingual text is long because it says
+# everything twice, so the language's effect is estimated without holding length fixed
+# (holding a consequence fixed would take part of the effect away); length's own effect is
+# estimated with the language held fixed.
+CONSEQUENCES = {"language": ("length",)}
+HELD_FOR = {"language": "with format, time of day, weekday, kind and author held fixed (not length: "
+                        "a bilingual text is long because it is in two languages)"}
 
 
 def platform_name(p: str) -> str:
@@ -117,7 +125,8 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
     raw = (f" Unadjusted: {_fmt(mine['figure'], metric)} {unit}"
            + (f" against {_fmt(theirs['figure'], metric)}" if theirs is not None else "")
            + f" (`smi metric {metric} --by {dim} --platform {platform} --from {mine['from']} --to {mine['to']}`).")
-    summary = (f"On {where}, {what} got {times(c.ratio)} the {unit} of {ref_what}, {HELD} "
+    held = HELD_FOR.get(dim, HELD)
+    summary = (f"On {where}, {what} got {times(c.ratio)} the {unit} of {ref_what}, {held} "
                f"(95% CI {lo:.2f}–{hi:.2f}×; {c.n_level} vs {c.n_reference} posts, {words})." + raw)
     if direction == "higher":
         rec = f"Do more {what} on {where} rather than {ref_what}, and keep watching whether the lead holds."
@@ -135,7 +144,7 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
         title=f"{where}: {what} {'do better' if direction == 'higher' else 'do worse'} than {ref_what}",
         summary=summary, metric=metric,
         subject={"platform": platform, "dimension": dim, "value": value},
-        comparison=f"{ref_what} on {where}, {HELD}, {words}",
+        comparison=f"{ref_what} on {where}, {held}, {words}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
         p_value=float(c.p_value), n=c.n_level, recommendation=rec, evidence=evidence,
         chart=bar_chart(f"{where}: {what} vs {ref_what}", chart_rows, "group", "value", unit),
@@ -145,9 +154,15 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
 
 def platform_contrasts(rows: pd.DataFrame, exposure: str | None) -> list[Contrast] | None:
     """The reported contrasts of one platform's posts (see the module's docstring)."""
-    cs = adjusted_contrasts(rows, FACTORS, exposure, min_n=MIN_N, never=(("kind", "reply"),), labels=True)
+    never = (("kind", "reply"),)
+    cs = adjusted_contrasts(rows, FACTORS, exposure, min_n=MIN_N, never=never, labels=True)
     if cs is None:
         return None
+    cs = [c for c in cs if c.factor not in CONSEQUENCES]
+    for factor, after in CONSEQUENCES.items():
+        part = adjusted_contrasts(rows, tuple(f for f in FACTORS if f not in after), exposure, min_n=MIN_N,
+                                  never=never, labels=True)
+        cs += [c for c in part or [] if c.factor == factor]
     return [large_enough(c, MIN_RELATIVE) for c in cs if c.factor in REPORTED or c.factor.startswith("label:")]
 
 
