@@ -16,6 +16,7 @@ not). Here:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -86,8 +87,6 @@ class Context:
 
 def test_key(f: Finding) -> str:
     """What makes two findings the same test: metric, subject, effect and p-value."""
-    import json
-
     return json.dumps([f.metric, f.subject, f.effect.kind, round(f.effect.value, 9), round(f.p_value, 12)],
                       sort_keys=True, default=str)
 
@@ -207,6 +206,9 @@ def reconcile(findings: list[Finding], ws: Any, month: str) -> list[Finding]:
             continue
         got = answering_share(ws, month, p)
         s = slow[p]
+        from smi.insights.detectors.practice import platform_name
+
+        p = platform_name(p)
         if got is not None and got[0] >= BIG_SHARE:
             share, hours = got
             said = (f"Do not cut the answering: {share:.0%} of the {hours:,.0f} staff hours on {p} went to "
@@ -219,12 +221,13 @@ def reconcile(findings: list[Finding], ws: Any, month: str) -> list[Finding]:
         p = _platform(f)
         if _slow_service(f) and any(g.metric == TIME_METRIC and g.direction == "lower" and _platform(g) == p
                                     for g in out):
-            out[i] = f.with_(recommendation=f.recommendation + f" The hours for it come from the other work on {p}, "
+            from smi.insights.detectors.practice import platform_name
+
+            out[i] = f.with_(recommendation=f.recommendation + f" The hours for it come from the other work on "
+                             f"{platform_name(p)}, "
                              "which returns little (Q5), not from more hours.")
     best: dict[str, Finding] = {}
     for f in out:
-        import json
-
         k = json.dumps([f.metric, f.subject], sort_keys=True, default=str)
         if k in best and best[k].direction != f.direction:
             if (f.q_value or 1.0) < (best[k].q_value or 1.0):
