@@ -2,21 +2,32 @@
 keep what holds, rank it.
 
 Detectors receive a `Context` and return one `Finding` per test they made (significant or
-not). Here the p-values of all of them get Benjamini–Hochberg q-values together; findings
-with q <= Q_MAX are kept and ranked by `rank.rank`.
+not). Here:
+
+- one test, one fact: when two detectors return the same test (same metric, subject,
+  effect and p-value — Q3 platforms reads the Q5 time detector's engagements per staff
+  hour), it is counted once for Benjamini–Hochberg and stated once, by the question that
+  owns it (OWNERS); the other finding keeps its reading and points to it;
+- the p-values of the distinct tests get Benjamini–Hochberg q-values together; findings
+  with q <= Q_MAX whose 95% interval excludes "no effect" (ratio 1, difference 0) are kept;
+- the kept recommendations are checked against each other (`reconcile`) and ranked by
+  `rank.rank`.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from smi.insights.finding import Finding
+from smi.insights.finding import QUESTION_TITLES, Finding
 from smi.insights.registry import load_all
 from smi.insights.stats import benjamini_hochberg
 
 Q_MAX = 0.05
+# The question that states a test two detectors share (metric -> question).
+OWNERS = {"engagements_per_staff_hour": "Q5"}
 
 
 @dataclass
@@ -74,8 +85,31 @@ class Context:
         return self._cache[key]
 
 
+def test_key(f: Finding) -> str:
+    """What makes two findings the same test: metric, subject, effect and p-value."""
+    return json.dumps([f.metric, f.subject, f.effect.kind, round(f.effect.value, 9), round(f.p_value, 12)],
+                      sort_keys=True, default=str)
+
+
+def _owner(group: list[Finding]) -> Finding:
+    want = OWNERS.get(group[0].metric)
+    for f in group:
+        if f.question == want:
+            return f
+    return group[0]
+
+
+def _pointer(f: Finding, owner: Finding) -> Finding:
+    where = f"{owner.question} {QUESTION_TITLES[owner.question]}"
+    return f.with_(summary=f"The test behind this reading is stated once, under {where}: "
+                           f"“{owner.title}”.",
+                   evidence=[{"see": where, "finding": owner.title}], chart=None, figures=list(owner.figures))
+
+
 def run_tests(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = None) -> list[Finding]:
-    """Every test every detector made for the month, with q-values set (not filtered)."""
+    """Every test every detector made for the month, with q-values set (not filtered).
+    A test two detectors share counts once; the finding that does not own it points to the
+    one that does (see the module's docstring)."""
     detectors = load_all()
     ctx = Context(ws, month, seed)
     tested: list[Finding] = []
@@ -83,13 +117,123 @@ def run_tests(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = No
         if only is not None and name not in only:
             continue
         tested.extend(det.run(ctx))
-    qs = benjamini_hochberg([f.p_value for f in tested])
-    return [f.with_(q_value=q) for f, q in zip(tested, qs, strict=True)]
+    return settle(tested)
+
+
+def settle(tested: list[Finding]) -> list[Finding]:
+    """q-values for the tests, a test two detectors share counted once; the finding that does
+    not own a shared test points to the one that does (OWNERS)."""
+    groups: dict[str, list[Finding]] = {}
+    for f in tested:
+        groups.setdefault(test_key(f), []).append(f)
+    keys = list(groups)
+    qs = dict(zip(keys, benjamini_hochberg([groups[k][0].p_value for k in keys]), strict=True))
+    out = []
+    for f in tested:
+        k = test_key(f)
+        owner = _owner(groups[k])
+        out.append((f if f is owner else _pointer(f, owner)).with_(q_value=qs[k]))
+    return out
+
+
+def holds(f: Finding) -> bool:
+    """The finding's 95% interval excludes "no effect" (ratio 1, difference 0): a finding
+    whose interval spans it is not stated, whatever its q-value."""
+    lo, hi = f.ci
+    null = 1.0 if f.effect.kind == "ratio" else 0.0
+    return not (lo <= null <= hi)
 
 
 def run_month(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = None) -> list[Finding]:
-    """The month's findings: q <= Q_MAX after Benjamini–Hochberg, ranked."""
+    """The month's findings: q <= Q_MAX after Benjamini–Hochberg, interval clear of no
+    effect, recommendations reconciled, ranked."""
     from smi.insights.rank import rank
 
-    kept = [f for f in run_tests(ws, month, seed=seed, only=only) if f.q_value is not None and f.q_value <= Q_MAX]
-    return rank(kept, ws.profile)
+    kept = [f for f in run_tests(ws, month, seed=seed, only=only)
+            if f.q_value is not None and f.q_value <= Q_MAX and holds(f)]
+    return rank(reconcile(kept, ws, month), ws.profile)
+
+
+# -- recommendations checked against each other ---------------------------------------------
+TIME_METRIC = "engagements_per_staff_hour"
+ANSWERING = "engage"  # the time-log activity of answering and engaging with people
+BIG_SHARE = 0.25  # answering this share of a platform's hours or more is said out loud
+
+
+def _platform(f: Finding) -> str | None:
+    return f.subject.get("value") if f.subject.get("dimension") == "platform" else None
+
+
+def _slow_service(f: Finding) -> bool:
+    """A service finding that asks to answer a platform faster or more often."""
+    if f.detector != "service" or _platform(f) is None:
+        return False
+    return (f.metric.startswith("first_response") and f.direction == "higher") or (
+        f.metric == "question_response_rate" and f.direction == "lower")
+
+
+def answering_share(ws: Any, month: str, platform: str) -> tuple[float, float] | None:
+    """(share of the platform's logged hours spent engaging with people, hours) over the
+    month and its three-month baseline, from the catalogue's `staff_hours` by activity."""
+    ctx = Context(ws, month)
+    start, _ = ctx.baseline_range
+    end = date(*map(int, ctx.month_shift(1).split("-")), 1) - timedelta(days=1)
+    df = ws.metric("staff_hours", ["activity"], from_=start, to=end, platform=platform)
+    total = float(df["value"].fillna(0).sum()) if len(df) else 0.0
+    if total <= 0:
+        return None
+    engage = float(df.loc[df["activity"] == ANSWERING, "value"].fillna(0).sum())
+    return engage / total, total
+
+
+def reconcile(findings: list[Finding], ws: Any, month: str) -> list[Finding]:
+    """Check the kept recommendations against each other, so the report never says two
+    things that cannot both be done.
+
+    - "reduce the time on P" (engagements per staff hour low) beside "answer P faster"
+      (a service finding): cutting P's hours would cut the answering. The time finding (and
+      any that points to it) says so in one recommendation: keep the answering, with its
+      share of P's hours when that is large (BIG_SHARE), and cut the rest; the service
+      finding says where the hours for faster answers come from.
+    - two findings on the same metric and subject that point opposite ways: only the one
+      with the lower q-value is kept (the other cannot also be true).
+    """
+    out = list(findings)
+    slow = {_platform(f): f for f in out if _slow_service(f)}
+    for i, f in enumerate(out):
+        p = _platform(f)
+        if f.metric != TIME_METRIC or f.direction != "lower" or p not in slow:
+            continue
+        got = answering_share(ws, month, p)
+        s = slow[p]
+        from smi.insights.detectors.practice import platform_name
+
+        p = platform_name(p)
+        if got is not None and got[0] >= BIG_SHARE:
+            share, hours = got
+            said = (f"Do not cut the answering: {share:.0%} of the {hours:,.0f} staff hours on {p} went to "
+                    f"engaging with people, and answers there are slow (Q6: “{s.title}”). ")
+        else:
+            said = f"Do not cut the answering: answers on {p} are already slow (Q6: “{s.title}”). "
+        out[i] = f.with_(recommendation=said + "Cut or streamline the rest of the work there (creating, "
+                         "monitoring, planning) and move those hours to answering or to platforms that return more.")
+    for i, f in enumerate(out):
+        p = _platform(f)
+        if _slow_service(f) and any(g.metric == TIME_METRIC and g.direction == "lower" and _platform(g) == p
+                                    for g in out):
+            from smi.insights.detectors.practice import platform_name
+
+            out[i] = f.with_(recommendation=f.recommendation + f" The hours for it come from the other work on "
+                             f"{platform_name(p)}, "
+                             "which returns little (Q5), not from more hours.")
+    best: dict[str, Finding] = {}
+    for f in out:
+        k = json.dumps([f.metric, f.subject], sort_keys=True, default=str)
+        if k in best and best[k].direction != f.direction:
+            if (f.q_value or 1.0) < (best[k].q_value or 1.0):
+                best[k] = f
+        else:
+            best.setdefault(k, f)
+    keep = {id(f) for f in best.values()}
+    return [f for f in out if id(f) in keep or not any(
+        g.metric == f.metric and g.subject == f.subject and g.direction != f.direction for g in out)]

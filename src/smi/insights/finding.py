@@ -18,7 +18,7 @@ EFFECT_KINDS = ("ratio", "difference")
 JSON_KEYS = (
     "detector", "question", "title", "summary", "metric", "subject", "comparison",
     "direction", "effect", "ci", "p_value", "q_value", "n", "priority", "recommendation",
-    "evidence", "chart",
+    "evidence", "chart", "figures",
 )
 
 
@@ -61,6 +61,10 @@ class Finding:
     recommendation: str
     evidence: list[dict[str, Any]] = field(default_factory=list)  # a small table
     chart: dict[str, Any] | None = None  # a Vega-Lite spec
+    # The catalogue values the text quotes, each as `smi metric` gives it: {"metric",
+    # "platform" (None: all), "dimension" (None: no breakdown), "value" (the dimension's
+    # value), "from", "to" (local dates, inclusive, ISO), "figure"}. A test checks them.
+    figures: list[dict[str, Any]] = field(default_factory=list)
     q_value: float | None = None  # set by the engine (Benjamini–Hochberg)
     priority: float | None = None  # set by rank.py
 

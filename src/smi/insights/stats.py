@@ -15,6 +15,12 @@
   pass for an effect. Effect = the shift (difference).
 - `count_forecast`: each of the month's days' expected count and the over-dispersion, from a
   Poisson regression on the baseline days (trend + weekday), for day-by-day tail tests.
+- `shift_ratio`: Mann–Whitney on log values with the effect that test estimates (the
+  Hodges–Lehmann ratio) and the interval that inverts it: title, effect, interval and
+  p-value from one statistic.
+- `rate_contrasts`: a quasi-Poisson GLM (statsmodels) of counts over an exposure with
+  several attributes at once; each level's adjusted rate ratio against its reference, its
+  Wald interval and the Wald test of the same estimate.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats as sps
@@ -275,3 +282,131 @@ def nb_tail(x: int, mean: float, alpha: float, *, upper: bool) -> float:
     n = 1.0 / alpha
     p = n / (n + mean)
     return float(sps.nbinom.sf(x - 1, n, p) if upper else sps.nbinom.cdf(x, n, p))
+# -- effects that come from the statistic tested ---------------------------------------------
+@dataclass(frozen=True)
+class ShiftRatio:
+    """Mann–Whitney on log values and the effect that test estimates: the Hodges–Lehmann
+    shift of the logs (the median of all pairwise log ratios a/b), as a ratio, with the
+    95% interval that inverts the same test (normal approximation of U)."""
+
+    p_value: float
+    ratio: float
+    ratio_ci: tuple[float, float]
+    median_a: float
+    median_b: float
+    n_a: int
+    n_b: int
+
+
+PAIRS_MAX = 4_000_000  # above this many pairs, a seeded random sample of pairs
+
+
+def shift_ratio(a: Sequence[float], b: Sequence[float], *, floor: float, seed: int = 0) -> ShiftRatio:
+    """`a` against `b` (positive values; each is raised to at least `floor` so a zero wait
+    has a log). Needs at least two values a side."""
+    xa = np.maximum(np.asarray([x for x in a if x is not None and not math.isnan(x)], dtype=float), floor)
+    xb = np.maximum(np.asarray([x for x in b if x is not None and not math.isnan(x)], dtype=float), floor)
+    na, nb = len(xa), len(xb)
+    if na < 2 or nb < 2:
+        raise ValueError("shift_ratio needs at least two values on each side")
+    la, lb = np.log(xa), np.log(xb)
+    if np.all(la == la[0]) and np.all(lb == lb[0]) and la[0] == lb[0]:
+        p = 1.0
+    else:
+        p = float(sps.mannwhitneyu(la, lb, alternative="two-sided").pvalue)
+    if na * nb <= PAIRS_MAX:
+        d = np.sort((la[:, None] - lb[None, :]).ravel())
+        m = len(d)
+        k = math.floor(na * nb / 2 - 1.96 * math.sqrt(na * nb * (na + nb + 1) / 12))
+        k = min(max(k, 0), m - 1)
+        lo, hi = d[k], d[m - 1 - k]
+    else:
+        rng = np.random.default_rng(seed)
+        d = la[rng.integers(0, na, PAIRS_MAX)] - lb[rng.integers(0, nb, PAIRS_MAX)]
+        half = 1.96 * math.sqrt(na * nb * (na + nb + 1) / 12) / (na * nb)
+        lo, hi = np.quantile(d, [max(0.5 - half, 0.0), min(0.5 + half, 1.0)])
+    hl = float(np.median(d))
+    return ShiftRatio(p_value=p, ratio=math.exp(hl), ratio_ci=(math.exp(float(lo)), math.exp(float(hi))),
+                      median_a=float(np.median(xa)), median_b=float(np.median(xb)), n_a=na, n_b=nb)
+
+
+@dataclass(frozen=True)
+class Contrast:
+    """One level of an attribute against its reference level, the other attributes held
+    fixed (a rate model's coefficient)."""
+
+    factor: str
+    level: str
+    reference: str
+    ratio: float  # adjusted rate ratio, level / reference
+    ratio_ci: tuple[float, float]  # 95% Wald interval (Student's t, residual degrees of freedom)
+    p_value: float  # Wald test of ratio = 1 (the same estimate, standard error and t as the interval)
+    n_level: int
+    n_reference: int
+
+
+def rate_contrasts(
+    frame: Any,
+    count: str,
+    factors: dict[str, str],
+    exposure: str | None = None,
+    flags: Sequence[str] = (),
+) -> list[Contrast] | None:
+    """A quasi-Poisson GLM of `count` per row with log(`exposure`) as offset (or none) and
+    every attribute in the model at once: `factors` maps a categorical column to its
+    reference level, `flags` are 0/1 columns (e.g. one per label). Returns every non-
+    reference level's adjusted rate ratio against its reference (flags: with vs without),
+    or None when the model cannot be fitted (too few rows for its parameters).
+
+    Quasi-Poisson, not Poisson: engagements are over-dispersed (one post draws hundreds),
+    so the standard errors are scaled by the Pearson dispersion. With one attribute the
+    fitted rates are the ratios of sums (sum(count) / sum(exposure) per level), the
+    catalogue's own rate definitions.
+    """
+    import pandas as pd
+    import statsmodels.api as sm
+
+    df = frame.reset_index(drop=True)
+    cols: list[Any] = [pd.Series(1.0, index=df.index, name="const")]
+    where: dict[str, tuple[str, str, str]] = {}
+    for f, ref in factors.items():
+        levels = sorted(str(v) for v in df[f].dropna().unique())
+        for lv in levels:
+            if lv == ref:
+                continue
+            name = f"{f}={lv}"
+            cols.append((df[f].astype(str) == lv).astype(float).rename(name))
+            where[name] = (f, lv, ref)
+    for f in flags:
+        cols.append(df[f].astype(float).rename(f"{f}=1"))
+        where[f"{f}=1"] = (f, "1", "0")
+    x = pd.concat(cols, axis=1)
+    x = x.loc[:, x.std(ddof=0).gt(0) | (x.columns == "const")]
+    if len(df) - x.shape[1] < 10:
+        return None
+    offset = np.log(df[exposure].astype(float).to_numpy()) if exposure else None
+    y = df[count].astype(float).to_numpy()
+    try:
+        res = sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
+    except (ValueError, np.linalg.LinAlgError):
+        return None
+    # Student's t on the residual degrees of freedom (the dispersion is estimated from them):
+    # a small platform's interval is as wide as it should be.
+    dof = float(res.df_resid)
+    t = float(sps.t.ppf(0.975, dof))
+    out = []
+    for name in x.columns:
+        if name == "const":
+            continue
+        f, lv, ref = where[name]
+        b, se = float(res.params[name]), float(res.bse[name])
+        if not (math.isfinite(b) and math.isfinite(se)) or se <= 0:
+            continue
+        on = x[name] > 0
+        n_ref = int((df[f].astype(str) == ref).sum()) if f in factors else int((~on).sum())
+        out.append(Contrast(
+            factor=f, level=lv, reference=ref, ratio=math.exp(b),
+            ratio_ci=(math.exp(b - t * se), math.exp(b + t * se)),
+            p_value=float(2 * sps.t.sf(abs(b) / se, dof)), n_level=int(on.sum()), n_reference=n_ref,
+        ))
+    return out

@@ -35,6 +35,8 @@ DIMENSIONS: dict[str, str] = {
     "activity": "time-log activity (create, engage, monitor, …)",
     "weekday": "local day of the week, 1 = Monday … 7 = Sunday",
     "hour": "local hour of the day, 0–23",
+    "daypart": "local part of the day: night (00–07), morning (07–12), afternoon (12–17), evening (17–24)",
+    "length": "text length: short (under 80 characters), medium (80–159), long (160 or more; no text counts as short)",
     "day": "local date",
     "week": "local date of the week's Monday",
     "month": "local calendar month, YYYY-MM",
@@ -140,6 +142,21 @@ def _month(col: ibis.Value) -> ibis.Value:
     return d.year().cast("string") + ibis.literal("-") + d.month().cast("string").lpad(2, "0")
 
 
+DAYPARTS = ((0, 7, "night"), (7, 12, "morning"), (12, 17, "afternoon"), (17, 24, "evening"))
+LENGTHS = ((0, 80, "short"), (80, 160, "medium"), (160, None, "long"))
+
+
+def _daypart(hour: ibis.Value) -> ibis.Value:
+    cases = [((hour >= lo) & (hour < hi), name) for lo, hi, name in DAYPARTS]
+    return ibis.cases(*cases, else_=ibis.null().cast("string"))
+
+
+def _length(text: ibis.Value) -> ibis.Value:
+    n = text.fill_null("").length()
+    cases = [((n >= lo) & (n < hi)) if hi is not None else (n >= lo) for lo, hi, _ in LENGTHS]
+    return ibis.cases(*zip(cases, [name for *_, name in LENGTHS], strict=True), else_=ibis.null().cast("string"))
+
+
 def _time_dims(column: str, with_hour: bool) -> dict[str, DimFn | None]:
     dims: dict[str, DimFn | None] = {
         "weekday": lambda t: (_local_date(t[column]).day_of_week.index() + 1).cast("int32"),
@@ -149,6 +166,7 @@ def _time_dims(column: str, with_hour: bool) -> dict[str, DimFn | None]:
     }
     if with_hour:
         dims["hour"] = lambda t: t[column].hour().cast("int32")
+        dims["daypart"] = lambda t: _daypart(t[column].hour())
     return dims
 
 
@@ -197,6 +215,7 @@ GRAINS: dict[str, Grain] = {
         {
             **_columns("platform", "account_id", "person", "kind", "format", "language"),
             "label": lambda t: t.labels.unnest(),
+            "length": lambda t: _length(t.text),
             **_time_dims("published_at", with_hour=True),
         },
     ),

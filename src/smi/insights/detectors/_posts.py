@@ -98,3 +98,148 @@ def bar_chart(title: str, rows: list[dict[str, Any]], x: str, y: str, y_title: s
             "y": {"field": y, "type": "quantitative", "title": y_title},
         },
     }
+
+
+# -- the rate model shared by practice (Q2) and people (Q4) -----------------------------------
+RATE_IMPRESSIONS = "engagement_rate_impressions"
+RATE_FOLLOWERS = "engagement_rate_followers"
+PER_POST = "engagements_per_post"
+# The attributes a post's engagement is modelled on (catalogue dimensions of the posts grain).
+ATTRIBUTES = ("format", "language", "length", "daypart", "weekday", "kind", "person")
+OTHER = "(other)"  # levels with too few posts, pooled: in the model, never reported
+UNKNOWN = "(unknown)"  # no value (e.g. no language detected): in the model, never reported
+
+
+def model_frame(ctx: Any, period: Period) -> pd.DataFrame:
+    """One row per post the engagement metrics count (OWN_KINDS, latest snapshot), with its
+    attributes as the catalogue derives them (`length`, `daypart`, `weekday` from the posts
+    grain), `labels`, `impressions`, `engagements` and `followers` (on the posting day)."""
+    key = ("_posts.model_frame", period)
+    if key in ctx._cache:
+        return ctx._cache[key]
+    from smi.metrics.exposure import OWN_KINDS
+
+    t = grain_rows(ctx.con, "posts", period, ("length", "daypart", "weekday"),
+                   where=lambda t: t.kind.isin(list(OWN_KINDS)))
+    t = t.mutate(engagements=engagement_value(t))
+    cols = ["post_key", "platform", "account_id", "person", "kind", "format", "language", "labels",
+            "length", "daypart", "weekday", "published_at", "impressions", "engagements"]
+    df = t.select(*cols).order_by("post_key").to_pandas()
+    df["published"] = (pd.to_datetime(df["published_at"], utc=True).dt.tz_convert(ctx.timezone) if len(df)
+                       else pd.Series(dtype="datetime64[ns, UTC]"))
+    df = with_followers(ctx, df) if len(df) else df.assign(followers=np.nan)
+    ctx._cache[key] = df
+    return df
+
+
+def exposure_of(rows: pd.DataFrame, prefer: tuple[str, ...]) -> tuple[pd.DataFrame, str | None, str]:
+    """The rows the model can use, the exposure column (None: none) and the catalogue metric
+    whose definition the model follows: the first of `prefer` ("impressions", "followers")
+    that at least half the posts with engagements carry, else engagements per post."""
+    rows = rows[rows.engagements.notna()]
+    for col in prefer:
+        has = rows[col].notna() & (rows[col] > 0)
+        if len(rows) and has.mean() >= 0.5:
+            metric = RATE_IMPRESSIONS if col == "impressions" else RATE_FOLLOWERS
+            return rows[has], col, metric
+    return rows, None, PER_POST
+
+
+def pooled(col: pd.Series, min_n: int) -> pd.Series:
+    """The column as text, missing values as UNKNOWN and levels with fewer than `min_n`
+    posts pooled as OTHER."""
+    s = col.astype(object).where(col.notna(), UNKNOWN).astype(str)
+    counts = s.value_counts()
+    small = [v for v, n in counts.items() if n < min_n and v != UNKNOWN]
+    return s.where(~s.isin(small), OTHER)
+
+
+def label_flags(rows: pd.DataFrame, min_n: int) -> pd.DataFrame:
+    """A 0/1 column `label:NAME` per label carried by at least `min_n` posts and missing
+    from at least `min_n`."""
+    labels = rows.labels.apply(lambda x: list(x) if x is not None else [])
+    names = sorted({v for xs in labels for v in xs})
+    out = {}
+    for name in names:
+        on = labels.apply(lambda xs, v=name: v in xs)
+        if min_n <= int(on.sum()) <= len(rows) - min_n:
+            out[f"label:{name}"] = on.astype(float)
+    return pd.DataFrame(out, index=rows.index)
+
+
+def catalogue_figure(ctx: Any, metric: str, period: Period, platform: str | None,
+                     dimension: str | None, value: Any) -> dict[str, Any]:
+    """One value of a catalogue metric as `smi metric` gives it (`ws.metric`), with what it
+    was asked for (the finding's `figures` entry)."""
+    last = period.end - timedelta(days=1)
+    df = ctx.metric(metric, (dimension,) if dimension else (), from_=period.start, to=last, platform=platform)
+    if dimension:
+        df = df[df[dimension].astype(str) == str(value)]
+    v = df["value"].iloc[0] if len(df) else None
+    figure = None if v is None or pd.isna(v) else float(v)
+    return {"metric": metric, "platform": platform, "dimension": dimension,
+            "value": value.item() if hasattr(value, "item") else value,
+            "from": period.start.isoformat(), "to": last.isoformat(), "figure": figure}
+
+
+def adjusted_contrasts(rows: pd.DataFrame, factors: tuple[str, ...], exposure: str | None, *, min_n: int,
+                       fixed: dict[str, str] | None = None,
+                       never: tuple[tuple[str, str], ...] = (), labels: bool = False) -> list[Any] | None:
+    """Every attribute level's engagement against its attribute's reference level, all
+    attributes in one quasi-Poisson model (stats.rate_contrasts), so an attribute is credited
+    only with what it does with the others held fixed.
+
+    Levels with fewer than `min_n` posts are pooled (OTHER) and never reported; nor are the
+    (attribute, level) pairs in `never`. The reference is `fixed[attribute]`, else the level
+    in the middle once the levels are ordered by their adjusted effect (of the two middle
+    ones, the more common): each other level is set against it once, so no level is both a
+    subject and a comparison (no mirror pairs), and a level that does as well as the
+    reference gives a ratio near 1, which is no finding.
+    """
+    from smi.insights.stats import rate_contrasts
+
+    fixed = fixed or {}
+    d = rows.reset_index(drop=True).copy()
+    for f in factors:
+        d[f] = pooled(d[f], min_n)
+    use = [f for f in factors if d[f].nunique() >= 2]
+    flags = label_flags(d, min_n) if labels else pd.DataFrame(index=d.index)
+    d = pd.concat([d, flags], axis=1)
+
+    def reportable(f: str, v: str) -> bool:
+        return v not in (OTHER, UNKNOWN) and (f, v) not in never
+
+    counts = {f: d[f].value_counts() for f in use}
+    refs: dict[str, str] = {}
+    for f in use:
+        cands = [v for v in counts[f].index if reportable(f, v)]
+        refs[f] = fixed.get(f) or (max(cands, key=lambda v, f=f: (counts[f][v], v)) if cands
+                                   else str(counts[f].index[0]))
+    first = rate_contrasts(d, "engagements", refs, exposure, list(flags.columns))
+    if first is None:
+        return None
+    moved = False
+    for f in use:
+        if f in fixed:
+            continue
+        coef = {refs[f]: 0.0, **{c.level: float(np.log(c.ratio)) for c in first if c.factor == f}}
+        cands = sorted((v for v in coef if reportable(f, v)), key=lambda v, f=f: (coef[v], v))
+        if len(cands) < 3:
+            continue
+        a, b = cands[(len(cands) - 1) // 2], cands[len(cands) // 2]
+        middle = max((a, b), key=lambda v, f=f: (counts[f][v], v))
+        if middle != refs[f]:
+            refs[f], moved = middle, True
+    out = rate_contrasts(d, "engagements", refs, exposure, list(flags.columns)) if moved else first
+    if out is None:
+        return None
+    return [c for c in out if c.factor.startswith("label:") or reportable(c.factor, c.level)]
+
+
+def large_enough(c: Any, min_relative: float) -> Any:
+    """The contrast, its p-value set to 1 when the adjusted ratio is within `min_relative` of 1
+    (|ratio - 1| below it): too small to act on, so never a finding, but still a test made
+    (counted for Benjamini–Hochberg)."""
+    from dataclasses import replace
+
+    return c if abs(c.ratio - 1) >= min_relative else replace(c, p_value=1.0)

@@ -1,83 +1,83 @@
-"""Q2 Practice: what kind of post does better or worse than the account's own baseline.
+"""Q2 Practice: which kinds of post do better or worse, each attribute with the others held fixed.
 
-For each account, over the month and its three-month baseline (so a small month still has
-enough posts), the posts with one value of a dimension (format, kind, label, language,
-length, local weekday, local hour) are compared with the same account's other posts:
-per-post engagement rate by impressions where the account's posts carry impressions,
-else engagements per post (the finding's `metric` says which). Two-sided Mann–Whitney
-(stats.compare_values); one finding per test, significant or not.
+Per platform, over the month and its three-month baseline (so a small month still has
+enough posts): one quasi-Poisson model of each post's engagements on all its attributes
+at once — format, language, length band, part of the day, weekday, kind and author
+(person) — (for the language, all but length: a consequence of writing in two languages is
+a longer text, and holding it fixed would take part of the language's effect away) — with log(impressions) as offset where the platform gives impressions, else
+log(followers on the posting day), else none (`_posts.adjusted_contrasts`). So
+"long posts do better" is not reported when long posts are simply mostly bilingual: the
+model credits the language, not the length.
 
-What is compared:
-- kind: originals against quotes. Replies answer people; they are not posts to compare.
-- length: the account's own terciles of text length (short / medium / long).
-- label: a post with two labels counts under each.
-- topics: the store keeps topic clusters, not which post has which topic, so they are
-  not tested here.
+One finding (one test) per attribute level against the attribute's reference level (the
+middle one by effect), never its mirror: the rate ratio and its 95% interval come from the
+model, and so does the test (Wald, the same estimate and standard error); a ratio within
+MIN_RELATIVE of 1 is returned with p = 1, so a finding is both real and large enough to act on. Labels enter as one flag each.
+Replies are in the model (the catalogue's rates count them) but are never a finding.
+
+The finding's `metric` is the catalogue metric the model follows (a ratio of sums, like the
+model): `engagement_rate_impressions`, `engagement_rate_followers` or `engagements_per_post`;
+the unadjusted values quoted are that metric per level, from the catalogue (`figures`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from smi.insights.detectors._posts import bar_chart, post_frame, times, window, window_words
+from smi.insights.detectors._posts import (
+    PER_POST,
+    RATE_FOLLOWERS,
+    RATE_IMPRESSIONS,
+    adjusted_contrasts,
+    bar_chart,
+    catalogue_figure,
+    exposure_of,
+    large_enough,
+    model_frame,
+    times,
+    window,
+    window_words,
+)
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
-from smi.insights.stats import compare_values
+from smi.insights.stats import Contrast
 
 NAME = "practice"
 MIN_N = 10
-KINDS = ("original", "quote")
-RATE = "engagement_rate_impressions"
-PER_POST = "engagements_per_post"
-DIMENSIONS = ("format", "kind", "label", "language", "length", "weekday", "hour")
+# The smallest effect worth a finding: an adjusted ratio at least 20% from 1 (the `rates`
+# family's minimum elsewhere in the findings); a smaller one is returned with p = 1.
+MIN_RELATIVE = 0.20
+RATE = RATE_IMPRESSIONS
+FACTORS = ("format", "language", "length", "daypart", "weekday", "kind", "person")
+REPORTED = ("format", "language", "length", "daypart", "weekday", "kind")  # person: Q4 people
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LANGUAGES = {"cy": "Welsh", "en": "English", "cy+en": "bilingual (Welsh and English)",
              "other": "other-language"}  # smi.enrich.language writes `other` outside the focus
+LENGTHS = {"short": "short posts (under 80 characters)", "medium": "medium-length posts (80–159 characters)",
+           "long": "long posts (160 characters or more)"}
+DAYPARTS = {"night": "00:00–06:59", "morning": "07:00–11:59", "afternoon": "12:00–16:59", "evening": "17:00–23:59"}
 PLATFORM_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram", "linkedin": "LinkedIn",
                   "mastodon": "Mastodon", "youtube": "YouTube", "bluesky": "Bluesky"}
+UNITS = {RATE_IMPRESSIONS: "engagements per impression", RATE_FOLLOWERS: "engagements per follower",
+         PER_POST: "engagements per post"}
+HELD = "with format, language, length, time of day, weekday, kind and author held fixed"
+# Attributes that are consequences of another: a bilingual text is long because it says
+# everything twice, so the language's effect is estimated without holding length fixed
+# (holding a consequence fixed would take part of the effect away); length's own effect is
+# estimated with the language held fixed.
+CONSEQUENCES = {"language": ("length",)}
+HELD_FOR = {"language": "with format, time of day, weekday, kind and author held fixed (not length: "
+                        "a bilingual text is long because it is in two languages)"}
 
 
 def platform_name(p: str) -> str:
     return PLATFORM_NAMES.get(p, p)
 
 
-def _values(g: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """The account's posts that have the metric, with `value`, and the metric's name."""
-    g = g[g.engagements.notna()]
-    has_imp = g.impressions.notna() & (g.impressions > 0)
-    if len(g) and has_imp.mean() >= 0.5:
-        g = g[has_imp]
-        return g.assign(value=g.engagements / g.impressions), RATE
-    return g.assign(value=g.engagements.astype(float)), PER_POST
-
-
-def _groups(g: pd.DataFrame, dim: str) -> list[tuple[Any, pd.Series]]:
-    """(value, mask of the posts that have it) for each value of the dimension."""
-    if dim == "label":
-        labels = g.labels.apply(lambda x: list(x) if x is not None else [])
-        values = sorted({v for xs in labels for v in xs})
-        return [(v, labels.apply(lambda xs, v=v: v in xs)) for v in values]
-    if dim == "length":
-        n = g.text.fillna("").str.len()
-        if n.nunique() < 3:
-            return []
-        lo, hi = np.quantile(n, [1 / 3, 2 / 3])
-        cut = np.where(n <= lo, "short", np.where(n <= hi, "medium", "long"))
-        return [(v, pd.Series(cut == v, index=g.index)) for v in ("short", "medium", "long")]
-    if dim == "weekday":
-        col = g.published.dt.day_of_week + 1
-    elif dim == "hour":
-        col = g.published.dt.hour
-    else:
-        col = g[dim]
-    return [(v, col == v) for v in sorted(col.dropna().unique())]
-
-
-def _describe(dim: str, value: Any) -> tuple[str, str]:
+def describe(dim: str, value: Any) -> tuple[str, str]:
     """(plural noun for the posts with the value, short label)."""
     if dim == "format":
         return f"{value} posts", str(value)
@@ -89,69 +89,101 @@ def _describe(dim: str, value: Any) -> tuple[str, str]:
         lang = LANGUAGES.get(value, str(value))
         return f"{lang} posts", lang
     if dim == "length":
-        return f"{value} posts (by text length)", str(value)
+        return LENGTHS.get(value, f"{value} posts"), str(value)
     if dim == "weekday":
         day = WEEKDAYS[int(value) - 1]
         return f"posts on {day}s", day
-    return f"posts at {int(value):02d}:00–{int(value):02d}:59", f"{int(value):02d}:00"
+    if dim == "daypart":
+        return f"posts in the {value} ({DAYPARTS.get(value, '')})", str(value)
+    return f"{value} posts", str(value)
 
 
-def _finding(ctx: Context, acc: str, platform: str, dim: str, value: Any, metric: str,
-             a: pd.Series, b: pd.Series, period_words: str) -> Finding | None:
-    c = compare_values(a.tolist(), b.tolist(), seed=ctx.seed)
-    if c.ratio is None or c.ratio_ci is None:
-        return None
-    what, label = _describe(dim, value)
+def _fmt(v: float | None, metric: str) -> str:
+    if v is None:
+        return "n/a"
+    return f"{v:.1f}" if metric == PER_POST else f"{v:.4f}"
+
+
+def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast, words: str) -> Finding:
+    if c.factor.startswith("label:"):
+        dim, value, ref = "label", c.factor.split(":", 1)[1], None
+    else:
+        dim, value, ref = c.factor, c.level, c.reference
+    if dim == "weekday":
+        value = int(value)
+        ref = int(ref) if ref is not None else None
+    what, label = describe(dim, value)
+    ref_what, ref_label = (describe(dim, ref) if ref is not None else ("posts without that label", "without"))
     where = platform_name(platform)
-    measure = "engagement rate" if metric == RATE else "engagements per post"
+    unit = UNITS[metric]
     direction = "higher" if c.ratio >= 1 else "lower"
     lo, hi = c.ratio_ci
-    summary = (f"{where} {what} on {acc} got {times(c.ratio)} the {measure} of the account's other posts "
-               f"(95% CI {lo:.1f}–{hi:.1f}×; {c.n_a} {what} vs {c.n_b} other posts, {period_words}).")
+    mine = catalogue_figure(ctx, metric, period, platform, dim, value)
+    figures = [mine]
+    theirs = catalogue_figure(ctx, metric, period, platform, dim, ref) if ref is not None else None
+    if theirs is not None:
+        figures.append(theirs)
+    raw = (f" Unadjusted: {_fmt(mine['figure'], metric)} {unit}"
+           + (f" against {_fmt(theirs['figure'], metric)}" if theirs is not None else "")
+           + f" (`smi metric {metric} --by {dim} --platform {platform} --from {mine['from']} --to {mine['to']}`).")
+    held = HELD_FOR.get(dim, HELD)
+    summary = (f"On {where}, {what} got {times(c.ratio)} the {unit} of {ref_what}, {held} "
+               f"(95% CI {lo:.2f}–{hi:.2f}×; {c.n_level} vs {c.n_reference} posts, {words})." + raw)
     if direction == "higher":
-        rec = f"Do more {what} on {where}, and keep watching whether the lead holds."
+        rec = f"Do more {what} on {where} rather than {ref_what}, and keep watching whether the lead holds."
     else:
-        rec = f"Rethink {what} on {where}: try fewer, or change how they are made, and compare next month."
-    unit = "engagements per impression" if metric == RATE else "engagements per post"
-    evidence = [
-        {"group": label, "posts": c.n_a, "mean": round(c.mean_a, 4)},
-        {"group": "other posts", "posts": c.n_b, "mean": round(c.mean_b, 4)},
-    ]
+        rec = (f"Rethink {what} on {where}: they do worse than {ref_what}; try fewer, or change how they are "
+               "made, and compare next month.")
+    evidence = [{"group": label, "posts": c.n_level, metric: mine["figure"]}]
+    if theirs is not None:
+        evidence.append({"group": ref_label, "posts": c.n_reference, metric: theirs["figure"]})
+    evidence.append({"group": "adjusted ratio", "ratio": round(c.ratio, 3), "ci_low": round(lo, 3),
+                     "ci_high": round(hi, 3)})
+    chart_rows = [{"group": r["group"], "value": r[metric]} for r in evidence[:-1] if r[metric] is not None]
     return Finding(
         detector=NAME, question="Q2",
-        title=f"{where}: {what} {'do better' if direction == 'higher' else 'do worse'}",
+        title=f"{where}: {what} {'do better' if direction == 'higher' else 'do worse'} than {ref_what}",
         summary=summary, metric=metric,
-        subject={"account": acc, "platform": platform, "dimension": dim,
-                 "value": value.item() if hasattr(value, "item") else value},
-        comparison=f"the other posts of {acc}, {period_words}",
+        subject={"platform": platform, "dimension": dim, "value": value},
+        comparison=f"{ref_what} on {where}, {held}, {words}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
-        p_value=float(c.p_value), n=c.n_a, recommendation=rec, evidence=evidence,
-        chart=bar_chart(f"{where}: {what} vs other posts", evidence, "group", "mean", f"mean {unit}"),
+        p_value=float(c.p_value), n=c.n_level, recommendation=rec, evidence=evidence,
+        chart=bar_chart(f"{where}: {what} vs {ref_what}", chart_rows, "group", "value", unit),
+        figures=figures,
     )
 
 
+def platform_contrasts(rows: pd.DataFrame, exposure: str | None) -> list[Contrast] | None:
+    """The reported contrasts of one platform's posts (see the module's docstring)."""
+    never = (("kind", "reply"),)
+    cs = adjusted_contrasts(rows, FACTORS, exposure, min_n=MIN_N, never=never, labels=True)
+    if cs is None:
+        return None
+    cs = [c for c in cs if c.factor not in CONSEQUENCES]
+    for factor, after in CONSEQUENCES.items():
+        part = adjusted_contrasts(rows, tuple(f for f in FACTORS if f not in after), exposure, min_n=MIN_N,
+                                  never=never, labels=True)
+        cs += [c for c in part or [] if c.factor == factor]
+    return [large_enough(c, MIN_RELATIVE) for c in cs if c.factor in REPORTED or c.factor.startswith("label:")]
+
+
 @detector(name=NAME, question="Q2", min_n=MIN_N,
-          description="Formats, kinds, labels, languages, lengths and posting times that do better or "
-                      "worse than the account's own other posts (month and three-month baseline).")
+          description="Formats, languages, lengths, times, weekdays, kinds and labels that do better or "
+                      "worse on a platform with the posts' other attributes held fixed (month and "
+                      "three-month baseline).")
 def practice(ctx: Context) -> list[Finding]:
     period = window(ctx)
-    posts = post_frame(ctx, period, KINDS)
+    posts = model_frame(ctx, period)
     if posts.empty:
         return []
     words = window_words(period)
     out: list[Finding] = []
-    for acc, g in posts.groupby("account_id", sort=True):
-        g, metric = _values(g)
-        if len(g) < 2 * MIN_N:
+    for platform, g in posts.groupby("platform", sort=True):
+        rows, exposure, metric = exposure_of(g, ("impressions", "followers"))
+        if len(rows) < 2 * MIN_N:
             continue
-        platform = str(g.platform.iloc[0])
-        for dim in DIMENSIONS:
-            for value, mask in _groups(g, dim):
-                mask = mask.fillna(False).astype(bool)
-                a, b = g.value[mask], g.value[~mask]
-                if len(a) < MIN_N or len(b) < MIN_N:
-                    continue
-                f = _finding(ctx, str(acc), platform, dim, value, metric, a, b, words)
-                if f is not None:
-                    out.append(f)
+        for c in platform_contrasts(rows, exposure) or []:
+            if c.n_level < MIN_N or c.n_reference < MIN_N:
+                continue
+            out.append(_finding(ctx, period, str(platform), metric, c, words))
     return out

@@ -4,8 +4,11 @@ Per inbound item (an interaction not from the organisation) the first organisati
 comes from the catalogue's own definition (smi.metrics.service.with_first_reply). Tests
 made for the month:
 
-- first-response hours of each platform against every other platform (Mann–Whitney on
-  the answered items), and of each block of the day the item arrived in against the rest;
+- first-response waits of each platform against every other platform (Mann–Whitney on
+  the answered items; effect: the Hodges–Lehmann ratio of waits, the estimate that test
+  makes, with the interval that inverts it), and of each part of the day the item arrived
+  in (the catalogue's `daypart`) against the rest; the medians quoted come from the
+  catalogue (`first_response_minutes_median`);
 - against `[service] response_hours_target` when the profile sets one: is the median wait
   above (or below) the target (sign test on the answered items), overall and per platform;
 - the share of questions answered within ANSWER_WINDOW_DAYS, per platform against the other
@@ -28,19 +31,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from smi.insights.detectors._posts import times
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
-from smi.insights.stats import compare_proportions, compare_values, wilson_interval
+from smi.insights.stats import compare_proportions, shift_ratio, wilson_interval
 from smi.metrics.period import Period
 from smi.metrics.registry import REGISTRY, Query, load_all
 from smi.metrics.service import elapsed_seconds, is_question, with_first_reply
+from smi.metrics.tables import DAYPARTS
 
 NAME = "service"
 MIN_N = 10
 ANSWER_WINDOW_DAYS = 7
-# Blocks of the local day an item arrives in.
-HOUR_BLOCKS = ((0, 7), (7, 12), (12, 17), (17, 24))  # night, morning, afternoon, evening
+MEDIAN_MINUTES = "first_response_minutes_median"
+FLOOR_HOURS = 1 / 60  # a wait under a minute counts as a minute (its log exists)
 
 
 def _period(ctx: Context, first: str, last: str) -> Period:
@@ -122,93 +127,155 @@ def standouts(platforms: pd.Series, pvalue: Any, min_n: int = MIN_N) -> set[str]
         out.add(best[1])
 
 
-def _platform_groups(platforms: pd.Series, outliers: set[str]) -> list[tuple[str, Any, Any, str]]:
+def _platform_groups(platforms: pd.Series, outliers: set[str],
+                     noun: str = "platforms") -> list[tuple[str, Any, Any, str]]:
     """(platform, its rows, the rows it is compared with, the comparison in words)."""
     groups = []
     for plat in sorted(platforms.unique()):
         a = platforms == plat
         b = ~a & ~platforms.isin(outliers)
         left_out = sorted(outliers - {plat})
-        words = "the other platforms" + (
+        words = f"the other {noun}" + (
             f" (leaving out {', '.join(left_out)}, which {'stands' if len(left_out) == 1 else 'stand'} apart)"
             if left_out else "")
         groups.append((plat, a, b, words))
     return groups
 
 
+def _figure(ctx: Context, platforms: list[str], daypart: str | None) -> dict[str, Any]:
+    """The catalogue's median first response (minutes) for the month on `platforms`, in one
+    part of the day or all day: the finding's quoted value, as `smi metric` gives it."""
+    period = _period(ctx, ctx.month, ctx.month)
+    last = period.end - timedelta(days=1)
+    df = ctx.metric(MEDIAN_MINUTES, ("daypart",) if daypart else (), from_=period.start, to=last,
+                    platform=sorted(platforms))
+    if daypart:
+        df = df[df["daypart"] == daypart]
+    v = df["value"].iloc[0] if len(df) else None
+    return {"metric": MEDIAN_MINUTES, "platform": sorted(platforms) if len(platforms) > 1 else platforms[0],
+            "dimension": "daypart" if daypart else None, "value": daypart, "from": period.start.isoformat(),
+            "to": last.isoformat(), "figure": None if v is None or pd.isna(v) else float(v)}
+
+
 def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
+    """Mann–Whitney on the answered items' waits, and the effect that test estimates: the
+    Hodges–Lehmann ratio of waits (the median of all pairwise ratios, `stats.shift_ratio`)
+    with the interval that inverts the test. Title and direction follow that ratio; the
+    medians quoted are the catalogue's (`first_response_minutes_median`)."""
     out: list[Finding] = []
     answered = items[items["hours"].notna()].reset_index(drop=True)
     hours = answered["hours"]
-    groups: list[tuple[dict[str, Any], pd.Series, pd.Series, str]] = []
-    outliers = standouts(answered["platform"], lambda a, b: compare_values(
-        hours[a].to_numpy(), hours[b].to_numpy(), seed=ctx.seed).p_value)
+    groups: list[tuple[dict[str, Any], pd.Series, pd.Series, str, dict[str, Any]]] = []
+    outliers = standouts(answered["platform"], lambda a, b: shift_ratio(
+        hours[a].to_numpy(), hours[b].to_numpy(), floor=FLOOR_HOURS).p_value)
+    everywhere = sorted(answered["platform"].unique())
     for plat, a, b, words in _platform_groups(answered["platform"], outliers):
-        groups.append(({"dimension": "platform", "value": plat}, hours[a], hours[b], words))
-    # Hours of the day, without the platforms that stand apart (they would drive every block).
-    usual = answered[~answered["platform"].isin(outliers)]
-    for lo, hi in HOUR_BLOCKS:
-        mask = (usual["hour"] >= lo) & (usual["hour"] < hi)
-        groups.append(({"dimension": "hour", "value": f"{lo:02d}-{hi:02d}"}, usual.loc[mask, "hours"],
-                       usual.loc[~mask, "hours"], f"items arriving outside {lo:02d}:00-{hi:02d}:00"))
-    for subject, a, b, comparison in groups:
-        if len(a) < MIN_N or len(b) < MIN_N:
+        others = [p for p in everywhere if p != plat and p not in outliers]
+        if not others:
             continue
-        c = compare_values(a.to_numpy(), b.to_numpy(), seed=ctx.seed)
-        if c.ratio is None or c.ratio_ci is None:
+        groups.append(({"dimension": "platform", "value": plat}, hours[a], hours[b], words,
+                       {"subject": _figure(ctx, [plat], None), "comparison": _figure(ctx, others, None)}))
+    # Parts of the day, without the platforms that stand apart (they would drive every block).
+    # Each is set against one reference part of the day — the one in the middle by median
+    # wait (of the two middle ones, the busier) — never against "the rest": one fast evening
+    # would otherwise make every other part of the day "slower" too (mirror findings).
+    usual = answered[~answered["platform"].isin(outliers)].reset_index(drop=True)
+    kept = sorted(usual["platform"].unique())
+    uh = usual["hours"]
+    part_of = pd.Series(pd.cut(usual["hour"], [lo for lo, _, _ in DAYPARTS] + [24], right=False,
+                               labels=[n for _, _, n in DAYPARTS]).astype(str), index=usual.index)
+    sizes = part_of.value_counts()
+    parts = [n for _, _, n in DAYPARTS if sizes.get(n, 0) >= MIN_N]
+    if kept and len(parts) >= 2:
+        by_median = sorted(parts, key=lambda n: (float(np.median(uh[part_of == n])), n))
+        a_, b_ = by_median[(len(parts) - 1) // 2], by_median[len(parts) // 2]
+        ref = max((a_, b_), key=lambda n: (sizes[n], n))
+        lo_r, hi_r = next((x, y) for x, y, n in DAYPARTS if n == ref)
+        ref_fig = _figure(ctx, kept, ref)
+        for part in parts:
+            if part == ref:
+                continue
+            groups.append(({"dimension": "daypart", "value": part}, uh[part_of == part], uh[part_of == ref],
+                           f"items arriving in the {ref} ({lo_r:02d}:00-{hi_r:02d}:00)",
+                           {"subject": _figure(ctx, kept, part), "comparison": ref_fig}))
+    for subject, a, b, comparison, figs in groups:
+        if len(a) < MIN_N or len(b) < MIN_N or not figs:
             continue
-        med_a, med_b = float(np.median(a)), float(np.median(b))
-        higher = c.mean_a > c.mean_b
-        where = subject["value"] if subject["dimension"] == "platform" else f"items arriving {subject['value']} h"
+        c = shift_ratio(a.to_numpy(), b.to_numpy(), floor=FLOOR_HOURS)
+        med_a = figs["subject"]["figure"] / 60 if figs["subject"]["figure"] is not None else c.median_a
+        cmp_fig = figs.get("comparison")
+        med_b = cmp_fig["figure"] / 60 if cmp_fig and cmp_fig["figure"] is not None else c.median_b
+        higher = c.ratio > 1
+        lo_r, hi_r = c.ratio_ci
+        if subject["dimension"] == "platform":
+            where = subject["value"]
+        else:
+            lo_h, hi_h = next((x, y) for x, y, n in DAYPARTS if n == subject["value"])
+            where = f"items arriving {lo_h:02d}:00-{hi_h:02d}:00 ({subject['value']})"
         out.append(Finding(
             detector=NAME, question="Q6",
             title=f"First responses {'slower' if higher else 'faster'}: {where}",
             summary=f"{where}: the median first response took {_h(med_a)} ({len(a)} answered items), "
-            f"against {_h(med_b)} for {comparison} ({len(b)}); mean {_h(c.mean_a)} vs {_h(c.mean_b)}.",
-            metric="first_response_hours", subject=subject, comparison=comparison,
+            f"against {_h(med_b)} for {comparison} ({len(b)}). Compared pair by pair, a wait there was "
+            f"typically {times(c.ratio)} as long (Hodges–Lehmann; 95% CI {lo_r:.2f}–{hi_r:.2f}×).",
+            metric=MEDIAN_MINUTES, subject=subject, comparison=comparison,
             direction="higher" if higher else "lower", effect=Effect("ratio", c.ratio), ci=c.ratio_ci,
             p_value=c.p_value, n=len(a),
             recommendation=(f"Check who watches {where} and when; aim to answer there as fast as elsewhere."
                             if higher else f"Whatever makes {where} quick, share it with the other channels."),
             evidence=[{"group": str(subject["value"]), "answered": len(a), "median_hours": round(med_a, 2)},
                       {"group": comparison, "answered": len(b), "median_hours": round(med_b, 2)}],
+            figures=[f for f in (figs.get("subject"), cmp_fig) if f],
         ))
     target = ctx.profile.service.response_hours_target
     if target:
-        scopes = [({"dimension": "all", "value": "all"}, answered["hours"])]
-        scopes += [({"dimension": "platform", "value": p}, answered.loc[answered["platform"] == p, "hours"])
+        scopes = [({"dimension": "all", "value": "all", "against": "target"}, answered["hours"], None)]
+        scopes += [({"dimension": "platform", "value": p, "against": "target"},
+                    answered.loc[answered["platform"] == p, "hours"], p)
                    for p in sorted(answered["platform"].unique())]
-        for subject, h in scopes:
+        for subject, h, plat in scopes:
             # The response rate stands beside the wait: a fast median over few answers is no
             # good service (the catalogue's response_rate: any reply, at any time after).
-            inbound = items if subject["value"] == "all" else items[items["platform"] == subject["value"]]
+            inbound = items if plat is None else items[items["platform"] == plat]
             if len(h) < MIN_N:
                 continue
             over = int((h > target).sum())
             p = float(sps.binomtest(over, len(h), 0.5).pvalue)
-            med = float(np.median(h))
-            lo_i, hi_i = sorted(np.quantile(_boot_medians(h.to_numpy(), ctx.seed), [0.025, 0.975]))
+            lo_i, hi_i = median_interval(h.to_numpy())
+            fig = _figure(ctx, [plat] if plat else sorted(answered["platform"].unique()), None)
+            if plat is None:
+                fig["platform"] = None
+            med = fig["figure"] / 60 if fig["figure"] is not None else float(np.median(h))
             out.append(Finding(
                 detector=NAME, question="Q6",
                 title=f"Median first response {'over' if med > target else 'within'} the {target:g} h target"
-                + ("" if subject["value"] == "all" else f" on {subject['value']}"),
+                + ("" if plat is None else f" on {plat}"),
                 summary=f"{over} of {len(h)} answered items waited longer than the {target:g} h target; "
-                f"median {_h(med)} over all hours. {len(h)} of {len(inbound)} inbound items "
-                f"({len(h) / len(inbound):.0%}) were answered.",
-                metric="first_response_hours_vs_target", subject=subject,
+                f"median {_h(med)} over all hours (95% CI {_h(lo_i)}–{_h(hi_i)}, sign test). {len(h)} of "
+                f"{len(inbound)} inbound items ({len(h) / len(inbound):.0%}) were answered.",
+                metric=MEDIAN_MINUTES, subject=subject,
                 comparison=f"the target of {target:g} hours", direction="higher" if med > target else "lower",
                 effect=Effect("ratio", med / target), ci=(lo_i / target, hi_i / target), p_value=p, n=len(h),
                 recommendation="Set a rota so someone checks messages within the target." if med > target
                 else "The target is met with room to spare; keep it up.",
                 evidence=[{"inbound": len(inbound), "answered": len(h), "over_target": over,
                            "median_hours": round(med, 2)}],
+                figures=[fig],
             ))
     return out
 
 
-def _boot_medians(x: np.ndarray, seed: int, b: int = 1000) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return np.median(x[rng.integers(0, len(x), size=(b, len(x)))], axis=1)
+def median_interval(x: np.ndarray) -> tuple[float, float]:
+    """95% interval of a median that inverts the sign test: the order statistics x_(c+1) and
+    x_(n-c), c the largest count with 2 P(Binomial(n, 1/2) <= c) <= 0.05 (exact)."""
+    x = np.sort(x)
+    n = len(x)
+    c = int(sps.binom.ppf(0.025, n, 0.5))
+    if 2 * sps.binom.cdf(c, n, 0.5) > 0.05:
+        c -= 1
+    if c < 0:
+        return float(x[0]), float(x[-1])
+    return float(x[c]), float(x[n - 1 - c])
 
 
 def _response_rate_findings(ctx: Context, qs: pd.DataFrame) -> list[Finding]:

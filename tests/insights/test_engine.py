@@ -1,0 +1,112 @@
+"""The engine: a test two detectors share is counted and stated once; a finding whose
+interval spans "no effect" is never stated; recommendations are checked against each other;
+every figure a finding quotes is what `smi metric` gives for the same subject and period."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from smi.insights.engine import holds, run_month, settle
+from smi.insights.finding import Effect, Finding
+from smi.insights.stats import benjamini_hochberg
+
+MONTH = "2025-06"
+
+
+def _f(detector: str, question: str, metric: str, value: str, effect: float, p: float,
+       ci: tuple[float, float] | None = None) -> Finding:
+    return Finding(
+        detector=detector, question=question, title=f"{detector} {value}", summary="s", metric=metric,
+        subject={"dimension": "platform", "value": value}, comparison="the rest", direction="lower",
+        effect=Effect("ratio", effect), ci=ci or (effect * 0.8, effect * 1.2), p_value=p, n=20,
+        recommendation="r",
+    )
+
+
+def test_a_shared_test_counts_once_and_is_stated_by_its_owner():
+    # Q3 platforms and Q5 time both return the staff-hour test for facebook (the same numbers)
+    q3 = _f("platforms", "Q3", "engagements_per_staff_hour", "facebook", 0.22, 0.01)
+    q5 = _f("time", "Q5", "engagements_per_staff_hour", "facebook", 0.22, 0.01)
+    other = _f("practice", "Q2", "engagement_rate_impressions", "video", 1.6, 0.03)
+    out = settle([q3, q5, other])
+    # BH over the two distinct tests (p 0.01, 0.03): q = 0.02 and 0.03; counted twice it would be
+    # over three tests (0.01, 0.01, 0.03): q = 0.015 and 0.03
+    assert [f.q_value for f in out] == pytest.approx([0.02, 0.02, 0.03])
+    assert benjamini_hochberg([0.01, 0.03]) == pytest.approx([0.02, 0.03])
+    stated, pointer = out[1], out[0]
+    assert stated.summary == "s"  # Q5 owns the staff-hour test
+    assert pointer.question == "Q3" and "under Q5 Time" in pointer.summary and "time facebook" in pointer.summary
+    assert pointer.recommendation == "r"  # the platform's reading stays
+
+
+def test_an_interval_spanning_no_effect_is_never_stated():
+    assert not holds(_f("a", "Q2", "m", "x", 0.83, 0.001, ci=(0.61, 1.10)))  # "X Fridays do worse", q 0.035
+    assert holds(_f("a", "Q2", "m", "x", 0.70, 0.001, ci=(0.60, 0.84)))
+    d = _f("a", "Q6", "m", "x", 0.0, 0.001).with_(effect=Effect("difference", -0.05), ci=(-0.10, 0.02))
+    assert not holds(d)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from smi.demo import build_demo
+
+    built = build_demo(tmp_path_factory.mktemp("engine") / "fx", seed=7, until=MONTH, effects=True)
+    ws = built.workspace
+    return ws, run_month(ws, MONTH), built.data_dir
+
+
+@pytest.mark.slow
+def test_every_figure_a_finding_quotes_is_the_catalogues(demo):
+    ws, found, _ = demo
+    checked = 0
+    for f in found:
+        if f.detector in ("practice", "people") or f.metric == "first_response_minutes_median":
+            assert f.figures, f.title  # these detectors quote catalogue values
+            assert f.metric in set(ws.metrics()["name"])
+        for fig in f.figures:
+            by = [fig["dimension"]] if fig["dimension"] else []
+            df = ws.metric(fig["metric"], by, from_=fig["from"], to=fig["to"], platform=fig["platform"])
+            if by:
+                df = df[df[fig["dimension"]].astype(str) == str(fig["value"])]
+            assert len(df) == 1
+            assert df["value"].iloc[0] == pytest.approx(fig["figure"], rel=1e-9), (f.title, fig)
+            checked += 1
+        if f.figures and f.detector != "platforms":
+            s = f.subject
+            assert f.figures[0]["value"] == s["value"] or f.figures[0]["value"] is None
+            assert f.figures[0]["platform"] in (s.get("platform"), s.get("value"), None) or s["dimension"] != "platform"
+    assert checked >= 6
+
+
+@pytest.mark.slow
+def test_stated_findings_are_consistent_and_stated_once(demo):
+    _, found, _ = demo
+    for f in found:
+        lo, hi = f.ci
+        null = 1.0 if f.effect.kind == "ratio" else 0.0
+        assert not (lo <= null <= hi), f.title
+        if f.effect.kind == "ratio":
+            assert (f.direction == "higher") == (f.effect.value > 1), f.title
+    # the staff-hour test once: the Q3 finding points to Q5's
+    fb = [f for f in found if f.metric == "engagements_per_staff_hour" and f.subject["value"] == "facebook"]
+    assert sorted(f.question for f in fb) == ["Q3", "Q5"]
+    assert "under Q5 Time" in next(f for f in fb if f.question == "Q3").summary
+
+
+@pytest.mark.slow
+def test_reduce_facebook_time_and_answer_facebook_faster_are_one_recommendation(demo):
+    _, found, data = demo
+    time_fb = next(f for f in found if f.detector == "time" and f.subject["value"] == "facebook")
+    slow = next(f for f in found if f.detector == "service" and f.subject["value"] == "facebook"
+                and f.direction == "higher")
+    # independent count: the demo's time log, engage minutes / all minutes on facebook, March-June 2025
+    log = pd.read_csv(data / "csv" / "effort.csv")
+    log = log[(log.platform == "facebook") & (log.date >= "2025-03-01") & (log.date <= "2025-06-30")]
+    share = log[log.activity == "engage"].minutes.sum() / log.minutes.sum()
+    assert f"{share:.0%} of the {log.minutes.sum() / 60:,.0f} staff hours" in time_fb.recommendation
+    assert "Do not cut the answering" in time_fb.recommendation and slow.title in time_fb.recommendation
+    assert "not from more hours" in slow.recommendation
+    assert not math.isnan(time_fb.effect.value)
