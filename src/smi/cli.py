@@ -431,7 +431,9 @@ def metric(
             "metric": m.name, "period": res.period.key, "from": res.period.start.isoformat(),
             "to": res.period.last_day.isoformat(), "timezone": res.period.timezone,
             "platforms": list(res.platforms or []), "by": list(res.by), "unit": m.unit,
-            "formula": m.formula, "rows": [{k: _plain(v) for k, v in r.items()} for r in rows],
+            "formula": m.formula, "not_available": res.reason,
+            "rows": [{**{k: _plain(v) for k, v in r.items()}, **({"not_available": res.reason_for(r)}
+                      if r["value"] is None else {})} for r in rows],
         }, indent=2, ensure_ascii=False))
         return
     if fmt == "csv":
@@ -449,6 +451,11 @@ def metric(
     out.print(t)
     out.print(f"[bold]unit:[/] {escape(m.unit)}", highlight=False, soft_wrap=True)
     out.print(f"[bold]formula:[/] {escape(m.formula)}", highlight=False, soft_wrap=True)
+    per_platform = {p: why for p, why in res.reasons.items() if p not in ("", "*")}
+    if res.reason and not per_platform:
+        out.print(f"not available: {escape(res.reason)}", highlight=False, soft_wrap=True)
+    for p, why in per_platform.items():
+        out.print(f"{escape(p)}: not available: {escape(why)}", highlight=False, soft_wrap=True)
     if not rows:
         out.print("no rows: nothing in this period to break down", highlight=False)
 

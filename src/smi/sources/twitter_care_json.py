@@ -51,6 +51,11 @@ class TwitterCareJson(Source):
     title = "Twitter customer-care conversations (IBM JSON)"
     platform = PLATFORM
     provides = ("interactions",)
+    # canonical columns it fills (metrics/availability.py); conversations only: no posts, no counts
+    fills = (
+        "interactions.kind", "interactions.in_reply_to", "interactions.author",
+        "interactions.from_organisation", "interactions.created_at", "interactions.text",
+    )
     reads = "a JSON array of conversations with dialogHeader, dialogContent and agentURL (e.g. dev.json)"
     priority = 40
 
