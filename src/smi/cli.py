@@ -57,10 +57,22 @@ def _user_errors() -> Iterator[None]:
         raise _fail(e) from None
 
 
+_GLOBAL: dict[str, Path | None] = {"workspace": None}
+
+
+@app.callback()
+def _main(
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", help="Workspace folder for the command (as `git -C`); a command's own -w wins.")] = None,
+) -> None:
+    """Social Media Insights: is your social media working? Evidence, month by month."""
+    _GLOBAL["workspace"] = workspace
+
+
 def _open(workspace: Path | None):  # -> Workspace
     from smi.workspace import Workspace
 
-    return Workspace.open(workspace)
+    return Workspace.open(workspace if workspace is not None else _GLOBAL["workspace"])
 
 
 def _plural(n: int, word: str) -> str:
@@ -327,12 +339,13 @@ def status(
     if as_json:
         print(json.dumps(st, indent=2, sort_keys=True))
         return
-    t = Table("platform", "posts", "replies", "reposts", "interactions", "audience days", "first", "last",
-              title=ws.profile.organisation.name)
+    t = Table("platform", "published", "posts", "replies", "reposts", "interactions", "audience days", "first",
+              "last", title=ws.profile.organisation.name)
     for p, e in st["platforms"].items():
-        t.add_row(p, *(f"{e[k]:,}" for k in ("posts", "replies", "reposts", "interactions", "audience_days")),
-                  e["first"] or "", e["last"] or "")
+        t.add_row(p, *(f"{e[k]:,}" for k in ("published", "original_posts", "replies", "reposts", "interactions",
+                                             "audience_days")), e["first"] or "", e["last"] or "")
     out.print(t)
+    out.print("published = posts (originals and quotes, as `smi metric posts`) + replies + reposts", highlight=False)
     out.print(f"{_plural(st['effort_entries'], 'time entry')}, {_plural(st['imports'], 'import')}".replace("entrys", "entries"))
 
 
@@ -464,8 +477,10 @@ def metric(
 def metrics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the catalogue page (docs/metrics.md).")] = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
-    """The metric catalogue: each metric's formula, unit and platforms."""
+    """The metric catalogue: each metric's formula, unit and platforms (with -w: and which of
+    them the workspace's imports fill)."""
     from smi.metrics.api import catalogue
     from smi.metrics.docs import render
 
@@ -473,12 +488,26 @@ def metrics(
         sys.stdout.write(render())
         return
     cat = catalogue()
+    here: dict[str, list[str]] | None = None
+    if workspace is not None or _GLOBAL["workspace"] is not None:
+        with _user_errors():
+            ws = _open(workspace)
+            seen = {r["platform"] for r in ws.store.rows("SELECT DISTINCT platform FROM posts UNION "
+                                                          "SELECT DISTINCT platform FROM interactions UNION "
+                                                          "SELECT DISTINCT platform FROM audience_daily")}
+        here = {c["name"]: [p for p in c["platforms"] if p in seen] for c in cat}
+        for c in cat:
+            c["in_workspace"] = here[c["name"]]
     if as_json:
         print(json.dumps(cat, indent=2, ensure_ascii=False))
         return
-    t = Table("metric", "unit", "formula", "platforms", title=f"{len(cat)} metrics", show_lines=True)
+    cols = ["metric", "unit", "formula", "platforms"] + (["in this workspace"] if here is not None else [])
+    t = Table(*cols, title=f"{len(cat)} metrics", show_lines=True)
     for c in cat:
-        t.add_row(c["name"], c["unit"], escape(c["formula"]), ", ".join(c["platforms"]) or "none")
+        row = [c["name"], c["unit"], escape(c["formula"]), ", ".join(c["platforms"]) or "none"]
+        if here is not None:
+            row.append(", ".join(here[c["name"]]) or "none")
+        t.add_row(*row)
     out.print(t)
 
 
@@ -548,6 +577,9 @@ def goals(
         trend = " → ".join(num(p["value"], r.unit) for p in r.trend)
         t.add_row(escape(kpi), r.window, num(r.value, r.unit), aim, trend, f"[{style[r.status]}]{r.status}[/]")
     out.print(t)
+    for r in results:
+        if r.reason:
+            out.print(f"{escape(r.metric)}: not available: {escape(r.reason)}", highlight=False, soft_wrap=True)
     counts = {s: sum(r.status == s for r in results) for s in ("met", "on track", "behind", "not available")}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" ({_plural(len(results), 'KPI')})")
 

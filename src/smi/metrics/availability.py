@@ -103,7 +103,7 @@ def platforms_for(m: Metric) -> list[str]:
     """The platforms whose exports give this metric's inputs, in PLATFORMS order."""
     out = []
     for p in PLATFORMS:
-        if p not in PLATFORM_COLUMNS:
+        if p not in PLATFORM_COLUMNS or (m.only and p not in m.only):
             continue
         once, daily = held(p), held(p, series=True)
         if all(any(i in (daily if i in m.series else once) for i in g) for g in m.requires):

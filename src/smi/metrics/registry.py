@@ -97,6 +97,7 @@ class Metric:
     family: str = ""
     requires: tuple[tuple[str, ...], ...] = ()  # groups of inputs: needs one of each group
     series: tuple[str, ...] = ()  # inputs it needs day by day (one value on an export's date is not enough)
+    only: tuple[str, ...] = ()  # a platform's own definition: counts only these platforms' rows
 
     def available(self, held: set[str]) -> bool:
         """True if the inputs in `held` ("table.column") are enough to compute it."""
@@ -166,6 +167,7 @@ def metric(
     exclude: tuple[str, ...] = (),
     requires: tuple[tuple[str, ...], ...] | None = None,
     series: tuple[str, ...] = (),
+    only: tuple[str, ...] = (),
 ) -> Callable[[MetricFn], MetricFn]:
     """Register a metric in the catalogue.
 
@@ -173,7 +175,8 @@ def metric(
     those kinds and `where` any other rows. It can be broken down by every dimension of
     its grain, or only those in `by`, less those in `exclude`. `requires` says which
     inputs it needs to be available: one of each group (default: any of `inputs`); `series`
-    those it needs day by day (a platform giving one value on an export's date does not count).
+    those it needs day by day (a platform giving one value on an export's date does not count);
+    `only` the platforms whose own definition it is (it reads only their rows).
     """
     if grain not in GRAINS:
         raise RuntimeError(f"metric {name}: unknown grain {grain}")
@@ -181,6 +184,13 @@ def metric(
     bad = [d for d in dims if d not in GRAINS[grain].dims]
     if bad:
         raise RuntimeError(f"metric {name}: grain {grain} has no dimension {bad}")
+    if only:
+        only_list, before = list(only), where
+
+        def where(t: ir.Table) -> ir.Value:
+            keep = t.platform.isin(only_list)
+            return keep if before is None else keep & before(t)
+
     if kinds is not None:
         kind_list = list(kinds)
         extra = where
@@ -207,6 +217,7 @@ def metric(
             family=fn.__module__.rsplit(".", 1)[-1],
             requires=requires or (tuple(inputs),),
             series=tuple(series),
+            only=tuple(only),
         )
         return fn
 

@@ -244,10 +244,13 @@ class Store:
         def entry(p: str) -> dict[str, Any]:
             return platforms.setdefault(
                 p,
-                {"posts": 0, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
-                 "first": None, "last": None},
+                {"published": 0, "original_posts": 0, "replies": 0, "reposts": 0, "interactions": 0,
+                 "audience_days": 0, "first": None, "last": None, "posts": 0},
             )
 
+        # One name per count, as the metric catalogue (metrics/outputs.py): published = every
+        # kind; original_posts = originals and quotes (the `posts` metric); "posts" is kept as
+        # the old name of `published` for scripts written before (deprecated).
         for p, n, replies, reposts, first, last in self.con.execute(
             "SELECT platform, count(*), count(*) FILTER (kind = 'reply'), "
             "count(*) FILTER (kind = 'repost'), min(published_at)::DATE, max(published_at)::DATE "
@@ -256,7 +259,8 @@ class Store:
             [self.timezone],
         ).fetchall():
             e = entry(p)
-            e.update(posts=n, replies=replies, reposts=reposts, first=first, last=last)
+            e.update(published=n, original_posts=n - replies - reposts, replies=replies,
+                     reposts=reposts, first=first, last=last, posts=n)
         for p, n, first, last in self.con.execute(
             "SELECT platform, count(*), min(timezone(?, created_at))::DATE, "
             "max(timezone(?, created_at))::DATE FROM interactions GROUP BY platform",
