@@ -108,6 +108,7 @@ def _define_rates() -> None:
     for den, (inp, what, who) in DENOMINATORS.items():
         day = f"; {FOLLOWERS_TEXT}" if den == "followers" else ""
         requires = (ENGAGEMENT_INPUTS, (inp,))
+        series = (inp,) if den == "followers" else ()  # followers on each posting day
         metric(
             name=f"engagement_rate_{den}",
             description=f"{what}: total over total, as {who} compute it.",
@@ -118,6 +119,7 @@ def _define_rates() -> None:
             unit="ratio",
             inputs=(*ENGAGEMENT_INPUTS, inp),
             requires=requires,
+            series=series,
             kinds=OWN_KINDS,
         )(lambda q, den=den: _ratio_of_sums(q, "engagements", den))
         metric(
@@ -130,6 +132,7 @@ def _define_rates() -> None:
             unit="ratio",
             inputs=(*ENGAGEMENT_INPUTS, inp),
             requires=requires,
+            series=series,
             kinds=OWN_KINDS,
         )(lambda q, den=den: _mean_ratio(q, "engagements", den))
 
@@ -195,6 +198,7 @@ def _define_kaushik() -> None:
             unit="ratio",
             inputs=(f"post_metrics.{col}", "audience_daily.followers"),
             requires=((f"post_metrics.{col}",), ("audience_daily.followers",)),
+            series=("audience_daily.followers",),
             kinds=OWN_KINDS,
         )(lambda q, col=col: _ratio_of_sums(q, col, "followers"))
 
