@@ -26,7 +26,8 @@ from smi.profile import ENGINES
 
 # The tables the metrics read (and so what Spark needs as views).
 # `imports`: which source each row came from, for what each period can say (metrics/availability.py).
-TABLES = ("accounts", "people", "posts", "post_metrics", "interactions", "audience_daily", "effort", "imports")
+TABLES = ("accounts", "people", "posts", "post_metrics", "interactions", "audience_daily", "effort", "imports",
+          "import_spans")
 PARQUET_DIR = "parquet"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 

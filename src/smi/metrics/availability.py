@@ -130,36 +130,10 @@ def _per_platform(group: tuple[str, ...]) -> bool:
 
 
 def spans(con: Any) -> ir.Table:
-    """Per import and platform (and canonical table it wrote rows to): source, table, and
-    `lo`, `hi`: the import's first and last local day over all its rows (every platform)."""
-    parts = []
-
-    def add(t: ir.Table, name: str, day: ir.Value, platform: ir.Value) -> None:
-        for col in ("import_id", "first_import_id"):
-            if col in t.columns:
-                parts.append(t.select(import_id=t[col], platform=platform.cast("string"),
-                                      table=ibis.literal(name), day=day))
-
-    posts = con.table("posts")
-    add(posts, "posts", posts.published_at.date(), posts.platform)
-    pm = con.table("post_metrics")
-    j = pm.join(posts, pm.post_key == posts.post_key)
-    parts.append(j.select(import_id=j.import_id, platform=j.platform.cast("string"),
-                          table=ibis.literal("post_metrics"), day=j.published_at.date()))
-    inter = con.table("interactions")
-    add(inter, "interactions", inter.created_at.date(), inter.platform)
-    aud = con.table("audience_daily")
-    add(aud, "audience_daily", aud.date, aud.platform)
-    eff = con.table("effort")
-    add(eff, "effort", eff.date, ibis.coalesce(eff.platform, ibis.literal("")))
-    rows = ibis.union(*parts)
-    rows = rows.filter(rows.import_id.notnull())
-    g = rows.group_by(["import_id", "platform", "table"]).aggregate(lo=rows.day.min(), hi=rows.day.max())
-    w = ibis.window(group_by=[g.import_id])
-    g = g.mutate(lo=g.lo.min().over(w), hi=g.hi.max().over(w))
-    imp = con.table("imports").select("import_id", "source")
-    j = g.join(imp, g.import_id == imp.import_id)
-    return j.select("import_id", "source", "platform", "table", "lo", "hi")
+    """Per import and platform (and canonical table it wrote rows to): import_id, source,
+    platform, table, and `lo`, `hi`: the import's first and last local day over all its rows
+    (every platform). The store's `import_spans` view (store/db.py), exported for Spark."""
+    return con.table("import_spans")
 
 
 def _qualifying(s: ir.Table, group: tuple[str, ...]) -> ir.Value:

@@ -31,6 +31,31 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+# Per import, platform and table it wrote rows to: its source, and the first and last local
+# day (session time zone = the workspace's) over all its rows: what each import covers, for
+# metrics/availability.py. A view of this connection, so it is always current.
+IMPORT_SPANS = """
+CREATE OR REPLACE TEMP VIEW import_spans AS
+WITH r AS (
+    SELECT import_id AS id, platform, 'posts' AS tbl, published_at::DATE AS day FROM posts
+    UNION ALL SELECT first_import_id, platform, 'posts', published_at::DATE FROM posts
+    UNION ALL SELECT m.import_id, p.platform, 'post_metrics', p.published_at::DATE
+        FROM post_metrics m JOIN posts p ON p.post_key = m.post_key
+    UNION ALL SELECT import_id, platform, 'interactions', created_at::DATE FROM interactions
+    UNION ALL SELECT first_import_id, platform, 'interactions', created_at::DATE FROM interactions
+    UNION ALL SELECT import_id, platform, 'audience_daily', date FROM audience_daily
+    UNION ALL SELECT first_import_id, platform, 'audience_daily', date FROM audience_daily
+    UNION ALL SELECT import_id, coalesce(platform, ''), 'effort', date FROM effort
+    UNION ALL SELECT first_import_id, coalesce(platform, ''), 'effort', date FROM effort
+), g AS (
+    SELECT id, platform, tbl, min(day) AS lo, max(day) AS hi FROM r WHERE id IS NOT NULL GROUP BY ALL
+)
+SELECT g.id AS import_id, i.source, g.platform, g.tbl AS "table",
+       min(g.lo) OVER (PARTITION BY g.id) AS lo, max(g.hi) OVER (PARTITION BY g.id) AS hi
+FROM g JOIN imports i ON i.import_id = g.id
+"""
+
+
 def latest_version() -> int:
     return _migrations()[-1][0]
 
@@ -61,6 +86,8 @@ class Store:
         self.con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
         self.con.execute("SET preserve_insertion_order = false")
         self.migrate(upto)
+        if upto is None:
+            self.con.execute(IMPORT_SPANS)
 
     # -- schema -------------------------------------------------------------------------------
     def version(self) -> int:
