@@ -57,10 +57,22 @@ def _user_errors() -> Iterator[None]:
         raise _fail(e) from None
 
 
+_GLOBAL: dict[str, Path | None] = {"workspace": None}
+
+
+@app.callback()
+def _main(
+    workspace: Annotated[Path | None, typer.Option(
+        "--workspace", "-w", help="Workspace folder for the command (as `git -C`); a command's own -w wins.")] = None,
+) -> None:
+    """Social Media Insights: is your social media working? Evidence, month by month."""
+    _GLOBAL["workspace"] = workspace
+
+
 def _open(workspace: Path | None):  # -> Workspace
     from smi.workspace import Workspace
 
-    return Workspace.open(workspace)
+    return Workspace.open(workspace if workspace is not None else _GLOBAL["workspace"])
 
 
 def _plural(n: int, word: str) -> str:
@@ -345,15 +357,16 @@ def status(
     if as_json:
         print(json.dumps(st, indent=2, sort_keys=True))
         return
-    t = Table("platform", "posts", "replies", "reposts", "interactions", "audience days", "first", "last",
-              title=ws.profile.organisation.name)
+    t = Table("platform", "published", "posts", "replies", "reposts", "interactions", "audience days", "first",
+              "last", title=ws.profile.organisation.name)
     for p, e in st["platforms"].items():
-        t.add_row(p, *(f"{e[k]:,}" for k in ("posts", "replies", "reposts", "interactions", "audience_days")),
-                  e["first"] or "", e["last"] or "")
+        t.add_row(p, *(f"{e[k]:,}" for k in ("published", "original_posts", "replies", "reposts", "interactions",
+                                             "audience_days")), e["first"] or "", e["last"] or "")
     out.print(t)
     for p, n in st["undated_posts"].items():
         out.print(f"{p}: {_plural(n, 'undated post')} (no publish time in the export): in the posts "
                   "count and lifetime totals, in no month")
+    out.print("published = posts (originals and quotes, as `smi metric posts`) + replies + reposts", highlight=False)
     out.print(f"{_plural(st['effort_entries'], 'time entry')}, {_plural(st['imports'], 'import')}".replace("entrys", "entries"))
 
 
@@ -469,7 +482,9 @@ def metric(
             "metric": m.name, "period": res.period.key, "from": res.period.start.isoformat(),
             "to": res.period.last_day.isoformat(), "timezone": res.period.timezone,
             "platforms": list(res.platforms or []), "by": list(res.by), "unit": m.unit,
-            "formula": m.formula, "rows": [{k: _plain(v) for k, v in r.items()} for r in rows],
+            "formula": m.formula, "not_available": res.reason,
+            "rows": [{**{k: _plain(v) for k, v in r.items()}, **({"not_available": res.reason_for(r)}
+                      if r["value"] is None else {})} for r in rows],
         }
         if undated:
             doc["undated_posts"] = undated
@@ -490,6 +505,11 @@ def metric(
     out.print(t)
     out.print(f"[bold]unit:[/] {escape(m.unit)}", highlight=False, soft_wrap=True)
     out.print(f"[bold]formula:[/] {escape(m.formula)}", highlight=False, soft_wrap=True)
+    per_platform = {p: why for p, why in res.reasons.items() if p not in ("", "*")}
+    if res.reason and not per_platform:
+        out.print(f"not available: {escape(res.reason)}", highlight=False, soft_wrap=True)
+    for p, why in per_platform.items():
+        out.print(f"{escape(p)}: not available: {escape(why)}", highlight=False, soft_wrap=True)
     if not rows:
         out.print("no rows: nothing in this period to break down", highlight=False)
     if undated:
@@ -501,8 +521,10 @@ def metric(
 def metrics(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print the catalogue page (docs/metrics.md).")] = False,
+    workspace: WorkspaceOpt = None,
 ) -> None:
-    """The metric catalogue: each metric's formula, unit and platforms."""
+    """The metric catalogue: each metric's formula, unit and platforms (with -w: and which of
+    them the workspace's imports fill)."""
     from smi.metrics.api import catalogue
     from smi.metrics.docs import render
 
@@ -510,12 +532,26 @@ def metrics(
         sys.stdout.write(render())
         return
     cat = catalogue()
+    here: dict[str, list[str]] | None = None
+    if workspace is not None or _GLOBAL["workspace"] is not None:
+        with _user_errors():
+            ws = _open(workspace)
+            seen = {r["platform"] for r in ws.store.rows("SELECT DISTINCT platform FROM posts UNION "
+                                                          "SELECT DISTINCT platform FROM interactions UNION "
+                                                          "SELECT DISTINCT platform FROM audience_daily")}
+        here = {c["name"]: [p for p in c["platforms"] if p in seen] for c in cat}
+        for c in cat:
+            c["in_workspace"] = here[c["name"]]
     if as_json:
         print(json.dumps(cat, indent=2, ensure_ascii=False))
         return
-    t = Table("metric", "unit", "formula", "platforms", title=f"{len(cat)} metrics", show_lines=True)
+    cols = ["metric", "unit", "formula", "platforms"] + (["in this workspace"] if here is not None else [])
+    t = Table(*cols, title=f"{len(cat)} metrics", show_lines=True)
     for c in cat:
-        t.add_row(c["name"], c["unit"], escape(c["formula"]), ", ".join(c["platforms"]) or "none")
+        row = [c["name"], c["unit"], escape(c["formula"]), ", ".join(c["platforms"]) or "none"]
+        if here is not None:
+            row.append(", ".join(here[c["name"]]) or "none")
+        t.add_row(*row)
     out.print(t)
 
 
@@ -601,6 +637,9 @@ def goals(
     if staff:
         out.print("values count the official accounts; staff's own accounts are beside them, not summed in "
                   '(a goal with accounts = "all" counts both)', highlight=False, soft_wrap=True)
+    for r in results:
+        if r.reason:
+            out.print(f"{escape(r.metric)}: not available: {escape(r.reason)}", highlight=False, soft_wrap=True)
     counts = {s: sum(r.status == s for r in results) for s in ("met", "on track", "behind", "not available")}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) + f" ({_plural(len(results), 'KPI')})")
 

@@ -25,7 +25,9 @@ from smi.errors import SmiError
 from smi.profile import ENGINES
 
 # The tables the metrics read (and so what Spark needs as views).
-TABLES = ("accounts", "people", "posts", "post_metrics", "interactions", "audience_daily", "effort")
+# `imports`: which source each row came from, for what each period can say (metrics/availability.py).
+TABLES = ("accounts", "people", "posts", "post_metrics", "interactions", "audience_daily", "effort", "imports",
+          "import_spans")
 PARQUET_DIR = "parquet"
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 

@@ -32,7 +32,8 @@ from smi.workspace import Workspace
 FORMATS = ("parquet", "csv", "xlsx")
 
 # What `parquet` writes: the canonical tables (and people, which metrics join to).
-PARQUET_TABLES = ("accounts", "people", "posts", "post_metrics", "interactions", "audience_daily", "effort")
+PARQUET_TABLES = ("accounts", "people", "posts", "post_metrics", "interactions", "audience_daily", "effort",
+                  "imports", "import_spans")
 
 METRICS = ("impressions", "reach", "views", "reactions", "comments", "shares", "saves", "clicks",
            "video_views", "watch_time_seconds")

@@ -68,6 +68,7 @@ class KpiResult:
     # For a goal on the official accounts: the staff's own accounts' value for the same
     # window, shown beside it (None: no staff accounts, or the metric is not per account).
     staff_value: float | None = None
+    reason: str | None = None  # why the value is not available (metrics/availability.py)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -154,7 +155,11 @@ def kpi_value(con: Any, kpi: KPI, p: Period, catalogue: dict[str, Any], business
     df = con.execute(expr.select("value"))
     values = df["value"].tolist()
     if not values:
-        return 0.0 if m.count else None
+        if m.count:  # nothing of that kind: 0 where an import covers the period
+            from smi.metrics.availability import reasons
+
+            return None if reasons(con, m, p, platforms).get("") else 0.0
+        return None
     v = values[0]
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return None
@@ -187,6 +192,18 @@ def status_of(values: list[float | None], target: float, direction: str) -> str:
     if s is not None and meets(value + s, target, direction):
         return "on track"
     return "behind"
+
+
+def _why_not(con: Any, m: Any, kpi: KPI, month: Period, value: float | None) -> str | None:
+    """Why the KPI's current value is not available, as `smi metric` says it."""
+    if value is not None:
+        return None
+    from smi.metrics.availability import reasons
+
+    w = window(month, kpi.period)
+    plats = kpi.filter.get("platform")
+    plats = tuple(normalise_platform(v) for v in (plats if isinstance(plats, list) else [plats])) if plats else None
+    return reasons(con, m, w, plats).get("") or f"no value in {window_label(w)} (its inputs: {', '.join(m.inputs)})"
 
 
 def evaluate(ws: Any, month: str | None = None, engine: str | None = None) -> tuple[Period, list[KpiResult]]:
@@ -222,7 +239,7 @@ def evaluate(ws: Any, month: str | None = None, engine: str | None = None) -> tu
             filter=dict(kpi.filter), period=kpi.period, window=trend[-1]["window"],
             direction=kpi.direction, target=kpi.target, value=values[-1], trend=trend,
             status=status_of(values, kpi.target, kpi.direction), beside=beside, accounts=goal.accounts,
-            staff_value=staff_value,
+            staff_value=staff_value, reason=_why_not(con, m, kpi, current, values[-1]),
         ))
     return current, out
 

@@ -109,7 +109,9 @@ class Workspace:
 
         `month="2026-10"`, or `from_`/`to` dates (local, inclusive); neither: the last
         complete month with data. `platform` filters ("x" or ["x", "facebook"]). The
-        formula, unit and period are in `df.attrs`.
+        formula, unit and period are in `df.attrs`; a value no import can give is NULL
+        (NaN/None), and `df.attrs["reason"]` says why for the whole period (None when it is
+        available), `df.attrs["reasons"]` per platform.
         """
         from smi.metrics.api import run
 

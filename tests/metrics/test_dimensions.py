@@ -76,7 +76,11 @@ def test_week_month_and_person(con):
     assert by(con, "engagements", oct24, "person") == {"official": 8 + 16 + 32, "Ceri Jones": 64}
     # March in London holds a, b, c (a is 23:30 GMT on the 30th).
     year = Period.between("2024-01-01", "2024-12-31", "Europe/London")
-    assert by(con, "posts", year, "month") == {"2024-03": 3, "2024-10": 4}
+    # The import covers 30 March – 28 October (its first and last post, local days): the
+    # months between with no post are 0, the months outside it not available (None).
+    assert by(con, "posts", year, "month") == {
+        "2024-01": None, "2024-02": None, "2024-03": 3, "2024-04": 0, "2024-05": 0, "2024-06": 0,
+        "2024-07": 0, "2024-08": 0, "2024-09": 0, "2024-10": 4, "2024-11": None, "2024-12": None}
 
 
 def test_posts_per_week_uses_each_months_days(con):
@@ -85,7 +89,8 @@ def test_posts_per_week_uses_each_months_days(con):
     # Broken down by month over 15 March – 31 October: March counts its 17 days, October all 31.
     span = Period.between("2024-03-15", "2024-10-31", "Europe/London")
     got = by(con, "posts_per_week", span, "month")
-    assert got == {"2024-03": pytest.approx(3 / (17 / 7)), "2024-10": pytest.approx(4 / (31 / 7))}
+    assert got == {"2024-03": pytest.approx(3 / (17 / 7)), "2024-10": pytest.approx(4 / (31 / 7)),
+                   **{f"2024-{m:02d}": 0 for m in range(4, 10)}}  # covered, nothing posted
 
 
 def test_periods_of_days():

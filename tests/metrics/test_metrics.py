@@ -158,6 +158,9 @@ def test_grouping_by_month_gives_each_months_numbers(ws):
         ("x", "2024-02"): 2, ("facebook", "2024-02"): 1,
         ("x", "2024-03"): 4, ("facebook", "2024-03"): 2, ("mastodon", "2024-03"): 1,
         ("x", "2024-04"): 1,
+        # The sample import covers February–April on every platform: the platform-months
+        # with no post are 0, not left out.
+        ("facebook", "2024-04"): 0, ("mastodon", "2024-02"): 0, ("mastodon", "2024-04"): 0,
     }
     # Followers: each month's own last value (x's 1 April 260 is April's, 15 March 250 March's).
     assert values(ws, "followers", span, ("platform", "month")) == {

@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import pyarrow as pa
 
 from smi.errors import SmiError
-from smi.metrics.availability import platforms_for
+from smi.metrics.availability import platforms_for, reasons
 from smi.metrics.period import Period
 from smi.metrics.registry import FAMILIES, Metric, get, load_all, normalise_by
 from smi.metrics.tables import DIMENSIONS
@@ -68,11 +68,27 @@ class Result:
     by: tuple[str, ...]
     platforms: tuple[str, ...] | None
     table: pa.Table  # *by, value
+    # Why values are not available (NULL): "" for the whole period, else per platform.
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str | None:
+        """Why the metric is not available over the whole period (None when it is)."""
+        return self.reasons.get("") or self.reasons.get("*")
+
+    def reason_for(self, row: dict[str, Any]) -> str | None:
+        """Why this row's value is NULL (None when it has a value)."""
+        if row.get("value") is not None:
+            return None
+        return self.reasons.get(str(row.get("platform") or "")) or self.reasons.get("") or self.reasons.get("*")
 
     def to_pandas(self) -> Any:
+        """Columns *by, value; `df.attrs` holds metric, formula, unit, period, and `reason`
+        (why it is not available over the period, or None) and `reasons` ({platform: why})."""
         df = self.table.to_pandas()
         df.attrs.update(metric=self.metric.name, formula=self.metric.formula, unit=self.metric.unit,
-                        period=self.period.key)
+                        period=self.period.key, reason=self.reason,
+                        reasons={k: v for k, v in self.reasons.items() if k not in ("", "*")})
         return df
 
     def rows(self) -> list[dict[str, Any]]:
@@ -115,7 +131,22 @@ def run(
     period = period_for(ws, month, from_, to)
     con = _connect(ws, engine)
     expr = m.build(con, period, dims, platforms=plats, business_hours=ws.profile.business_hours)
-    return Result(m, period, dims, plats, expr.to_pyarrow())
+    table = expr.to_pyarrow()
+    return Result(m, period, dims, plats, table, why_not(con, m, period, plats, dims, table))
+
+
+def why_not(con: Any, m: Metric, period: Period, plats: tuple[str, ...] | None,
+            dims: tuple[str, ...], table: pa.Table) -> dict[str, str]:
+    """The reasons for the NULL values in `table` (see Result.reasons); "*" when the imports
+    cover the period but carry no value for it."""
+    values = table.column("value").to_pylist() if table.num_rows else [None]
+    if all(v is not None for v in values):
+        return {}
+    out = reasons(con, m, period, plats, by_platform="platform" in dims)
+    if "" not in out and not dims and values[0] is None:
+        out["*"] = (f"nothing in {period.label} to compute it from: the imports that cover it give "
+                    f"no {', '.join(i.split('.', 1)[1].replace('_', ' ') for i in m.inputs)} for it")
+    return out
 
 
 __all__ = ["Result", "catalogue", "describe", "dimensions", "load_all", "period_for", "platforms", "run"]

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from smi.metrics.api import catalogue
-from smi.metrics.availability import PLATFORM_COLUMNS
+from smi.metrics.availability import PLATFORM_COLUMNS, held
 from smi.metrics.tables import DIMENSIONS, GRAINS
 from smi.platforms import PLATFORMS
 
@@ -36,8 +36,26 @@ Rules every metric keeps:
   that have both numbers); `…_mean` is the mean of each post's own ratio. Vendors use
   both; they differ, so each has its own name.
 
-**Availability** lists the platforms whose exports (as smi imports them) fill the
-metric's inputs; the canonical CSV can carry any column for any platform.
+**Availability.** Each source declares the canonical columns it fills (`fills` on the
+source class; the table at the end is built from them). "Available on" lists the platforms
+whose exports (as smi imports them) fill the metric's inputs; the canonical CSV can carry
+any column for any platform. Every number also checks its period: a metric over a period
+(and platform, and month, week or day of a breakdown) is available only where an import of
+a source that fills its inputs covers it (an import covers the local days from its first
+to its last row). Elsewhere it is NULL with a reason, counts included: `smi metric` prints
+`not available: REASON`; `ws.metric()` gives NULL values and the reason in
+`df.attrs["reason"]` (whole period) and `df.attrs["reasons"]` (per platform); the report's
+key figures and `smi goals` give the same reason. A count by month lists every month of the
+period: 0 where the imports cover it and nothing happened.
+
+**Counts** have one name each, here, in `smi status` and in the report: `published` is
+everything the accounts published; `posts` the originals and quotes among them; `replies`
+and `reposts` the other kinds (published = posts + replies + reposts).
+
+**Platform definitions.** Where a platform defines a figure its own way, it joins the
+catalogue under the platform's name beside the cross-platform one and reads only that
+platform's posts: `linkedin_engagement_rate` counts clicks as LinkedIn does (its export's
+`Engagement rate` column); `engagement_rate_impressions` does not.
 """
 
 
@@ -53,11 +71,38 @@ def _platform_table() -> str:
     lines = [
         "## What each platform's exports fill",
         "",
+        "From each source's `fills` declaration; *once*: one value, on the export's date (not a",
+        "day-by-day series).",
+        "",
         "| platform | sources | columns |",
         "| --- | --- | --- |",
     ]
     for p, (cols, sources) in PLATFORM_COLUMNS.items():
-        lines.append(f"| {PLATFORMS[p]} | {', '.join(sources)} | {', '.join(f'`{c}`' for c in cols)} |")
+        daily = held(p, series=True)
+        cells = [f"`{c}`" + ("" if c in daily else " (once)") for c in cols]
+        lines.append(f"| {PLATFORMS[p]} | {', '.join(sources)} | {', '.join(cells)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _source_table() -> str:
+    from smi.sources import load_all
+
+    lines = [
+        "## What each source fills",
+        "",
+        "The `fills` declaration of each source (`fills_once`: *once*). A metric's number over a",
+        "period needs an import of a source that fills its inputs covering that period.",
+        "",
+        "| source | platform | columns |",
+        "| --- | --- | --- |",
+    ]
+    for name, cls in sorted(load_all().items()):
+        if cls.fills_any:
+            cols = "any column of the tables a file holds"
+        else:
+            cols = ", ".join([*(f"`{c}`" for c in cls.fills), *(f"`{c}` (once)" for c in cls.fills_once)])
+        plat = PLATFORMS.get(cls.platform, "any") if cls.platform else "any"
+        lines.append(f"| {name} | {plat} | {cols} |")
     return "\n".join(lines) + "\n"
 
 
@@ -89,6 +134,7 @@ def render() -> str:
         )
     parts.append(_dimensions())
     parts.append(_platform_table())
+    parts.append(_source_table())
     return "\n".join(parts)
 
 

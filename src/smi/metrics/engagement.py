@@ -3,7 +3,9 @@
 Engagements are the same four numbers on every platform, so rates compare across them:
 reactions + comments + shares + saves (a part the platform does not give counts as
 nothing; none of the four = not available). What each platform calls them is in
-PLATFORM_TERMS. Clicks are not engagements here: they have their own rate.
+PLATFORM_TERMS. Clicks are not engagements here: they have their own rate. Where a
+platform defines its own figure differently, it joins the catalogue under the platform's
+name beside the cross-platform one (`linkedin_engagement_rate`: LinkedIn counts clicks).
 
 Rates come in two forms, because vendors disagree: the ratio of sums (total engagements /
 total impressions, over the posts that have both) and the mean of per-post ratios
@@ -91,7 +93,7 @@ def _mean_ratio(q: Query, num: str, den: str) -> ir.Table:
 
 
 DENOMINATORS = {
-    "impressions": ("post_metrics.impressions", "Engagements per impression", "Buffer, Later, LinkedIn"),
+    "impressions": ("post_metrics.impressions", "Engagements per impression", "Buffer and Later"),
     "reach": ("post_metrics.reach", "Engagements per person reached", "Metricool, Meta"),
     "followers": ("audience_daily.followers", "Engagements per follower on the posting day", "Emplifi"),
 }
@@ -106,6 +108,7 @@ def _define_rates() -> None:
     for den, (inp, what, who) in DENOMINATORS.items():
         day = f"; {FOLLOWERS_TEXT}" if den == "followers" else ""
         requires = (ENGAGEMENT_INPUTS, (inp,))
+        series = (inp,) if den == "followers" else ()  # followers on each posting day
         metric(
             name=f"engagement_rate_{den}",
             description=f"{what}: total over total, as {who} compute it.",
@@ -116,6 +119,7 @@ def _define_rates() -> None:
             unit="ratio",
             inputs=(*ENGAGEMENT_INPUTS, inp),
             requires=requires,
+            series=series,
             kinds=OWN_KINDS,
         )(lambda q, den=den: _ratio_of_sums(q, "engagements", den))
         metric(
@@ -128,6 +132,7 @@ def _define_rates() -> None:
             unit="ratio",
             inputs=(*ENGAGEMENT_INPUTS, inp),
             requires=requires,
+            series=series,
             kinds=OWN_KINDS,
         )(lambda q, den=den: _mean_ratio(q, "engagements", den))
 
@@ -193,6 +198,7 @@ def _define_kaushik() -> None:
             unit="ratio",
             inputs=(f"post_metrics.{col}", "audience_daily.followers"),
             requires=((f"post_metrics.{col}",), ("audience_daily.followers",)),
+            series=("audience_daily.followers",),
             kinds=OWN_KINDS,
         )(lambda q, col=col: _ratio_of_sums(q, col, "followers"))
 
@@ -224,3 +230,55 @@ def _define_rates_other() -> None:
 
 
 _define_rates_other()
+
+
+# Platforms' own definitions, beside the cross-platform ones, for comparing with their dashboards.
+LINKEDIN_PARTS = ("clicks", "reactions", "comments", "shares")
+LINKEDIN_TEXT = (
+    "LinkedIn's engagement = clicks + reactions + comments + reposts (+ follows, which smi does "
+    "not store: an export with a Follows column counts them in its own rate)"
+)
+
+
+def _linkedin_rows(q: Query) -> ir.Table:
+    t = q.rows
+    none = t.clicks.isnull() & t.reactions.isnull() & t.comments.isnull() & t.shares.isnull()
+    total = sum((t[p].fill_null(0) for p in LINKEDIN_PARTS[1:]), t.clicks.fill_null(0))
+    return t.mutate(li_engagements=ibis.ifelse(none, ibis.null().cast("int64"), total))
+
+
+def _linkedin_rate(q: Query) -> ir.Table:
+    t = _linkedin_rows(q)
+    both = t.li_engagements.notnull() & t.impressions.notnull()
+    value = ratio(t.li_engagements.cast("float64").sum(where=both), t.impressions.cast("float64").sum(where=both))
+    return q.aggregate(value, t)
+
+
+def _linkedin_rate_mean(q: Query) -> ir.Table:
+    t = _linkedin_rows(q)
+    return q.aggregate(ratio(t.li_engagements, t.impressions).mean(), t)
+
+
+LINKEDIN_INPUTS = (*(f"post_metrics.{p}" for p in LINKEDIN_PARTS), "post_metrics.impressions")
+LINKEDIN_REQUIRES = (tuple(f"post_metrics.{p}" for p in LINKEDIN_PARTS), ("post_metrics.impressions",))
+metric(
+    name="linkedin_engagement_rate",
+    description="LinkedIn's own engagement rate (clicks count as engagement): total over total.",
+    formula=(
+        f"sum(LinkedIn engagements) / sum(impressions) over LinkedIn posts published in the "
+        f"period (reposts excluded) that have both; {LINKEDIN_TEXT}"
+    ),
+    unit="ratio", inputs=LINKEDIN_INPUTS, requires=LINKEDIN_REQUIRES, kinds=OWN_KINDS, only=("linkedin",),
+)(_linkedin_rate)
+metric(
+    name="linkedin_engagement_rate_mean",
+    description=(
+        "LinkedIn's own engagement rate (clicks count as engagement): the mean of each post's "
+        "rate, the export's `Engagement rate` column."
+    ),
+    formula=(
+        f"mean over LinkedIn posts published in the period (reposts excluded) with both numbers "
+        f"and impressions > 0 of LinkedIn engagements / impressions; {LINKEDIN_TEXT}"
+    ),
+    unit="ratio", inputs=LINKEDIN_INPUTS, requires=LINKEDIN_REQUIRES, kinds=OWN_KINDS, only=("linkedin",),
+)(_linkedin_rate_mean)

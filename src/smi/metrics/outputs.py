@@ -1,4 +1,11 @@
-"""Outputs: what the organisation published (AMEC: outputs)."""
+"""Outputs: what the organisation published (AMEC: outputs).
+
+The counts, one name each, everywhere (`smi status`, `smi metric`, the report):
+`published` = everything the accounts published (posts + replies + reposts);
+`posts` = originals and quotes; `replies`; `reposts`. A source that does not say which
+items are replies or reposts (Bluesky flat JSON) gives `published` only: the others are
+not available there, not 0.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,18 @@ from smi.metrics.registry import Query, metric
 from smi.metrics.tables import ratio
 
 ALL_KINDS = ("original", "reply", "repost", "quote")
+
+
+@metric(
+    name="published",
+    description="Everything the accounts published: posts (originals and quotes), replies and reposts.",
+    formula="count(posts of every kind published in the period) = posts + replies + reposts",
+    unit="items",
+    inputs=("posts.published_at",),
+    count=True,
+)
+def published(q: Query) -> ir.Value:
+    return q.rows.count()
 
 
 @metric(

@@ -97,6 +97,8 @@ class Metric:
     where: Where | None = None
     family: str = ""
     requires: tuple[tuple[str, ...], ...] = ()  # groups of inputs: needs one of each group
+    series: tuple[str, ...] = ()  # inputs it needs day by day (one value on an export's date is not enough)
+    only: tuple[str, ...] = ()  # a platform's own definition: counts only these platforms' rows
 
     def available(self, held: set[str]) -> bool:
         """True if the inputs in `held` ("table.column") are enough to compute it."""
@@ -126,6 +128,13 @@ class Metric:
         if not isinstance(out, ir.Table):
             out = q.aggregate(out)
         out = out.select(*dims, value=out.value)
+        # Not available where no import covers the period (availability.py); a count by month
+        # shows every month of the period, 0 where nothing happened.
+        from smi.metrics.availability import mask, zero_months
+
+        if self.count and "month" in dims:
+            out = zero_months(out, period, dims)
+        out = mask(con, self, out, period, dims, q.platforms)
         return out.order_by(list(dims)) if dims else out
 
 
@@ -158,13 +167,17 @@ def metric(
     by: tuple[str, ...] | None = None,
     exclude: tuple[str, ...] = (),
     requires: tuple[tuple[str, ...], ...] | None = None,
+    series: tuple[str, ...] = (),
+    only: tuple[str, ...] = (),
 ) -> Callable[[MetricFn], MetricFn]:
     """Register a metric in the catalogue.
 
     `grain` is the table it counts over; `kinds` keeps only posts (or interactions) of
     those kinds and `where` any other rows. It can be broken down by every dimension of
     its grain, or only those in `by`, less those in `exclude`. `requires` says which
-    inputs it needs to be available: one of each group (default: any of `inputs`).
+    inputs it needs to be available: one of each group (default: any of `inputs`); `series`
+    those it needs day by day (a platform giving one value on an export's date does not count);
+    `only` the platforms whose own definition it is (it reads only their rows).
     """
     if grain not in GRAINS:
         raise RuntimeError(f"metric {name}: unknown grain {grain}")
@@ -172,6 +185,13 @@ def metric(
     bad = [d for d in dims if d not in GRAINS[grain].dims]
     if bad:
         raise RuntimeError(f"metric {name}: grain {grain} has no dimension {bad}")
+    if only:
+        only_list, before = list(only), where
+
+        def where(t: ir.Table) -> ir.Value:
+            keep = t.platform.isin(only_list)
+            return keep if before is None else keep & before(t)
+
     if kinds is not None:
         kind_list = list(kinds)
         extra = where
@@ -197,6 +217,8 @@ def metric(
             where=where,
             family=fn.__module__.rsplit(".", 1)[-1],
             requires=requires or (tuple(inputs),),
+            series=tuple(series),
+            only=tuple(only),
         )
         return fn
 

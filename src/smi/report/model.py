@@ -349,6 +349,7 @@ class _Availability:
 
     def __init__(self, con: Any, words: Words) -> None:
         self.w = words
+        self.con = con
         self.held = {(r["platform"], r["input"]) for r in _rows(coverage(con)) if r["rows"]}
         self.sources = _sources_by_platform(con)
 
@@ -367,8 +368,10 @@ class _Availability:
             if len(who) == 1:
                 return w._("%(source)s gives no %(what)s", source=who[0], what=what)
             return w._("%(sources)s give no %(what)s", sources=w.join(who), what=what)
-        if m.count:
-            return None
+        if m.count:  # NULL only where no import covers the month (metrics/availability.py)
+            from smi.metrics.availability import reasons
+
+            return reasons(self.con, m, period, (platform,)).get("")
         month = w.month(period.start)
         if all(i.startswith("post_metrics.") for i in m.inputs):
             return w._("no post published in %(month)s has %(what)s", month=month, what=what)

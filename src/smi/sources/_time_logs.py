@@ -267,6 +267,7 @@ class TimeLogSource(Source):
 
     columns: ClassVar[ColumnMap]
     provides = ("effort",)
+    fills = ("effort.person", "effort.date", "effort.minutes", "effort.platform", "effort.activity")
     platform = None
     priority = 60
 

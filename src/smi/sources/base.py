@@ -52,6 +52,15 @@ class Source:
     title: ClassVar[str]  # e.g. "X/Twitter account archive"
     platform: ClassVar[str | None] = None  # None: the rows say which platform
     provides: ClassVar[tuple[str, ...]] = ()  # canonical tables it fills
+    # The canonical columns ("table.column") its rows carry a value in, as a day-by-day series
+    # where they are daily; `fills_once`: those it gives one value of, on the export's date (a
+    # follower count in an archive). metrics/availability.py builds what each platform can give
+    # from these, and a metric over a period no import of a filling source covers is NULL.
+    fills: ClassVar[tuple[str, ...]] = ()
+    fills_once: ClassVar[tuple[str, ...]] = ()
+    # True: what it fills depends on the file (the canonical CSV carries any column): an
+    # import counts as filling every column of each table it wrote rows to.
+    fills_any: ClassVar[bool] = False
     reads: ClassVar[str] = ""  # which files, for `smi sources`
     priority: ClassVar[int] = 100  # lower claims first
     # An account's own export (an X archive, a Page export, …): the accounts whose posts or

@@ -70,6 +70,12 @@ class BlueskyApi(ApiSource):
     title = "Bluesky public API"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts")
+    # canonical columns it fills (metrics/availability.py); no messages from others
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
+        "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",
+    )
     reads = "no files: `smi pull bluesky` fetches an account's feed"
     service: ClassVar[str] = "Bluesky"
     default_base_url: ClassVar[str | None] = "https://public.api.bsky.app"

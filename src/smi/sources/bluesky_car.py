@@ -86,6 +86,11 @@ class BlueskyCar(Source):
     title = "Bluesky repository export (.car)"
     platform = PLATFORM
     provides = ("accounts", "posts")
+    # canonical columns it fills (metrics/availability.py); a repository holds no counts and no messages from others
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
+    )
     reads = "repo.car (a Bluesky account's repository, CAR v1)"
     priority = 30
 

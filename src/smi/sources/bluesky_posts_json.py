@@ -61,6 +61,13 @@ class BlueskyPostsJson(Source):
     title = "Bluesky posts (flat JSON or JSON Lines)"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts", "interactions")
+    # canonical columns it fills (metrics/availability.py); no kind: a flat post does not say whether it is a reply, repost or quote; others' posts are mentions
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.text", "posts.url", "posts.hashtags",
+        "posts.mentions", "posts.links", "post_metrics.reactions", "post_metrics.comments",
+        "post_metrics.shares", "interactions.kind", "interactions.author",
+        "interactions.from_organisation", "interactions.created_at", "interactions.text",
+    )
     reads = "*.json / *.jsonl of flat post objects with post_id (at://…), author, created_at"
     priority = 45
 

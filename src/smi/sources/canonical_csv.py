@@ -128,6 +128,7 @@ class CanonicalCsv(Source):
     title = "Canonical CSV (smi's interchange format)"
     platform = None
     provides = ("posts", "post_metrics", "accounts", "interactions", "audience_daily", "effort")
+    fills_any = True  # any column of the tables a file holds (metrics/availability.py)
     reads = "posts.csv, interactions.csv, audience.csv, effort.csv (any prefix, e.g. 2026-10-posts.csv)"
     priority = 50
 

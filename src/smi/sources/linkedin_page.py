@@ -154,6 +154,13 @@ class LinkedInPage(Source):
     title = "LinkedIn Page analytics export"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "audience_daily", "accounts")
+    # canonical columns it fills (metrics/availability.py); no follower total, no unfollows, no messages from others
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "post_metrics.impressions", "post_metrics.reactions", "post_metrics.comments",
+        "post_metrics.shares", "post_metrics.clicks", "post_metrics.video_views",
+        "audience_daily.gained", "audience_daily.visits",
+    )
     reads = "the content, followers or visitors export of a LinkedIn Page (.xls, .xlsx or CSV)"
     priority = 60
 

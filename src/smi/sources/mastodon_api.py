@@ -75,6 +75,16 @@ class MastodonApi(ApiSource):
     title = "Mastodon API"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "interactions", "audience_daily", "accounts")
+    # canonical columns it fills (metrics/availability.py); followers_count on the pull's date; mentions only with a token
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
+        "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",
+        "interactions.kind", "interactions.post_key", "interactions.in_reply_to",
+        "interactions.author", "interactions.from_organisation", "interactions.created_at",
+        "interactions.text",
+    )
+    fills_once = ("audience_daily.followers",)  # one value, on the export's date
     reads = "no files: `smi pull mastodon` fetches statuses and mentions"
     service: ClassVar[str] = "Mastodon"
     auth_fix: ClassVar[str] = ("check the token: create one under Preferences > Development on "

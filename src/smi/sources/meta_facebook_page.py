@@ -100,6 +100,10 @@ class MetaFacebookPage(Source):
     title = "Facebook Page daily metrics (Meta Business Suite)"
     platform = PLATFORM
     provides = ("audience_daily", "accounts")
+    # canonical columns it fills (metrics/availability.py); no follower total and no unfollows
+    fills = (
+        "audience_daily.gained", "audience_daily.visits",
+    )
     reads = "the page-level CSVs from Insights > Export data (UTF-16, `sep=,`; Follows.csv, Visits.csv, ...)"
     priority = 40  # before the post exports are claimed: they name the Page
 

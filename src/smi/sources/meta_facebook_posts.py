@@ -84,6 +84,14 @@ class MetaFacebookPosts(Source):
     title = "Facebook Page posts (Meta Business Suite)"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts")
+    # canonical columns it fills (metrics/availability.py); no messages from others
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "posts.hashtags", "posts.mentions", "posts.links", "posts.labels",
+        "post_metrics.views", "post_metrics.reach", "post_metrics.impressions",
+        "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",
+        "post_metrics.clicks", "post_metrics.video_views", "post_metrics.watch_time_seconds",
+    )
     reads = "the posts CSV from Insights > Content > Export data (columns Post ID, Page ID, Publish time, ...)"
     priority = 45  # before canonical_csv (50), which takes any *posts.csv with a Reach column
 

@@ -61,6 +61,13 @@ class MetaInstagramPosts(Source):
     title = "Instagram posts (Meta Business Suite)"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts")
+    # canonical columns it fills (metrics/availability.py); no messages from others
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "posts.hashtags", "posts.mentions", "posts.links", "post_metrics.views",
+        "post_metrics.reach", "post_metrics.impressions", "post_metrics.reactions",
+        "post_metrics.comments", "post_metrics.shares", "post_metrics.saves",
+    )
     reads = "the Instagram posts CSV from Insights > Content > Export data (Post ID, Account ID, Publish time, ...)"
     priority = 45  # before canonical_csv (50), which takes any *posts.csv with a Reach column
 

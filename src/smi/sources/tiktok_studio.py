@@ -155,6 +155,15 @@ class TikTokStudio(Source):
     reads = ("the CSVs of TikTok Studio's Analytics > Download data (FollowerHistory.csv, Viewers.csv, "
              "Overview.csv, Content.csv, …; dates without a year)")
     own_export = True  # the organisation's own account's analytics
+    # canonical columns it fills (metrics/availability.py): followers day by day, viewers,
+    # account views and profile views; recent videos with their numbers; no reach or impressions
+    fills = (
+        "posts.published_at", "posts.kind", "posts.format", "posts.account_id", "posts.text", "posts.hashtags",
+        "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares", "post_metrics.views",
+        "post_metrics.video_views",
+        "audience_daily.followers", "audience_daily.visits", "audience_daily.viewers",
+        "audience_daily.new_viewers", "audience_daily.returning_viewers", "audience_daily.views",
+    )
     priority = 30  # before the Meta page-level files, which sit beside them in some folders
 
     def detect(self, file: InputFile) -> bool:

@@ -84,6 +84,13 @@ class TwcsCsv(Source):
     title = "Customer Support on Twitter CSV (twcs.csv)"
     platform = PLATFORM
     provides = ("interactions", "posts", "accounts")
+    # canonical columns it fills (metrics/availability.py); the brand's replies are interactions, not posts: post kinds are not told
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.text", "posts.kind", "posts.in_reply_to",
+        "interactions.kind",
+        "interactions.post_key", "interactions.in_reply_to", "interactions.author",
+        "interactions.from_organisation", "interactions.created_at", "interactions.text",
+    )
     reads = "twcs.csv (tweet_id, author_id, inbound, created_at, text, response_tweet_id, in_response_to_tweet_id)"
     priority = 40
 

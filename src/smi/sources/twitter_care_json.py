@@ -55,6 +55,13 @@ class TwitterCareJson(Source):
     title = "Twitter customer-care conversations (IBM JSON)"
     platform = PLATFORM
     provides = ("interactions", "posts", "accounts")
+    # canonical columns it fills (metrics/availability.py): the conversations, the agents'
+    # answers as reply posts of the brand's account; no counts
+    fills = (
+        "interactions.kind", "interactions.in_reply_to", "interactions.author",
+        "interactions.from_organisation", "interactions.created_at", "interactions.text",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.text", "posts.in_reply_to",
+    )
     reads = "a JSON array of conversations with dialogHeader, dialogContent and agentURL (e.g. dev.json)"
     priority = 40
 

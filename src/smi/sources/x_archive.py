@@ -110,6 +110,13 @@ class XArchive(Source):
     title = "X/Twitter account archive"
     platform = PLATFORM
     provides = ("accounts", "posts", "post_metrics", "audience_daily")
+    # canonical columns it fills (metrics/availability.py); follower.js gives one follower count, on the archive's date; no messages from others
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
+        "post_metrics.reactions", "post_metrics.shares",
+    )
+    fills_once = ("audience_daily.followers",)  # one value, on the export's date
     reads = "archive zip, data/ folder or tweets.js, with account.js, follower.js, manifest.js"
     priority = 20
 

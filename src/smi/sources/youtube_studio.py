@@ -130,6 +130,13 @@ class YouTubeStudio(Source):
     title = "YouTube Studio analytics export"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "audience_daily", "accounts")
+    # canonical columns it fills (metrics/availability.py); no follower total, no comments' text
+    fills = (
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.url", "post_metrics.views", "post_metrics.video_views", "post_metrics.impressions",
+        "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",
+        "post_metrics.watch_time_seconds", "audience_daily.gained", "audience_daily.lost",
+    )
     reads = "a YouTube Studio export zip or folder (Table data.csv, Chart data.csv, Totals.csv); Content dimension"
     priority = 60
 

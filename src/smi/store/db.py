@@ -31,6 +31,31 @@ def _migrations() -> list[tuple[int, str, str]]:
     return sorted(out)
 
 
+# Per import, platform and table it wrote rows to: its source, and the first and last local
+# day (session time zone = the workspace's) over all its rows: what each import covers, for
+# metrics/availability.py. A view of this connection, so it is always current.
+IMPORT_SPANS = """
+CREATE OR REPLACE TEMP VIEW import_spans AS
+WITH r AS (
+    SELECT import_id AS id, platform, 'posts' AS tbl, published_at::DATE AS day FROM posts
+    UNION ALL SELECT first_import_id, platform, 'posts', published_at::DATE FROM posts
+    UNION ALL SELECT m.import_id, p.platform, 'post_metrics', p.published_at::DATE
+        FROM post_metrics m JOIN posts p ON p.post_key = m.post_key
+    UNION ALL SELECT import_id, platform, 'interactions', created_at::DATE FROM interactions
+    UNION ALL SELECT first_import_id, platform, 'interactions', created_at::DATE FROM interactions
+    UNION ALL SELECT import_id, platform, 'audience_daily', date FROM audience_daily
+    UNION ALL SELECT first_import_id, platform, 'audience_daily', date FROM audience_daily
+    UNION ALL SELECT import_id, coalesce(platform, ''), 'effort', date FROM effort
+    UNION ALL SELECT first_import_id, coalesce(platform, ''), 'effort', date FROM effort
+), g AS (
+    SELECT id, platform, tbl, min(day) AS lo, max(day) AS hi FROM r WHERE id IS NOT NULL GROUP BY ALL
+)
+SELECT g.id AS import_id, i.source, g.platform, g.tbl AS "table",
+       min(g.lo) OVER (PARTITION BY g.id) AS lo, max(g.hi) OVER (PARTITION BY g.id) AS hi
+FROM g JOIN imports i ON i.import_id = g.id
+"""
+
+
 def latest_version() -> int:
     return _migrations()[-1][0]
 
@@ -61,6 +86,8 @@ class Store:
         self.con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
         self.con.execute("SET preserve_insertion_order = false")
         self.migrate(upto)
+        if upto is None:
+            self.con.execute(IMPORT_SPANS)
 
     # -- schema -------------------------------------------------------------------------------
     def version(self) -> int:
@@ -283,10 +310,13 @@ class Store:
         def entry(p: str) -> dict[str, Any]:
             return platforms.setdefault(
                 p,
-                {"posts": 0, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
-                 "first": None, "last": None},
+                {"published": 0, "original_posts": 0, "replies": 0, "reposts": 0, "interactions": 0,
+                 "audience_days": 0, "first": None, "last": None, "posts": 0},
             )
 
+        # One name per count, as the metric catalogue (metrics/outputs.py): published = every
+        # kind; original_posts = originals and quotes (the `posts` metric); "posts" is kept as
+        # the old name of `published` for scripts written before (deprecated).
         for p, n, replies, reposts, first, last in self.con.execute(
             "SELECT platform, count(*), count(*) FILTER (kind = 'reply'), "
             "count(*) FILTER (kind = 'repost'), min(published_at)::DATE, max(published_at)::DATE "
@@ -295,7 +325,8 @@ class Store:
             [self.timezone],
         ).fetchall():
             e = entry(p)
-            e.update(posts=n, replies=replies, reposts=reposts, first=first, last=last)
+            e.update(published=n, original_posts=n - replies - reposts, replies=replies,
+                     reposts=reposts, first=first, last=last, posts=n)
         for p, n, first, last in self.con.execute(
             "SELECT platform, count(*), min(timezone(?, created_at))::DATE, "
             "max(timezone(?, created_at))::DATE FROM interactions GROUP BY platform",
