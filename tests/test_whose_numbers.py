@@ -144,7 +144,7 @@ def test_the_default_month_is_not_a_sliver_of_december(demo, tmp_path, cli):
     default month stays November, the last month every source covers in full."""
     from datetime import UTC, datetime
 
-    from smi.report.model import choose_month
+    from smi.metrics.months import choose_month
 
     copy = tmp_path / "copy"
     shutil.copytree(demo, copy)

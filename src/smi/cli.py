@@ -426,7 +426,7 @@ def _month(ws: object, month: str | None) -> str | None:
     """The month asked for; with none, the default month, saying which and why (on stderr)."""
     if month is not None:
         return month
-    from smi.report.model import choose_month
+    from smi.metrics.months import choose_month
 
     chosen = choose_month(ws, None)
     err.print(escape(chosen.line()), highlight=False, soft_wrap=True)
@@ -653,7 +653,7 @@ def findings(
     """The month's findings (q <= 0.05 after Benjamini-Hochberg), ranked, each new, continuing or resolved."""
     from smi.insights.finding import short_id
     from smi.insights.memory import findings_for_month, month_shift
-    from smi.report.model import choose_period
+    from smi.metrics.months import choose_period
 
     if fmt not in ("table", "json"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))

@@ -209,9 +209,9 @@ def _why_not(con: Any, m: Any, kpi: KPI, month: Period, value: float | None) -> 
 def evaluate(ws: Any, month: str | None = None, engine: str | None = None) -> tuple[Period, list[KpiResult]]:
     """Every KPI in the profile for the month (default: the last month every source covers in full)."""
     from smi.engines import connect
+    from smi.metrics.months import choose_period
     from smi.metrics.registry import load_all
     from smi.metrics.scope import staff_accounts
-    from smi.report.model import choose_period
 
     catalogue = load_all()
     check_goals(ws.profile, ws.profile_file.path, catalogue)

@@ -160,6 +160,11 @@ class ServiceTargets(BaseModel):
     response_rate_target: float | None = Field(default=None, gt=0, le=1)
 
 
+# The metric families a finding's minimum effect is set for (smi.insights.thresholds.DEFAULTS
+# holds their values; tests/insights/test_thresholds.py checks the two name the same families).
+FINDING_FAMILIES = ("counts", "per_post", "rates", "growth", "efficiency", "days", "activity", "words")
+
+
 class FindingsSettings(BaseModel):
     """`[findings]`: `min_effect.<family> = { relative = …, absolute = …, floor = … }` overrides
     the smallest effect worth a finding (smi.insights.thresholds, docs/findings.md)."""
@@ -169,11 +174,9 @@ class FindingsSettings(BaseModel):
     @field_validator("min_effect")
     @classmethod
     def _families(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-        from smi.insights.thresholds import DEFAULTS
-
         for family, values in v.items():
-            if family not in DEFAULTS:
-                raise ValueError(f"unknown metric family {family!r}; use one of {', '.join(DEFAULTS)}")
+            if family not in FINDING_FAMILIES:
+                raise ValueError(f"unknown metric family {family!r}; use one of {', '.join(FINDING_FAMILIES)}")
             for k, x in values.items():
                 if k not in ("relative", "absolute", "floor") or x < 0:
                     raise ValueError(f"{family}.{k} = {x}: use relative, absolute or floor, at least 0")

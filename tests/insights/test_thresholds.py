@@ -59,3 +59,10 @@ def test_an_override_reaches_the_findings(make_world):
     ws2 = Workspace.open(ws.root)
     assert not [f for f in run_month(ws2, "2025-06", only=["change"]) if f.metric == "engagements_per_post"]
     ws2.close()
+
+
+def test_the_profile_knows_every_family():
+    from smi.insights.thresholds import DEFAULTS
+    from smi.profile import FINDING_FAMILIES
+
+    assert tuple(DEFAULTS) == FINDING_FAMILIES

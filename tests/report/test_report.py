@@ -12,8 +12,8 @@ import pytest
 
 from smi.errors import SmiError
 from smi.importer import run_import
+from smi.metrics.months import choose_month, choose_period
 from smi.report import write_report
-from smi.report.model import choose_month, choose_period
 from smi.workspace import Workspace
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample_org"

@@ -99,7 +99,7 @@ def period_for(ws: Any, month: str | None, from_: date | str | None, to: date | 
     """The period asked for; with none, the last month every source covers in full (as `smi report`)."""
     tz = ws.profile.organisation.timezone
     if month is None and from_ is None and to is None:
-        from smi.report.model import choose_period
+        from smi.metrics.months import choose_period
 
         return choose_period(ws, None)
     return Period.parse(month=month, from_=from_, to=to, timezone=tz)

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import ibis
 
-from smi.errors import SmiError
 from smi.metrics import Metric, Period, coverage, load_all
 from smi.metrics.engagement import post_engagements
 from smi.metrics.scope import scoped
@@ -201,147 +199,6 @@ def _sources_by_platform(con: Any) -> dict[str, list[str]]:
     for r in _rows(j):
         out.setdefault(r["platform"], set()).add(titles.get(r["source"], r["source"]))
     return {p: sorted(s) for p, s in out.items()}
-
-
-def data_span(ws: Any) -> tuple[date | None, date | None]:
-    """The first and last local day the workspace has data for (posts, interactions, audience)."""
-    platforms = ws.store.status()["platforms"].values()
-    firsts = [e["first"] for e in platforms if e["first"]]
-    lasts = [e["last"] for e in platforms if e["last"]]
-    if not firsts:
-        return None, None
-    return date.fromisoformat(min(firsts)), date.fromisoformat(max(lasts))
-
-
-def has_data(con: Any, period: Period) -> bool:
-    posts = in_period(con.table("posts"), "published_at", period)
-    inter = in_period(con.table("interactions"), "created_at", period)
-    a = con.table("audience_daily")
-    aud = a.filter((a.date >= ibis.literal(period.start)) & (a.date < ibis.literal(period.end)))
-    return any(t.count().to_pyarrow().as_py() for t in (posts, inter, aud))
-
-
-def _month_of(d: date, timezone: str) -> Period:
-    return Period.month(f"{d.year:04d}-{d.month:02d}", timezone)
-
-
-@dataclass(frozen=True)
-class ChosenMonth:
-    """The month to report on and why it was chosen (one line for the user)."""
-
-    period: Period
-    reason: str
-
-    def line(self) -> str:
-        return f"month: {self.period.key} ({self.reason})"
-
-
-STALE_MONTHS = 1  # a source whose last full month lags the newest source's by more is left out
-OBSERVED_GAP_DAYS = 31  # an export date at most this long after a source's last data vouches for the days between
-
-
-def _covered_through(span: dict[str, Any], yesterday: date) -> date:
-    """The last local day a source's data covers in full: the day before its newest export
-    was taken (an export covers up to the moment it is taken) when that is within
-    OBSERVED_GAP_DAYS of its last data, else its last day of data; never after yesterday.
-    (An export date long after the data is not trusted to vouch for the days between: it may
-    be the file's date, or the day an old archive was imported.)"""
-    last, observed = span["last"], span["observed"]
-    through = last
-    if observed is not None and last <= observed <= last + timedelta(days=OBSERVED_GAP_DAYS):
-        through = observed - timedelta(days=1)
-    return min(through, yesterday)
-
-
-def _last_full_month(through: date, tz: str) -> Period:
-    """The last calendar month whose every day is on or before `through`."""
-    month = _month_of(through, tz)
-    return month if month.last_day <= through else month.previous()
-
-
-def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> ChosenMonth:
-    """The month to report on: the one asked for, or the last calendar month every source
-    (import format) covers in full, and why.
-
-    A source covers up to the day before its newest export was taken (or, when its imports
-    do not say, its last day of data). Sources whose last full month is more than
-    STALE_MONTHS behind the newest one's (an account no longer exported) are left out and
-    named. If the month chosen has no data at all, the last month with data before it; if
-    no month is covered in full, the last complete month with data."""
-    from smi.sources import load_all as load_sources
-
-    tz = ws.profile.organisation.timezone
-    first, last = data_span(ws)
-    if first is None or last is None:
-        raise SmiError(
-            "the workspace has no data to report on",
-            fix="import the organisation's exports first: smi import FILES",
-        )
-    con = TableCache(ws.store.ibis())
-    held = f"{_month_of(first, tz).key} to {_month_of(last, tz).key}"
-    if month is not None:
-        period = Period.month(month, tz)
-        if not has_data(con, period):
-            raise SmiError(
-                f"the workspace has no data for {period.label}",
-                fix=f"choose a month with data (it holds {held}), or import that month's exports",
-            )
-        return ChosenMonth(period, "the month asked for")
-    now = now or datetime.now(UTC)
-    current = Period.containing(now, tz)
-    yesterday = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=1)
-    titles = {name: cls.title for name, cls in load_sources().items()}
-    spans = [s for s in ws.store.source_spans() if s["last"] is not None and s["first"] <= yesterday]
-    through = {s["source"]: _covered_through(s, yesterday) for s in spans}
-    full = {src: _last_full_month(d, tz) for src, d in through.items()}
-    chosen: Period | None = None
-    if full:
-        newest = max(full.values(), key=lambda p: p.start)
-        live = {src: p for src, p in full.items() if p.start >= newest.shift(-STALE_MONTHS).start}
-        stale = sorted(set(full) - set(live))
-        limit = min(live, key=lambda src: (through[src], src))
-        chosen = live[limit]
-        def ends(src: str) -> str:
-            span = next(s for s in spans if s["source"] == src)
-            when = f"data ends {span['last']:%Y-%m-%d}"
-            if span["observed"] is not None and through[src] == span["observed"] - timedelta(days=1):
-                when += f", exported {span['observed']:%Y-%m-%d}"
-            return when
-
-        if len(live) == 1 and chosen.last_day == through[limit]:
-            why = f"the last month {titles.get(limit, limit)} covers in full"
-        elif len(live) == 1:
-            why = f"the last month {titles.get(limit, limit)} covers in full: its {ends(limit)}"
-        elif all(through[s] == chosen.last_day for s in live):
-            why = f"the last month every source covers in full; the data ends {chosen.last_day:%Y-%m-%d}"
-        else:
-            why = f"the last month every source covers in full; {titles.get(limit, limit)} {ends(limit)}"
-        if stale:
-            why += "; left out as more than a month behind the rest: " + ", ".join(
-                f"{titles.get(s, s)} ({ends(s)})" for s in stale)
-        period = chosen
-        while period.end > first:
-            if has_data(con, period):
-                if period != chosen:
-                    why = f"no data in {chosen.key}, the month chosen ({why}): the last month with data before it"
-                return ChosenMonth(period, why)
-            period = period.previous()
-    # No month is covered in full: the last complete month with data.
-    period = current.previous()
-    while period.end > first:
-        if has_data(con, period):
-            return ChosenMonth(period, f"no month is covered in full by the sources; {period.key} is the "
-                                       "last complete month with data")
-        period = period.previous()
-    raise SmiError(
-        f"the workspace only has data for {current.label}, which is not over yet",
-        fix=f"pass --month {current.key} to report on it anyway",
-    )
-
-
-def choose_period(ws: Any, month: str | None, now: datetime | None = None) -> Period:
-    """The month to report on (see choose_month)."""
-    return choose_month(ws, month, now).period
 
 
 class _Availability:

@@ -11,6 +11,7 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from smi.errors import SmiError
+from smi.metrics.months import choose_period
 from smi.report.charts import to_svg, trend_chart
 from smi.report.i18n import N_, Words
 from smi.report.model import (
@@ -20,7 +21,6 @@ from smi.report.model import (
     UNITS,
     ReportModel,
     build_model,
-    choose_period,
 )
 
 FORMATS = ("html", "pdf", "md", "json")
@@ -234,7 +234,7 @@ def write_report(
     findings: bool = True,
 ) -> list[Path]:
     """Write the monthly report for `month` (YYYY-MM; default: the last month every source
-    covers in full, smi.report.model.choose_month) to <out_dir or reports/>/<YYYY-MM>/report[.<lang>].<ext>, in `formats` (default HTML
+    covers in full, smi.metrics.months.choose_month) to <out_dir or reports/>/<YYYY-MM>/report[.<lang>].<ext>, in `formats` (default HTML
     and PDF) and `lang` (default the workspace's first language). Returns the files written.
     English keeps the plain name report.<ext>; other languages add theirs: report.cy.html.
     With `findings` (default) the insight engine runs for the month, its findings are stored
