@@ -134,9 +134,14 @@ def build(path: object, plant: Plant | None = None, *, seed: int = 1) -> object:
         prof.add_account(plat, "theatr", True)
     ws = Workspace.open(path)
     con = ws.store.con
+    # One import of smi's canonical CSV format (which can carry any column) brought every row,
+    # so the metrics know which days the data covers (an uncovered period is not available).
+    con.execute("INSERT INTO imports (import_id, source, name, unit_hash, started_at, finished_at, observed_at) "
+                "VALUES (1, 'canonical_csv', 'world', 'world', now(), now(), TIMESTAMPTZ '2025-07-01 00:00:00+00')")
     for table, df in _rows(plant or Plant(), seed).items():
         if table == "accounts":
             continue  # the profile's declaration made them
+        df = df.assign(import_id=1, **({"first_import_id": 1} if table != "post_metrics" else {}))
         con.register("_world", df)
         cols = ", ".join(df.columns)
         con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _world")

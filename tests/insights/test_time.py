@@ -46,7 +46,8 @@ def _shares_recounted(ws) -> tuple[float, float]:
     """Facebook's share of the staff hours and of the engagements on the platforms compared
     (Facebook, Instagram, X: Mastodon's archive has no counts), March-June 2025, recounted in
     SQL independently of the detector: minutes in the time log; reactions + comments + shares +
-    saves of the latest snapshot of each original, quote or reply published in the window."""
+    saves of the latest snapshot of each original, quote or reply published in the window by the
+    organisation's official accounts (staff's own accounts are theirs: Q4)."""
     plats = "('facebook', 'instagram', 'x')"
     (h,) = ws.store.rows(
         "SELECT sum(minutes) FILTER (WHERE platform = 'facebook') / sum(minutes) AS share FROM effort "
@@ -54,8 +55,9 @@ def _shares_recounted(ws) -> tuple[float, float]:
     (e,) = ws.store.rows(
         "WITH last AS (SELECT post_key, arg_max(coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0) "
         "+ coalesce(saves, 0), observed_at) AS eng FROM post_metrics GROUP BY post_key) "
-        "SELECT sum(eng) FILTER (WHERE platform = 'facebook') / sum(eng) AS share FROM posts JOIN last USING (post_key) "
-        f"WHERE platform IN {plats} AND kind IN ('original', 'quote', 'reply') "
+        "SELECT sum(eng) FILTER (WHERE p.platform = 'facebook') / sum(eng) AS share FROM posts p "
+        "JOIN last USING (post_key) JOIN accounts a USING (account_id) "
+        f"WHERE p.platform IN {plats} AND kind IN ('original', 'quote', 'reply') AND a.is_official AND a.person IS NULL "
         "AND published_at >= TIMESTAMPTZ '2025-03-01 00:00:00+00' AND published_at < TIMESTAMPTZ '2025-06-30 23:00:00+00'")
     return float(h["share"]), float(e["share"])
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import pandas as pd
 
-from smi.insights.detectors._posts import bar_chart, post_frame, times, window, window_words
+from smi.insights.detectors._posts import bar_chart, official, post_frame, times, window, window_words
 from smi.insights.detectors.practice import platform_name
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
@@ -119,7 +119,7 @@ def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFr
                       "platforms', week by week (month and three-month baseline).")
 def time(ctx: Context) -> list[Finding]:
     period = window(ctx)
-    posts = post_frame(ctx, period, OWN_KINDS)
+    posts = official(post_frame(ctx, period, OWN_KINDS))  # the organisation's own, as Q3 counts them
     effort = effort_frame(ctx, period)
     if posts.empty or effort.empty:
         return []
