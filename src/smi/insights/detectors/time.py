@@ -25,7 +25,14 @@ from typing import Any
 
 import pandas as pd
 
-from smi.insights.detectors._posts import bar_chart, official, post_frame, times, window, window_words
+from smi.insights.detectors._posts import (
+    bar_chart,
+    official,
+    post_frame,
+    times,
+    window,
+    window_words,
+)
 from smi.insights.detectors.practice import platform_name
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
