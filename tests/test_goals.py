@@ -248,3 +248,22 @@ def test_the_default_month_is_not_three_days_of_december(real, make_ws, cli):
     r = cli("goals", "-w", ws)
     assert ("month: 2017-11 (the last month Customer Support on Twitter CSV (twcs.csv) covers in full: its "
             "data ends 2017-12-03)") in r.stderr
+
+
+@pytest.mark.shared
+def test_a_source_that_starts_mid_month_covers_no_month_in_full(real, make_ws, cli):
+    """The real Bluesky posts file runs from 6 November to 3 December 2025 (counted here from
+    the file): no calendar month is covered in full, and the reason says so rather than
+    calling November "covered in full"."""
+    import json as _json
+    from datetime import datetime
+
+    path = real("bluesky-posts-nyc-health-search", "bluesky_posts.json")
+    days = sorted({datetime.fromisoformat(p["created_at"].replace("Z", "+00:00")).date()
+                   for p in _json.loads(path.read_text(encoding="utf-8"))})
+    assert (days[0].isoformat(), days[-1].isoformat()) == ("2025-11-06", "2025-12-03")
+    ws = make_ws()
+    cli("import", "--no-enrich", path, "-w", ws)
+    r = cli("goals", "-w", ws)
+    assert "covers in full" not in r.stderr
+    assert "month: 2025-11 (no month is covered in full by the sources" in r.stderr

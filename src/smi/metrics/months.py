@@ -107,7 +107,10 @@ def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> Cho
     titles = {name: cls.title for name, cls in load_sources().items()}
     spans = [s for s in ws.store.source_spans() if s["last"] is not None and s["first"] <= yesterday]
     through = {s["source"]: _covered_through(s, yesterday) for s in spans}
-    full = {src: _last_full_month(d, tz) for src, d in through.items()}
+    # a month is covered in full by a source only from the first day of its data on: a source
+    # whose data starts after the 1st of its last full month covers no month in full
+    starts = {s["source"]: s["first"] for s in spans}
+    full = {src: m for src, d in through.items() if (m := _last_full_month(d, tz)).start >= starts[src]}
     chosen: Period | None = None
     if full:
         newest = max(full.values(), key=lambda p: p.start)
@@ -140,13 +143,20 @@ def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> Cho
                     why = f"no data in {chosen.key}, the month chosen ({why}): the last month with data before it"
                 return ChosenMonth(period, why)
             period = period.previous()
-    # No month is covered in full: the last complete month with data.
-    period = current.previous()
-    while period.end > first:
-        if has_data(con, period):
-            return ChosenMonth(period, f"no month is covered in full by the sources; {period.key} is the "
-                                       "last complete month with data")
-        period = period.previous()
+    # No month is covered in full: the past month with the most days between the first and the
+    # last day of data (the later one on a tie), so not a sliver of a few days.
+    end = min(last, yesterday)
+    best: tuple[int, Period] | None = None
+    period = _month_of(first, tz)
+    while period.start <= end and period.end <= current.start:
+        days = (min(period.last_day, end) - max(period.start, first)).days + 1
+        if days > 0 and has_data(con, period) and (best is None or days >= best[0]):
+            best = (days, period)
+        period = period.shift(1)
+    if best is not None:
+        days, period = best
+        return ChosenMonth(period, f"no month is covered in full by the sources; {period.key} has the most "
+                                   f"days of data ({days} of {(period.last_day - period.start).days + 1})")
     raise SmiError(
         f"the workspace only has data for {current.label}, which is not over yet",
         fix=f"pass --month {current.key} to report on it anyway",
