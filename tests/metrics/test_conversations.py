@@ -117,10 +117,11 @@ def test_roots_of_chains_deeper_than_the_rounds_reach_are_cut(rounds, monkeypatc
     monkeypatch.setattr(service, "ROOT_ROUNDS", rounds)
     ids = [str(n) for n in range(10)]
     t = ibis.memtable({"platform": ["x"] * 10, "native_id": ids, "in_reply_to": [None, *ids[:-1]]})
+    no_posts = ibis.memtable({"platform": ["x"], "native_id": ["p"], "in_reply_to": ["q"], "kind": ["original"]})
 
     class Con:
         def table(self, name):
-            return t
+            return t if name == "interactions" else no_posts
 
     roots = ibis.duckdb.connect().to_pyarrow(service.conversation_roots(Con())).to_pylist()
     got = {r["_id"]: r["_conv"] for r in roots}

@@ -349,14 +349,17 @@ ROOT_ROUNDS = 7  # pointer-jumping rounds: threads up to 2**7 = 128 messages dee
 
 
 def conversation_roots(con: Any) -> ir.Table:
-    """Every interaction's conversation: `_platform, _id, _conv`, the native id of the
-    earliest interaction up its in_reply_to chain (same platform). A chain stops at a
-    message that answers nothing or answers something that is not an interaction (a post):
-    people replying to one post start conversations of their own. Pointer jumping: each
-    round replaces a message's ancestor by that ancestor's ancestor."""
+    """Every message's conversation: `_platform, _id, _conv`, the native id of the earliest
+    message up its in_reply_to chain (same platform). Messages are the interactions and the
+    organisation's reply posts (a customer-service agent's answers are stored as reply posts).
+    A chain stops at a message that answers nothing or answers an original post: people
+    replying to one post start conversations of their own. Pointer jumping: each round
+    replaces a message's ancestor by that ancestor's ancestor."""
     i = con.table("interactions")
-    i = i.select(_platform=i.platform, _id=i.native_id, _parent=i.in_reply_to).distinct(
-        on=("_platform", "_id"), keep="first")
+    i = i.select(_platform=i.platform, _id=i.native_id, _parent=i.in_reply_to)
+    p = con.table("posts")
+    p = p.filter(p.kind == "reply").select(_platform=p.platform, _id=p.native_id, _parent=p.in_reply_to)
+    i = ibis.union(i, p).distinct(on=("_platform", "_id"), keep="first")
     # Each side of a self-join is a view of its own (Ibis would otherwise merge them).
     left, right = i.view(), i.view()
     ids = right.select(_p2=right._platform, _id2=right._id)
@@ -409,7 +412,8 @@ def _conversation_count(t: ir.Table, answered_only: bool) -> ir.Value:
     name="question_conversations",
     description="Conversations in which someone asked the organisation a question in the period.",
     formula="count(distinct conversations holding an inbound question of the period); a conversation "
-    "is the chain of interactions linked by in_reply_to (same platform) up to its first message; "
+    "is the chain of interactions and reply posts linked by in_reply_to (same platform) up to its "
+    "first message; "
     "question rule as in inbound_questions",
     unit="conversations",
     inputs=("interactions.from_organisation", "interactions.in_reply_to", "interactions.text"),
