@@ -518,8 +518,8 @@ class ImportWriter:
         ).fetchall()[0][0]
         if held:
             self.con.execute(
-                "DELETE FROM accounts a WHERE list_contains(?, a.handle) AND NOT a.is_official "
-                "AND a.person IS NULL "
+                # an own export's placeholder is marked official (migration 0007): it goes too
+                "DELETE FROM accounts a WHERE list_contains(?, a.handle) AND a.person IS NULL "
                 "AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.account_id = a.account_id) "
                 "AND NOT EXISTS (SELECT 1 FROM audience_daily d WHERE d.account_id = a.account_id)",
                 [handles],
