@@ -27,7 +27,8 @@ MARCH = Period.month("2024-03", "Europe/London")
 
 
 def _columns(table: str) -> set[str]:
-    return set(SCHEMAS[table].names if table in SCHEMAS else ()) | PROFILE_COLUMNS.get(table, set())
+    pseudo = {"replies", "reposts"} if table == "posts" else set()  # can the exports hold such posts at all
+    return set(SCHEMAS[table].names if table in SCHEMAS else ()) | PROFILE_COLUMNS.get(table, set()) | pseudo
 
 
 @pytest.fixture(scope="module")
@@ -194,7 +195,7 @@ def test_availability_table_agrees_with_the_sources():
         for c in cols:
             table, column = c.split(".", 1)
             assert table in provided, f"{platform}: {c} but its sources fill no {table}"
-            assert column in SCHEMAS[table].names, c
+            assert column in _columns(table), c
 
 
 def test_availability_by_hand():

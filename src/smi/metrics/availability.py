@@ -39,6 +39,9 @@ EFFORT = "effort"
 # What an input means, for the reasons ("no import … holds WHAT").
 WHAT = {
     "posts.kind": "which items are replies, reposts or quotes",
+    # not columns: whether a source's exports can hold the organisation's replies / reposts at all
+    "posts.replies": "the organisation's replies (page and channel analytics exports hold none)",
+    "posts.reposts": "the organisation's reposts",
     "posts.published_at": "posts",
     "posts.language": "post texts",
     "posts.text": "post texts",

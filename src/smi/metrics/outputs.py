@@ -66,9 +66,10 @@ def posts_per_week(q: Query) -> ir.Value:
 @metric(
     name="replies",
     description="Replies published by the organisation's accounts.",
-    formula="count(posts of kind reply published in the period)",
+    formula="count(posts of kind reply published in the period); not available from exports that "
+    "hold no replies of the organisation's (page and channel analytics)",
     unit="replies",
-    inputs=("posts.kind",),
+    inputs=("posts.replies",),
     kinds=("reply",),
     count=True,
 )
@@ -79,9 +80,10 @@ def replies(q: Query) -> ir.Value:
 @metric(
     name="reposts",
     description="Other accounts' posts shared as they are (retweets, boosts, reposts).",
-    formula="count(posts of kind repost published in the period)",
+    formula="count(posts of kind repost published in the period); not available from exports that "
+    "hold no reposts",
     unit="reposts",
-    inputs=("posts.kind",),
+    inputs=("posts.reposts",),
     kinds=("repost",),
     count=True,
 )

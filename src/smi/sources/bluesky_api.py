@@ -72,7 +72,7 @@ class BlueskyApi(ApiSource):
     provides = ("posts", "post_metrics", "accounts")
     # canonical columns it fills (metrics/availability.py); no messages from others
     fills = (
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.replies", "posts.reposts", "posts.format", "posts.text",
         "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
         "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",
     )

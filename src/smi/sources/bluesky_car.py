@@ -88,7 +88,7 @@ class BlueskyCar(Source):
     provides = ("accounts", "posts")
     # canonical columns it fills (metrics/availability.py); a repository holds no counts and no messages from others
     fills = (
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.replies", "posts.reposts", "posts.format", "posts.text",
         "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
     )
     reads = "repo.car (a Bluesky account's repository, CAR v1)"

@@ -77,7 +77,7 @@ class MastodonApi(ApiSource):
     provides = ("posts", "post_metrics", "interactions", "audience_daily", "accounts")
     # canonical columns it fills (metrics/availability.py); followers_count on the pull's date; mentions only with a token
     fills = (
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.replies", "posts.reposts", "posts.format", "posts.text",
         "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
         "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",
         "interactions.kind", "interactions.post_key", "interactions.in_reply_to",

@@ -227,7 +227,7 @@ class MastodonArchive(Source):
     provides = ("posts", "post_metrics", "accounts")
     # canonical columns it fills (metrics/availability.py); the account's own posts only: no counts, no followers, no messages from others
     fills = (
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.replies", "posts.reposts", "posts.format", "posts.text",
         "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
         "posts.labels",
     )

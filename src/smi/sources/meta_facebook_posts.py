@@ -86,7 +86,7 @@ class MetaFacebookPosts(Source):
     provides = ("posts", "post_metrics", "accounts")
     # canonical columns it fills (metrics/availability.py); no messages from others
     fills = (
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.reposts", "posts.format", "posts.text",
         "posts.url", "posts.hashtags", "posts.mentions", "posts.links", "posts.labels",
         "post_metrics.views", "post_metrics.reach", "post_metrics.impressions",
         "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares",

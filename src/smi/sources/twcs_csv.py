@@ -86,7 +86,7 @@ class TwcsCsv(Source):
     provides = ("interactions", "posts", "accounts")
     # canonical columns it fills (metrics/availability.py); the brand's replies are interactions, not posts: post kinds are not told
     fills = (
-        "posts.account_id", "posts.published_at", "posts.text", "posts.kind", "posts.in_reply_to",
+        "posts.account_id", "posts.published_at", "posts.text", "posts.kind", "posts.replies", "posts.in_reply_to",
         "interactions.kind",
         "interactions.post_key", "interactions.in_reply_to", "interactions.author",
         "interactions.from_organisation", "interactions.created_at", "interactions.text",

@@ -60,7 +60,7 @@ class TwitterCareJson(Source):
     fills = (
         "interactions.kind", "interactions.in_reply_to", "interactions.author",
         "interactions.from_organisation", "interactions.created_at", "interactions.text",
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.text", "posts.in_reply_to",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.replies", "posts.text", "posts.in_reply_to",
     )
     reads = "a JSON array of conversations with dialogHeader, dialogContent and agentURL (e.g. dev.json)"
     priority = 40

@@ -112,7 +112,7 @@ class XArchive(Source):
     provides = ("accounts", "posts", "post_metrics", "audience_daily")
     # canonical columns it fills (metrics/availability.py); follower.js gives one follower count, on the archive's date; no messages from others
     fills = (
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+        "posts.account_id", "posts.published_at", "posts.kind", "posts.replies", "posts.reposts", "posts.format", "posts.text",
         "posts.url", "posts.in_reply_to", "posts.hashtags", "posts.mentions", "posts.links",
         "post_metrics.reactions", "post_metrics.shares",
     )
