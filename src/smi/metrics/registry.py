@@ -245,6 +245,11 @@ def get(name: str) -> Metric:
     return catalogue[name]
 
 
+# Inputs that are not columns: whether a source's exports can hold the organisation's
+# replies / reposts (Source.fills); the column whose rows show them held.
+PSEUDO_INPUTS = {"posts.replies": "posts.kind", "posts.reposts": "posts.kind"}
+
+
 def coverage(con: Any, inputs: tuple[str, ...] | None = None) -> ir.Table:
     """Per platform and input ("table.column"), how many rows carry a value (all time).
 
@@ -257,7 +262,9 @@ def coverage(con: Any, inputs: tuple[str, ...] | None = None) -> ir.Table:
         inputs = tuple(sorted({i for m in load_all().values() for i in m.inputs}))
     parts = []
     for item in inputs:
-        table, column = item.split(".", 1)
+        # posts.replies / posts.reposts say whether an export can hold such posts at all (the
+        # sources declare it); held rows show up as posts with a kind
+        table, column = PSEUDO_INPUTS.get(item, item).split(".", 1)
         if table == "post_metrics":
             posts = con.table("posts")
             m = latest_metrics(con)
@@ -276,4 +283,4 @@ def coverage(con: Any, inputs: tuple[str, ...] | None = None) -> ir.Table:
     return out.select("platform", "input", "rows")
 
 
-__all__ = ["FAMILIES", "REGISTRY", "Metric", "MetricError", "Query", "coverage", "get", "load_all", "metric"]
+__all__ = ["FAMILIES", "PSEUDO_INPUTS", "REGISTRY", "Metric", "MetricError", "Query", "coverage", "get", "load_all", "metric"]
