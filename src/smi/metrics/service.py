@@ -356,10 +356,15 @@ def conversation_roots(con: Any) -> ir.Table:
     replying to one post start conversations of their own. Pointer jumping: each round
     replaces a message's ancestor by that ancestor's ancestor."""
     i = con.table("interactions")
-    i = i.select(_platform=i.platform, _id=i.native_id, _parent=i.in_reply_to)
+    i = i.select(_platform=i.platform, _id=i.native_id, _parent=i.in_reply_to).distinct(
+        on=("_platform", "_id"), keep="first")
     p = con.table("posts")
     p = p.filter(p.kind == "reply").select(_platform=p.platform, _id=p.native_id, _parent=p.in_reply_to)
-    i = ibis.union(i, p).distinct(on=("_platform", "_id"), keep="first")
+    # a reply held as both an interaction and a post (an X archive and an interactions file)
+    # counts once, as the interaction: the same on every engine
+    seen = i.view()
+    p = p.anti_join(seen, (p._platform == seen._platform) & (p._id == seen._id))
+    i = ibis.union(i, p)
     # Each side of a self-join is a view of its own (Ibis would otherwise merge them).
     left, right = i.view(), i.view()
     ids = right.select(_p2=right._platform, _id2=right._id)
