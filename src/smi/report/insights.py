@@ -1,5 +1,5 @@
-"""The report's insight sections: the month's findings (run, stored, with their status), one
-section per question, and the actions and experiments register.
+"""The report's insight sections: the month's findings with their status (smi.monthly runs
+and stores them), one section per question, and the actions and experiments register.
 
 Finding texts (titles, summaries, recommendations) are written by the detectors in English;
 the Welsh report marks them `lang="en"`. Everything around them is translated.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from smi.monthly import SUMMARY_TOP  # noqa: F401  (re-exported: the summary's length, chosen with the month)
 from smi.report.i18n import N_, Words
 
 # Each question's section: (finding question, section id, title msgid).
@@ -22,56 +23,10 @@ QUESTION_SECTIONS = (
     ("Q7", "q7", N_("Q7 Success: our goals")),
     ("blind_spot", "blind-spots", N_("Blind spots: what we are not seeing")),
 )
-SUMMARY_TOP = 5
 VERDICTS = {"worked": N_("worked"), "no detectable effect": N_("no detectable effect"),
             "worse": N_("worse"), "not carried out": N_("not carried out"), "too little data": N_("too little data"),
             None: N_("running")}
 ACTION_STATUS = {"open": N_("open"), "done": N_("done")}
-
-
-def finding_dict(r: Any) -> dict[str, Any]:
-    """A remembered finding (smi.insights.memory.Remembered) as the report shows it."""
-    from smi.insights.finding import short_id
-
-    return {**r.body, "short_id": short_id(r.body["id"]), "status": r.status, "since": r.since,
-            "detail": r.summary}
-
-
-def gather(ws: Any, month: str) -> dict[str, Any]:
-    """Run the month's findings (stored), judge experiments, list actions: what the model needs."""
-    from smi.insights.memory import findings_for_month
-    from smi.practice.actions import list_actions
-    from smi.practice.evaluate import evaluate_experiments
-
-    result = findings_for_month(ws, month)
-    findings = [finding_dict(r) for r in result.findings]
-    questions = [
-        {"question": q, "id": sid, "title": title,
-         "findings": [f for f in findings if f["question"] == q]}
-        for q, sid, title in QUESTION_SECTIONS
-    ]
-    actions = [{k: a.as_dict()[k] for k in ("id", "title", "owner", "due", "status", "finding")}
-               for a in list_actions(ws)]
-    experiments = []
-    for e in evaluate_experiments(ws, month):
-        r = e["result"] or {}
-        experiments.append({
-            "id": e["id"], "title": e["title"], "metric": e["metric"],
-            "subject": ", ".join(f"{k}={v}" for k, v in sorted(e["subject"].items())),
-            "from": e["from"], "to": e["to"], "status": e["status"], "verdict": e["verdict"],
-            "ratio": r.get("ratio"), "ratio_ci95": r.get("ratio_ci95"), "p_value": r.get("p_value"),
-            "n_subject": r.get("n_subject"), "n_control": r.get("n_control"), "words": r.get("words"),
-        })
-    from smi.insights.rank import summary
-
-    return {
-        "findings": findings,
-        "summary": summary(findings, SUMMARY_TOP),
-        "questions": questions,
-        "resolved": [finding_dict(r) for r in result.resolved],
-        "actions": actions,
-        "experiments": experiments,
-    }
 
 
 def effect_text(f: dict[str, Any], w: Words) -> str:

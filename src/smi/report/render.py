@@ -11,7 +11,7 @@ from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
 from smi.errors import SmiError
-from smi.metrics.months import choose_period
+from smi.monthly import Month
 from smi.report.charts import to_svg, trend_chart
 from smi.report.i18n import N_, Words
 from smi.report.model import (
@@ -20,7 +20,7 @@ from smi.report.model import (
     LABELS,
     UNITS,
     ReportModel,
-    build_model,
+    model_from_month,
 )
 
 FORMATS = ("html", "pdf", "md", "json")
@@ -237,22 +237,28 @@ def write_report(
     covers in full, smi.metrics.months.choose_month) to <out_dir or reports/>/<YYYY-MM>/report[.<lang>].<ext>, in `formats` (default HTML
     and PDF) and `lang` (default the workspace's first language). Returns the files written.
     English keeps the plain name report.<ext>; other languages add theirs: report.cy.html.
-    With `findings` (default) the insight engine runs for the month, its findings are stored
-    (smi.insights.memory) and shown, experiments that ended are judged, actions listed."""
+    The month comes from smi.monthly.run_month (cached by the data it read): with `findings`
+    (default) the insight engine's findings with their status, the experiments' verdicts
+    and the actions; without, the figures only. This function renders it."""
+    from smi.monthly import run_month
+
+    fmts = parse_formats(formats)
+    w = Words(lang or default_language(ws))
+    month_data = run_month(ws, month, findings=findings)
+    return write_month(month_data, Path(out_dir) if out_dir is not None else ws.reports_dir, fmts, w)
+
+
+def write_month(month: Month, folder: Path, formats: str | list[str] | tuple[str, ...] | None = None,
+                words: Words | None = None) -> list[Path]:
+    """Render a Month (smi.monthly) to <folder>/<YYYY-MM>/report[.<lang>].<ext>: no workspace,
+    no store."""
     from smi.report.jsondoc import render_json
     from smi.report.markdown import render_markdown
 
     fmts = parse_formats(formats)
-    w = Words(lang or default_language(ws))
-    period = choose_period(ws, month)
-    model = build_model(ws, period, w)
-    if findings:
-        from smi.report.insights import gather
-
-        for key, value in gather(ws, period.key).items():
-            setattr(model, key, value)
-    folder = Path(out_dir) if out_dir is not None else ws.reports_dir
-    target = folder / period.key
+    w = words or Words("en")
+    model = model_from_month(month, w)
+    target = folder / month.month
     target.mkdir(parents=True, exist_ok=True)
     stem = "report" if w.lang == "en" else f"report.{w.lang}"
     paths = []

@@ -21,15 +21,24 @@ DATA_TABLES = ("posts", "post_metrics", "interactions", "audience_daily", "effor
                "people", "topics", "keywords")
 
 
+# What a month (smi.monthly) reads beside the data tables: the import log and the practice records.
+PRACTICE_TABLES = ("imports", "meetings", "actions", "experiments")
+
+
+def tables_fingerprint(store: Store, tables: tuple[str, ...]) -> str:
+    """A digest of every row of `tables` (row count and XOR of row hashes per table)."""
+    parts = []
+    for table in tables:
+        n, h = store.con.execute(f"SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM {table} t").fetchall()[0]
+        parts.append(f"{table}:{n}:{h}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def data_fingerprint(store: Store) -> str:
     """A digest of every row of the data tables (row count and XOR of row hashes per table):
     equal whenever the data is, different after any import, re-map or enrichment that
     changed a row."""
-    parts = []
-    for table in DATA_TABLES:
-        n, h = store.con.execute(f"SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM {table} t").fetchall()[0]
-        parts.append(f"{table}:{n}:{h}")
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+    return tables_fingerprint(store, DATA_TABLES)
 
 
 def save_month(store: Store, month: str, findings: list[dict[str, Any]], data_key: str | None = None) -> int:
