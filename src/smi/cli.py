@@ -422,6 +422,34 @@ def report(
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
 
 
+@app.command("month")
+def month_cmd(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole month as JSON (what the report and the web app render).")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Run the month: key figures, findings with their status, goal scorecard, experiments, actions (cached by the data it read)."""
+    from smi.monthly import run_month
+
+    with _user_errors():
+        ws = _open(workspace)
+        month = _month(ws, month)
+        with err.status("running the month…"):
+            m = run_month(ws, month)
+    if as_json:
+        print(m.to_json())
+        return
+    status = {s: sum(1 for f in m.findings if f["status"] == s) for s in ("new", "continuing")}
+    kpis = {s: sum(1 for k in m.scorecard if k["status"] == s) for s in ("met", "on track", "behind", "not available")}
+    out.print(escape(
+        f"{m.organisation}, {m.month}: {_plural(len(m.platforms), 'platform')}; "
+        f"{_plural(len(m.findings), 'finding')} ({status['new']:,} new, {status['continuing']:,} continuing), "
+        f"{len(m.resolved):,} resolved; {_plural(len(m.scorecard), 'KPI')}"
+        + (" (" + ", ".join(f"{n:,} {s}" for s, n in kpis.items() if n) + ")" if m.scorecard else "")
+        + f"; {_plural(len(m.experiments), 'experiment')}, {_plural(len(m.actions), 'action')}"),
+        highlight=False, soft_wrap=True)
+
+
 def _month(ws: object, month: str | None) -> str | None:
     """The month asked for; with none, the default month, saying which and why (on stderr)."""
     if month is not None:
