@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.pofile import read_po
 
 import smi.report
@@ -28,6 +28,11 @@ def source_msgids() -> set[str]:
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         REPORT, method_map=[(p, m) for p, m, _ in METHODS],
         options_map={p: o for p, _, o in METHODS}, keywords={"_": None, "N_": None, "gettext": None},
+    ):
+        out.add(message if isinstance(message, str) else message[0])
+    # The month object's messages (reasons for "not available", chain stages): smi/monthly.py.
+    for _line, message, _comments, _ctx in extract_from_file(
+        "python", REPORT.parent / "monthly.py", keywords={"N_": None},
     ):
         out.add(message if isinstance(message, str) else message[0])
     return out
@@ -84,3 +89,10 @@ def test_an_unknown_language_is_refused():
 
     with pytest.raises(SmiError, match="no language 'fr'"):
         Words("fr")
+
+
+def test_the_month_objects_messages_are_extracted():
+    """smi/monthly.py marks the reasons a number is not available (the report translates them)."""
+    ids = source_msgids()
+    assert {"%(source)s gives no %(what)s", "no post published in %(month)s has %(what)s", "follower counts",
+            "Out-takes"} <= ids

@@ -3,7 +3,8 @@
 Catalogues live in locale/<lang>/LC_MESSAGES/smi.po. They are compiled in memory when first
 used, so an edited .po needs no build step. English is the source language (msgids).
 Regenerate the template after changing any text: `pybabel extract -F src/smi/report/babel.cfg
--o src/smi/report/locale/smi.pot src/smi/report` then `pybabel update`.
+-o src/smi/report/locale/smi.pot src/smi/report src/smi/monthly.py` (the month's
+messages, e.g. why a number is not available, are marked there) then `pybabel update`.
 """
 
 from __future__ import annotations
