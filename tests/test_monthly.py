@@ -59,6 +59,7 @@ def counted(monkeypatch):
     return calls
 
 
+@pytest.mark.slow
 def test_the_month_round_trips_through_json_exactly(march):
     text = march.to_json()
     again = Month.from_json(text)
@@ -68,6 +69,7 @@ def test_the_month_round_trips_through_json_exactly(march):
     assert march.month == MONTH and march.previous_month == "2024-02" and march.with_findings
 
 
+@pytest.mark.slow
 def test_the_month_holds_the_hand_counted_figures(march):
     """tests/report/test_report.py's hand count of sample_org: (March, February)."""
     expected = {("posts", "x"): (4, 2), ("posts", "facebook"): (2, 1), ("engagements", "x"): (21, 10),
@@ -78,6 +80,7 @@ def test_the_month_holds_the_hand_counted_figures(march):
         assert (f.current, f.previous) == (now, before), (metric, platform)
 
 
+@pytest.mark.slow
 def test_reasons_are_messages_in_no_language(march):
     x = march.figure("x", "impressions")
     assert x.reason == message("%(source)s gives no %(what)s", source="Canonical CSV (smi's interchange format)",
@@ -88,6 +91,7 @@ def test_reasons_are_messages_in_no_language(march):
         what={"words": ["reactions", "comments", "shares", "saves"], "join": "or", "mutate": True})
 
 
+@pytest.mark.slow
 def test_the_second_call_reuses_the_month_and_a_new_import_recomputes_it(tmp_path, counted):
     ws = Workspace.create(tmp_path / "ws", name="Sample Org", timezone="UTC")
     run_import(ws, [SAMPLE / "posts.csv", SAMPLE / "interactions.csv"])
@@ -116,6 +120,7 @@ def test_the_second_call_reuses_the_month_and_a_new_import_recomputes_it(tmp_pat
     ws.close()
 
 
+@pytest.mark.slow
 def test_an_unreadable_cache_file_is_computed_again(sample, march, counted):
     path = monthly.cache_path(sample, MONTH)
     assert Month.from_json(path.read_text(encoding="utf-8")) == march
@@ -159,6 +164,7 @@ print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("duckdb", 
 """
 
 
+@pytest.mark.slow
 def test_a_month_from_json_renders_in_both_languages_without_a_workspace(sample, march, tmp_path):
     from smi.report import write_report
 
@@ -185,11 +191,13 @@ def test_a_month_from_json_renders_in_both_languages_without_a_workspace(sample,
     assert (out / MONTH / "report.json").read_bytes() == live[0].read_bytes()
 
 
+@pytest.mark.slow
 def test_smi_month_prints_the_month_as_json(sample, march, cli):
     result = cli("month", "--month", MONTH, "--json", "-w", sample.root)
     assert Month.from_dict(json.loads(result.stdout)) == march
 
 
+@pytest.mark.slow
 def test_no_cache_without_a_writable_folder(tmp_path, counted):
     """A workspace whose cache folder cannot be made still gets its month (computed each time)."""
     ws = Workspace.create(tmp_path / "ws", name="Sample Org", timezone="UTC")
@@ -201,6 +209,7 @@ def test_no_cache_without_a_writable_folder(tmp_path, counted):
     ws.close()
 
 
+@pytest.mark.slow
 def test_render_without_findings_has_no_question_sections(sample, tmp_path):
     from smi.report.model import model_from_month
 
