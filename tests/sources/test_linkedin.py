@@ -15,6 +15,7 @@ and Python's csv module (a few lines each):
         sum 2,200, negative (-1) on 2025-03-30, 2025-07-17, 2025-11-11.
     csv women_in_ai_usa_clean.csv: 365 rows 2025-01-28..2026-01-27; Impressions (total)
         sum 170,398 (the owner's README says the same).
+    The two CSVs' days together: 2025-01-28..2026-02-07 = 4 + 365 + 7 = 376 days.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ ETHIOWARE = "linkedin-page-ethioware"
 XLS = "Linkedin 1 year stat.xls"
 WOMENINAI = "linkedin-page-womeninai-usa"
 ACCOUNT = "linkedin:ethioware"
-CONTENT_STATUS = {"posts": 53, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
+# audience days: the Metrics sheet's 365 days, each with its page impressions (migration 0008)
+CONTENT_STATUS = {"posts": 53, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 365,
                   "first": "2024-08-07", "last": "2025-07-28"}
 
 
@@ -67,6 +69,10 @@ def _check_content(ws):
                      "sum((payload->>'Impressions (total)')::DOUBLE) AS impressions "
                      "FROM raw_items WHERE kind = 'page_daily'")
     assert days == [{"n": 365, "first": "2024-07-30", "last": "2025-07-29", "impressions": 50998.0}]
+    aud = _rows(ws, "SELECT count(*) AS n, min(date) AS first, max(date) AS last, sum(impressions) AS impressions, "
+                    "count(gained) AS gained, count(visits) AS visits FROM audience_daily")
+    assert aud == [{"n": 365, "first": date(2024, 7, 30), "last": date(2025, 7, 29), "impressions": 50998,
+                    "gained": 0, "visits": 0}]
 
 
 def test_real_content_xls(real, make_ws, cli, status):
@@ -109,12 +115,14 @@ def test_real_csv_conversions(real, make_ws, cli, status):
     # the two columns the project appended are not LinkedIn's: ignored, and said so
     assert "Cumulative Followers, Followers 7d Avg" in res.output
     assert status(ws)["platforms"] == {"linkedin": {
-        "posts": 0, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 365,
-        "first": "2025-02-08", "last": "2026-02-07"}}
-    aud = _rows(ws, "SELECT count(*) AS n, sum(gained) AS gained, count(followers) AS followers, "
-                    "count(lost) AS lost, count(visits) AS visits FROM audience_daily "
-                    "WHERE account_id = 'linkedin:womeninaiusa'")
-    assert aud == [{"n": 365, "gained": 2200, "followers": 0, "lost": 0, "visits": 0}]
+        "posts": 0, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 376,
+        "first": "2025-01-28", "last": "2026-02-07"}}
+    aud = _rows(ws, "SELECT count(*) AS n, sum(gained) AS gained, count(gained) AS gained_days, "
+                    "sum(impressions) AS impressions, count(impressions) AS impression_days, "
+                    "count(followers) AS followers, count(lost) AS lost, count(visits) AS visits "
+                    "FROM audience_daily WHERE account_id = 'linkedin:womeninaiusa'")
+    assert aud == [{"n": 376, "gained": 2200, "gained_days": 365, "impressions": 170398, "impression_days": 365,
+                    "followers": 0, "lost": 0, "visits": 0}]
     negative = _rows(ws, "SELECT date, gained FROM audience_daily WHERE gained < 0 ORDER BY date")
     assert negative == [{"date": date(2025, 3, 30), "gained": -1}, {"date": date(2025, 7, 17), "gained": -1},
                         {"date": date(2025, 11, 11), "gained": -1}]  # kept as given

@@ -51,7 +51,8 @@ WITH r AS (
     SELECT id, platform, tbl, min(day) AS lo, max(day) AS hi FROM r WHERE id IS NOT NULL GROUP BY ALL
 )
 SELECT g.id AS import_id, i.source, g.platform, g.tbl AS "table",
-       min(g.lo) OVER (PARTITION BY g.id) AS lo, max(g.hi) OVER (PARTITION BY g.id) AS hi
+       min(g.lo) OVER (PARTITION BY g.id) AS lo, max(g.hi) OVER (PARTITION BY g.id) AS hi,
+       i.fills  -- what the import's files could fill; NULL: all its source fills (migration 0008)
 FROM g JOIN imports i ON i.import_id = g.id
 """
 
@@ -378,6 +379,8 @@ class ImportWriter:
         self.observed_at: datetime | None = None
         self.warnings: list[str] = []
         self.pull_state: tuple[str, str, dict[str, Any]] | None = None  # (source, account, state)
+        # What this import's files could fill (Source.fills_for); None: all its source fills.
+        self.fills: list[str] | None = None
         self._staged: dict[str, int] = {}
 
     # Rows are staged in DuckDB's in-memory temp catalog. While an import runs: no automatic
@@ -579,12 +582,14 @@ class ImportWriter:
                 "counts": counts,
                 "warnings": self.warnings,
             }
+            fills = ([", fills"], [self.fills]) if self.fills is not None else ([], [])  # migration 0008
             con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO imports (import_id, source, name, unit_hash, files, started_at, finished_at, "
+                f"observed_at, counts, warnings{''.join(fills[0])}) VALUES (?{', ?' * (9 + len(fills[1]))})",
                 [
                     import_id, self.source, self.name, self.unit_hash, json.dumps(self.files),
                     record["started_at"], record["finished_at"], self.observed_at,
-                    json.dumps(counts), json.dumps(self.warnings),
+                    json.dumps(counts), json.dumps(self.warnings), *fills[1],
                 ],
             )
             if self.pull_state is not None:  # an API pull's cursor lands with its rows
