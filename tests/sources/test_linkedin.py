@@ -259,3 +259,45 @@ def test_xls_from_another_platform_is_not_claimed(real, tmp_path):
         data[i:i + len(name)] = b"X" * len(name)
     other.write_bytes(bytes(data))
     assert REGISTRY["linkedin_page"]().claim(expand([other]), ImportOptions()) == []
+
+
+def test_reimport_with_account_moves_audience_rows_off_the_placeholder(real, make_ws, cli, tmp_path):
+    """Issue 9: after the same export is imported again with `--account`, its audience days
+    stayed under linkedin:unnamed as well (counted twice), and so did the placeholder. The
+    followers CSV (csv module): 365 days, `Total followers` sum 2,200; the clean CSV's
+    `Impressions (total)` sum 170,398; days together 376 (see the module docstring)."""
+    import csv
+
+    followers, clean = real(WOMENINAI, "women_in_ai_usa_followers.csv"), real(WOMENINAI, "women_in_ai_usa_clean.csv")
+    with followers.open(newline="", encoding="utf-8") as f:
+        gained = [int(r["Total followers"]) for r in csv.DictReader(f)]
+    assert (len(gained), sum(gained)) == (365, 2200)
+    ws = make_ws()
+    res = cli("import", "-w", ws, followers, clean)
+    assert res.output.count("linkedin:unnamed") >= 2  # each file warns that it names no page
+    placed = "SELECT account_id, count(*) AS n, sum(gained) AS gained, sum(impressions) AS impressions FROM audience_daily GROUP BY 1"
+    assert _rows(ws, placed) == [{"account_id": "linkedin:unnamed", "n": 376, "gained": 2200, "impressions": 170398}]
+
+    # the followers file again, named: its gains move; the daily totals (another file) stay
+    cli("import", "-w", ws, "--account", "@womeninaiusa", followers)
+    got = {r["account_id"]: r for r in _rows(ws, placed)}
+    assert got["linkedin:womeninaiusa"] == {"account_id": "linkedin:womeninaiusa", "n": 365, "gained": 2200,
+                                            "impressions": None}
+    assert got["linkedin:unnamed"] == {"account_id": "linkedin:unnamed", "n": 365, "gained": None,
+                                       "impressions": 170398}
+    # the other file, named: nothing is left on the placeholder, and the placeholder goes
+    cli("import", "-w", ws, "--account", "@womeninaiusa", clean)
+    assert _rows(ws, placed) == [{"account_id": "linkedin:womeninaiusa", "n": 376, "gained": 2200, "impressions": 170398}]
+    assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": "linkedin:womeninaiusa"}]
+    assert "unnamed" not in cli("accounts", "list", "-w", ws).stdout
+
+
+def test_reimport_of_the_content_xls_with_account_moves_posts_and_days(real, make_ws, cli):
+    ws = make_ws()
+    cli("import", "-w", ws, real(ETHIOWARE, XLS))
+    cli("import", "-w", ws, "--account", "@ethioware", real(ETHIOWARE, XLS))
+    assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": ACCOUNT}]
+    # xlrd, sheet Metrics: 365 days, Impressions (total) sum 50,998 (module docstring)
+    assert _rows(ws, "SELECT account_id, count(*) AS n, sum(impressions) AS i FROM audience_daily GROUP BY 1") == [
+        {"account_id": ACCOUNT, "n": 365, "i": 50998}]
+    assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": ACCOUNT}]
