@@ -435,3 +435,21 @@ def test_bluesky_flat_posts_without_a_declared_handle_hold_no_inbound(real, tmp_
     with Workspace.open(declared) as w:
         assert len(others) == 89
         assert value(w, "inbound_interactions", span) == len(others)
+
+
+def test_tiktok_follower_files_alone_hold_no_videos(real, tmp_path):
+    """The Meta sample folder holds TikTok Studio's FollowerHistory.csv and Viewers.csv, not
+    its Content.csv (a copy of those two alone, so the Facebook files need no Page): TikTok posts over the days they cover were 0, they are not available."""
+    folder = real("meta-facebook-page-pcmerchandise", "page-level-metrics")
+    for name in ("FollowerHistory.csv", "Viewers.csv"):  # TikTok Studio's files of the folder
+        _copy(folder / name, tmp_path)
+    ws = _import(tmp_path, tmp_path / "only")
+    [(first, last, n)] = ws.store.con.execute(
+        "SELECT min(date), max(date), count(*) FROM audience_daily WHERE platform = 'tiktok'").fetchall()
+    assert n > 0 and ws.store.rows("SELECT count(*) AS n FROM posts WHERE platform = 'tiktok'") == [{"n": 0}]
+    p = Period.between(first.isoformat(), last.isoformat(), "UTC")
+    res = run(ws, "posts", from_=first.isoformat(), to=last.isoformat(), platform="tiktok")
+    assert res.rows() == [{"value": None}]  # was 0
+    assert "TikTok Studio analytics export (FollowerHistory.csv, Viewers.csv) does not" in res.reason, res.reason
+    assert value(ws, "followers", p, ("platform",))["tiktok"] is not None  # what the files do hold
+    ws.close()
