@@ -301,3 +301,20 @@ def test_reimport_of_the_content_xls_with_account_moves_posts_and_days(real, mak
     assert _rows(ws, "SELECT account_id, count(*) AS n, sum(impressions) AS i FROM audience_daily GROUP BY 1") == [
         {"account_id": ACCOUNT, "n": 365, "i": 50998}]
     assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": ACCOUNT}]
+
+
+def test_remap_fills_page_impressions_of_imports_made_before_they_were_stored(real, make_ws, cli):
+    """Imports before migration 0008 kept the Metrics days as raw items only, without an
+    account: `smi remap` stores their impressions, under the profile's page. (Simulated: the
+    days' impressions and the raw items' account are taken out again.)"""
+    ws = make_ws()
+    cli("accounts", "add", "-w", ws, "linkedin:@ethioware")
+    cli("import", "-w", ws, real(ETHIOWARE, XLS))
+    with Workspace.open(ws) as w:
+        w.store.con.execute("UPDATE audience_daily SET impressions = NULL")
+        w.store.con.execute("UPDATE raw_items SET payload = json_remove(payload, '$.account_id')")
+    res = cli("remap", "-w", ws)
+    assert "audience daily 0 new, 365 updated" in res.output
+    # xlrd, sheet Metrics: 365 days, Impressions (total) sum 50,998 (module docstring)
+    assert _rows(ws, "SELECT account_id, count(*) AS n, sum(impressions) AS i FROM audience_daily GROUP BY 1") == [
+        {"account_id": ACCOUNT, "n": 365, "i": 50998}]
