@@ -23,7 +23,8 @@ POST_FORMATS = ("text", "image", "video", "link", "carousel", "reel", "story", "
 INTERACTION_KINDS = ("comment", "reply", "mention", "message", "review")
 ACTIVITIES = ("create", "engage", "monitor", "plan", "report", "learn", "other")
 # audience_daily's numbers per account per day (NULL where a platform does not give one).
-AUDIENCE_NUMBERS = ("followers", "gained", "lost", "visits", "viewers", "new_viewers", "returning_viewers", "views")
+AUDIENCE_NUMBERS = ("followers", "gained", "lost", "visits", "viewers", "new_viewers", "returning_viewers", "views",
+                    "impressions")
 METRIC_COLUMNS = (
     "impressions",
     "reach",
@@ -101,6 +102,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("new_viewers", pa.int64()),
             ("returning_viewers", pa.int64()),
             ("views", pa.int64()),
+            # page-level impressions of the day (LinkedIn's content export, migration 0008)
+            ("impressions", pa.int64()),
         ]
     ),
     "effort": pa.schema(

@@ -209,6 +209,7 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
             unit.source.read(unit, ctx)
             ctx.flush()
             writer.warnings = ctx.warnings
+            writer.fills = unit.source.fills_for(ctx.kinds)
             record = writer.commit()
     except SmiError as e:
         return UnitResult(unit.name, unit.source.name, "failed", error=e, warnings=ctx.warnings)
@@ -294,6 +295,7 @@ def remap(ws: Any, import_ids: list[int] | None = None, progress: Callable[[int]
                     source.map_item(kind, orjson.loads(payload), ctx)
                 ctx.flush()
                 writer.warnings = ctx.warnings
+                writer.fills = source.fills_for(ctx.kinds)
                 writer.observed_at = rec["observed_at"]
                 record = writer.commit()
         except SmiError as e:

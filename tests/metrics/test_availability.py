@@ -60,6 +60,8 @@ def test_every_source_declares_the_columns_it_fills(name):
         table, column = item.split(".", 1)
         assert table in cls.provides, f"{name} fills {item} but provides no {table}"
         assert column in SCHEMAS[table].names or item in PSEUDO, item
+    if cls.kinds:  # the kinds of its files together fill what it declares, no more
+        assert {c for cols in cls.kinds.values() for c in cols} == {*cls.fills, *cls.fills_once}, name
 
 
 def test_platform_table_is_built_from_the_sources():
@@ -309,4 +311,145 @@ def test_page_and_channel_exports_hold_no_replies(real, tmp_path):
     for name in ("replies", "reposts"):
         assert value(ws, name, span) is None, name
         assert "no import covering" in run(ws, name, from_="2024-08-01", to="2024-08-31").reason
+    ws.close()
+
+
+# -- what each import's files could hold (issue 9's last gaps) ---------------------------------------
+WOMENINAI = "linkedin-page-womeninai-usa"
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    """A copy of one file of a real export, alone in a folder (a user who has only that file)."""
+    out = tmp_path / "only" / src.name
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(src.read_bytes())
+    return out
+
+
+def test_linkedin_page_impressions_total_the_daily_sheet(real, tmp_path):
+    """Counted with pandas from the CSV conversion of LinkedIn's content export (sheet
+    Metrics): `Impressions (total)` over its 365 days sums to 170,398 (the owner's README
+    says the same); per month with pandas' groupby on the ISO date's first 7 characters."""
+    pd = pytest.importorskip("pandas")
+    path = real(WOMENINAI, "women_in_ai_usa_clean.csv")
+    d = pd.read_csv(path)
+    total = int(d["Impressions (total)"].sum())
+    by_month = {m: int(v) for m, v in d.groupby(d["Date"].str[:7])["Impressions (total)"].sum().items()}
+    assert (total, len(d)) == (170_398, 365)
+    ws = _import(tmp_path, _copy(path, tmp_path), account="@womeninaiusa")
+    p = Period.between(d["Date"].min(), d["Date"].max(), "UTC")
+    assert value(ws, "page_impressions", p) == total  # fed nothing before: not in the catalogue
+    assert value(ws, "page_impressions", p, ("month",)) == by_month
+    assert value(ws, "page_impressions", p, ("account_id",)) == {"linkedin:womeninaiusa": total}
+    # impressions of posts (post_metrics) are another figure: this file has no posts
+    assert value(ws, "impressions", p) is None
+    ws.close()
+    assert platforms_for(CATALOGUE["page_impressions"]) == ["linkedin"]
+
+
+def test_linkedin_page_impressions_from_the_raw_xls(real, tmp_path):
+    """The raw .xls (xlrd, sheet Metrics, header on row 2): `Impressions (total)` over 365 days
+    sums to 50,998; before 0008 the day was kept as a raw item only."""
+    xlrd = pytest.importorskip("xlrd")
+    path = real("linkedin-page-ethioware", "Linkedin 1 year stat.xls")
+    sheet = xlrd.open_workbook(str(path)).sheet_by_name("Metrics")
+    col = sheet.row_values(1).index("Impressions (total)")
+    days = {datetime.strptime(sheet.cell_value(i, 0), "%m/%d/%Y").date(): sheet.cell_value(i, col)
+            for i in range(2, sheet.nrows)}
+    assert (len(days), sum(days.values())) == (365, 50_998)
+    ws = _import(tmp_path, path, account="@ethioware")
+    p = Period.between(min(days), max(days), "UTC")
+    assert value(ws, "page_impressions", p) == 50_998
+    assert value(ws, "page_impressions", p, ("day",)) == {d: int(v) for d, v in days.items()}
+    ws.close()
+
+
+def test_page_impressions_not_available_where_no_import_gives_them(real, tmp_path):
+    ws = _import(tmp_path, real(RTI))
+    res = run(ws, "page_impressions", from_="2021-01-01", to="2021-01-31")
+    assert res.rows() == [{"value": None}]
+    assert res.reason == "no import covering January 2021 holds daily page impressions (the X/Twitter account archive does not)"
+    ws.close()
+
+
+@pytest.mark.parametrize("name", ["women_in_ai_usa_followers.csv", "women_in_ai_usa_clean.csv"])
+def test_linkedin_daily_file_alone_holds_no_posts(real, tmp_path, name):
+    """A LinkedIn followers export (or the content export's daily Metrics sheet alone, as
+    converted) holds no posts: `posts` over the days it covers was 0, it is not available."""
+    src = real(WOMENINAI, name)
+    with src.open(newline="", encoding="utf-8") as f:
+        dates = [r["Date"] for r in csv.DictReader(f)]
+    assert len(dates) == 365
+    ws = _import(tmp_path, _copy(src, tmp_path), account="@womeninaiusa")
+    p = Period.between(min(dates), max(dates), "UTC")
+    assert value(ws, "engagements", p) is None
+    for metric in ("posts", "published", "replies"):  # counts: every month NULL, none 0
+        assert value(ws, metric, p) is None, metric
+        by_month = value(ws, metric, p, ("month",))
+        assert set(by_month) == set(p.month_days()) and set(by_month.values()) == {None}, metric
+    res = run(ws, "posts", from_=min(dates), to=max(dates))
+    kind = "new followers" if "followers" in name else "daily page totals"
+    assert f"LinkedIn Page analytics export ({kind}) does not" in res.reason, res.reason
+    assert "they come from: LinkedIn Page analytics export (posts)" in res.reason, res.reason
+    ws.close()
+
+
+def test_linkedin_content_export_still_says_0_posts_in_a_month_without(real, tmp_path):
+    """The content .xls holds the sheet `All posts`: a month it covers without posts is 0
+    (counted with xlrd from `Created date`)."""
+    xlrd = pytest.importorskip("xlrd")
+    path = real("linkedin-page-ethioware", "Linkedin 1 year stat.xls")
+    book = xlrd.open_workbook(str(path))
+    posts = book.sheet_by_name("All posts")
+    ci = posts.row_values(1).index("Created date")
+    months = Counter(datetime.strptime(posts.cell_value(i, ci), "%m/%d/%Y").strftime("%Y-%m")
+                     for i in range(2, posts.nrows))
+    ws = _import(tmp_path, path, account="@ethioware")
+    span = Period.between("2024-08-01", "2025-07-31", "UTC")  # the Metrics sheet runs 2024-07-30..2025-07-29
+    got = value(ws, "posts", span, ("month",))
+    assert got == {m: months.get(m, 0) for m in span.month_days()}
+    assert sum(got.values()) == 53
+    ws.close()
+
+
+def test_bluesky_flat_posts_without_a_declared_handle_hold_no_inbound(real, tmp_path, cli):
+    """Without the organisation's handles, every flat post is filed as its author's own post:
+    the import holds no one else's messages, so inbound interactions are not available (were
+    0). With a handle declared, the others' posts are mentions: counted from the JSON (distinct
+    post_id whose author is not the declared one)."""
+    path = real("bluesky-posts-nyc-health-search", "bluesky_posts.json")
+    objs = json.loads(path.read_text(encoding="utf-8"))
+    others = {o["post_id"] for o in objs if o["author"] != "nypost.com"}
+    days = sorted(o["created_at"][:10] for o in objs)
+    span = Period.between(days[0], days[-1], "UTC")
+    ws = _import(tmp_path, path)
+    assert value(ws, "inbound_interactions", span) is None
+    res = run(ws, "inbound_interactions", from_=days[0], to=days[-1])
+    assert "once the profile names the organisation's Bluesky handles" in res.reason, res.reason
+    ws.close()
+
+    declared = tmp_path / "declared"
+    cli("init", declared, "--name", "Test", "--timezone", "UTC")
+    cli("accounts", "add", "bluesky:@nypost.com", "-w", declared)
+    cli("import", path, "-w", declared)
+    with Workspace.open(declared) as w:
+        assert len(others) == 89
+        assert value(w, "inbound_interactions", span) == len(others)
+
+
+def test_tiktok_follower_files_alone_hold_no_videos(real, tmp_path):
+    """The Meta sample folder holds TikTok Studio's FollowerHistory.csv and Viewers.csv, not
+    its Content.csv (a copy of those two alone, so the Facebook files need no Page): TikTok posts over the days they cover were 0, they are not available."""
+    folder = real("meta-facebook-page-pcmerchandise", "page-level-metrics")
+    for name in ("FollowerHistory.csv", "Viewers.csv"):  # TikTok Studio's files of the folder
+        _copy(folder / name, tmp_path)
+    ws = _import(tmp_path, tmp_path / "only")
+    [(first, last, n)] = ws.store.con.execute(
+        "SELECT min(date), max(date), count(*) FROM audience_daily WHERE platform = 'tiktok'").fetchall()
+    assert n > 0 and ws.store.rows("SELECT count(*) AS n FROM posts WHERE platform = 'tiktok'") == [{"n": 0}]
+    p = Period.between(first.isoformat(), last.isoformat(), "UTC")
+    res = run(ws, "posts", from_=first.isoformat(), to=last.isoformat(), platform="tiktok")
+    assert res.rows() == [{"value": None}]  # was 0
+    assert "TikTok Studio analytics export (FollowerHistory.csv, Viewers.csv) does not" in res.reason, res.reason
+    assert value(ws, "followers", p, ("platform",))["tiktok"] is not None  # what the files do hold
     ws.close()

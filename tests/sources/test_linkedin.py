@@ -15,6 +15,7 @@ and Python's csv module (a few lines each):
         sum 2,200, negative (-1) on 2025-03-30, 2025-07-17, 2025-11-11.
     csv women_in_ai_usa_clean.csv: 365 rows 2025-01-28..2026-01-27; Impressions (total)
         sum 170,398 (the owner's README says the same).
+    The two CSVs' days together: 2025-01-28..2026-02-07 = 4 + 365 + 7 = 376 days.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ ETHIOWARE = "linkedin-page-ethioware"
 XLS = "Linkedin 1 year stat.xls"
 WOMENINAI = "linkedin-page-womeninai-usa"
 ACCOUNT = "linkedin:ethioware"
-CONTENT_STATUS = {"posts": 53, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 0,
+# audience days: the Metrics sheet's 365 days, each with its page impressions (migration 0008)
+CONTENT_STATUS = {"posts": 53, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 365,
                   "first": "2024-08-07", "last": "2025-07-28"}
 
 
@@ -67,6 +69,10 @@ def _check_content(ws):
                      "sum((payload->>'Impressions (total)')::DOUBLE) AS impressions "
                      "FROM raw_items WHERE kind = 'page_daily'")
     assert days == [{"n": 365, "first": "2024-07-30", "last": "2025-07-29", "impressions": 50998.0}]
+    aud = _rows(ws, "SELECT count(*) AS n, min(date) AS first, max(date) AS last, sum(impressions) AS impressions, "
+                    "count(gained) AS gained, count(visits) AS visits FROM audience_daily")
+    assert aud == [{"n": 365, "first": date(2024, 7, 30), "last": date(2025, 7, 29), "impressions": 50998,
+                    "gained": 0, "visits": 0}]
 
 
 def test_real_content_xls(real, make_ws, cli, status):
@@ -109,12 +115,14 @@ def test_real_csv_conversions(real, make_ws, cli, status):
     # the two columns the project appended are not LinkedIn's: ignored, and said so
     assert "Cumulative Followers, Followers 7d Avg" in res.output
     assert status(ws)["platforms"] == {"linkedin": {
-        "posts": 0, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 365,
-        "first": "2025-02-08", "last": "2026-02-07"}}
-    aud = _rows(ws, "SELECT count(*) AS n, sum(gained) AS gained, count(followers) AS followers, "
-                    "count(lost) AS lost, count(visits) AS visits FROM audience_daily "
-                    "WHERE account_id = 'linkedin:womeninaiusa'")
-    assert aud == [{"n": 365, "gained": 2200, "followers": 0, "lost": 0, "visits": 0}]
+        "posts": 0, "replies": 0, "reposts": 0, "interactions": 0, "audience_days": 376,
+        "first": "2025-01-28", "last": "2026-02-07"}}
+    aud = _rows(ws, "SELECT count(*) AS n, sum(gained) AS gained, count(gained) AS gained_days, "
+                    "sum(impressions) AS impressions, count(impressions) AS impression_days, "
+                    "count(followers) AS followers, count(lost) AS lost, count(visits) AS visits "
+                    "FROM audience_daily WHERE account_id = 'linkedin:womeninaiusa'")
+    assert aud == [{"n": 376, "gained": 2200, "gained_days": 365, "impressions": 170398, "impression_days": 365,
+                    "followers": 0, "lost": 0, "visits": 0}]
     negative = _rows(ws, "SELECT date, gained FROM audience_daily WHERE gained < 0 ORDER BY date")
     assert negative == [{"date": date(2025, 3, 30), "gained": -1}, {"date": date(2025, 7, 17), "gained": -1},
                         {"date": date(2025, 11, 11), "gained": -1}]  # kept as given
@@ -251,3 +259,62 @@ def test_xls_from_another_platform_is_not_claimed(real, tmp_path):
         data[i:i + len(name)] = b"X" * len(name)
     other.write_bytes(bytes(data))
     assert REGISTRY["linkedin_page"]().claim(expand([other]), ImportOptions()) == []
+
+
+def test_reimport_with_account_moves_audience_rows_off_the_placeholder(real, make_ws, cli, tmp_path):
+    """Issue 9: after the same export is imported again with `--account`, its audience days
+    stayed under linkedin:unnamed as well (counted twice), and so did the placeholder. The
+    followers CSV (csv module): 365 days, `Total followers` sum 2,200; the clean CSV's
+    `Impressions (total)` sum 170,398; days together 376 (see the module docstring)."""
+    import csv
+
+    followers, clean = real(WOMENINAI, "women_in_ai_usa_followers.csv"), real(WOMENINAI, "women_in_ai_usa_clean.csv")
+    with followers.open(newline="", encoding="utf-8") as f:
+        gained = [int(r["Total followers"]) for r in csv.DictReader(f)]
+    assert (len(gained), sum(gained)) == (365, 2200)
+    ws = make_ws()
+    res = cli("import", "-w", ws, followers, clean)
+    assert res.output.count("linkedin:unnamed") >= 2  # each file warns that it names no page
+    placed = "SELECT account_id, count(*) AS n, sum(gained) AS gained, sum(impressions) AS impressions FROM audience_daily GROUP BY 1"
+    assert _rows(ws, placed) == [{"account_id": "linkedin:unnamed", "n": 376, "gained": 2200, "impressions": 170398}]
+
+    # the followers file again, named: its gains move; the daily totals (another file) stay
+    cli("import", "-w", ws, "--account", "@womeninaiusa", followers)
+    got = {r["account_id"]: r for r in _rows(ws, placed)}
+    assert got["linkedin:womeninaiusa"] == {"account_id": "linkedin:womeninaiusa", "n": 365, "gained": 2200,
+                                            "impressions": None}
+    assert got["linkedin:unnamed"] == {"account_id": "linkedin:unnamed", "n": 365, "gained": None,
+                                       "impressions": 170398}
+    # the other file, named: nothing is left on the placeholder, and the placeholder goes
+    cli("import", "-w", ws, "--account", "@womeninaiusa", clean)
+    assert _rows(ws, placed) == [{"account_id": "linkedin:womeninaiusa", "n": 376, "gained": 2200, "impressions": 170398}]
+    assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": "linkedin:womeninaiusa"}]
+    assert "unnamed" not in cli("accounts", "list", "-w", ws).stdout
+
+
+def test_reimport_of_the_content_xls_with_account_moves_posts_and_days(real, make_ws, cli):
+    ws = make_ws()
+    cli("import", "-w", ws, real(ETHIOWARE, XLS))
+    cli("import", "-w", ws, "--account", "@ethioware", real(ETHIOWARE, XLS))
+    assert _rows(ws, "SELECT DISTINCT account_id FROM posts") == [{"account_id": ACCOUNT}]
+    # xlrd, sheet Metrics: 365 days, Impressions (total) sum 50,998 (module docstring)
+    assert _rows(ws, "SELECT account_id, count(*) AS n, sum(impressions) AS i FROM audience_daily GROUP BY 1") == [
+        {"account_id": ACCOUNT, "n": 365, "i": 50998}]
+    assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": ACCOUNT}]
+
+
+def test_remap_fills_page_impressions_of_imports_made_before_they_were_stored(real, make_ws, cli):
+    """Imports before migration 0008 kept the Metrics days as raw items only, without an
+    account: `smi remap` stores their impressions, under the profile's page. (Simulated: the
+    days' impressions and the raw items' account are taken out again.)"""
+    ws = make_ws()
+    cli("accounts", "add", "-w", ws, "linkedin:@ethioware")
+    cli("import", "-w", ws, real(ETHIOWARE, XLS))
+    with Workspace.open(ws) as w:
+        w.store.con.execute("UPDATE audience_daily SET impressions = NULL")
+        w.store.con.execute("UPDATE raw_items SET payload = json_remove(payload, '$.account_id')")
+    res = cli("remap", "-w", ws)
+    assert "audience daily 0 new, 365 updated" in res.output
+    # xlrd, sheet Metrics: 365 days, Impressions (total) sum 50,998 (module docstring)
+    assert _rows(ws, "SELECT account_id, count(*) AS n, sum(impressions) AS i FROM audience_daily GROUP BY 1") == [
+        {"account_id": ACCOUNT, "n": 365, "i": 50998}]

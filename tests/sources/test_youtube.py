@@ -154,6 +154,25 @@ def test_subscribers_from_totals(make_ws, cli, tmp_path):
                     "views": 120, "reactions": 7, "comments": 2, "shares": None, "impressions": None}]
 
 
+def test_reimport_with_account_moves_subscriber_days_off_the_placeholder(make_ws, cli, tmp_path):
+    """No real export holds subscriber days (see above): the same small export, imported
+    without naming the channel and then again with `--account`. Its days (gained 3 + 2 by
+    hand) stayed under youtube:unnamed too, counted twice in followers_gained."""
+    (tmp_path / "Table data.csv").write_text(
+        'Content,Video title,Video publish time,Views\nTotal,,,120\nabc123DEF45,Hi,"Oct 1, 2026",120\n')
+    (tmp_path / "Totals.csv").write_text("Date,Subscribers gained,Subscribers lost\n2026-10-01,3,0\n2026-10-02,2,1\n")
+    (tmp_path / "Chart data.csv").write_text("Date,Content,Video title,Video publish time,Views\n")
+    ws = make_ws()
+    cli("import", "-w", ws, tmp_path)
+    cli("import", "-w", ws, "--account", "youtube:@us", tmp_path)
+    assert _rows(ws, "SELECT account_id, count(*) AS n, sum(gained) AS g FROM audience_daily GROUP BY 1") == [
+        {"account_id": "youtube:us", "n": 2, "g": 5}]
+    assert _rows(ws, "SELECT account_id FROM accounts") == [{"account_id": "youtube:us"}]
+    got = json.loads(cli("metric", "followers_gained", "--from", "2026-10-01", "--to", "2026-10-02",
+                         "--format", "json", "-w", ws).stdout)
+    assert got["rows"] == [{"value": 5}]
+
+
 def test_import_twice_changes_nothing(real, make_ws, cli, status):
     ws = make_ws()
     cli("import", "-w", ws, "--account", "@ethioware", real(ETHIOWARE), real(CODINGTRAIN))

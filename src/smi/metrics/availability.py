@@ -11,7 +11,10 @@ the canonical CSV, which can carry any column). From those:
   month, week or day of a breakdown) when, for each group it requires, some import of a
   source that fills one of the group's inputs covers it. An import covers the local days from
   its earliest to its latest row (posts, interactions, audience days, time entries). Where
-  no import does, the value is NULL, never 0, and `reasons()` says why in words.
+  no import does, the value is NULL, never 0, and `reasons()` says why in words. A source
+  whose files differ in what they hold (`Source.kinds`: a LinkedIn followers export has no
+  posts) records per import what the kinds it read could fill (`imports.fills`): such an
+  import covers only those inputs.
 
 tests/metrics/test_availability.py checks the declarations against the sources and real files.
 """
@@ -51,6 +54,7 @@ WHAT = {
     "audience_daily.gained": "daily follower gains",
     "audience_daily.lost": "daily follower losses",
     "audience_daily.visits": "page visits",
+    "audience_daily.impressions": "daily page impressions",
     "effort": "time-log entries",
 }
 
@@ -124,6 +128,30 @@ def _group_sources(group: Iterable[str]) -> tuple[list[str], list[str], list[str
     return named, generic, tables
 
 
+def _accepted(group: Iterable[str]) -> list[str]:
+    """The columns an import's `fills` may name for it to fill one of the group's inputs (a
+    derived input's base column too)."""
+    return sorted({*group, *(DERIVED[i] for i in group if i in DERIVED)})
+
+
+def _import_fills(fills: list[str] | None, group: Iterable[str]) -> bool:
+    """Whether an import whose files could fill `fills` (None: all its source fills) fills one
+    of the group's inputs (its source is one that can)."""
+    return fills is None or bool(set(fills) & set(_accepted(group)))
+
+
+def _kinds_label(source: str, fills: list[str] | None) -> str:
+    """The source's title, with the kinds of file the import read when its source has kinds:
+    "LinkedIn Page analytics export (new followers)"."""
+    cls = _sources().get(source)
+    if cls is None:
+        return source
+    if fills is None or not cls.kinds:
+        return cls.title
+    read = [k for k, cols in cls.kinds.items() if set(cols) <= set(fills)]
+    return f"{cls.title} ({', '.join(read)})" if read else cls.title
+
+
 def _needs_import(group: tuple[str, ...]) -> bool:
     return not all(i in PROFILE for i in group)
 
@@ -141,7 +169,12 @@ def spans(con: Any) -> ir.Table:
 
 def _qualifying(s: ir.Table, group: tuple[str, ...]) -> ir.Value:
     named, generic, tables = _group_sources(group)
-    cond = s.source.isin(named) if named else ibis.literal(False)
+    cond = ibis.literal(False)
+    if named:
+        fills = s.fills.isnull()
+        for c in _accepted(group):
+            fills = fills | s.fills.contains(c)
+        cond = s.source.isin(named) & fills
     if generic:
         cond = cond | (s.source.isin(generic) & s.table.isin(tables))
     return cond
@@ -239,14 +272,15 @@ def reasons(con: Any, m: Metric, period: Period, platforms: tuple[str, ...] | No
     def explain(rs: list[dict[str, Any]], where: str) -> str | None:
         for g in groups:
             named, generic, tables = _group_sources(g)
-            if any(r["source"] in named or (r["source"] in generic and r["table"] in tables) for r in rs):
+            if any((r["source"] in named and _import_fills(r.get("fills"), g))
+                   or (r["source"] in generic and r["table"] in tables) for r in rs):
                 continue
             what = _what(g)
-            held_by = sorted({srcs[r["source"]].title if r["source"] in srcs else r["source"] for r in rs})
+            held_by = sorted({_kinds_label(r["source"], r.get("fills")) for r in rs})
             if not held_by:
                 return f"no import covers {where}"
             plats = {r["platform"] for r in rs}
-            fillers = sorted({srcs[n].title for n in named
+            fillers = sorted({_kinds_label(n, _fills_of(srcs[n], g)) for n in named
                               if len(plats) != 1 or srcs[n].platform in plats})
             tail = f"; they come from: {', '.join(fillers)}" if fillers else ""
             return (f"no import covering {where} holds {what} (the "
@@ -264,6 +298,15 @@ def reasons(con: Any, m: Metric, period: Period, platforms: tuple[str, ...] | No
             if why:
                 out[p] = why
     return out
+
+
+def _fills_of(cls: Any, group: tuple[str, ...]) -> list[str] | None:
+    """The columns of the kinds of the source's files that fill one of the group's inputs (None:
+    it declares no kinds), for naming them in a reason."""
+    if not cls.kinds:
+        return None
+    acc = set(_accepted(group))
+    return sorted({c for cols in cls.kinds.values() if set(cols) & acc for c in cols})
 
 
 def _lo(r: dict[str, Any]) -> date:

@@ -42,7 +42,9 @@ whose exports (as smi imports them) fill the metric's inputs; the canonical CSV 
 any column for any platform. Every number also checks its period: a metric over a period
 (and platform, and month, week or day of a breakdown) is available only where an import of
 a source that fills its inputs covers it (an import covers the local days from its first
-to its last row). Elsewhere it is NULL with a reason, counts included: `smi metric` prints
+to its last row). A source whose files differ in what they hold declares it per kind of file
+(`kinds`: a LinkedIn followers export holds no posts): an import covers only what the kinds
+it read can fill. Elsewhere it is NULL with a reason, counts included: `smi metric` prints
 `not available: REASON`; `ws.metric()` gives NULL values and the reason in
 `df.attrs["reason"]` (whole period) and `df.attrs["reasons"]` (per platform); the report's
 key figures and `smi goals` give the same reason. A count by month lists every month of the
@@ -99,6 +101,8 @@ def _source_table() -> str:
     for name, cls in sorted(load_all().items()):
         if cls.fills_any:
             cols = "any column of the tables a file holds"
+        elif cls.kinds:  # per kind of file: an import fills only what the kinds it read can
+            cols = "; ".join(f"*{k}*: " + ", ".join(f"`{c}`" for c in v) for k, v in cls.kinds.items())
         else:
             cols = ", ".join([*(f"`{c}`" for c in cls.fills), *(f"`{c}` (once)" for c in cls.fills_once)])
         plat = PLATFORMS.get(cls.platform, "any") if cls.platform else "any"

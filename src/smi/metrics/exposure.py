@@ -37,3 +37,19 @@ for _name, _what, _how in (
         inputs=(f"post_metrics.{_name}",),
         kinds=OWN_KINDS,
     )(_sum(_name))
+
+
+@metric(
+    name="page_impressions",
+    description="Times anything from the page was shown on screen in the period, as the platform counts them a day.",
+    formula=(
+        "sum(impressions) over the days of the period (audience_daily: LinkedIn's daily "
+        "`Impressions (total)`, organic + sponsored, sheet Metrics of the content export); by the "
+        "day shown, not the day posted, so it counts older posts too; no day with a value = not available"
+    ),
+    unit="impressions",
+    inputs=("audience_daily.impressions",),
+    grain="audience_daily",
+)
+def page_impressions(q: Query) -> ir.Value:
+    return q.rows.impressions.sum()

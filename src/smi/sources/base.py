@@ -61,11 +61,25 @@ class Source:
     # True: what it fills depends on the file (the canonical CSV carries any column): an
     # import counts as filling every column of each table it wrote rows to.
     fills_any: ClassVar[bool] = False
+    # What each kind of file it reads can fill, where its files differ (a LinkedIn followers
+    # export holds no posts): {kind: columns}, together `fills` + `fills_once`. A source calls
+    # `ctx.reads_kind(kind)` for each kind it reads; the import records what those can fill
+    # (imports.fills) and a period it covers has only those columns (metrics/availability.py).
+    # Empty: every import of the source can fill all it declares.
+    kinds: ClassVar[dict[str, tuple[str, ...]]] = {}
     reads: ClassVar[str] = ""  # which files, for `smi sources`
     priority: ClassVar[int] = 100  # lower claims first
     # An account's own export (an X archive, a Page export, …): the accounts whose posts or
     # audience it brings are official unless the profile says they are a person's.
     own_export: ClassVar[bool] = False
+
+    @classmethod
+    def fills_for(cls, kinds: Iterable[str]) -> list[str] | None:
+        """What an import that read these kinds of file could fill; None: all the source fills
+        (it declares no kinds)."""
+        if not cls.kinds:
+            return None
+        return sorted({c for k in kinds for c in cls.kinds[k]})
 
     def detect(self, file: InputFile) -> bool:
         """True if this source reads the file (look at its name and its first bytes)."""
@@ -118,6 +132,7 @@ class ImportContext:
         self.warnings: list[str] = []
         # How observed_at was found when the export does not say (the import summary says so).
         self.dated_by: str | None = None
+        self.kinds: set[str] = set()  # the kinds of file read (Source.kinds)
 
     # -- writing ------------------------------------------------------------------------------
     def emit(self, table: str, row: dict[str, Any]) -> None:
@@ -141,6 +156,10 @@ class ImportContext:
         self._raw_no += 1
         if len(self._raw) >= BATCH_ROWS:
             self._flush_raw()
+
+    def reads_kind(self, kind: str) -> None:
+        """The import read a file (or sheet) of this kind (a key of the source's `kinds`)."""
+        self.kinds.add(kind)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)

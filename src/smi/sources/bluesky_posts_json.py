@@ -11,7 +11,9 @@ Such files are usually search results: posts by many accounts. Whose post is who
 - when the workspace profile declares Bluesky handles (`smi accounts add bluesky:@…`, or a
   person's `bluesky:@…` handle), posts by those handles are posts, and every other post is
   a `mention` interaction (someone else talking about the subject), author = their handle;
-- when it declares none, every post is a post of its author's account (`bluesky:<handle>`).
+- when it declares none, every post is a post of its author's account (`bluesky:<handle>`):
+  the import then holds no one else's messages, so inbound interactions over the days it
+  covers are not available (NULL), not 0 (`kinds`: "own posts" only).
 
 post_key is `bluesky:<AT-URI>`, the same as the Bluesky API client and the `.car` importer.
 Metrics: `like_count` -> reactions, `repost_count` -> shares, `reply_count` -> comments,
@@ -28,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 import orjson
@@ -61,13 +63,18 @@ class BlueskyPostsJson(Source):
     title = "Bluesky posts (flat JSON or JSON Lines)"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "accounts", "interactions")
-    # canonical columns it fills (metrics/availability.py); no kind: a flat post does not say whether it is a reply, repost or quote; others' posts are mentions
-    fills = (
-        "posts.account_id", "posts.published_at", "posts.text", "posts.url", "posts.hashtags",
-        "posts.mentions", "posts.links", "post_metrics.reactions", "post_metrics.comments",
-        "post_metrics.shares", "interactions.kind", "interactions.author",
-        "interactions.from_organisation", "interactions.created_at", "interactions.text",
-    )
+    # canonical columns it fills (metrics/availability.py); no kind: a flat post does not say
+    # whether it is a reply, repost or quote. Others' posts are mentions only when the profile
+    # names the organisation's handles: without, every post is its author's own.
+    kinds: ClassVar[dict[str, tuple[str, ...]]] = {
+        "own posts": ("posts.account_id", "posts.published_at", "posts.text", "posts.url", "posts.hashtags",
+                      "posts.mentions", "posts.links", "post_metrics.reactions", "post_metrics.comments",
+                      "post_metrics.shares"),
+        "others' posts, once the profile names the organisation's Bluesky handles": (
+            "interactions.kind", "interactions.author", "interactions.from_organisation",
+            "interactions.created_at", "interactions.text"),
+    }
+    fills = tuple(c for cols in kinds.values() for c in cols)
     reads = "*.json / *.jsonl of flat post objects with post_id (at://…), author, created_at"
     priority = 45
 
@@ -81,8 +88,14 @@ class BlueskyPostsJson(Source):
         return bool(re.search(r'"post_id"\s*:\s*"at://[^"]*/app\.bsky\.feed\.post/', head)) and (
             '"author"' in head and '"created_at"' in head)
 
+    def _kinds(self, ctx: ImportContext) -> None:
+        ctx.reads_kind("own posts")
+        if _declared(ctx):  # others' posts are told apart from the organisation's
+            ctx.reads_kind(next(k for k in self.kinds if k.startswith("others")))
+
     def read(self, unit: Unit, ctx: ImportContext) -> None:
         self._accounts = set()
+        self._kinds(ctx)
         for file in unit.files:
             for where, obj in _objects(file, ctx):
                 try:
@@ -96,6 +109,7 @@ class BlueskyPostsJson(Source):
     def map_item(self, kind: str, item: dict[str, Any], ctx: ImportContext) -> None:
         if kind != "post":
             raise SourceError("kept item", f"is of kind '{kind}', which {self.name} does not map")
+        self._kinds(ctx)
         try:
             self._map(item, ctx)
         except _Bad as e:

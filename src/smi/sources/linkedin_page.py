@@ -14,8 +14,9 @@ LinkedIn says all its dates are UTC.
   truncates it). published_at is the `Created date` (midnight UTC when it has no time).
 - Content export, sheet `Metrics`: daily page-level totals (impressions, unique
   impressions, clicks, reactions, comments, reposts, engagement rate; organic/sponsored/
-  total). smi has no canonical table for page-level daily engagement yet, so each day is
-  validated and kept as a raw item (kind `page_daily`) — nothing in `audience_daily`.
+  total). `audience_daily.impressions` = `Impressions (total)` (organic + sponsored); each
+  day is also kept whole as a raw item (kind `page_daily`; `smi remap` maps it again). The
+  other columns have no canonical home yet.
 - Followers export, sheet `New followers`: `audience_daily.gained` = `Total followers`,
   which LinkedIn uses for the day's NEW followers (sponsored + organic + auto-invited),
   not the running total: `followers` and `lost` stay NULL (LinkedIn gives neither).
@@ -23,6 +24,9 @@ LinkedIn says all its dates are UTC.
   (total)` (all page tabs, desktop + mobile); unique visitors are not stored.
 - Demographic sheets (Location, Job function, Seniority, Industry, Company size) are
   recognised and not read.
+
+Each export holds some of these sheets only (a followers export has no posts): an import
+records the kinds it read (`kinds`), so a period it covers has only what they can say.
 
 Negative daily values (LinkedIn's corrections) are kept as given. The files do not name
 the page: see `smi.sources.own_account`. observed_at: `--as-of`, else the export
@@ -37,6 +41,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import ClassVar
 from urllib.parse import unquote
 
 import orjson
@@ -100,6 +105,9 @@ VISITORS = ColumnMap("LinkedIn Page visitors ('Visitor metrics')", [
     Column("unique_visitors", ("Total unique visitors (total)", "Total unique visitors")),
 ])
 METRICS = ("impressions", "reactions", "comments", "shares", "clicks", "video_views")
+# The sheets (keys of MAPS) as the kinds of file an import read (LinkedInPage.kinds).
+KINDS = {"posts": "posts", "page_daily": "daily page totals", "followers": "new followers", "visitors": "visitors"}
+IMPRESSIONS_HEADERS = {norm_header(h) for h in ("Impressions (total)",)}
 MAPS: dict[str, ColumnMap] = {"posts": POSTS, "page_daily": PAGE_DAILY, "followers": FOLLOWERS, "visitors": VISITORS}
 # A sheet each of the content, followers and visitors exports has.
 SHEET_NAMES = ("All posts", "New followers", "Visitor metrics")
@@ -154,13 +162,17 @@ class LinkedInPage(Source):
     title = "LinkedIn Page analytics export"
     platform = PLATFORM
     provides = ("posts", "post_metrics", "audience_daily", "accounts")
-    # canonical columns it fills (metrics/availability.py); no follower total, no unfollows, no messages from others
-    fills = (
-        "posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
-        "posts.url", "post_metrics.impressions", "post_metrics.reactions", "post_metrics.comments",
-        "post_metrics.shares", "post_metrics.clicks", "post_metrics.video_views",
-        "audience_daily.gained", "audience_daily.visits",
-    )
+    # canonical columns each kind of sheet fills (metrics/availability.py); no follower total,
+    # no unfollows, no messages from others
+    kinds: ClassVar[dict[str, tuple[str, ...]]] = {
+        "posts": ("posts.account_id", "posts.published_at", "posts.kind", "posts.format", "posts.text",
+                  "posts.url", "post_metrics.impressions", "post_metrics.reactions", "post_metrics.comments",
+                  "post_metrics.shares", "post_metrics.clicks", "post_metrics.video_views"),
+        "daily page totals": ("audience_daily.impressions",),
+        "new followers": ("audience_daily.gained",),
+        "visitors": ("audience_daily.visits",),
+    }
+    fills = tuple(c for cols in kinds.values() for c in cols)
     reads = "the content, followers or visitors export of a LinkedIn Page (.xls, .xlsx or CSV)"
     priority = 60
 
@@ -207,13 +219,17 @@ class LinkedInPage(Source):
         acct = account_id(PLATFORM, handle)
         ctx.emit("accounts", {"account_id": acct, "platform": PLATFORM, "handle": handle,
                               "display_name": None, "native_id": None})
+        days: dict[date, dict[str, object]] = {}  # one audience row a day, over the file's daily sheets
         for fd in found:
+            ctx.reads_kind(KINDS[fd.kind])
             if fd.kind == "posts":
                 self._posts(file, fd, acct, ctx)
             elif fd.kind == "page_daily":
-                self._page_daily(file, fd, ctx)
+                self._page_daily(file, fd, acct, ctx, days)
             else:
-                self._audience(file, fd, acct, ctx)
+                self._audience(file, fd, acct, ctx, days)
+        for row in days.values():
+            ctx.emit("audience_daily", row)
 
     def _last_day(self, file: InputFile, found: list[Found]) -> date | None:
         """The last date of the file's daily sheets (Metrics, New followers, Visitor metrics)."""
@@ -282,8 +298,10 @@ class LinkedInPage(Source):
             ctx.warn(f"{skipped:,} row{'s' if skipped != 1 else ''} of sheet '{fd.sheet.name or file.basename}' "
                      "had no post link and were skipped")
 
-    def _page_daily(self, file: InputFile, fd: Found, ctx: ImportContext) -> None:
+    def _page_daily(self, file: InputFile, fd: Found, acct: str, ctx: ImportContext,
+                    days: dict[date, dict[str, object]]) -> None:
         header = fd.sheet.rows[fd.header_at]
+        col = header[fd.match.index["impressions"]].strip()
         n = 0
         for i, row in self._rows(file, fd):
             where = fd.sheet.where(i)
@@ -294,12 +312,14 @@ class LinkedInPage(Source):
                     continue
                 item[h.strip()] = parse_float(row[j] if j < len(row) else None, file=file.name,
                                               record=f"{where} ({day.isoformat()})", field=h.strip())
-            ctx.raw("page_daily", day.isoformat(), item)
+            ctx.raw("page_daily", day.isoformat(), {**item, "account_id": acct})
+            _day(days, acct, day)["impressions"] = _whole(item.get(col), file.name, f"{where} ({day.isoformat()})", col)
             n += 1
-        ctx.warn(f"{n:,} days of page-level totals (sheet '{fd.sheet.name or file.basename}': impressions, "
-                 "clicks, reactions…) kept as raw items; smi has no table for them yet")
+        ctx.warn(f"{n:,} days of page-level totals (sheet '{fd.sheet.name or file.basename}'): impressions "
+                 "stored; clicks, reactions, comments and reposts a day kept as raw items only")
 
-    def _audience(self, file: InputFile, fd: Found, acct: str, ctx: ImportContext) -> None:
+    def _audience(self, file: InputFile, fd: Found, acct: str, ctx: ImportContext,
+                  days: dict[date, dict[str, object]]) -> None:
         m = fd.match
         header = fd.sheet.rows[fd.header_at]
         field = "gained" if fd.kind == "followers" else "visits"
@@ -308,18 +328,49 @@ class LinkedInPage(Source):
             day = _date(file, fd, row, where)
             value = parse_int(m.get(row, field), file=file.name, record=f"{where} ({day.isoformat()})",
                               field=header[m.index[field]].strip())
-            ctx.emit("audience_daily", {"platform": PLATFORM, "account_id": acct, "date": day,
-                                        "followers": None, "gained": value if field == "gained" else None,
-                                        "lost": None, "visits": value if field == "visits" else None})
+            _day(days, acct, day)[field] = value
         unknown = [u.strip() for u in m.unknown if u.strip() and not _LINKEDIN_DAILY.match(norm_header(u))]
         if unknown:
             ctx.warn(f"{len(unknown)} column{'s' if len(unknown) != 1 else ''} LinkedIn does not export "
                      f"{'were' if len(unknown) != 1 else 'was'} ignored: " + ", ".join(unknown))
 
     def map_item(self, kind: str, item: dict[str, object], ctx: ImportContext) -> None:
-        """`page_daily` raw items have no canonical table yet: nothing to map."""
+        """A `page_daily` raw item (one day of the Metrics sheet) -> its day's page impressions.
+        Items kept before smi stored them name no account: the profile's LinkedIn page (or the
+        placeholder) is used, as an import without `--account` would."""
         if kind != "page_daily":
             raise SourceError("raw items", f"kind '{kind}' is not one the LinkedIn Page importer keeps")
+        ctx.reads_kind(KINDS[kind])
+        acct = item.get("account_id")
+        if not isinstance(acct, str):
+            if getattr(self, "_remap_ctx", None) is not ctx:
+                self._remap_ctx, self._remap_acct = ctx, account_id(PLATFORM, own_account.resolve(PLATFORM, ctx))
+            acct = self._remap_acct
+        day = date.fromisoformat(str(item["date"]))
+        col = next((k for k in item if norm_header(k) in IMPRESSIONS_HEADERS), None)
+        value = _whole(item.get(col) if col else None, "raw items", f"page_daily {day.isoformat()}", col or "")
+        row = _day({}, acct, day)
+        row["impressions"] = value
+        ctx.emit("audience_daily", row)
+
+
+def _day(days: dict[date, dict[str, object]], acct: str, day: date) -> dict[str, object]:
+    """The day's audience row (every number NULL until a sheet gives it)."""
+    if day not in days:
+        days[day] = {"platform": PLATFORM, "account_id": acct, "date": day, "followers": None,
+                     "gained": None, "lost": None, "visits": None, "impressions": None}
+    return days[day]
+
+
+def _whole(value: object, file: str, record: str, field: str) -> int | None:
+    """A count read as a float (xls cells are floats) -> int; blank -> None."""
+    if value is None:
+        return None
+    f = float(value)  # type: ignore[arg-type]
+    if f != int(f):
+        raise SourceError(file, f"'{value}' is not a whole number", record=record, field=field,
+                          expected="a whole number of impressions", fix="correct the cell")
+    return int(f)
 
 
 def _date(file: InputFile, fd: Found, row: list[str], where: str) -> date:

@@ -34,7 +34,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from smi.canonical import post_key
@@ -65,6 +65,9 @@ VIEWS: dict[str, ColumnMap] = {
 }
 # Files that say they are TikTok's on their own; the demographics only beside one of them.
 OWN = ("followers", "viewers", "overview", "content", "activity")
+# The views smi stores, as the kinds of file an import read (TikTokStudio.kinds).
+KINDS = {"content": "Content.csv", "followers": "FollowerHistory.csv", "viewers": "Viewers.csv",
+         "overview": "Overview.csv"}
 NOT_STORED = {"activity": "active followers by hour", "gender": "follower gender",
               "territories": "follower territories"}
 
@@ -155,15 +158,18 @@ class TikTokStudio(Source):
     reads = ("the CSVs of TikTok Studio's Analytics > Download data (FollowerHistory.csv, Viewers.csv, "
              "Overview.csv, Content.csv, …; dates without a year)")
     own_export = True  # the organisation's own account's analytics
-    # canonical columns it fills (metrics/availability.py): followers day by day, viewers,
-    # account views and profile views; recent videos with their numbers; no reach or impressions
-    fills = (
-        "posts.published_at", "posts.kind", "posts.format", "posts.account_id", "posts.text", "posts.hashtags",
-        "post_metrics.reactions", "post_metrics.comments", "post_metrics.shares", "post_metrics.views",
-        "post_metrics.video_views",
-        "audience_daily.followers", "audience_daily.visits", "audience_daily.viewers",
-        "audience_daily.new_viewers", "audience_daily.returning_viewers", "audience_daily.views",
-    )
+    # canonical columns each file fills (metrics/availability.py): followers day by day, viewers,
+    # account views and profile views; recent videos with their numbers; no reach or impressions.
+    # An import of some of the files (FollowerHistory.csv alone) holds only what they hold.
+    kinds: ClassVar[dict[str, tuple[str, ...]]] = {
+        "Content.csv": ("posts.published_at", "posts.kind", "posts.format", "posts.account_id", "posts.text",
+                        "posts.hashtags", "post_metrics.reactions", "post_metrics.comments",
+                        "post_metrics.shares", "post_metrics.views", "post_metrics.video_views"),
+        "FollowerHistory.csv": ("audience_daily.followers",),
+        "Viewers.csv": ("audience_daily.viewers", "audience_daily.new_viewers", "audience_daily.returning_viewers"),
+        "Overview.csv": ("audience_daily.visits", "audience_daily.views"),
+    }
+    fills = tuple(c for cols in kinds.values() for c in cols)
     priority = 30  # before the Meta page-level files, which sit beside them in some folders
 
     def detect(self, file: InputFile) -> bool:
@@ -201,6 +207,8 @@ class TikTokStudio(Source):
         not_stored: list[str] = []
         first_last: list[date] = []
         for file, view, match, rows in tables.values():
+            if view in KINDS:
+                ctx.reads_kind(KINDS[view])
             for line, row in rows:
                 ctx.raw(f"tiktok_{view}", f"{file.basename}:{line}", {"file": file.basename, "row": row})
             if view == "content":

@@ -51,7 +51,8 @@ WITH r AS (
     SELECT id, platform, tbl, min(day) AS lo, max(day) AS hi FROM r WHERE id IS NOT NULL GROUP BY ALL
 )
 SELECT g.id AS import_id, i.source, g.platform, g.tbl AS "table",
-       min(g.lo) OVER (PARTITION BY g.id) AS lo, max(g.hi) OVER (PARTITION BY g.id) AS hi
+       min(g.lo) OVER (PARTITION BY g.id) AS lo, max(g.hi) OVER (PARTITION BY g.id) AS hi,
+       i.fills  -- what the import's files could fill; NULL: all its source fills (migration 0008)
 FROM g JOIN imports i ON i.import_id = g.id
 """
 
@@ -378,6 +379,8 @@ class ImportWriter:
         self.observed_at: datetime | None = None
         self.warnings: list[str] = []
         self.pull_state: tuple[str, str, dict[str, Any]] | None = None  # (source, account, state)
+        # What this import's files could fill (Source.fills_for); None: all its source fills.
+        self.fills: list[str] | None = None
         self._staged: dict[str, int] = {}
 
     # Rows are staged in DuckDB's in-memory temp catalog. While an import runs: no automatic
@@ -509,6 +512,39 @@ class ImportWriter:
         self._drop(m)
         return n
 
+    def _move_off_placeholders(self) -> None:
+        """The same export imported again under a named account (`--account`, or the profile
+        now names it): its audience numbers leave the placeholder account (an export that did
+        not say whose it was) it was first filed under. Audience rows are keyed by account, so
+        without this the days would count twice. Only the numbers this import gives, on the
+        days it gives them, of rows an earlier import of one of the same files brought; a
+        placeholder row left with no number goes."""
+        if "audience_daily" not in self._staged:
+            return
+        shas = {f.get("sha256") for f in self.files} - {None}
+        prior = [iid for iid, files in self.con.execute("SELECT import_id, files FROM imports").fetchall()
+                 if shas & {f.get("sha256") for f in json.loads(files or "[]")}]
+        if not prior:
+            return
+        numbers = [c for c in SCHEMAS["audience_daily"].names if c not in KEYS["audience_daily"]]
+        placeholders = "(SELECT account_id FROM accounts WHERE list_contains(?, handle))"
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE moving AS SELECT d.platform, d.date, d.account_id, "
+            + ", ".join(f"bool_or(s.{_q(c)} IS NOT NULL) AS {_q('has_' + c)}" for c in numbers)
+            + " FROM audience_daily d JOIN stage_audience_daily s ON s.platform = d.platform AND s.date = d.date "
+            f"WHERE d.account_id IN {placeholders} AND s.account_id NOT IN {placeholders} "
+            "AND (list_contains(?, d.import_id) OR list_contains(?, d.first_import_id)) GROUP BY ALL",
+            [list(PLACEHOLDER_HANDLES), list(PLACEHOLDER_HANDLES), prior, prior],
+        )
+        sets = ", ".join(f"{_q(c)} = CASE WHEN m.{_q('has_' + c)} THEN NULL ELSE d.{_q(c)} END" for c in numbers)
+        on = "d.platform = m.platform AND d.date = m.date AND d.account_id = m.account_id"
+        self.con.execute(f"UPDATE audience_daily AS d SET {sets} FROM moving AS m WHERE {on}")
+        self.con.execute(
+            "DELETE FROM audience_daily AS d WHERE EXISTS (SELECT 1 FROM moving m WHERE "
+            f"{on}) AND " + " AND ".join(f"d.{_q(c)} IS NULL" for c in numbers)
+        )
+        self.con.execute("DROP TABLE moving")
+
     def _drop_unused_placeholders(self) -> None:
         """A placeholder account (an export that did not say whose it was) goes once nothing
         refers to it: after the same export is imported again with `--account`."""
@@ -536,6 +572,7 @@ class ImportWriter:
         try:
             import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
             counts: dict[str, dict[str, int]] = {}
+            self._move_off_placeholders()
             for table in ("accounts", "posts", "interactions", "audience_daily", "effort"):
                 if table in self._staged:
                     counts[table] = self._merge_keyed(table, import_id)
@@ -579,12 +616,14 @@ class ImportWriter:
                 "counts": counts,
                 "warnings": self.warnings,
             }
+            fills = ([", fills"], [self.fills]) if self.fills is not None else ([], [])  # migration 0008
             con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO imports (import_id, source, name, unit_hash, files, started_at, finished_at, "
+                f"observed_at, counts, warnings{''.join(fills[0])}) VALUES (?{', ?' * (9 + len(fills[1]))})",
                 [
                     import_id, self.source, self.name, self.unit_hash, json.dumps(self.files),
                     record["started_at"], record["finished_at"], self.observed_at,
-                    json.dumps(counts), json.dumps(self.warnings),
+                    json.dumps(counts), json.dumps(self.warnings), *fills[1],
                 ],
             )
             if self.pull_state is not None:  # an API pull's cursor lands with its rows
