@@ -110,6 +110,7 @@ class Server:
     async def form(self, request: Request, s: Session) -> Any:
         form = await request.form(max_files=MAX_FILES)
         if not hmac.compare_digest(str(form.get("csrf", "")), s.csrf):
+            await form.close()  # uploaded files' temporary copies
             raise HTTPException(403, "the form's security token is missing or wrong: reload the page and try again")
         return form
 
@@ -129,7 +130,7 @@ class Server:
         email = str(form.get("email", "")).strip().lower()
         client = request.client.host if request.client else "?"
         w = self.words(request, None)
-        if self.users.locked([f"email:{email}", f"client:{client}"]):
+        if self.users.locked(email, client):
             self.users.audit(email, None, "sign-in refused: too many tries", {"client": client})
             return self.page(request, "login.html", None, status=429, csrf=cookie, email=email,
                              error=w._("Too many failed sign-ins. Wait 15 minutes and try again."))
@@ -242,6 +243,12 @@ class Server:
         if int(length) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"the upload has {int(length):,} bytes; at most {MAX_UPLOAD_BYTES:,} are taken")
         form = await self.form(request, s)
+        try:
+            return await self._accept_upload(request, s, host, form)
+        finally:
+            await form.close()
+
+    async def _accept_upload(self, request: Request, s: Session, host: Host, form: Any) -> Response:
         files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
         w = self.words(request, s)
         if not files:

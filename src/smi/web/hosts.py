@@ -187,10 +187,10 @@ class Host:
 
         def on_done(result: Any) -> None:
             fp = job.files[-1]
-            fp.status, fp.summary = result.status, result.summary()
+            fp.status, fp.summary = result.status, _scrub(result.summary(), job.folder)
             fp.done = fp.size or 0
-            if result.error is not None:
-                fp.fix = result.error.fix
+            if result.error is not None and result.error.fix:
+                fp.fix = _scrub(result.error.fix, job.folder)
 
         try:
             with self.open() as ws:

@@ -26,9 +26,11 @@ from smi.errors import SmiError
 DB_NAME = "smi-web.sqlite"
 ROLES = ("admin", "adviser", "member", "viewer")
 SESSION_SECONDS = 12 * 3600
-# Login rate limit: this many failed sign-ins for one e-mail address or one client address
-# within the window locks further tries until the oldest falls out of it.
+# Login rate limit: this many failed sign-ins for one e-mail address (or, higher, from one
+# client address: an office shares one) within the window locks further tries until the
+# oldest falls out of it.
 MAX_FAILURES = 5
+MAX_CLIENT_FAILURES = 30
 FAILURE_WINDOW = 15 * 60
 MIN_PASSWORD = 10
 
@@ -179,8 +181,9 @@ class Users:
             return db.execute("SELECT count(*) FROM login_failures WHERE key = ? AND at > ?",
                               [key, now - FAILURE_WINDOW]).fetchone()[0]
 
-    def locked(self, keys: list[str]) -> bool:
-        return any(self.failures(k) >= MAX_FAILURES for k in keys)
+    def locked(self, email: str, client: str) -> bool:
+        return (self.failures(f"email:{email}") >= MAX_FAILURES
+                or self.failures(f"client:{client}") >= MAX_CLIENT_FAILURES)
 
     def authenticate(self, email: str, password: str, client: str) -> User | None:
         """The user when the password is right; None otherwise (and the failure counts
