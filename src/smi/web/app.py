@@ -406,6 +406,7 @@ def create_app(root: Path, secure_cookies: bool = False) -> Starlette:
 
     routes = [
         Route("/", srv.home),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
         Route("/login", srv.login_page, methods=["GET"]),
         Route("/login", srv.login, methods=["POST"]),
         Route("/logout", srv.logout, methods=["POST"]),
