@@ -909,7 +909,7 @@ def serve(
     with _user_errors():
         for line in startup_lines(root):
             out.print(escape(line), highlight=False, soft_wrap=True)
-        web = create_app(root, secure_cookies=secure_cookies)
+        web = create_app(root, secure_cookies=secure_cookies, warm=True)
     out.print(f"open http://{host}:{port}/login (Ctrl+C stops)", highlight=False, soft_wrap=True)
     uvicorn.run(web, host=host, port=port, log_level="warning")
 

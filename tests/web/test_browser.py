@@ -65,6 +65,7 @@ def test_login_upload_dashboard_in_chromium(site, tmp_path, width):
 
         page.click("button[lang=cy]")
         page.wait_for_selector("html[lang=cy]")
+        page.wait_for_selector("table.figures", timeout=180_000)
         assert page.locator("text=Allgofnodi").count() == 1
         assert no_horizontal_scroll(page)
         page.screenshot(path=str(shots / f"dashboard-cy-{width}.png"), full_page=True)

@@ -392,9 +392,18 @@ def write_time(host: Host, rows: list[dict[str, str]]) -> dict[str, int]:
     return {"new": c.get("new", 0), "unchanged": c.get("unchanged", 0) + (len(rows) if res.status == "unchanged" else 0)}
 
 
-def create_app(root: Path, secure_cookies: bool = False) -> Starlette:
-    """The web app serving every workspace under `root`."""
+def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> Starlette:
+    """The web app serving every workspace under `root`. With `warm`, each workspace's
+    default month is computed in the background at once (in its first language), so the
+    first dashboard opens without waiting."""
     srv = Server(root, secure_cookies)
+    if warm:
+        from smi.report.render import default_language
+        from smi.workspace import Workspace
+
+        for host in srv.hosts.values():
+            lang = default_language(Workspace.open(host.path))
+            srv._start_month(host, None, lang if lang in ("en", "cy") else "en")
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)

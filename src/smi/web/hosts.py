@@ -108,6 +108,8 @@ class Host:
         self.lock = threading.RLock()
         self.generation = 0
         self.months: dict[tuple[Any, ...], Any] = {}
+        self.findings: dict[str, dict[str, Any]] = {}  # month -> gathered findings (any language)
+        self.findings_version = 0
         self.jobs: dict[str, Job] = {}
         self.queue: queue.Queue[Job | None] = queue.Queue()
         self.on_change = on_change
@@ -129,6 +131,7 @@ class Host:
         with self.lock:
             self.generation += 1
             self.months.clear()
+            self.findings.clear()
 
     # -- the month --------------------------------------------------------------------------
     def month(self, month: str | None, lang: str) -> Any:
@@ -139,7 +142,10 @@ class Host:
             version = max((i["import_id"] for i in ws.store.imports()), default=0)
             key = (month, lang, version, self.generation)
             if key not in self.months:
-                self.months[key] = compute_month(ws, month, lang)
+                if version != self.findings_version:
+                    self.findings.clear()
+                    self.findings_version = version
+                self.months[key] = compute_month(ws, month, lang, self.findings)
             return self.months[key]
 
     # -- uploads ------------------------------------------------------------------------------

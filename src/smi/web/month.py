@@ -35,16 +35,21 @@ def month_keys(first: date | None, last: date | None) -> list[str]:
     return out
 
 
-def compute_month(ws: Any, month: str | None, lang: str) -> MonthView:
+def compute_month(ws: Any, month: str | None, lang: str,
+                  findings: dict[str, dict[str, Any]] | None = None) -> MonthView:
     """Compute the month (`None`: the default month, smi.metrics.months.choose_month) with
     its key figures and findings, reasons written in `lang`. Stores the month's findings
-    (as `smi report` does): call it under the workspace's writer lock."""
+    (as `smi report` does): call it under the workspace's writer lock. `findings` caches
+    the month's findings by month across languages (they do not depend on it)."""
     from smi.metrics.months import choose_month, data_span
     from smi.report.insights import gather
     from smi.report.model import build_model
 
     chosen = choose_month(ws, month)
     model = build_model(ws, chosen.period, Words(lang))
-    for key, value in gather(ws, chosen.period.key).items():
+    cache = findings if findings is not None else {}
+    if chosen.period.key not in cache:
+        cache[chosen.period.key] = gather(ws, chosen.period.key)
+    for key, value in cache[chosen.period.key].items():
         setattr(model, key, value)
     return MonthView(chosen.period.key, chosen.reason, model, month_keys(*data_span(ws)))
