@@ -175,49 +175,64 @@ class Host:
             self._worker.join(timeout=30)
 
     def _run(self, job: Job) -> None:
-        from smi.enrich import enrich
-        from smi.importer import run_import
-        from smi.sources import ImportOptions
+        """Import the job's folder in a child process (smi.web.worker) under the writer lock,
+        turning its reports into the job's progress."""
+        import multiprocessing as mp
 
+        from smi.web.worker import import_job
+
+        ctx = mp.get_context("spawn")
+        out = ctx.Queue()
         job.state, job.step = "running", "importing"
-
-        def on_start(unit: Any) -> Any:
-            name = _shown(unit.name, job.folder)
-            fp = FileProgress(name, unit.source.name, unit.size or None)
-            job.files.append(fp)
-
-            def advance(n: int) -> None:
-                fp.done += n
-
-            return advance
-
-        def on_done(result: Any) -> None:
-            fp = job.files[-1]
-            fp.status, fp.summary = result.status, _scrub(result.summary(), job.folder)
-            fp.done = fp.size or 0
-            if result.error is not None and result.error.fix:
-                fp.fix = _scrub(result.error.fix, job.folder)
-
         try:
-            with self.open() as ws:
-                report = run_import(ws, [job.folder], options=ImportOptions(), on_start=on_start,
-                                    on_done=on_done)
-                job.skipped = [_shown(s, job.folder) for s in report.skipped]
-                if any(r.status == "imported" for r in report.results):
-                    job.step = "enriching"
-                    enrich(ws)
-            job.state = "failed" if report.failed else "done"
-            if report.failed:
-                job.error = f"{len(report.failed)} of {len(report.results)} files failed"
-        except SmiError as e:
-            job.state, job.error, job.fix = "failed", _scrub(e.message, job.folder), e.fix
-        except Exception as e:  # a bug, not bad input: say so rather than spin forever
-            job.state, job.error = "failed", f"unexpected error: {type(e).__name__}: {_scrub(str(e), job.folder)}"
+            with self.lock:
+                child = ctx.Process(target=import_job, args=(str(self.path), str(job.folder), out), daemon=True)
+                child.start()
+                ended = False
+                while not ended:
+                    try:
+                        msg = out.get(timeout=0.5)
+                    except queue.Empty:
+                        if not child.is_alive() and out.empty():
+                            job.state, job.error = "failed", f"the import stopped (exit code {child.exitcode})"
+                            break
+                        continue
+                    ended = self._apply(job, msg)
+                child.join(timeout=30)
         finally:
+            out.close()
             job.step = ""
             self.changed()
             if self.on_change is not None:
                 self.on_change(self.name, job)
+
+    def _apply(self, job: Job, msg: tuple[Any, ...]) -> bool:
+        """One report from the child; True when it was the last."""
+        kind = msg[0]
+        if kind == "start":
+            job.files.append(FileProgress(_shown(msg[1], job.folder), msg[2], msg[3]))
+        elif kind == "advance" and job.files:
+            job.files[-1].done += msg[1]
+        elif kind == "done" and job.files:
+            fp = job.files[-1]
+            fp.status, fp.summary = msg[1], _scrub(msg[2], job.folder)
+            fp.done = fp.size or 0
+            fp.fix = _scrub(msg[3], job.folder) if msg[3] else None
+        elif kind == "skipped":
+            job.skipped = [_shown(s, job.folder) for s in msg[1]]
+        elif kind == "step":
+            job.step = msg[1]
+        elif kind == "error":
+            job.state, job.error = "failed", _scrub(msg[1], job.folder)
+            job.fix = _scrub(msg[2], job.folder) if msg[2] else None
+            return True
+        elif kind == "end":
+            failed, total = msg[1], msg[2]
+            job.state = "failed" if failed else "done"
+            if failed:
+                job.error = f"{failed} of {total} files failed"
+            return True
+        return False
 
 
 def _shown(name: str, folder: Path) -> str:
