@@ -282,3 +282,26 @@ def test_first_start_without_admin_says_how(tmp_path):
     lines = startup_lines(tmp_path)
     assert lines[0] == "serving 1 workspace: org"
     assert "smi users add EMAIL --role admin" in lines[1]
+
+
+def test_a_busy_workspace_answers_busy_and_other_pages_stay_quick(site, monkeypatch):
+    import threading
+
+    import smi.web.app as web_app
+
+    monkeypatch.setattr(web_app, "BUSY_WAIT", 2.0)
+    c = site.login("member@example.org")
+    other = site.login("viewer@example.org")
+    host = site.app.state.server.hosts["alpha"]
+    answers = {}
+    with host.lock:  # as an upload's import holds it
+        waiting = threading.Thread(target=lambda: answers.setdefault("time", c.get("/w/alpha/time")))
+        waiting.start()
+        time.sleep(0.3)
+        t = time.time()
+        assert other.get("/").status_code == 200  # not blocked by the request waiting for the lock
+        assert time.time() - t < 1.0
+        waiting.join()
+    assert answers["time"].status_code == 503
+    assert "busy" in answers["time"].text and "try again in a minute" in answers["time"].text
+    assert c.get("/w/alpha/time").status_code == 200

@@ -16,6 +16,7 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -26,7 +27,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smi.errors import SmiError
-from smi.web.hosts import MAX_UPLOAD_BYTES, UPLOADS_DIR, Host, check_zip, find_workspaces
+from smi.web.hosts import (
+    MAX_UPLOAD_BYTES,
+    UPLOADS_DIR,
+    Host,
+    WorkspaceBusy,
+    check_zip,
+    find_workspaces,
+)
 from smi.web.i18n import WebWords, pick_language
 from smi.web.users import Session, Users
 
@@ -36,6 +44,7 @@ LOGIN_CSRF_COOKIE = "smi_login_csrf"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 MAX_FILES = 50
+BUSY_WAIT = 10  # seconds a time-log request waits for the workspace's writer lock
 ACTIVITIES = ("create", "engage", "monitor", "plan", "report", "learn", "other")
 
 
@@ -134,7 +143,7 @@ class Server:
             self.users.audit(email, None, "sign-in refused: too many tries", {"client": client})
             return self.page(request, "login.html", None, status=429, csrf=cookie, email=email,
                              error=w._("Too many failed sign-ins. Wait 15 minutes and try again."))
-        user = self.users.authenticate(email, str(form.get("password", "")), client)
+        user = await run_in_threadpool(self.users.authenticate, email, str(form.get("password", "")), client)
         if user is None:
             return self.page(request, "login.html", None, status=401, csrf=cookie, email=email,
                              error=w._("That e-mail address and password do not match."))
@@ -292,10 +301,10 @@ class Server:
         host = self.host(s, request.path_params["ws"])
         if not s.user.can_log_time(host.name):
             raise HTTPException(403, "your role cannot log time in this workspace")
-        with host.open() as ws:
-            platforms = sorted(ws.store.status()["platforms"])
-            mine = ws.store.rows("SELECT date, minutes, platform, activity, note FROM effort "
-                                 "WHERE person = ? ORDER BY date DESC, entry_key LIMIT 20", [s.user.name])
+        try:
+            platforms, mine = await run_in_threadpool(time_context, host, s.user.name)
+        except WorkspaceBusy as e:
+            raise HTTPException(503, f"{e.message}: {e.fix}") from None
         return self.page(request, "time.html", s, ws=host.name, platforms=platforms, entries=mine,
                          activities=ACTIVITIES, today=date.today().isoformat(), error=None, result=None)
 
@@ -310,15 +319,15 @@ class Server:
         result = None
         if error is None:
             try:
-                result = write_time(host, rows)
+                result = await run_in_threadpool(write_time, host, rows)
             except SmiError as e:
                 error = f"{e.message}. {e.fix or ''}".strip()
         if result is not None:
             self.users.audit(s.user.email, host.name, "time logged", {"rows": rows, "result": result})
-        with host.open() as ws:
-            platforms = sorted(ws.store.status()["platforms"])
-            mine = ws.store.rows("SELECT date, minutes, platform, activity, note FROM effort "
-                                 "WHERE person = ? ORDER BY date DESC, entry_key LIMIT 20", [s.user.name])
+        try:
+            platforms, mine = await run_in_threadpool(time_context, host, s.user.name)
+        except WorkspaceBusy as e:
+            raise HTTPException(503, f"{e.message}: {e.fix}") from None
         return self.page(request, "time.html", s, status=400 if error else 200, ws=host.name,
                          platforms=platforms, entries=mine, activities=ACTIVITIES,
                          today=date.today().isoformat(), error=error, result=result)
@@ -369,6 +378,16 @@ def time_rows(form: Any, person: str, w: WebWords) -> tuple[list[dict[str, str]]
     return rows, None
 
 
+def time_context(host: Host, person: str) -> tuple[list[str], list[dict[str, Any]]]:
+    """The workspace's platforms and the person's latest 20 time entries (waits for the
+    writer lock: call it off the event loop)."""
+    with host.open(wait=BUSY_WAIT) as ws:
+        platforms = sorted(ws.store.status()["platforms"])
+        mine = ws.store.rows("SELECT date, minutes, platform, activity, note FROM effort "
+                             "WHERE person = ? ORDER BY date DESC, entry_key LIMIT 20", [person])
+    return platforms, mine
+
+
 def write_time(host: Host, rows: list[dict[str, str]]) -> dict[str, int]:
     """Import the rows as an effort.csv through the import pipeline (one transaction; an
     identical entry already logged is not added twice). Returns new/unchanged counts."""
@@ -382,7 +401,7 @@ def write_time(host: Host, rows: list[dict[str, str]]) -> dict[str, int]:
             wr = csv.DictWriter(f, ["person", "date", "minutes", "platform", "activity", "note"])
             wr.writeheader()
             wr.writerows(rows)
-        with host.open() as ws:
+        with host.open(wait=BUSY_WAIT) as ws:
             report = run_import(ws, [path])
     host.changed()
     res = report.results[0]

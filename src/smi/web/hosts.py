@@ -31,6 +31,10 @@ MAX_EXPANSION_RATIO = 100
 UPLOADS_DIR = ".smi-web-uploads"
 
 
+class WorkspaceBusy(SmiError):
+    """Another piece of work holds the workspace's writer lock."""
+
+
 def find_workspaces(root: Path) -> dict[str, Path]:
     """Workspace folders served from `root`: `root` itself when it is one (named after its
     folder), else each folder directly under it that has a workspace.toml."""
@@ -116,16 +120,22 @@ class Host:
         self._worker: threading.Thread | None = None
 
     @contextmanager
-    def open(self) -> Iterator[Any]:
-        """The workspace, opened under the writer lock and closed after."""
+    def open(self, wait: float | None = None) -> Iterator[Any]:
+        """The workspace, opened under the writer lock and closed after. With `wait`, give
+        up after that many seconds with a WorkspaceBusy error."""
         from smi.workspace import Workspace
 
-        with self.lock:
+        if not self.lock.acquire(timeout=-1 if wait is None else wait):
+            raise WorkspaceBusy(f"workspace {self.name} is busy importing or working out a month",
+                                fix="try again in a minute")
+        try:
             ws = Workspace.open(self.path)
             try:
                 yield ws
             finally:
                 ws.close()
+        finally:
+            self.lock.release()
 
     def changed(self) -> None:
         with self.lock:
