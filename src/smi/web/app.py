@@ -263,23 +263,9 @@ class Server:
         if not files:
             return self.page(request, "upload.html", s, status=400, ws=host.name, jobs=[], limit=MAX_UPLOAD_BYTES,
                              error=w._("Choose one or more files (or a zip) to upload."))
-        self.uploads.mkdir(exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f"{host.name}-", dir=self.uploads))
-        names, total = [], 0
         try:
-            for f in files:
-                name = _safe_name(f.filename or "upload")
-                target = folder / name
-                if target.exists():
-                    target = folder / f"{uuid.uuid4().hex[:6]}-{name}"
-                with target.open("wb") as out:
-                    shutil.copyfileobj(f.file, out, 1024 * 1024)
-                total += target.stat().st_size
-                if target.suffix.lower() == ".zip":
-                    check_zip(target, name)
-                names.append(name)
+            folder, names, total = await run_in_threadpool(save_upload, self.uploads, host.name, files)
         except SmiError as e:
-            shutil.rmtree(folder, ignore_errors=True)
             return self.page(request, "upload.html", s, status=400, ws=host.name, jobs=[], limit=MAX_UPLOAD_BYTES,
                              error=f"{e.message}. {e.fix or ''}".strip())
         job = host.submit(s.user.email, folder, names, total)
@@ -376,6 +362,30 @@ def time_rows(form: Any, person: str, w: WebWords) -> tuple[list[dict[str, str]]
     if not rows:
         return [], w._("Fill in the hours of at least one row.")
     return rows, None
+
+
+def save_upload(uploads: Path, workspace: str, files: list[UploadFile]) -> tuple[Path, list[str], int]:
+    """Write the uploaded files into a new folder under `uploads` (their own names, no
+    folders); refuse a zip that expands too far. Returns the folder, names and bytes."""
+    uploads.mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{workspace}-", dir=uploads))
+    names, total = [], 0
+    try:
+        for f in files:
+            name = _safe_name(f.filename or "upload")
+            target = folder / name
+            if target.exists():
+                target = folder / f"{uuid.uuid4().hex[:6]}-{name}"
+            with target.open("wb") as out:
+                shutil.copyfileobj(f.file, out, 1024 * 1024)
+            total += target.stat().st_size
+            if target.suffix.lower() == ".zip":
+                check_zip(target, name)
+            names.append(name)
+    except SmiError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder, names, total
 
 
 def time_context(host: Host, person: str) -> tuple[list[str], list[dict[str, Any]]]:
