@@ -52,6 +52,7 @@ EXPECTED = {
     ("member@example.org", "GET", "/w/alpha/time"): 200,
     ("member@example.org", "GET", "/w/beta/"): 404,
     ("member@example.org", "GET", "/w/beta/time"): 404,
+    ("viewer@example.org", "GET", "/w/alpha/"): 200,
     ("viewer@example.org", "GET", "/w/alpha/upload"): 403,
     ("viewer@example.org", "GET", "/w/alpha/time"): 403,
     ("viewer@example.org", "POST", "/w/alpha/time"): 403,
@@ -305,3 +306,61 @@ def test_a_busy_workspace_answers_busy_and_other_pages_stay_quick(site, monkeypa
     assert answers["time"].status_code == 503
     assert "busy" in answers["time"].text and "try again in a minute" in answers["time"].text
     assert c.get("/w/alpha/time").status_code == 200
+
+
+def _figure(html: str, platform: str, metric: str) -> str | None:
+    """The data-value of a key figure on the dashboard ('' when not available)."""
+    table = re.search(rf'<table class="figures" data-platform="{platform}">(.*?)</table>', html, re.S)
+    assert table, f"no {platform} figures"
+    row = re.search(rf'<tr data-metric="{metric}">(.*?)</tr>', table.group(1), re.S)
+    return re.search(r'data-value="([^"]*)"', row.group(1)).group(1)
+
+
+def _dashboard(c, path: str, timeout: float = 240) -> str:
+    deadline = time.time() + timeout
+    while True:
+        r = c.get(path)
+        assert r.status_code == 200, r.text[:300]
+        if 'class="figures"' in r.text:
+            return r.text
+        assert "Working out the month" in r.text, r.text[:500]
+        assert time.time() < deadline, "the month was not ready in time"
+        time.sleep(1)
+
+
+@pytest.mark.slow
+def test_dashboard_shows_the_months_figures_and_the_month_picker_works(site):
+    c = site.login("admin@example.org")
+    html = wait_job(c, _upload(c, "alpha", [("posts.csv", (FIXTURES / "sample_org" / "posts.csv").read_bytes())]).headers["location"])
+    assert 'data-state="done"' in html
+    # Hand count from tests/fixtures/sample_org/posts.csv (workspace time zone UTC):
+    # X in March 2024: originals/quotes 101, 102, 105, 107 = 4 (106 is 1 April), reply 103,
+    # repost 104; February: 90 (original) and 91 (quote) = 2. Facebook March: f1, f2.
+    march = _dashboard(c, "/w/alpha/?month=2024-03")
+    assert (_figure(march, "x", "posts"), _figure(march, "x", "replies"), _figure(march, "x", "reposts")) == ("4", "1", "1")
+    assert _figure(march, "facebook", "posts") == "2"
+    # no follower counts in posts.csv: not available, with its reason, never 0
+    assert _figure(march, "x", "followers") == ""
+    assert "gives no follower counts" in march
+    assert '<option value="2024-02">February 2024</option>' in march
+    feb = _dashboard(c, "/w/alpha/?month=2024-02")
+    assert _figure(feb, "x", "posts") == "2"
+    assert c.get("/w/alpha/?month=2024-13").status_code == 400
+
+
+def test_a_demo_folder_gets_a_working_demo_login_at_each_start(tmp_path):
+    from smi.web.serve import DEMO_EMAIL, startup_lines
+    from smi.web.users import Users
+    from smi.workspace import Workspace
+
+    Workspace.create(tmp_path / "demo", name="Demo").close()
+    (tmp_path / "demo" / "data").mkdir()
+    (tmp_path / "demo" / "data" / "manifest.json").write_text("{}")  # what `smi demo` leaves
+    first = startup_lines(tmp_path / "demo")[1]
+    m = re.fullmatch(rf"demo login: {DEMO_EMAIL} / (\S+) \(an admin; a new password at each start\)", first)
+    assert m, first
+    users = Users(tmp_path / "demo")
+    assert users.authenticate(DEMO_EMAIL, m.group(1), "test").role == "admin"
+    second = re.search(r" / (\S+) ", startup_lines(tmp_path / "demo")[1]).group(1)
+    assert second != m.group(1)
+    assert users.authenticate(DEMO_EMAIL, m.group(1), "test") is None  # the old one no longer works
