@@ -247,6 +247,9 @@ def test_language_switch_is_remembered(site):
     assert r.status_code == 303
     html = c.get("/").text
     assert '<html lang="cy">' in html
+    for elsewhere in ("//evil.example/", "/\\evil.example/", "https://evil.example/"):
+        r = c.post("/lang", data={"csrf": token, "lang": "cy", "next": elsewhere})
+        assert r.headers["location"] == "/", elsewhere  # never sent to another site
     assert "Allgofnodi" in html  # "Sign out" in Welsh, from the web catalogue
 
 

@@ -85,6 +85,7 @@ class Server:
         self.computing: dict[tuple[str, str | None, str], threading.Thread] = {}
         self.compute_errors: dict[tuple[str, str | None, str], SmiError] = {}
         self.uploads = self.root / UPLOADS_DIR
+        shutil.rmtree(self.uploads, ignore_errors=True)  # a stopped server's unfinished uploads
 
     # -- helpers ----------------------------------------------------------------------------
     def session(self, request: Request) -> Session | None:
@@ -172,7 +173,7 @@ class Server:
             raise HTTPException(400, "choose en or cy")
         self.users.set_language(request.cookies[SESSION_COOKIE], lang)
         back = str(form.get("next", "/"))
-        if not back.startswith("/") or back.startswith("//"):
+        if not back.startswith("/") or back.startswith("//") or "\\" in back:  # no other site
             back = "/"
         resp = RedirectResponse(back, status_code=303)
         resp.set_cookie("smi_lang", lang, httponly=True, samesite="lax", secure=self.secure,
