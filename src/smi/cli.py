@@ -916,6 +916,60 @@ def experiment_evaluate(
     out.print(f"judged {_plural(judged, 'experiment')}, {len(rows) - judged:,} running")
 
 
+# -- the web app (smi.web) ------------------------------------------------------------------
+users_app = typer.Typer(help="Who may sign in to `smi serve`, and to which workspaces.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def serve(
+    root: Annotated[Path, typer.Argument(help="A workspace, or a folder of workspaces (default: the current folder).")] = Path("."),
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind HTTPS).")] = False,
+) -> None:
+    """Serve the web app: dashboard, uploads and time log for every workspace under ROOT."""
+    import uvicorn
+
+    from smi.web.app import create_app
+    from smi.web.serve import startup_lines
+
+    with _user_errors():
+        for line in startup_lines(root):
+            out.print(escape(line), highlight=False, soft_wrap=True)
+        web = create_app(root, secure_cookies=secure_cookies, warm=True)
+    out.print(f"open http://{host}:{port}/login (Ctrl+C stops)", highlight=False, soft_wrap=True)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The user's e-mail address (their sign-in name).")],
+    role: Annotated[str, typer.Option("--role", help="admin (everything), adviser (assigned workspaces), member (one workspace: upload, log own time), viewer (read only).")],
+    workspace: Annotated[list[str] | None, typer.Option("--workspace", help="A workspace folder's name under ROOT (repeat).")] = None,
+    person: Annotated[str | None, typer.Option("--person", help="Their name in the time log (default: the e-mail's name).")] = None,
+    root: Annotated[Path, typer.Option("--root", help="The folder `smi serve` serves (default: the current folder).")] = Path("."),
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")] = False,
+) -> None:
+    """Add a user (or replace one with the same e-mail address)."""
+    from smi.web.hosts import find_workspaces
+    from smi.web.users import Users
+
+    with _user_errors():
+        known = find_workspaces(root) if root.is_dir() else {}
+        unknown = [w for w in workspace or [] if w not in known]
+        if unknown:
+            raise SmiError(f"no workspace {', '.join(unknown)} under {root}",
+                           fix=f"choose from: {', '.join(known) or 'none (create one with smi init)'}")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        new = Users(root).add(email, role, password, workspace or [], person)
+    out.print(f"{'added' if new else 'replaced'} {email.strip().lower()} ({role}"
+              f"{': ' + ', '.join(workspace) if workspace else ''})", highlight=False, soft_wrap=True)
+
+
 def main() -> None:  # pragma: no cover
     try:
         app()

@@ -1,0 +1,256 @@
+"""The workspaces a server serves, each with one writer: a lock every store access takes,
+a queue of upload jobs run one at a time by the workspace's own thread, and the months it
+has computed (kept until the data changes).
+
+DuckDB allows one process to write a file; this process is it. The store is opened for
+each piece of work and closed after, so `smi` commands can use the workspace between.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import threading
+import time
+import uuid
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from smi.errors import SmiError
+from smi.profile import PROFILE_NAME
+
+# Upload limits: the request's size, and for zips the size once expanded (absolute and as
+# a multiple of the zip's own size: a "zip bomb" is refused before it is read).
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+MAX_EXPANDED_BYTES = 4 * 1024 * 1024 * 1024
+MAX_EXPANSION_RATIO = 100
+UPLOADS_DIR = ".smi-web-uploads"
+
+
+class WorkspaceBusy(SmiError):
+    """Another piece of work holds the workspace's writer lock."""
+
+
+def find_workspaces(root: Path) -> dict[str, Path]:
+    """Workspace folders served from `root`: `root` itself when it is one (named after its
+    folder), else each folder directly under it that has a workspace.toml."""
+    root = Path(root)
+    if (root / PROFILE_NAME).exists():
+        return {root.resolve().name: root}
+    return {p.name: p for p in sorted(root.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and (p / PROFILE_NAME).exists()}
+
+
+@dataclass
+class FileProgress:
+    name: str
+    source: str
+    size: int | None
+    done: int = 0
+    status: str = "running"  # running | imported | unchanged | failed
+    summary: str = ""
+    fix: str | None = None
+
+
+@dataclass
+class Job:
+    """One upload: its files, imported in order; `state` queued → running → done | failed."""
+
+    id: str
+    workspace: str
+    user: str
+    folder: Path
+    names: list[str]
+    total: int  # bytes uploaded
+    state: str = "queued"
+    step: str = ""
+    files: list[FileProgress] = field(default_factory=list)
+    error: str | None = None
+    fix: str | None = None
+    skipped: list[str] = field(default_factory=list)
+    created: float = field(default_factory=time.time)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in ("done", "failed")
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        sizes = sum(f.size or 0 for f in self.files)
+        if not sizes:
+            return 0
+        return min(99, int(100 * sum(f.done for f in self.files) / sizes))
+
+
+def check_zip(path: Path, name: str) -> None:
+    """Refuse a zip that expands past the limits, naming it."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            expanded = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        raise SmiError(f"{name} is not a readable zip file",
+                       fix="download the export again; it may be incomplete") from None
+    size = max(path.stat().st_size, 1)
+    if expanded > MAX_EXPANDED_BYTES or expanded > MAX_EXPANSION_RATIO * size:
+        raise SmiError(f"{name} expands to {expanded:,} bytes from {size:,} "
+                       f"(at most {MAX_EXPANDED_BYTES:,} bytes and {MAX_EXPANSION_RATIO}× its size)",
+                       fix="unzip it and upload the export files it holds")
+
+
+class Host:
+    """One workspace in the server."""
+
+    def __init__(self, name: str, path: Path, on_change: Any = None) -> None:
+        self.name = name
+        self.path = Path(path)
+        self.lock = threading.RLock()
+        self.generation = 0
+        self.months: dict[tuple[Any, ...], Any] = {}
+        self.findings: dict[str, dict[str, Any]] = {}  # month -> gathered findings (any language)
+        self.findings_version = 0
+        self.jobs: dict[str, Job] = {}
+        self.queue: queue.Queue[Job | None] = queue.Queue()
+        self.on_change = on_change
+        self._worker: threading.Thread | None = None
+
+    @contextmanager
+    def open(self, wait: float | None = None) -> Iterator[Any]:
+        """The workspace, opened under the writer lock and closed after. With `wait`, give
+        up after that many seconds with a WorkspaceBusy error."""
+        from smi.workspace import Workspace
+
+        if not self.lock.acquire(timeout=-1 if wait is None else wait):
+            raise WorkspaceBusy(f"workspace {self.name} is busy importing or working out a month",
+                                fix="try again in a minute")
+        try:
+            ws = Workspace.open(self.path)
+            try:
+                yield ws
+            finally:
+                ws.close()
+        finally:
+            self.lock.release()
+
+    def changed(self) -> None:
+        with self.lock:
+            self.generation += 1
+            self.months.clear()
+            self.findings.clear()
+
+    # -- the month --------------------------------------------------------------------------
+    def month(self, month: str | None, lang: str) -> Any:
+        """The month's view, computed once per month, language and data version."""
+        from smi.web.month import compute_month
+
+        with self.open() as ws:
+            version = max((i["import_id"] for i in ws.store.imports()), default=0)
+            key = (month, lang, version, self.generation)
+            if key not in self.months:
+                if version != self.findings_version:
+                    self.findings.clear()
+                    self.findings_version = version
+                self.months[key] = compute_month(ws, month, lang, self.findings)
+            return self.months[key]
+
+    # -- uploads ------------------------------------------------------------------------------
+    def submit(self, user: str, folder: Path, names: list[str], total: int) -> Job:
+        job = Job(uuid.uuid4().hex, self.name, user, folder, names, total)
+        self.jobs[job.id] = job
+        if self._worker is None or not self._worker.is_alive():
+            self._worker = threading.Thread(target=self._work, name=f"smi-web-{self.name}", daemon=True)
+            self._worker.start()
+        self.queue.put(job)
+        return job
+
+    def _work(self) -> None:
+        while True:
+            job = self.queue.get()
+            if job is None:
+                return
+            try:
+                self._run(job)
+            finally:
+                shutil.rmtree(job.folder, ignore_errors=True)
+                self.queue.task_done()
+
+    def stop(self) -> None:
+        if self._worker is not None and self._worker.is_alive():
+            self.queue.put(None)
+            self._worker.join(timeout=30)
+
+    def _run(self, job: Job) -> None:
+        """Import the job's folder in a child process (smi.web.worker) under the writer lock,
+        turning its reports into the job's progress."""
+        import multiprocessing as mp
+
+        from smi.web.worker import import_job
+
+        ctx = mp.get_context("spawn")
+        out = ctx.Queue()
+        job.state, job.step = "running", "importing"
+        try:
+            with self.lock:
+                child = ctx.Process(target=import_job, args=(str(self.path), str(job.folder), out), daemon=True)
+                child.start()
+                ended = False
+                while not ended:
+                    try:
+                        msg = out.get(timeout=0.5)
+                    except queue.Empty:
+                        if not child.is_alive() and out.empty():
+                            job.state, job.error = "failed", f"the import stopped (exit code {child.exitcode})"
+                            break
+                        continue
+                    ended = self._apply(job, msg)
+                child.join(timeout=30)
+        finally:
+            out.close()
+            job.step = ""
+            self.changed()
+            if self.on_change is not None:
+                self.on_change(self.name, job)
+
+    def _apply(self, job: Job, msg: tuple[Any, ...]) -> bool:
+        """One report from the child; True when it was the last."""
+        kind = msg[0]
+        if kind == "start":
+            job.files.append(FileProgress(_shown(msg[1], job.folder), msg[2], msg[3]))
+        elif kind == "advance" and job.files:
+            job.files[-1].done += msg[1]
+        elif kind == "done" and job.files:
+            fp = job.files[-1]
+            fp.status, fp.summary = msg[1], _scrub(msg[2], job.folder)
+            fp.done = fp.size or 0
+            fp.fix = _scrub(msg[3], job.folder) if msg[3] else None
+        elif kind == "skipped":
+            job.skipped = [_shown(s, job.folder) for s in msg[1]]
+        elif kind == "step":
+            job.step = msg[1]
+        elif kind == "error":
+            job.state, job.error = "failed", _scrub(msg[1], job.folder)
+            job.fix = _scrub(msg[2], job.folder) if msg[2] else None
+            return True
+        elif kind == "end":
+            failed, total = msg[1], msg[2]
+            job.state = "failed" if failed else "done"
+            if failed:
+                job.error = f"{failed} of {total} files failed"
+            return True
+        return False
+
+
+def _shown(name: str, folder: Path) -> str:
+    """A file's name as the user uploaded it (no server paths)."""
+    return _scrub(str(name), folder)
+
+
+def _scrub(text: str, folder: Path) -> str:
+    for prefix in (str(folder.resolve()) + "/", str(folder) + "/", str(folder.resolve()), str(folder)):
+        text = text.replace(prefix, "")
+    return text
