@@ -1,7 +1,7 @@
 """The month the dashboard shows: the one call into the library that computes it.
 
-Today the report's pieces (smi.report.model.build_model + smi.report.insights.gather);
-when smi.monthly.run_month lands, only `compute_month` changes.
+The month object (smi.monthly.run_month), shown through the report's model
+(smi.report.model.model_from_month): the web app and the report render the same object.
 """
 
 from __future__ import annotations
@@ -36,20 +36,20 @@ def month_keys(first: date | None, last: date | None) -> list[str]:
 
 
 def compute_month(ws: Any, month: str | None, lang: str,
-                  findings: dict[str, dict[str, Any]] | None = None) -> MonthView:
-    """Compute the month (`None`: the default month, smi.metrics.months.choose_month) with
-    its key figures and findings, reasons written in `lang`. Stores the month's findings
-    (as `smi report` does): call it under the workspace's writer lock. `findings` caches
-    the month's findings by month across languages (they do not depend on it)."""
+                  findings: dict[str, Any] | None = None) -> MonthView:
+    """The month (`None`: the default month, smi.metrics.months.choose_month) as the report
+    sees it, in `lang`: the month object (smi.monthly.run_month: computed once, stored
+    findings, cached by the data it read) rendered by the report's model. Call it under the
+    workspace's writer lock. `findings` keeps each month's object across languages (the
+    object does not depend on the language)."""
     from smi.metrics.months import choose_month, data_span
-    from smi.report.insights import gather
-    from smi.report.model import build_model
+    from smi.monthly import run_month
+    from smi.report.model import model_from_month
 
     chosen = choose_month(ws, month)
-    model = build_model(ws, chosen.period, Words(lang))
+    key = chosen.period.key
     cache = findings if findings is not None else {}
-    if chosen.period.key not in cache:
-        cache[chosen.period.key] = gather(ws, chosen.period.key)
-    for key, value in cache[chosen.period.key].items():
-        setattr(model, key, value)
-    return MonthView(chosen.period.key, chosen.reason, model, month_keys(*data_span(ws)))
+    if key not in cache:
+        cache[key] = run_month(ws, key)
+    model = model_from_month(cache[key], Words(lang))
+    return MonthView(key, chosen.reason, model, month_keys(*data_span(ws)))
