@@ -557,20 +557,72 @@ def metrics(
 
 @app.command("export")
 def export_(
-    fmt: Annotated[str, typer.Argument(help="parquet, csv (smi's canonical CSV) or xlsx.")],
+    fmt: Annotated[str, typer.Argument(help="parquet, csv (smi's canonical CSV), xlsx or gexf (the relationship network).")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files to.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Export the canonical tables (csv: the interchange format `smi import` reads)."""
+    """Export the canonical tables (csv: the interchange format `smi import` reads; gexf: the
+    relationship network for Gephi)."""
     from smi.export import export
 
     with _user_errors():
         ws = _open(workspace)
+        if fmt.strip().lower() == "gexf":
+            _export_gexf(ws, out_dir)
+            return
         with err.status(f"exporting {fmt}…"):
             result = export(ws, fmt, out_dir)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     out.print(result.summary(), highlight=False, soft_wrap=True)
+
+
+def _export_gexf(ws, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from smi.relationships import build_network
+
+    with err.status("building the relationship network…"):
+        net = build_network(ws.store, ws.profile)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "network.gexf"
+    net.write_gexf(path)
+    out.print(f"wrote {path}: {_plural(len(net.nodes), 'node')}, {_plural(len(net.edges), 'edge')}",
+              highlight=False, soft_wrap=True)
+
+
+@app.command()
+def network(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: all the data held).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json ({\"nodes\": [...], \"edges\": [...]}).")] = "table",
+    limit: Annotated[int, typer.Option("--limit", help="Rows of the table (counterparts with most messages first).")] = 30,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Who talks with the official accounts and each member of staff, and who holds each relationship."""
+    from smi.relationships import build_network
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format {fmt!r} is not a format of smi network", fix="use table or json"))
+    with _user_errors():
+        ws = _open(workspace)
+        net = build_network(ws.store, ws.profile, month)
+    if fmt == "json":
+        print(json.dumps(net.as_json(), indent=2, ensure_ascii=False))
+        return
+    people = net.counterparts
+    single = net.single_holder()
+    t = Table("counterpart", "group", "held by", "messages", "kinds", "community",
+              title=f"{_plural(len(people), 'counterpart')}" + (f" in {month}" if month else ""))
+    for n in people[:limit]:
+        kinds = sorted({k for e in net.edges_of(n.key) for k in e.kinds})
+        t.add_row(escape(n.id), escape(n.group or ""), escape(", ".join(n.holders)), f"{n.weight:,}",
+                  ", ".join(kinds), "" if n.community is None else str(n.community))
+    out.print(t)
+    ncomm = len({n.community for n in net.nodes.values() if n.community is not None})
+    out.print(f"{_plural(len(net.edges), 'relationship')} between {_plural(len(net.holder_of), 'account')} of yours and "
+              f"{_plural(len(people), 'counterpart')}; {ncomm:,} {'community' if ncomm == 1 else 'communities'}; "
+              f"{len(single):,} held by one person only", highlight=False, soft_wrap=True)
+    if net.unattributed:
+        err.print(f"{_plural(net.unattributed, 'message')} from others named none of your accounts and were left out",
+                  highlight=False, soft_wrap=True)
 
 
 EngineOpt = Annotated[

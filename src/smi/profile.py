@@ -80,6 +80,37 @@ class Person(BaseModel):
         return out
 
 
+GROUP_AIMS = ("grow", "keep", "reduce")  # what the organisation wants from a stakeholder group
+HOLDER_GROUPS = ("official", "staff")  # the network's own side: no stakeholder group has these names
+
+
+class Group(BaseModel):
+    """A stakeholder group (`[[groups]]`): audiences, artists, partners, funders, press…, the
+    handles in it and what the organisation wants from it (smi.relationships)."""
+
+    name: str
+    handles: list[str] = Field(default_factory=list)
+    aim: str = "keep"
+    kind: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("a group needs a name, e.g. \"partners\"")
+        if v.casefold() in HOLDER_GROUPS:
+            raise ValueError(f"'{v}' names the organisation's own side of the network; call the group something else")
+        return v
+
+    @field_validator("aim")
+    @classmethod
+    def _aim(cls, v: str) -> str:
+        return _one_of(v, GROUP_AIMS, "group aim")
+
+    _handles = field_validator("handles")(Person._handles.__func__)  # type: ignore[attr-defined]
+
+
 PURPOSES = ("promote", "serve customers", "develop products", "collaborate", "other")
 KPI_PERIODS = ("month", "quarter", "year")  # the month, or the 3 or 12 months ending with it
 ENGINES = ("duckdb", "spark")
@@ -193,6 +224,7 @@ class Profile(BaseModel):
     engine: EngineSettings = Field(default_factory=EngineSettings)
     service: ServiceTargets = Field(default_factory=ServiceTargets)
     findings: FindingsSettings = Field(default_factory=FindingsSettings)
+    groups: list[Group] = Field(default_factory=list)
 
     def official_accounts(self) -> list[tuple[str, str]]:
         out = []
@@ -230,6 +262,12 @@ end = "17:00"
 # role = "Marketing officer"
 # handles = ["x:@ceri", "instagram:ceri"]
 # cost_per_hour = 18.5
+
+# Stakeholder groups: who they are and what the organisation wants from them (`smi network`).
+# [[groups]]
+# name = "partners"
+# handles = ["x:@theatrewales", "mastodon:@arts@example.social"]
+# aim = "grow"               # grow | keep | reduce
 
 # Goals and their KPIs (used by `smi goals` and the report's scorecard).
 # [[goals]]
@@ -356,5 +394,37 @@ class ProfileFile:
         if cost_per_hour is not None:
             t["cost_per_hour"] = cost_per_hour
         people.append(t)
+        self.save()
+        return True
+
+    def add_group(self, name: str, handles: list[str], aim: str | None = None) -> bool:
+        """Declare a stakeholder group, or add handles to one (and set its aim). True if new."""
+        groups = self.doc.get("groups")
+        if groups is None:
+            groups = tomlkit.aot()
+            self.doc.append("groups", groups)
+        norm = ["{}:@{}".format(*parse_account(h)) for h in handles]
+        for g in groups:
+            if str(g["name"]).casefold() == name.strip().casefold():
+                existing = g.get("handles")
+                if existing is None:
+                    existing = tomlkit.array()
+                    g["handles"] = existing
+                have = {"{}:@{}".format(*parse_account(str(h))) for h in existing}  # as written: any case
+                for h in norm:
+                    if h not in have:
+                        existing.append(h)
+                        have.add(h)
+                if aim:
+                    g["aim"] = aim
+                self.save()
+                return False
+        t = tomlkit.table()
+        t["name"] = name.strip()
+        arr = tomlkit.array()
+        arr.extend(norm)
+        t["handles"] = arr
+        t["aim"] = aim or "keep"
+        groups.append(t)
         self.save()
         return True
