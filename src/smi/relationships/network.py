@@ -120,21 +120,29 @@ class Network:
         nx.write_gexf(self.graph(), path)
 
 
+def local_days(first: date, last: date, timezone: str) -> tuple[datetime, datetime]:
+    """[start, end) as UTC instants: the local days `first` to `last`, both included."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(timezone)
+
+    def at(d: date) -> datetime:
+        return datetime.combine(d, time(0), tzinfo=tz).astimezone(UTC)
+
+    return at(first), at(last + timedelta(days=1))
+
+
 def period_bounds(month: str | None, timezone: str) -> tuple[datetime, datetime]:
     """[start, end) as UTC instants: the local month, or all time when `month` is None."""
-    from zoneinfo import ZoneInfo
+    from datetime import timedelta
 
     from smi.metrics.period import Period
 
     if month is None:
         return datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
     p = Period.month(month, timezone)
-    tz = ZoneInfo(timezone)
-
-    def at(d: date) -> datetime:
-        return datetime.combine(d, time(0), tzinfo=tz).astimezone(UTC)
-
-    return at(p.start), at(p.end)
+    return local_days(p.start, p.end - timedelta(days=1), timezone)
 
 
 def _group_of(profile: Profile) -> dict[tuple[str, str], str]:
@@ -147,12 +155,13 @@ def _group_of(profile: Profile) -> dict[tuple[str, str], str]:
     return out
 
 
-def build_network(store: Store, profile: Profile, month: str | None = None,
-                  communities: bool = True) -> Network:
-    """The network of the month (local, `YYYY-MM`), or of all the data held when None."""
+def build_network(store: Store, profile: Profile, month: str | None = None, *,
+                  between: tuple[datetime, datetime] | None = None, communities: bool = True) -> Network:
+    """The network of the month (local, `YYYY-MM`), of [start, end) (`between`, UTC instants),
+    or of all the data held when neither is given."""
     from smi.store import relationships as rel
 
-    start, end = period_bounds(month, profile.organisation.timezone)
+    start, end = between if between is not None else period_bounds(month, profile.organisation.timezone)
     rows = rel.contacts(store, start, end)
     accounts = {(r["platform"], r["handle"]): r for r in store.rows(
         "SELECT account_id, platform, handle, display_name, is_official, person FROM accounts")}
