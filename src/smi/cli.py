@@ -945,3 +945,98 @@ def main() -> None:  # pragma: no cover
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+# -- initiatives (issue 13) ---------------------------------------------------------------------
+initiative_app = typer.Typer(help="Initiatives: the shortlist kept from meeting to meeting, scored on impact and effort.",
+                             no_args_is_help=True)
+app.add_typer(initiative_app, name="initiative")
+
+
+def _scores(i) -> str:  # type: ignore[no-untyped-def]
+    return "not scored" if i.impact is None else f"impact {i.impact}, effort {i.effort}"
+
+
+@initiative_app.command("add")
+def initiative_add(
+    title: Annotated[str, typer.Argument(help='What the initiative is, e.g. "Monthly partner spotlight".')],
+    owner: Annotated[str | None, typer.Option("--owner", help="Who leads it (a person in the profile).")] = None,
+    impact: Annotated[int | None, typer.Option("--impact", help="Expected impact, 1 (low) to 5 (high).")] = None,
+    effort: Annotated[int | None, typer.Option("--effort", help="Expected effort, 1 (low) to 5 (high).")] = None,
+    finding: Annotated[list[str] | None, typer.Option("--finding", help="A finding it answers (id as reports print it; repeat).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Put an initiative on the shortlist."""
+    from smi.practice.initiatives import add_initiative
+
+    with _user_errors():
+        i, warnings = add_initiative(_open(workspace), title, owner=owner, impact=impact, effort=effort,
+                                     findings=finding or [])
+    for w in warnings:
+        err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
+    who = f" for {i.owner}" if i.owner else ""
+    linked = f", {_plural(len(i.findings), 'finding')}" if i.findings else ""
+    out.print(f"added initiative {i.initiative_id}{who} ({_scores(i)}{linked}): {i.title}",
+              highlight=False, soft_wrap=True, markup=False)
+
+
+@initiative_app.command("score")
+def initiative_score(
+    initiative_id: Annotated[int, typer.Argument(help="The initiative's id (see `smi initiative list`).")],
+    impact: Annotated[int, typer.Option("--impact", help="Impact, 1 (low) to 5 (high).")],
+    effort: Annotated[int, typer.Option("--effort", help="Effort, 1 (low) to 5 (high).")],
+    note: Annotated[str | None, typer.Option("--note", help="Why the scores changed.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Score an initiative again (every scoring is kept)."""
+    from smi.practice.initiatives import score_initiative
+
+    with _user_errors():
+        i, (was_impact, was_effort) = score_initiative(_open(workspace), initiative_id, impact=impact,
+                                                       effort=effort, note=note)
+    before = "not scored before" if was_impact is None else f"was impact {was_impact}, effort {was_effort}"
+    out.print(f"initiative {i.initiative_id}: {_scores(i)} ({before}): {i.title}",
+              highlight=False, soft_wrap=True, markup=False)
+
+
+@initiative_app.command("close")
+def initiative_close(
+    initiative_id: Annotated[int, typer.Argument(help="The initiative's id (see `smi initiative list`).")],
+    as_: Annotated[str, typer.Option("--as", help="done or dropped.")] = "done",
+    outcome: Annotated[str | None, typer.Option("--outcome", help="What came of it, in a sentence.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Close an initiative as done or dropped."""
+    from smi.practice.initiatives import close_initiative
+
+    with _user_errors():
+        i, changed = close_initiative(_open(workspace), initiative_id, status=as_, outcome=outcome)
+    state = i.status if changed else f"was already {i.status}"
+    out.print(f"initiative {i.initiative_id} {state}: {i.title}", highlight=False, soft_wrap=True, markup=False)
+
+
+@initiative_app.command("list")
+def initiative_list(
+    everything: Annotated[bool, typer.Option("--all", help="Closed initiatives too (after the open ones).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """The shortlist: open initiatives by impact over effort (quick wins first)."""
+    from smi.practice.initiatives import board
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    with _user_errors():
+        rows = board(_open(workspace), everything=everything)
+    if fmt == "json":
+        print(json.dumps([i.as_dict() for i in rows], indent=2, ensure_ascii=False))
+        return
+    t = Table("id", "initiative", "owner", "impact", "effort", "impact/effort", "findings", "status")
+    for i in rows:
+        t.add_row(str(i.initiative_id), escape(i.title), escape(i.owner or ""),
+                  "" if i.impact is None else str(i.impact), "" if i.effort is None else str(i.effort),
+                  "" if i.priority is None else f"{i.priority:.2f}",
+                  ", ".join(f[:6] for f in i.findings), i.status)
+    out.print(t)
+    n_open = sum(i.status == "open" for i in rows)
+    out.print(f"{_plural(len(rows), 'initiative')}, {n_open:,} open")
