@@ -454,7 +454,7 @@ def _plain(v: object) -> object:
 @app.command()
 def metric(
     name: Annotated[str, typer.Argument(help="Metric name (see `smi metrics`).")],
-    by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension (repeat): platform, account, person, kind, format, language, label, weekday, hour, day, week, month.")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension (repeat): platform, account, person, kind, format, language, label, purpose, weekday, hour, day, week, month.")] = None,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (local; instead of --month).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (local, included).")] = None,
@@ -1040,3 +1040,53 @@ def initiative_list(
     out.print(t)
     n_open = sum(i.status == "open" for i in rows)
     out.print(f"{_plural(len(rows), 'initiative')}, {n_open:,} open")
+
+
+# -- purposes (issue 13) ------------------------------------------------------------------------
+purposes_app = typer.Typer(help="What each post and interaction is for, from the profile's [purposes] rules.",
+                           no_args_is_help=True)
+app.add_typer(purposes_app, name="purposes")
+
+
+@purposes_app.command("apply")
+def purposes_apply(workspace: WorkspaceOpt = None) -> None:
+    """Set every post's and interaction's purpose from the rules in workspace.toml."""
+    from smi.purposes import apply_purposes
+
+    with _user_errors():
+        ws = _open(workspace)
+        with err.status("setting purposes…"):
+            result = apply_purposes(ws)
+    out.print(result.summary(), highlight=False, soft_wrap=True)
+
+
+@purposes_app.command("show")
+def purposes_show(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Q1 by purpose for a month: posts, their share, engagements and inbound interactions (every account)."""
+    from smi.purposes import figures
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    with _user_errors():
+        ws = _open(workspace)
+        month = _month(ws, month)
+        rows, note = figures(ws, month)
+    if fmt == "json":
+        print(json.dumps({"month": month, "purposes": rows, "note": note}, indent=2, ensure_ascii=False))
+        return
+    t = Table("purpose", "posts", "share of posts", "engagements", "engagements per post", "interactions",
+              title=f"purposes in {month}")
+
+    def num(x: float | None, f: str = ",.0f") -> str:
+        return "n/a" if x is None else format(x, f)
+
+    for r in rows:
+        t.add_row(r["purpose"], num(r["posts"]), "n/a" if r["share_of_posts"] is None else f"{r['share_of_posts']:.0%}",
+                  num(r["engagements"]), num(r["engagements_per_post"], ",.1f"), num(r["interactions"]))
+    out.print(t)
+    if note:
+        err.print(note, highlight=False, soft_wrap=True)

@@ -123,6 +123,44 @@ def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
     return v
 
 
+PURPOSE_ALIASES = {"serve": "serve customers", "service": "serve customers", "develop": "develop products"}
+
+
+class PurposeRule(BaseModel):
+    """`[purposes.<purpose>]`: what marks a post or an interaction as serving that purpose
+    (smi.purposes). Case does not matter; a domain matches its subdomains too."""
+
+    labels: list[str] = Field(default_factory=list)  # labels or campaign tags already in the data
+    handles: list[str] = Field(default_factory=list)  # partners: platform:@handle mentioned, replied to, or writing
+    domains: list[str] = Field(default_factory=list)  # link domains, e.g. the ticketing site
+    hashtags: list[str] = Field(default_factory=list)  # without the #
+    words: list[str] = Field(default_factory=list)  # words or phrases, matched as whole words
+
+    _handles = field_validator("handles")(Person._handles.__func__)  # type: ignore[attr-defined]
+
+    @field_validator("labels", "domains", "hashtags", "words")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        out = [x.strip().lower().lstrip("#") for x in v]
+        if any(not x for x in out):
+            raise ValueError("an empty entry: remove it")
+        return out
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, v: list[str]) -> list[str]:
+        return [re.sub(r"^(https?://)?(www\.)?", "", d).split("/")[0] for d in v]
+
+
+def _purpose_key(value: str) -> str:
+    v = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    v = PURPOSE_ALIASES.get(v, v)
+    if v not in PURPOSES or v == "other":
+        raise ValueError(f"'{value}' is not a purpose rules can give; use one of: "
+                         + ", ".join(p for p in PURPOSES if p != "other") + " (other is what no rule matches)")
+    return v
+
+
 class KPI(BaseModel):
     metric: str
     target: float
@@ -225,6 +263,20 @@ class Profile(BaseModel):
     service: ServiceTargets = Field(default_factory=ServiceTargets)
     findings: FindingsSettings = Field(default_factory=FindingsSettings)
     groups: list[Group] = Field(default_factory=list)
+    purposes: dict[str, PurposeRule] = Field(default_factory=dict)
+
+    @field_validator("purposes", mode="before")
+    @classmethod
+    def _purposes(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        out: dict[str, Any] = {}
+        for k, rule in v.items():
+            key = _purpose_key(str(k))
+            if key in out:
+                raise ValueError(f"purpose '{key}' is given twice ('{k}'); keep one table for it")
+            out[key] = rule
+        return out
 
     def official_accounts(self) -> list[tuple[str, str]]:
         out = []
@@ -268,6 +320,16 @@ end = "17:00"
 # name = "partners"
 # handles = ["x:@theatrewales", "mastodon:@arts@example.social"]
 # aim = "grow"               # grow | keep | reduce
+
+# Purposes: what marks a post or an interaction as promoting, serving customers, developing
+# products or collaborating (`smi purposes apply`); first match by labels, handles, link
+# domains, hashtags, then words; no match: other.
+# [purposes.promote]
+# domains = ["ticketsource.co.uk"]
+# hashtags = ["whatson"]
+# words = ["book now", "tickets"]
+# [purposes.collaborate]
+# handles = ["x:@theatrewales"]
 
 # Goals and their KPIs (used by `smi goals` and the report's scorecard).
 # [[goals]]

@@ -22,3 +22,9 @@ CREATE TABLE initiative_scores (
     effort       INTEGER NOT NULL,
     note         VARCHAR
 );
+
+-- Each own post's and each interaction's purpose (promote | serve customers | develop
+-- products | collaborate | other), set by `smi purposes apply` from the profile's rules
+-- (smi.purposes); NULL until then.
+ALTER TABLE posts ADD COLUMN purpose VARCHAR;
+ALTER TABLE interactions ADD COLUMN purpose VARCHAR;
