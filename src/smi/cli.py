@@ -1090,3 +1090,36 @@ def purposes_show(
     out.print(t)
     if note:
         err.print(note, highlight=False, soft_wrap=True)
+
+
+# -- stakeholder groups (issue 13) --------------------------------------------------------------
+groups_app = typer.Typer(help="Stakeholder groups: who they are and what the organisation wants from them.",
+                         no_args_is_help=True)
+app.add_typer(groups_app, name="groups")
+
+
+@groups_app.command("add")
+def groups_add(
+    name: Annotated[str, typer.Argument(help='The group, e.g. "partners" or "press".')],
+    handle: Annotated[list[str] | None, typer.Option("--handle", help="platform:@handle in the group (repeat).")] = None,
+    aim: Annotated[str | None, typer.Option("--aim", help="grow, keep or reduce (new groups: keep).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Declare a stakeholder group, or add handles to one (kept in workspace.toml)."""
+    with _user_errors():
+        ws = _open(workspace)
+        added = ws.profile_file.add_group(name, handle or [], aim)
+    g = next(x for x in ws.profile_file.model.groups if x.name.casefold() == name.strip().casefold())
+    out.print(f"{'added' if added else 'updated'} group {g.name} ({_plural(len(g.handles), 'handle')}, aim: {g.aim})",
+              highlight=False, soft_wrap=True, markup=False)
+
+
+@groups_app.command("list")
+def groups_list(workspace: WorkspaceOpt = None) -> None:
+    """List the stakeholder groups in the profile."""
+    with _user_errors():
+        ws = _open(workspace)
+    t = Table("group", "aim", "handles")
+    for g in ws.profile.groups:
+        t.add_row(escape(g.name), g.aim, escape(", ".join(g.handles)))
+    out.print(t)

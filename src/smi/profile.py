@@ -461,6 +461,13 @@ class ProfileFile:
 
     def add_group(self, name: str, handles: list[str], aim: str | None = None) -> bool:
         """Declare a stakeholder group, or add handles to one (and set its aim). True if new."""
+        try:
+            checked = Group(name=name, handles=handles, aim=aim or "keep")
+        except ValidationError as e:
+            field, msg = _describe(e)
+            option = {"name": "NAME", "aim": "--aim"}.get(field.split(".")[0], "--handle")
+            raise ProfileError(str(self.path), option, msg, fix=f"give {option} another value") from None
+        name, aim = checked.name, (checked.aim if aim else None)
         groups = self.doc.get("groups")
         if groups is None:
             groups = tomlkit.aot()

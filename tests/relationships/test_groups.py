@@ -60,3 +60,16 @@ def test_a_bad_group_names_the_field(tmp_path, body, field, said):
         ProfileFile(path)
     assert e.value.field == field
     assert said in e.value.message and "workspace.toml" in e.value.message
+
+
+def test_groups_add_from_the_command_line(make_ws, cli):
+    ws = make_ws()
+    r = cli("groups", "add", "partners", "--handle", "x:@TheatreWales", "--aim", "Grow", "-w", ws)
+    assert "added group partners (1 handle, aim: grow)" in r.stdout
+    before = (ws / "workspace.toml").read_text(encoding="utf-8")
+    for args, option in ((["press", "--aim", "befriend"], "--aim"), (["Official"], "NAME"),
+                         (["press", "--handle", "theatre"], "--handle")):
+        bad = cli("groups", "add", *args, "-w", ws, ok=False)
+        assert bad.exit_code == 1 and option in bad.output
+        assert (ws / "workspace.toml").read_text(encoding="utf-8") == before  # left exactly as it was
+    assert "x:@theatrewales" in cli("groups", "list", "-w", ws).stdout
