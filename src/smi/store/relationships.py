@@ -84,8 +84,8 @@ own_contacts AS (
     FROM own_targets t
     LEFT JOIN (SELECT DISTINCT platform, native_id, author FROM authors) w
            ON w.platform = t.platform AND w.native_id = t.target
-    LEFT JOIN accounts d  -- a Bluesky post's author by its DID
-           ON d.platform = t.platform AND starts_with(t.target, 'at://' || d.native_id || '/')
+    LEFT JOIN accounts d  -- a Bluesky post's author by its DID (an equi-join: no loop over accounts)
+           ON d.platform = t.platform AND d.native_id = regexp_extract(t.target, '^at://(did:[^/]+)/', 1)
     UNION ALL
     SELECT platform, native_id, account_id, 'mention', {_norm('m')}
     FROM (SELECT platform, native_id, account_id, unnest(mentions) AS m FROM own WHERE len(mentions) > 0)
