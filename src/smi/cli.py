@@ -1019,6 +1019,7 @@ def initiative_close(
 def initiative_list(
     everything: Annotated[bool, typer.Option("--all", help="Closed initiatives too (after the open ones).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    since: Annotated[str | None, typer.Option("--since", help="Also say what moved since this day, YYYY-MM-DD (e.g. the last meeting).")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """The shortlist: open initiatives by impact over effort (quick wins first)."""
@@ -1040,6 +1041,19 @@ def initiative_list(
     out.print(t)
     n_open = sum(i.status == "open" for i in rows)
     out.print(f"{_plural(len(rows), 'initiative')}, {n_open:,} open")
+    if since is not None:
+        from datetime import UTC as _UTC
+        from datetime import time as _time
+
+        from smi.practice import parse_date
+        from smi.practice.initiatives import moves_since
+
+        with _user_errors():
+            ws = _open(workspace)
+            day = parse_date(since, "--since")
+            start = datetime.combine(day, _time(0), tzinfo=ws.timezone).astimezone(_UTC)
+            moves = moves_since(ws, start)
+        out.print(moves.summary(), highlight=False, soft_wrap=True, markup=False)
 
 
 # -- purposes (issue 13) ------------------------------------------------------------------------

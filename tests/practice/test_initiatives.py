@@ -75,3 +75,23 @@ def test_closed_or_missing_initiatives(ws, cli):
     assert r.exit_code == 1 and "no initiative 99" in r.output
     r = cli("initiative", "close", "1", "--as", "finished", "-w", ws, ok=False)
     assert "done or dropped" in r.output
+
+
+def test_what_moved_since_the_last_meeting(ws, cli):
+    cli("initiative", "add", "Podcast", "--impact", "5", "--effort", "5", "-w", ws)
+    cli("initiative", "add", "Spotlight", "--impact", "3", "--effort", "2", "-w", ws)
+    cli("initiative", "add", "Captions", "-w", ws)
+    with Workspace.open(ws) as w:  # all three were agreed at a meeting in May
+        w.store.con.execute("UPDATE initiatives SET created_at = TIMESTAMPTZ '2025-05-10 10:00:00+00'")
+        w.store.con.execute("UPDATE initiative_scores SET scored_at = TIMESTAMPTZ '2025-05-10 10:00:00+00'")
+    cli("initiative", "score", "1", "--impact", "5", "--effort", "2", "-w", ws)  # now, after 1 June
+    cli("initiative", "score", "3", "--impact", "2", "--effort", "1", "-w", ws)  # first scored now
+    cli("initiative", "close", "2", "--as", "dropped", "-w", ws)
+    cli("initiative", "add", "Newsletter", "-w", ws)
+    r = cli("initiative", "list", "--since", "2025-06-01", "-w", ws)
+    assert "since 2025-06-01: 1 added, 2 scored again, 1 closed" in r.stdout
+    assert "Podcast: impact 5 -> 5, effort 5 -> 2" in r.stdout
+    assert "Captions: first scored, impact 2, effort 1" in r.stdout
+    assert "Spotlight: dropped" in r.stdout
+    bad = cli("initiative", "list", "--since", "June", "-w", ws, ok=False)
+    assert bad.exit_code == 1 and "--since" in bad.output

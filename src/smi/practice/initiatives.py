@@ -148,3 +148,46 @@ def history(ws: Workspace, initiative_id: int) -> list[dict[str, Any]]:
     """Every scoring of an initiative, oldest first."""
     _get(ws, initiative_id)
     return records.scores(ws.store, initiative_id)
+
+
+@dataclass(frozen=True)
+class Moves:
+    """What moved on the board since a day: initiatives added, scored again, closed."""
+
+    since: datetime
+    added: list[Initiative]
+    rescored: list[tuple[Initiative, tuple[int, int], tuple[int, int]]]  # (it, before, now)
+    closed: list[Initiative]
+
+    def summary(self) -> str:
+        parts = [f"{len(self.added):,} added", f"{len(self.rescored):,} scored again", f"{len(self.closed):,} closed"]
+        lines = [f"since {self.since.date().isoformat()}: " + ", ".join(parts)]
+        for i, (bi, be), (ni, ne) in self.rescored:
+            lines.append(f"  {i.title}: first scored, impact {ni}, effort {ne}" if bi is None
+                         else f"  {i.title}: impact {bi} -> {ni}, effort {be} -> {ne}")
+        for i in self.closed:
+            lines.append(f"  {i.title}: {i.status}" + (f" ({i.outcome})" if i.outcome else ""))
+        return "\n".join(lines)
+
+
+def moves_since(ws: Workspace, since: datetime) -> Moves:
+    """Initiatives added, scored again (the score before `since` against the latest) and closed
+    at or after `since` (a UTC instant, e.g. the start of the last meeting's day)."""
+    items = [_from_row(r) for r in records.initiatives(ws.store)]
+    added = [i for i in items if i.created_at and i.created_at >= since]
+    closed = [i for i in items if i.closed_at and i.closed_at >= since]
+    rescored = []
+    for i in items:
+        if i in added:
+            continue
+        hist = records.scores(ws.store, i.initiative_id)
+        before = [h for h in hist if h["scored_at"] < since]
+        after = [h for h in hist if h["scored_at"] >= since]
+        if before and after:
+            b, a = before[-1], after[-1]
+            if (b["impact"], b["effort"]) != (a["impact"], a["effort"]):
+                rescored.append((i, (b["impact"], b["effort"]), (a["impact"], a["effort"])))
+        elif after and not before:  # first scored since
+            a = after[-1]
+            rescored.append((i, (None, None), (a["impact"], a["effort"])))  # type: ignore[arg-type]
+    return Moves(since, added, rescored, closed)
