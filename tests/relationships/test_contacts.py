@@ -40,3 +40,22 @@ def test_targets_outside_the_store(tmp_path):
         ("@us@example.social", "@cat@other.social"): (1, ["reply"]),
         ("@us", "@dewi"): (1, ["reply"]),
     }
+
+
+def test_the_same_handle_on_two_platforms_keeps_ids_and_holders_apart(tmp_path):
+    ws = Workspace.create(tmp_path / "ws", name="T", timezone="UTC")
+    ws.profile_file.add_account("x", "theatr", True)
+    ws.profile_file.add_account("bluesky", "theatr", True)
+    ws.close()
+    with Workspace.open(tmp_path / "ws") as ws:
+        ws.store.con.executemany(
+            "INSERT INTO posts (post_key, platform, native_id, account_id, published_at, kind, mentions) "
+            "VALUES (?, ?, ?, ?, ?, 'original', ?)",
+            [("x:1", "x", "1", "x:theatr", WHEN, ["ann"]), ("bluesky:2", "bluesky", "2", "bluesky:theatr", WHEN, ["ann"]),
+             ("x:3", "x", "3", "x:theatr", WHEN, ["bob"])])
+        net = build_network(ws.store, ws.profile)
+    nodes = {n["id"]: n for n in net.as_json()["nodes"]}
+    # @theatr and @ann exist on both platforms: both take the platform prefix; @bob only on X
+    assert set(nodes) == {"x:@theatr", "bluesky:@theatr", "x:@ann", "bluesky:@ann", "@bob"}
+    assert nodes["x:@ann"]["holders"] == ["x:@theatr"] and nodes["bluesky:@ann"]["holders"] == ["bluesky:@theatr"]
+    assert nodes["@bob"]["holders"] == ["x:@theatr"]

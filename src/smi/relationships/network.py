@@ -180,8 +180,7 @@ def build_network(store: Store, profile: Profile, month: str | None = None, *,
     for (h, c) in weights:
         if h not in nodes:
             a = accounts[h]
-            name = a["person"] or full_id(*h)
-            holder_of[h] = name
+            holder_of[h] = a["person"] or full_id(*h)
             nodes[h] = Node(h, full_id(*h), a["person"] or a["display_name"] or full_id(*h),
                             STAFF if a["person"] else OFFICIAL)
         if c not in nodes:
@@ -197,6 +196,9 @@ def build_network(store: Store, profile: Profile, month: str | None = None, *,
                 n.id = f"{n.platform}:{n.id}"
                 if n.label.startswith("@"):
                     n.label = n.id
+    for h in holder_of:  # an official account is named by its (now unique) id
+        if nodes[h].group == OFFICIAL:
+            holder_of[h] = nodes[h].id
 
     edges = []
     holders: dict[tuple[str, str], set[str]] = defaultdict(set)
