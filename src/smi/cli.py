@@ -619,7 +619,7 @@ def network(
     ncomm = len({n.community for n in net.nodes.values() if n.community is not None})
     out.print(f"{_plural(len(net.edges), 'relationship')} between {_plural(len(net.holder_of), 'account')} of yours and "
               f"{_plural(len(people), 'counterpart')}; {ncomm:,} {'community' if ncomm == 1 else 'communities'}; "
-              f"{len(single):,} held by one person only", highlight=False, soft_wrap=True)
+              f"{len(single):,} held by one member of staff alone", highlight=False, soft_wrap=True)
     if net.unattributed:
         err.print(f"{_plural(net.unattributed, 'message')} from others named none of your accounts and were left out",
                   highlight=False, soft_wrap=True)
