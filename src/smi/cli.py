@@ -482,7 +482,7 @@ def _plain(v: object) -> object:
 @app.command()
 def metric(
     name: Annotated[str, typer.Argument(help="Metric name (see `smi metrics`).")],
-    by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension (repeat): platform, account, person, kind, format, language, label, weekday, hour, day, week, month.")] = None,
+    by: Annotated[list[str] | None, typer.Option("--by", help="Break down by a dimension (repeat): platform, account, person, kind, format, language, label, purpose, weekday, hour, day, week, month.")] = None,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
     from_: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (local; instead of --month).")] = None,
     to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD (local, included).")] = None,
@@ -585,20 +585,72 @@ def metrics(
 
 @app.command("export")
 def export_(
-    fmt: Annotated[str, typer.Argument(help="parquet, csv (smi's canonical CSV) or xlsx.")],
+    fmt: Annotated[str, typer.Argument(help="parquet, csv (smi's canonical CSV), xlsx or gexf (the relationship network).")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files to.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Export the canonical tables (csv: the interchange format `smi import` reads)."""
+    """Export the canonical tables (csv: the interchange format `smi import` reads; gexf: the
+    relationship network for Gephi)."""
     from smi.export import export
 
     with _user_errors():
         ws = _open(workspace)
+        if fmt.strip().lower() == "gexf":
+            _export_gexf(ws, out_dir)
+            return
         with err.status(f"exporting {fmt}…"):
             result = export(ws, fmt, out_dir)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     out.print(result.summary(), highlight=False, soft_wrap=True)
+
+
+def _export_gexf(ws, out_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from smi.relationships import build_network
+
+    with err.status("building the relationship network…"):
+        net = build_network(ws.store, ws.profile)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / "network.gexf"
+    net.write_gexf(path)
+    out.print(f"wrote {path}: {_plural(len(net.nodes), 'node')}, {_plural(len(net.edges), 'edge')}",
+              highlight=False, soft_wrap=True)
+
+
+@app.command()
+def network(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: all the data held).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json ({\"nodes\": [...], \"edges\": [...]}).")] = "table",
+    limit: Annotated[int, typer.Option("--limit", help="Rows of the table (counterparts with most messages first).")] = 30,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Who talks with the official accounts and each member of staff, and who holds each relationship."""
+    from smi.relationships import build_network
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format {fmt!r} is not a format of smi network", fix="use table or json"))
+    with _user_errors():
+        ws = _open(workspace)
+        net = build_network(ws.store, ws.profile, month)
+    if fmt == "json":
+        print(json.dumps(net.as_json(), indent=2, ensure_ascii=False))
+        return
+    people = net.counterparts
+    single = net.single_holder()
+    t = Table("counterpart", "group", "held by", "messages", "kinds", "community",
+              title=f"{_plural(len(people), 'counterpart')}" + (f" in {month}" if month else ""))
+    for n in people[:limit]:
+        kinds = sorted({k for e in net.edges_of(n.key) for k in e.kinds})
+        t.add_row(escape(n.id), escape(n.group or ""), escape(", ".join(n.holders)), f"{n.weight:,}",
+                  ", ".join(kinds), "" if n.community is None else str(n.community))
+    out.print(t)
+    ncomm = len({n.community for n in net.nodes.values() if n.community is not None})
+    out.print(f"{_plural(len(net.edges), 'relationship')} between {_plural(len(net.holder_of), 'account')} of yours and "
+              f"{_plural(len(people), 'counterpart')}; {ncomm:,} {'community' if ncomm == 1 else 'communities'}; "
+              f"{len(single):,} held by one member of staff alone", highlight=False, soft_wrap=True)
+    if net.unattributed:
+        err.print(f"{_plural(net.unattributed, 'message')} from others named none of your accounts and were left out",
+                  highlight=False, soft_wrap=True)
 
 
 EngineOpt = Annotated[
@@ -975,3 +1027,195 @@ def main() -> None:  # pragma: no cover
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+# -- initiatives (issue 13) ---------------------------------------------------------------------
+initiative_app = typer.Typer(help="Initiatives: the shortlist kept from meeting to meeting, scored on impact and effort.",
+                             no_args_is_help=True)
+app.add_typer(initiative_app, name="initiative")
+
+
+def _scores(i) -> str:  # type: ignore[no-untyped-def]
+    return "not scored" if i.impact is None else f"impact {i.impact}, effort {i.effort}"
+
+
+@initiative_app.command("add")
+def initiative_add(
+    title: Annotated[str, typer.Argument(help='What the initiative is, e.g. "Monthly partner spotlight".')],
+    owner: Annotated[str | None, typer.Option("--owner", help="Who leads it (a person in the profile).")] = None,
+    impact: Annotated[int | None, typer.Option("--impact", help="Expected impact, 1 (low) to 5 (high).")] = None,
+    effort: Annotated[int | None, typer.Option("--effort", help="Expected effort, 1 (low) to 5 (high).")] = None,
+    finding: Annotated[list[str] | None, typer.Option("--finding", help="A finding it answers (id as reports print it; repeat).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Put an initiative on the shortlist."""
+    from smi.practice.initiatives import add_initiative
+
+    with _user_errors():
+        i, warnings = add_initiative(_open(workspace), title, owner=owner, impact=impact, effort=effort,
+                                     findings=finding or [])
+    for w in warnings:
+        err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
+    who = f" for {i.owner}" if i.owner else ""
+    linked = f", {_plural(len(i.findings), 'finding')}" if i.findings else ""
+    out.print(f"added initiative {i.initiative_id}{who} ({_scores(i)}{linked}): {i.title}",
+              highlight=False, soft_wrap=True, markup=False)
+
+
+@initiative_app.command("score")
+def initiative_score(
+    initiative_id: Annotated[int, typer.Argument(help="The initiative's id (see `smi initiative list`).")],
+    impact: Annotated[int, typer.Option("--impact", help="Impact, 1 (low) to 5 (high).")],
+    effort: Annotated[int, typer.Option("--effort", help="Effort, 1 (low) to 5 (high).")],
+    note: Annotated[str | None, typer.Option("--note", help="Why the scores changed.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Score an initiative again (every scoring is kept)."""
+    from smi.practice.initiatives import score_initiative
+
+    with _user_errors():
+        i, (was_impact, was_effort) = score_initiative(_open(workspace), initiative_id, impact=impact,
+                                                       effort=effort, note=note)
+    before = "not scored before" if was_impact is None else f"was impact {was_impact}, effort {was_effort}"
+    out.print(f"initiative {i.initiative_id}: {_scores(i)} ({before}): {i.title}",
+              highlight=False, soft_wrap=True, markup=False)
+
+
+@initiative_app.command("close")
+def initiative_close(
+    initiative_id: Annotated[int, typer.Argument(help="The initiative's id (see `smi initiative list`).")],
+    as_: Annotated[str, typer.Option("--as", help="done or dropped.")] = "done",
+    outcome: Annotated[str | None, typer.Option("--outcome", help="What came of it, in a sentence.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Close an initiative as done or dropped."""
+    from smi.practice.initiatives import close_initiative
+
+    with _user_errors():
+        i, changed = close_initiative(_open(workspace), initiative_id, status=as_, outcome=outcome)
+    state = i.status if changed else f"was already {i.status}"
+    out.print(f"initiative {i.initiative_id} {state}: {i.title}", highlight=False, soft_wrap=True, markup=False)
+
+
+@initiative_app.command("list")
+def initiative_list(
+    everything: Annotated[bool, typer.Option("--all", help="Closed initiatives too (after the open ones).")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    since: Annotated[str | None, typer.Option("--since", help="Also say what moved since this day, YYYY-MM-DD (e.g. the last meeting).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """The shortlist: open initiatives by impact over effort (quick wins first)."""
+    from smi.practice.initiatives import board
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    with _user_errors():
+        rows = board(_open(workspace), everything=everything)
+    if fmt == "json":
+        print(json.dumps([i.as_dict() for i in rows], indent=2, ensure_ascii=False))
+        return
+    t = Table("id", "initiative", "owner", "impact", "effort", "impact/effort", "findings", "status")
+    for i in rows:
+        t.add_row(str(i.initiative_id), escape(i.title), escape(i.owner or ""),
+                  "" if i.impact is None else str(i.impact), "" if i.effort is None else str(i.effort),
+                  "" if i.priority is None else f"{i.priority:.2f}",
+                  ", ".join(f[:6] for f in i.findings), i.status)
+    out.print(t)
+    n_open = sum(i.status == "open" for i in rows)
+    out.print(f"{_plural(len(rows), 'initiative')}, {n_open:,} open")
+    if since is not None:
+        from datetime import UTC as _UTC
+        from datetime import time as _time
+
+        from smi.practice import parse_date
+        from smi.practice.initiatives import moves_since
+
+        with _user_errors():
+            ws = _open(workspace)
+            day = parse_date(since, "--since")
+            start = datetime.combine(day, _time(0), tzinfo=ws.timezone).astimezone(_UTC)
+            moves = moves_since(ws, start)
+        out.print(moves.summary(), highlight=False, soft_wrap=True, markup=False)
+
+
+# -- purposes (issue 13) ------------------------------------------------------------------------
+purposes_app = typer.Typer(help="What each post and interaction is for, from the profile's [purposes] rules.",
+                           no_args_is_help=True)
+app.add_typer(purposes_app, name="purposes")
+
+
+@purposes_app.command("apply")
+def purposes_apply(workspace: WorkspaceOpt = None) -> None:
+    """Set every post's and interaction's purpose from the rules in workspace.toml."""
+    from smi.purposes import apply_purposes
+
+    with _user_errors():
+        ws = _open(workspace)
+        with err.status("setting purposes…"):
+            result = apply_purposes(ws)
+    out.print(result.summary(), highlight=False, soft_wrap=True)
+
+
+@purposes_app.command("show")
+def purposes_show(
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: the last month every source covers in full).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Q1 by purpose for a month: posts, their share, engagements and inbound interactions (every account)."""
+    from smi.purposes import figures
+
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    with _user_errors():
+        ws = _open(workspace)
+        month = _month(ws, month)
+        rows, note = figures(ws, month)
+    if fmt == "json":
+        print(json.dumps({"month": month, "purposes": rows, "note": note}, indent=2, ensure_ascii=False))
+        return
+    t = Table("purpose", "posts", "share of posts", "engagements", "engagements per post", "interactions",
+              title=f"purposes in {month}")
+
+    def num(x: float | None, f: str = ",.0f") -> str:
+        return "n/a" if x is None else format(x, f)
+
+    for r in rows:
+        t.add_row(r["purpose"], num(r["posts"]), "n/a" if r["share_of_posts"] is None else f"{r['share_of_posts']:.0%}",
+                  num(r["engagements"]), num(r["engagements_per_post"], ",.1f"), num(r["interactions"]))
+    out.print(t)
+    if note:
+        err.print(note, highlight=False, soft_wrap=True)
+
+
+# -- stakeholder groups (issue 13) --------------------------------------------------------------
+groups_app = typer.Typer(help="Stakeholder groups: who they are and what the organisation wants from them.",
+                         no_args_is_help=True)
+app.add_typer(groups_app, name="groups")
+
+
+@groups_app.command("add")
+def groups_add(
+    name: Annotated[str, typer.Argument(help='The group, e.g. "partners" or "press".')],
+    handle: Annotated[list[str] | None, typer.Option("--handle", help="platform:@handle in the group (repeat).")] = None,
+    aim: Annotated[str | None, typer.Option("--aim", help="grow, keep or reduce (new groups: keep).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Declare a stakeholder group, or add handles to one (kept in workspace.toml)."""
+    with _user_errors():
+        ws = _open(workspace)
+        added = ws.profile_file.add_group(name, handle or [], aim)
+    g = next(x for x in ws.profile_file.model.groups if x.name.casefold() == name.strip().casefold())
+    out.print(f"{'added' if added else 'updated'} group {g.name} ({_plural(len(g.handles), 'handle')}, aim: {g.aim})",
+              highlight=False, soft_wrap=True, markup=False)
+
+
+@groups_app.command("list")
+def groups_list(workspace: WorkspaceOpt = None) -> None:
+    """List the stakeholder groups in the profile."""
+    with _user_errors():
+        ws = _open(workspace)
+    t = Table("group", "aim", "handles")
+    for g in ws.profile.groups:
+        t.add_row(escape(g.name), g.aim, escape(", ".join(g.handles)))
+    out.print(t)

@@ -80,6 +80,37 @@ class Person(BaseModel):
         return out
 
 
+GROUP_AIMS = ("grow", "keep", "reduce")  # what the organisation wants from a stakeholder group
+HOLDER_GROUPS = ("official", "staff")  # the network's own side: no stakeholder group has these names
+
+
+class Group(BaseModel):
+    """A stakeholder group (`[[groups]]`): audiences, artists, partners, funders, press…, the
+    handles in it and what the organisation wants from it (smi.relationships)."""
+
+    name: str
+    handles: list[str] = Field(default_factory=list)
+    aim: str = "keep"
+    kind: str | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("a group needs a name, e.g. \"partners\"")
+        if v.casefold() in HOLDER_GROUPS:
+            raise ValueError(f"'{v}' names the organisation's own side of the network; call the group something else")
+        return v
+
+    @field_validator("aim")
+    @classmethod
+    def _aim(cls, v: str) -> str:
+        return _one_of(v, GROUP_AIMS, "group aim")
+
+    _handles = field_validator("handles")(Person._handles.__func__)  # type: ignore[attr-defined]
+
+
 PURPOSES = ("promote", "serve customers", "develop products", "collaborate", "other")
 KPI_PERIODS = ("month", "quarter", "year")  # the month, or the 3 or 12 months ending with it
 ENGINES = ("duckdb", "spark")
@@ -89,6 +120,44 @@ def _one_of(value: str, allowed: tuple[str, ...], what: str) -> str:
     v = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
     if v not in allowed:
         raise ValueError(f"'{value}' is not a {what}; use one of: {', '.join(allowed)}")
+    return v
+
+
+PURPOSE_ALIASES = {"serve": "serve customers", "service": "serve customers", "develop": "develop products"}
+
+
+class PurposeRule(BaseModel):
+    """`[purposes.<purpose>]`: what marks a post or an interaction as serving that purpose
+    (smi.purposes). Case does not matter; a domain matches its subdomains too."""
+
+    labels: list[str] = Field(default_factory=list)  # labels or campaign tags already in the data
+    handles: list[str] = Field(default_factory=list)  # partners: platform:@handle mentioned, replied to, or writing
+    domains: list[str] = Field(default_factory=list)  # link domains, e.g. the ticketing site
+    hashtags: list[str] = Field(default_factory=list)  # without the #
+    words: list[str] = Field(default_factory=list)  # words or phrases, matched as whole words
+
+    _handles = field_validator("handles")(Person._handles.__func__)  # type: ignore[attr-defined]
+
+    @field_validator("labels", "domains", "hashtags", "words")
+    @classmethod
+    def _lower(cls, v: list[str]) -> list[str]:
+        out = [x.strip().lower().lstrip("#") for x in v]
+        if any(not x for x in out):
+            raise ValueError("an empty entry: remove it")
+        return out
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, v: list[str]) -> list[str]:
+        return [re.sub(r"^(https?://)?(www\.)?", "", d).split("/")[0] for d in v]
+
+
+def _purpose_key(value: str) -> str:
+    v = " ".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    v = PURPOSE_ALIASES.get(v, v)
+    if v not in PURPOSES or v == "other":
+        raise ValueError(f"'{value}' is not a purpose rules can give; use one of: "
+                         + ", ".join(p for p in PURPOSES if p != "other") + " (other is what no rule matches)")
     return v
 
 
@@ -193,6 +262,21 @@ class Profile(BaseModel):
     engine: EngineSettings = Field(default_factory=EngineSettings)
     service: ServiceTargets = Field(default_factory=ServiceTargets)
     findings: FindingsSettings = Field(default_factory=FindingsSettings)
+    groups: list[Group] = Field(default_factory=list)
+    purposes: dict[str, PurposeRule] = Field(default_factory=dict)
+
+    @field_validator("purposes", mode="before")
+    @classmethod
+    def _purposes(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v
+        out: dict[str, Any] = {}
+        for k, rule in v.items():
+            key = _purpose_key(str(k))
+            if key in out:
+                raise ValueError(f"purpose '{key}' is given twice ('{k}'); keep one table for it")
+            out[key] = rule
+        return out
 
     def official_accounts(self) -> list[tuple[str, str]]:
         out = []
@@ -230,6 +314,22 @@ end = "17:00"
 # role = "Marketing officer"
 # handles = ["x:@ceri", "instagram:ceri"]
 # cost_per_hour = 18.5
+
+# Stakeholder groups: who they are and what the organisation wants from them (`smi network`).
+# [[groups]]
+# name = "partners"
+# handles = ["x:@theatrewales", "mastodon:@arts@example.social"]
+# aim = "grow"               # grow | keep | reduce
+
+# Purposes: what marks a post or an interaction as promoting, serving customers, developing
+# products or collaborating (`smi purposes apply`); first match by labels, handles, link
+# domains, hashtags, then words; no match: other.
+# [purposes.promote]
+# domains = ["ticketsource.co.uk"]
+# hashtags = ["whatson"]
+# words = ["book now", "tickets"]
+# [purposes.collaborate]
+# handles = ["x:@theatrewales"]
 
 # Goals and their KPIs (used by `smi goals` and the report's scorecard).
 # [[goals]]
@@ -356,5 +456,44 @@ class ProfileFile:
         if cost_per_hour is not None:
             t["cost_per_hour"] = cost_per_hour
         people.append(t)
+        self.save()
+        return True
+
+    def add_group(self, name: str, handles: list[str], aim: str | None = None) -> bool:
+        """Declare a stakeholder group, or add handles to one (and set its aim). True if new."""
+        try:
+            checked = Group(name=name, handles=handles, aim=aim or "keep")
+        except ValidationError as e:
+            field, msg = _describe(e)
+            option = {"name": "NAME", "aim": "--aim"}.get(field.split(".")[0], "--handle")
+            raise ProfileError(str(self.path), option, msg, fix=f"give {option} another value") from None
+        name, aim = checked.name, (checked.aim if aim else None)
+        groups = self.doc.get("groups")
+        if groups is None:
+            groups = tomlkit.aot()
+            self.doc.append("groups", groups)
+        norm = ["{}:@{}".format(*parse_account(h)) for h in handles]
+        for g in groups:
+            if str(g["name"]).casefold() == name.strip().casefold():
+                existing = g.get("handles")
+                if existing is None:
+                    existing = tomlkit.array()
+                    g["handles"] = existing
+                have = {"{}:@{}".format(*parse_account(str(h))) for h in existing}  # as written: any case
+                for h in norm:
+                    if h not in have:
+                        existing.append(h)
+                        have.add(h)
+                if aim:
+                    g["aim"] = aim
+                self.save()
+                return False
+        t = tomlkit.table()
+        t["name"] = name.strip()
+        arr = tomlkit.array()
+        arr.extend(norm)
+        t["handles"] = arr
+        t["aim"] = aim or "keep"
+        groups.append(t)
         self.save()
         return True

@@ -60,6 +60,7 @@ PLANTED = {
     "service": ("slower_responses", "bluesky", "platform", "bluesky", "higher", 8.0, "last"),
     "blind_spots": ("unaddressed_topic", None, "word", "parking", "higher", 50, "last"),
     "success": None,  # a goal the month clearly misses (the fixture sets it)
+    "relationships": None,  # a group of regular commenters who fell silent (the fixture sets it)
 }
 
 
@@ -84,6 +85,17 @@ def planted(tmp_path_factory):
     doc = ws.profile_file.doc
     doc["goals"] = [{"name": "Post every day", "purpose": "promote",
                      "kpis": [{"metric": "posts", "target": 3 * posts, "direction": "higher"}]}]
+    # relationships: the commenters of the three months before the last who wrote at least
+    # twice then and not at all in the last month, declared a group the organisation aims to keep
+    y, m = map(int, world.last_month.split("-"))
+    before = {f"{(y * 12 + m - 1 - k) // 12:04d}-{(y * 12 + m - 1 - k) % 12 + 1:02d}" for k in (1, 2, 3)}
+    seen: dict[tuple[str, str], list[str]] = {}
+    for i in world.interactions:
+        if not i["from_organisation"]:
+            seen.setdefault((i["platform"], i["author"]), []).append(i["created_at"].strftime("%Y-%m"))
+    regulars = sorted(k for k, months in seen.items()
+                      if world.last_month not in months and sum(mo in before for mo in months) >= 2)[:40]
+    doc["groups"] = [{"name": "regulars", "aim": "keep", "handles": [f"{p}:@{a}" for p, a in regulars]}]
     ws.profile_file.save()
     ws.close()
     ws = Workspace.open(ws.root)
@@ -129,7 +141,10 @@ def test_every_detector_finds_its_planted_effect_and_returns_well_formed_tests(p
     assert len(ids) == len(set(ids)), "two tests of one detector share an id: memory could not tell them apart"
     significant = [f for f in found if f.p_value < 0.05]
     spec = PLANTED[name]
-    if spec is None:
+    if name == "relationships":
+        hits = [f for f in significant if f.metric == "group_messages" and f.direction == "lower"
+                and f.subject == {"dimension": "group", "value": "regulars"}]
+    elif spec is None:
         hits = [f for f in significant if f.metric == "posts" and f.direction == "lower"]
     else:
         effect = {"type": spec[0], "platform": spec[1], "dimension": spec[2], "value": spec[3], "direction": spec[4]}

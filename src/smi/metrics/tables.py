@@ -32,6 +32,7 @@ DIMENSIONS: dict[str, str] = {
     "format": "post format (text, image, video, link, …)",
     "language": "language code of the text (cy, en, …)",
     "label": "label or campaign tag (a post with two labels counts under each)",
+    "purpose": "what a post or interaction is for (promote, serve customers, develop products, collaborate, other; `smi purposes apply` sets it from the profile's rules)",
     "activity": "time-log activity (create, engage, monitor, …)",
     "weekday": "local day of the week, 1 = Monday … 7 = Sunday",
     "hour": "local hour of the day, 0–23",
@@ -213,7 +214,7 @@ GRAINS: dict[str, Grain] = {
         _post_rows,
         "published_at",
         {
-            **_columns("platform", "account_id", "person", "kind", "format", "language"),
+            **_columns("platform", "account_id", "person", "kind", "format", "language", "purpose"),
             "label": lambda t: t.labels.unnest(),
             "length": lambda t: _length(t.text),
             **_time_dims("published_at", with_hour=True),
@@ -223,7 +224,7 @@ GRAINS: dict[str, Grain] = {
         "interactions",
         _interaction_rows,
         "created_at",
-        {**_columns("platform", "kind", "language"), **_time_dims("created_at", with_hour=True)},
+        {**_columns("platform", "kind", "language", "purpose"), **_time_dims("created_at", with_hour=True)},
     ),
     "audience_daily": Grain(
         "audience_daily",
