@@ -1,4 +1,4 @@
-"""`smi initiative add/score/list/close`: the shortlist kept across meetings (migration 0008)."""
+"""`smi initiative add/score/list/close`: the shortlist kept across meetings (migration 0009)."""
 
 from __future__ import annotations
 
