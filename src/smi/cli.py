@@ -916,6 +916,32 @@ def experiment_evaluate(
     out.print(f"judged {_plural(judged, 'experiment')}, {len(rows) - judged:,} running")
 
 
+@app.command()
+def forget(
+    who: Annotated[str, typer.Argument(help="An account (platform:@handle) or a person's name.")],
+    reports: Annotated[bool, typer.Option("--reports", help="Also delete report files that name them.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Erase an account or a person everywhere in the workspace, and keep them out of later imports."""
+    from smi.forget import forget as run_forget
+    from smi.forget import resolve
+
+    with _user_errors():
+        ws = _open(workspace)
+        plan = resolve(ws, who)
+    what = ([f"person {plan.person}"] if plan.person else []) + [f"account {a}" for a in plan.target.accounts]
+    out.print(f"to forget: {', '.join(what)}", highlight=False, markup=False)
+    if not yes and not typer.confirm("Erase them from the store, archive, caches and profile? This cannot be undone"):
+        out.print("nothing erased")
+        raise typer.Exit(1)
+    with _user_errors():
+        done = run_forget(ws, plan, reports=reports)
+    for line in done.lines() or ["nothing held them"]:
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+    out.print(f"forgotten: later imports skip {', '.join(what)}", highlight=False, markup=False)
+
+
 def main() -> None:  # pragma: no cover
     try:
         app()

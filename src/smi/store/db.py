@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from smi.canonical import KEYS, METRIC_COLUMNS, PLACEHOLDER_HANDLES, SCHEMAS
 from smi.errors import StoreError
+from smi.store.forget import skip_forgotten
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
 # DuckDB's memory limit while an import merges its rows (staging uses less; see
@@ -536,6 +537,10 @@ class ImportWriter:
         try:
             import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
             counts: dict[str, dict[str, int]] = {}
+            # rows of accounts and people erased by `smi forget` stay out (migration 0008)
+            skipped = skip_forgotten(con, set(self._staged))
+            if skipped:
+                counts["forgotten"] = {"skipped": skipped}
             for table in ("accounts", "posts", "interactions", "audience_daily", "effort"):
                 if table in self._staged:
                     counts[table] = self._merge_keyed(table, import_id)
