@@ -942,6 +942,37 @@ def forget(
     out.print(f"forgotten: later imports skip {', '.join(what)}", highlight=False, markup=False)
 
 
+@app.command("backup")
+def backup_cmd(
+    directory: Annotated[Path, typer.Argument(help="New or empty folder for the backup.")],
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait while another smi command uses the store.")] = 60.0,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Copy the workspace (store, workspace.toml, archive, reports) consistently, even while other commands run."""
+    from smi.backup import backup
+
+    with _user_errors():
+        done = backup(_open(workspace), directory, wait=wait)
+    out.print(done.line("backed up to"), highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command("restore")
+def restore_cmd(
+    directory: Annotated[Path, typer.Argument(help="A folder written by `smi backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the workspace's store, profile, archive and reports.")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait while another smi command uses the store.")] = 60.0,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Restore a backup into the workspace folder (-w, or the current folder); refuses a non-empty one without --force."""
+    from smi.backup import restore
+    from smi.workspace import resolve_path
+
+    target = resolve_path(workspace if workspace is not None else _GLOBAL["workspace"])
+    with _user_errors():
+        done = restore(directory, target, force=force, wait=wait)
+    out.print(done.line("restored into"), highlight=False, markup=False, soft_wrap=True)
+
+
 def main() -> None:  # pragma: no cover
     try:
         app()

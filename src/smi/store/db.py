@@ -57,6 +57,26 @@ FROM g JOIN imports i ON i.import_id = g.id
 """
 
 
+# While another process has the store open (an import, `smi backup`), wait this long for it.
+LOCK_WAIT_SECONDS = 30.0
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting up to LOCK_WAIT_SECONDS (env SMI_LOCK_WAIT) while another
+    process holds its lock: DuckDB lets one process at a time open a file for writing."""
+    import os
+    import time
+
+    deadline = time.monotonic() + float(os.environ.get("SMI_LOCK_WAIT", LOCK_WAIT_SECONDS))
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+
+
 def latest_version() -> int:
     return _migrations()[-1][0]
 
@@ -75,7 +95,7 @@ class Store:
         self.path = Path(path)
         self.timezone = timezone
         try:
-            self.con = duckdb.connect(str(self.path))
+            self.con = _connect(self.path)
         except duckdb.Error as e:
             raise StoreError(
                 f"cannot open the store {self.path}: {e}",
