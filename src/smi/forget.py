@@ -197,8 +197,9 @@ def forget(ws: Any, plan: Plan, *, reports: bool = False) -> Outcome:
     target = plan.target
     pattern = py_pattern(target)
     out = Outcome()
-    out.profile_changed = _profile(ws, target)  # first: opening the store again re-syncs from it
-    out.rows = erase(ws.store, target)
+    out.rows = erase(ws.store, target)  # one transaction: on failure nothing has changed
+    # then the profile, which the store mirrors on every open (sync_profile)
+    out.profile_changed = _profile(ws, target)
     ws.store.sync_profile(ws.profile)
     out.archive_rewritten, out.archive_deleted = _archive(ws, pattern, dead=files_without_rows(ws.store))
     for path in _files_naming(ws.root / CACHE_DIR, pattern):

@@ -100,19 +100,6 @@ def persons_accounts(store: Store, person: str) -> tuple[str | None, list[str]]:
     return (rows[0][0] if rows else None), accounts
 
 
-def holds(store: Store, target: Target) -> bool:
-    """Whether any row names an account of `target` (its id, a post's account, an interaction's author)."""
-    if not target.accounts:
-        return False
-    return bool(_count(
-        store.con,
-        "SELECT (SELECT count(*) FROM accounts WHERE list_contains($a, account_id)) + "
-        "(SELECT count(*) FROM posts WHERE list_contains($a, account_id)) + "
-        "(SELECT count(*) FROM interactions WHERE list_contains($a, platform || ':' || lower(ltrim(author, '@')))) + "
-        "(SELECT count(*) FROM posts WHERE list_has_any($h, list_transform(mentions, lambda m: lower(ltrim(m, '@')))))",
-        {"a": target.accounts, "h": _handles(target)}))
-
-
 def erase(store: Store, target: Target) -> dict[str, int]:
     """Delete and redact `target` everywhere in the store, in one transaction, and record the
     tombstone. Returns counts by what was done (e.g. "posts deleted": 12)."""
@@ -139,10 +126,11 @@ def erase(store: Store, target: Target) -> dict[str, int]:
         # raw items: those that are the deleted rows (keyed by their id) or keyed by them go;
         # the others that name them are redacted
         n["raw items deleted"] = con.execute(
-            "DELETE FROM raw_items r WHERE (item_key IS NOT NULL AND ("
-            "EXISTS (SELECT 1 FROM f_posts f WHERE length(f.native_id) >= 6 AND contains(r.item_key, f.native_id)) "
-            "OR EXISTS (SELECT 1 FROM f_inter f WHERE length(f.native_id) >= 6 AND contains(r.item_key, f.native_id)) "
-            f"OR {_matches('r.item_key')}))", {"p": p}).fetchall()[0][0]
+            # keyed by a deleted row's id (a Mastodon activity: the status id + "/activity"), or by them
+            "DELETE FROM raw_items r WHERE item_key IS NOT NULL AND (item_key IN ("
+            "SELECT native_id FROM f_posts UNION ALL SELECT native_id || '/activity' FROM f_posts "
+            "UNION ALL SELECT native_id FROM f_inter) "
+            f"OR {_matches('r.item_key')})", {"p": p}).fetchall()[0][0]
         n["raw items redacted"] = _redact_cols(con, "raw_items", ["payload"], [], p)
         # mentions of them in posts that stay
         posts_touched = _count(
@@ -194,6 +182,9 @@ def erase(store: Store, target: Target) -> dict[str, int]:
             f"DELETE FROM findings WHERE {_matches('body')}", {"p": p}).fetchall()[0][0]
         if months:
             con.execute("DELETE FROM finding_runs WHERE list_contains($m, month)", {"m": months})
+        n["topics redacted"] = _redact_cols(con, "topics", ["label"], ["keywords"], p)
+        n["keywords deleted"] = con.execute(
+            f"DELETE FROM keywords WHERE {_matches('keyword')}", {"p": p}).fetchall()[0][0]
         n["imports redacted"] = _redact_cols(con, "imports", ["name", "warnings"], [], p)
         now = datetime.now(UTC)
         for value in target.accounts:
