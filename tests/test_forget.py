@@ -204,3 +204,21 @@ def test_redaction_is_by_whole_word():
     p = py_pattern(Target(accounts=["x:annj"]))
     assert p.sub("[forgotten]", "thanks @annj and @annjones, see x.com/AnnJ.") == \
         "thanks @[forgotten] and @annjones, see x.com/[forgotten]."
+
+
+def test_a_zip_in_the_archive_is_rewritten_member_by_member(make_ws, cli):
+    import zipfile
+
+    ws = make_ws()
+    z = ws / "archive" / "ab" / "ab12-export.zip"
+    z.parent.mkdir(parents=True)
+    with zipfile.ZipFile(z, "w") as out:
+        out.writestr("a.json", '{"by": "@annj", "n": 1}')
+        out.writestr("b.json", '{"by": "@bob"}')
+        out.writestr("c.bin", b"\xff\xfe annj")  # not UTF-8: left as it is
+    res = cli("forget", "x:@annj", "-w", ws, "--yes")
+    assert "archive rewritten: archive/ab/ab12-export.zip -> archive/" in res.output
+    (new,) = (ws / "archive").rglob("*-export.zip")
+    with zipfile.ZipFile(new) as got:
+        assert got.read("a.json") == b'{"by": "@[forgotten]", "n": 1}'
+        assert got.read("b.json") == b'{"by": "@bob"}' and got.read("c.bin") == b"\xff\xfe annj"
