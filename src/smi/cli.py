@@ -1020,6 +1020,61 @@ def users_add(
         new = Users(root).add(email, role, password, workspace or [], person)
     out.print(f"{'added' if new else 'replaced'} {email.strip().lower()} ({role}"
               f"{': ' + ', '.join(workspace) if workspace else ''})", highlight=False, soft_wrap=True)
+@app.command()
+def forget(
+    who: Annotated[str, typer.Argument(help="An account (platform:@handle) or a person's name.")],
+    reports: Annotated[bool, typer.Option("--reports", help="Also delete report files that name them.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Erase an account or a person everywhere in the workspace, and keep them out of later imports."""
+    from smi.forget import forget as run_forget
+    from smi.forget import resolve
+
+    with _user_errors():
+        ws = _open(workspace)
+        plan = resolve(ws, who)
+    what = ([f"person {plan.person}"] if plan.person else []) + [f"account {a}" for a in plan.target.accounts]
+    out.print(f"to forget: {', '.join(what)}", highlight=False, markup=False)
+    if not yes and not typer.confirm("Erase them from the store, archive, caches and profile? This cannot be undone"):
+        out.print("nothing erased")
+        raise typer.Exit(1)
+    with _user_errors():
+        done = run_forget(ws, plan, reports=reports)
+    for line in done.lines() or ["nothing held them"]:
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+    out.print(f"forgotten: later imports skip {', '.join(what)}", highlight=False, markup=False)
+
+
+@app.command("backup")
+def backup_cmd(
+    directory: Annotated[Path, typer.Argument(help="New or empty folder for the backup.")],
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait while another smi command uses the store.")] = 60.0,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Copy the workspace (store, workspace.toml, archive, reports) consistently, even while other commands run."""
+    from smi.backup import backup
+
+    with _user_errors():
+        done = backup(_open(workspace), directory, wait=wait)
+    out.print(done.line("backed up to"), highlight=False, markup=False, soft_wrap=True)
+
+
+@app.command("restore")
+def restore_cmd(
+    directory: Annotated[Path, typer.Argument(help="A folder written by `smi backup`.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace the workspace's store, profile, archive and reports.")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="Seconds to wait while another smi command uses the store.")] = 60.0,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Restore a backup into the workspace folder (-w, or the current folder); refuses a non-empty one without --force."""
+    from smi.backup import restore
+    from smi.workspace import resolve_path
+
+    target = resolve_path(workspace if workspace is not None else _GLOBAL["workspace"])
+    with _user_errors():
+        done = restore(directory, target, force=force, wait=wait)
+    out.print(done.line("restored into"), highlight=False, markup=False, soft_wrap=True)
 
 
 def main() -> None:  # pragma: no cover

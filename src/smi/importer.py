@@ -51,13 +51,16 @@ class UnitResult:
             return "already imported; nothing changed"
         parts = []
         for table, c in self.counts.items():
-            if table == "post_metrics":
+            if table in ("post_metrics", "forgotten"):
                 continue
             label = table.replace("_", " ")
             parts.append(f"{label} {c['new']:,} new, {c['updated']:,} updated, {c['unchanged']:,} unchanged")
         snaps = self.counts.get("post_metrics", {}).get("new")
         if snaps:
             parts.append(f"{snaps:,} metric snapshots")
+        skipped = self.counts.get("forgotten", {}).get("skipped")
+        if skipped:  # smi forget's tombstones
+            parts.append(f"{skipped:,} row{'s' if skipped != 1 else ''} of forgotten accounts or people skipped")
         text = "; ".join(parts) or "nothing to import"
         if self.dated_by and self.observed_at is not None:
             text += (f"; numbers dated {self.observed_at.date().isoformat()} ({self.dated_by}); "
@@ -218,6 +221,9 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
                           fix="this is a bug in smi; please report it with the file's format")
         return UnitResult(unit.name, unit.source.name, "failed", error=err, warnings=ctx.warnings)
     _archive(ws, unit)
+    from smi.forget import redact_archived
+
+    redact_archived(ws, [f.sha256() for f in unit.files])  # smi forget's tombstones
     if unit.source.own_export:
         store.sync_profile(ws.profile)  # its accounts are official unless the profile says otherwise
     return UnitResult(unit.name, unit.source.name, "imported", counts=record["counts"],

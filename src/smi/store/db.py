@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from smi.canonical import KEYS, METRIC_COLUMNS, PLACEHOLDER_HANDLES, SCHEMAS
 from smi.errors import StoreError
+from smi.store.forget import skip_forgotten
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
 # DuckDB's memory limit while an import merges its rows (staging uses less; see
@@ -57,6 +58,26 @@ FROM g JOIN imports i ON i.import_id = g.id
 """
 
 
+# While another process has the store open (an import, `smi backup`), wait this long for it.
+LOCK_WAIT_SECONDS = 30.0
+
+
+def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting up to LOCK_WAIT_SECONDS (env SMI_LOCK_WAIT) while another
+    process holds its lock: DuckDB lets one process at a time open a file for writing."""
+    import os
+    import time
+
+    deadline = time.monotonic() + float(os.environ.get("SMI_LOCK_WAIT", LOCK_WAIT_SECONDS))
+    while True:
+        try:
+            return duckdb.connect(str(path))
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.25)
+
+
 def latest_version() -> int:
     return _migrations()[-1][0]
 
@@ -75,7 +96,7 @@ class Store:
         self.path = Path(path)
         self.timezone = timezone
         try:
-            self.con = duckdb.connect(str(self.path))
+            self.con = _connect(self.path)
         except duckdb.Error as e:
             raise StoreError(
                 f"cannot open the store {self.path}: {e}",
@@ -573,6 +594,10 @@ class ImportWriter:
             import_id = con.execute("SELECT nextval('import_ids')").fetchall()[0][0]
             counts: dict[str, dict[str, int]] = {}
             self._move_off_placeholders()
+            # rows of accounts and people erased by `smi forget` stay out (migration 0010)
+            skipped = skip_forgotten(con, set(self._staged))
+            if skipped:
+                counts["forgotten"] = {"skipped": skipped}
             for table in ("accounts", "posts", "interactions", "audience_daily", "effort"):
                 if table in self._staged:
                     counts[table] = self._merge_keyed(table, import_id)
