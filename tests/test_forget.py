@@ -133,7 +133,14 @@ def test_forget_a_person(make_ws, cli):
     ])
     with Workspace.open(ws) as w:
         w.store.con.execute("INSERT INTO actions (action_id, title, owner) VALUES (1, 'call', 'Ann Jones')")
+        w.store.con.execute("INSERT INTO initiatives (initiative_id, title, owner, created_at) VALUES "
+                            "(7, 'podcast with Ann Jones', 'ann jones', now()), (8, 'tours', 'Bob Lee', now())")
     res = cli("forget", "Ann Jones", "-w", ws, "--yes")
+    # the shortlist: her initiative keeps its row without her as owner or in its title
+    assert "initiatives' owners cleared: 1" in res.output and "initiatives redacted: 1" in res.output
+    assert _rows(ws, "SELECT initiative_id, title, owner FROM initiatives ORDER BY 1") == [
+        {"initiative_id": 7, "title": "podcast with [forgotten]", "owner": None},
+        {"initiative_id": 8, "title": "tours", "owner": "Bob Lee"}]
     # hand count: 2 of her entries (names compared without case), Bob's note redacted,
     # her x:annj account, her profile entry, the action's owner
     for line in ("time entries deleted: 2", "time entries redacted: 1", "accounts deleted: 1",

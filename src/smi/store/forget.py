@@ -175,6 +175,11 @@ def erase(store: Store, target: Target) -> dict[str, int]:
         n["meetings changed"] += _redact_cols(con, "meetings", ["notes"], [], p)
         n["actions redacted"] = _redact_cols(con, "actions", ["title"], [], p)
         n["experiments redacted"] = _redact_cols(con, "experiments", ["title", "hypothesis"], [], p)
+        # the initiatives shortlist (migration 0009): owners cleared, texts redacted
+        n["initiatives' owners cleared"] = con.execute(
+            "UPDATE initiatives SET owner = NULL WHERE list_contains($q, lower(owner))", q).fetchall()[0][0]
+        n["initiatives redacted"] = _redact_cols(con, "initiatives", ["title", "outcome"], [], p)
+        n["initiatives redacted"] += _redact_cols(con, "initiative_scores", ["note"], [], p)
         # findings that name them go, and their months are computed again
         months = [r[0] for r in con.execute(
             f"SELECT DISTINCT month FROM findings WHERE {_matches('body')}", {"p": p}).fetchall()]
