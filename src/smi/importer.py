@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from smi.canonical import implausible, range_text
 from smi.errors import SmiError, SourceError, UnknownFormatError
 from smi.pull import PullOptions
 from smi.sources import (
@@ -242,6 +243,9 @@ def run_import(
     options = options or ImportOptions()
     options.timezone = ws.profile.organisation.timezone
     options.profile = ws.profile
+    if implausible(options.observed_at):
+        raise SmiError(f"--as-of {options.observed_at.isoformat()} is outside the plausible range "
+                       f"(expected {range_text()})", fix="give the day the export was downloaded, e.g. 2026-11-01")
     files = expand(paths)
     units, unclaimed = plan(files, options, source)
     report = ImportReport()

@@ -30,6 +30,9 @@ from smi.canonical import (
     POST_KINDS,
     SCHEMAS,
     TS,
+    as_text,
+    implausible_index,
+    range_text,
 )
 from smi.errors import SourceError
 from smi.platforms import PLATFORMS, account_id, normalise_platform
@@ -332,6 +335,19 @@ class _Reader:
         return arr
 
     def times(self, arr: pa.Array, field: str) -> pa.Array:
+        """ISO 8601 text -> UTC instants, in the plausible range (smi.canonical)."""
+        return self.plausible(self._times(arr, field), arr, field)
+
+    def plausible(self, out: pa.Array, text: pa.Array, field: str) -> pa.Array:
+        i = implausible_index(out)
+        if i is not None:
+            raise self.fail(i, field, f"'{text[i].as_py()}' ({as_text(out, i)} UTC) is outside the plausible range"
+                            if pa.types.is_timestamp(out.type) else
+                            f"'{text[i].as_py()}' is outside the plausible range", range_text(),
+                            "correct the date (a year of 0001 or 9999 usually means 'not set'), or leave it blank")
+        return out
+
+    def _times(self, arr: pa.Array, field: str) -> pa.Array:
         """ISO 8601 text -> UTC instants. With an offset or Z: as given; without: the workspace tz."""
         has_off = pc.fill_null(pc.match_substring_regex(arr, _OFFSET), False)
         null = pa.scalar(None, pa.string())
@@ -356,6 +372,9 @@ class _Reader:
                           fix="check the times in this column")  # pragma: no cover
 
     def dates(self, arr: pa.Array, field: str) -> pa.Array:
+        return self.plausible(self._dates(arr, field), arr, field)
+
+    def _dates(self, arr: pa.Array, field: str) -> pa.Array:
         try:
             return arr.cast(pa.date32())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

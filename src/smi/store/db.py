@@ -12,8 +12,16 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from smi.canonical import KEYS, METRIC_COLUMNS, PLACEHOLDER_HANDLES, SCHEMAS
-from smi.errors import StoreError
+from smi.canonical import (
+    KEYS,
+    METRIC_COLUMNS,
+    PLACEHOLDER_HANDLES,
+    SCHEMAS,
+    first_implausible,
+    implausible,
+    range_text,
+)
+from smi.errors import SourceError, StoreError
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
 # DuckDB's memory limit while an import merges its rows (staging uses less; see
@@ -54,6 +62,12 @@ SELECT g.id AS import_id, i.source, g.platform, g.tbl AS "table",
        min(g.lo) OVER (PARTITION BY g.id) AS lo, max(g.hi) OVER (PARTITION BY g.id) AS hi
 FROM g JOIN imports i ON i.import_id = g.id
 """
+
+
+# What names a row in an error message, per table: (words, key column).
+RECORD_LABEL = {"posts": ("post", "post_key"), "post_metrics": ("numbers of post", "post_key"),
+                "interactions": ("interaction", "interaction_key"), "effort": ("time entry", "entry_key"),
+                "audience_daily": ("audience of", "account_id"), "accounts": ("account", "account_id")}
 
 
 def latest_version() -> int:
@@ -409,6 +423,7 @@ class ImportWriter:
         if isinstance(batch, pa.RecordBatch):
             batch = pa.Table.from_batches([batch])
         batch = batch.select(schema.names).cast(schema)
+        self._check_dates(table, batch)
         seq0 = self._staged.get(table, 0)
         batch = batch.append_column("_seq", pa.array(range(seq0, seq0 + batch.num_rows), pa.int64()))
         stage = f"stage_{table}"
@@ -421,6 +436,20 @@ class ImportWriter:
         finally:
             self.con.unregister("_incoming")
         self._staged[table] = seq0 + batch.num_rows
+
+    def _check_dates(self, table: str, batch: pa.Table) -> None:
+        """Every source's rows pass here: a time or date outside the plausible range (year 1,
+        9999-12-31, an observed_at in 2999) fails the import, naming the record and field."""
+        bad = first_implausible(table, batch)
+        if bad is None:
+            return
+        i, column, text = bad
+        what, key = RECORD_LABEL.get(table, (table, None))
+        record = f"{what} {batch.column(key)[i].as_py()}" if key else f"{table} row {i + 1}"
+        raise SourceError(self.name, f"{text} is outside the plausible range", record=record, field=column,
+                          expected=range_text(),
+                          fix="correct the date in the file (a year of 0001 or 9999 usually means "
+                              "'not set'); or leave the cell blank")
 
     def abort(self) -> None:
         for table in list(self._staged):
@@ -528,6 +557,10 @@ class ImportWriter:
     def commit(self) -> dict[str, Any]:
         """Merge everything staged in one transaction and log the import. Returns its record."""
         con = self.con
+        if implausible(self.observed_at):
+            raise SourceError(self.name, f"says its numbers are from {self.observed_at.isoformat()}, outside the "
+                              "plausible range", field="observed_at", expected=range_text(),
+                              fix="give the day the export was downloaded with --as-of YYYY-MM-DD")
         # Staging runs under a low memory limit (rows spill to disk); the merge's joins and
         # key index need the store's normal limit (10M interactions fail at 400 MB).
         if hasattr(self, "_saved"):
