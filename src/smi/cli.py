@@ -12,11 +12,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from smi.errors import SmiError
+from smi.safety import printable
+
+
+def escape(text: str) -> str:
+    """Imported text (a file name, a cell) as printed: no Rich markup, no terminal escape codes."""
+    return _markup_escape(printable(text))
 
 app = typer.Typer(
     name="smi",
@@ -222,7 +228,7 @@ def import_(
         line += f", {len(report.failed):,} failed"
     line += f"; {_plural(warnings, 'warning')}"
     if report.skipped:
-        names = ", ".join(Path(s).name for s in report.skipped[:4])
+        names = escape(", ".join(Path(s).name for s in report.skipped[:4]))
         more = f" and {len(report.skipped) - 4} more" if len(report.skipped) > 4 else ""
         line += f"; skipped {_plural(len(report.skipped), 'file')} no importer reads ({names}{more})"
     err.print(line, highlight=False, soft_wrap=True)
@@ -241,7 +247,7 @@ def _pull(workspace: Path | None, source: str, opts) -> None:  # type: ignore[no
             result = run_pull(ws, source, opts)
     out.print(f"{result.name}: {result.summary()}", highlight=False, soft_wrap=True)
     for w in result.warnings[:5]:
-        out.print(f"  [yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+        out.print(f"  [yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
 
 
 @pull_app.command("mastodon")
@@ -297,7 +303,7 @@ def imports(
     t = Table("id", "when", "source", "file", "rows", "warnings")
     for r in rows:
         n = sum(c.get("new", 0) for k, c in r["counts"].items() if k != "post_metrics")
-        t.add_row(str(r["import_id"]), r["finished_at"].strftime("%Y-%m-%d %H:%M"), r["source"], r["name"], f"{n:,} new", str(len(r["warnings"])))
+        t.add_row(str(r["import_id"]), r["finished_at"].strftime("%Y-%m-%d %H:%M"), r["source"], escape(r["name"]), f"{n:,} new", str(len(r["warnings"])))
     out.print(t)
     out.print(f"{_plural(len(rows), 'import')}")
 
@@ -360,7 +366,7 @@ def status(
     t = Table("platform", "published", "posts", "replies", "reposts", "interactions", "audience days", "first",
               "last", title=ws.profile.organisation.name)
     for p, e in st["platforms"].items():
-        t.add_row(p, *(f"{e[k]:,}" for k in ("published", "original_posts", "replies", "reposts", "interactions",
+        t.add_row(escape(p), *(f"{e[k]:,}" for k in ("published", "original_posts", "replies", "reposts", "interactions",
                                              "audience_days")), e["first"] or "", e["last"] or "")
     out.print(t)
     for p, n in st["undated_posts"].items():
@@ -559,6 +565,7 @@ def metrics(
 def export_(
     fmt: Annotated[str, typer.Argument(help="parquet, csv (smi's canonical CSV) or xlsx.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files to.")],
+    for_spreadsheet: Annotated[bool, typer.Option("--for-spreadsheet", help="csv: put an apostrophe before text starting with = + - @ so a spreadsheet never runs it as a formula (for reading, not for importing back).")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Export the canonical tables (csv: the interchange format `smi import` reads)."""
@@ -567,7 +574,7 @@ def export_(
     with _user_errors():
         ws = _open(workspace)
         with err.status(f"exporting {fmt}…"):
-            result = export(ws, fmt, out_dir)
+            result = export(ws, fmt, out_dir, for_spreadsheet=for_spreadsheet)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     out.print(result.summary(), highlight=False, soft_wrap=True)

@@ -19,6 +19,7 @@ from smi.metrics.scope import staff_accounts as count_staff_accounts
 from smi.metrics.tables import TableCache, in_period
 from smi.platforms import PLATFORMS
 from smi.report.i18n import N_, Words
+from smi.safety import safe_url
 from smi.sources import load_all as load_sources
 
 KEY_METRICS = (
@@ -271,7 +272,8 @@ def _top_posts(con: Any, period: Period, tz: Any) -> list[dict[str, Any]]:
         account = r["account_id"] or ""
         handle = account.split(":", 1)[1] if ":" in account else account
         top.append({
-            **r, "excerpt": text, "date": r["published_at"].astimezone(tz).date().isoformat(),
+            **r, "url": safe_url(r["url"]),  # only http(s) links: never a javascript: one
+            "excerpt": text, "date": r["published_at"].astimezone(tz).date().isoformat(),
             "handle": f"@{handle}" if handle else "", "platform_title": platform_title(r["platform"]),
         })
     return top
