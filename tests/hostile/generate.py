@@ -4,7 +4,10 @@ Each case writes its files into a folder and says what `smi import` must do with
 
 - "rejected": exit code 1, a clean message (no traceback) that contains `expect`, and the
   store (every table's rows, the sequences) and `archive/` exactly as they were;
-- "warned": imported, with a warning that contains `expect` (a duplicate key, say).
+- "warned": imported, with a warning that contains `expect` (a duplicate key, say);
+- "accepted": imported (exit 0), its output containing `expect`.
+
+A case may also `prepare` the workspace first (e.g. make its archive/ a file).
 
 Run it as a script to write the corpus to a folder and look at it by hand:
 
@@ -16,7 +19,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
 import sys
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,14 +38,16 @@ class Case:
     outcome: str  # rejected | warned
     expect: str  # text the message (rejected) or a warning (warned) must hold
     tags: tuple[str, ...] = field(default=())
+    prepare: Callable[[Path], None] | None = None  # changes the workspace before the import
 
 
 CASES: list[Case] = []
 
 
-def case(name: str, outcome: str, expect: str, *tags: str):  # type: ignore[no-untyped-def]
+def case(name: str, outcome: str, expect: str, *tags: str,
+         prepare: Callable[[Path], None] | None = None):  # type: ignore[no-untyped-def]
     def add(build: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
-        CASES.append(Case(name, build, outcome, expect, tags))
+        CASES.append(Case(name, build, outcome, expect, tags, prepare))
         return build
     return add
 
@@ -130,6 +138,136 @@ for _label, _when in X_TIMES.items():
 for _label in ("year1-utc", "2999", "9999-end"):
     case(f"mastodon-published-{_label}", "rejected", PLAUSIBLE, "dates")(
         lambda d, w=EDGE_TIMES[_label]: [str(_outbox(d, w))])
+
+
+# -- 3. duplicate keys inside one import -----------------------------------------------------------
+@case("posts-id-twice", "warned", "posts.csv: 1 post appears more than once in this import (1 repeated row; "
+      "first: instagram:h-1)", "duplicates")
+def _posts_twice(d: Path) -> list[str]:
+    return [str(_csv(d / "posts.csv", POSTS_HEADER, [
+        ["instagram", "h-1", "@ourtheatre", "2026-07-01T10:00:00Z", "first", "2026-08-01T00:00:00Z", "10"],
+        ["instagram", "h-2", "@ourtheatre", "2026-07-01T11:00:00Z", "other", "2026-08-01T00:00:00Z", "10"],
+        ["instagram", "h-1", "@ourtheatre", "2026-07-01T10:00:00Z", "second", "2026-08-01T00:00:00Z", "12"]]))]
+
+
+@case("posts-x-and-twitter-one-id", "warned", "posts.csv: 1 post appears more than once", "duplicates")
+def _x_twitter(d: Path) -> list[str]:
+    return [str(_csv(d / "posts.csv", POSTS_HEADER, [
+        ["x", "1790000000000000001", "ourtheatre", "2026-07-04T08:15:00Z", "as x", "", ""],
+        ["twitter", "1790000000000000001", "ourtheatre", "2026-07-04T08:15:00Z", "as twitter", "", ""]]))]
+
+
+@case("interactions-id-three-times", "warned", "interactions.csv: 1 interaction appears more than once in "
+      "this import (2 repeated rows", "duplicates")
+def _interactions_thrice(d: Path) -> list[str]:
+    return [str(_csv(d / "interactions.csv", ["platform", "interaction_id", "created_at", "text"],
+                     [["x", "i-9", "2026-07-01T10:00:00Z", n] for n in ("a", "b", "c")]))]
+
+
+@case("audience-day-twice", "warned", "audience.csv: 1 audience day appears more than once", "duplicates")
+def _audience_twice(d: Path) -> list[str]:
+    return [str(_csv(d / "audience.csv", ["platform", "account", "date", "followers"],
+                     [["x", "@ourtheatre", "2026-07-09", "10"], ["x", "@ourtheatre", "2026-07-09", "12"]]))]
+
+
+@case("zip-two-members-one-name", "warned", "export.zip holds 2 members named posts.csv: read the last", "duplicates")
+def _zip_same_name(d: Path) -> list[str]:
+    first = _posts(d / "a", "2026-07-02T10:00:00Z").read_bytes()
+    second = _posts(d / "b", "2026-07-03T10:00:00Z").read_bytes()
+    path = d / "export.zip"
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w") as z:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: that is the case
+        z.writestr("posts.csv", first)
+        z.writestr("posts.csv", second)
+    return [str(path)]
+
+
+# -- 4. the archive copy -------------------------------------------------------------------------
+def _archive_is_a_file(ws: Path) -> None:
+    shutil.rmtree(ws / "archive")
+    (ws / "archive").write_text("not a folder", encoding="utf-8")
+
+
+def _archive_subfolder_is_a_file(ws: Path) -> None:
+    # every subfolder name a copy could need (the first two hex digits of its hash)
+    for i in range(256):
+        p = ws / "archive" / f"{i:02x}"
+        if not p.exists():
+            p.write_text("not a folder", encoding="utf-8")
+
+
+ARCHIVE_FAIL = "cannot be copied into the archive"
+case("archive-is-a-file", "rejected", ARCHIVE_FAIL, "archive", prepare=_archive_is_a_file)(
+    lambda d: [str(_posts(d, "2026-07-02T10:00:00Z"))])
+case("archive-subfolder-is-a-file", "rejected", ARCHIVE_FAIL, "archive", prepare=_archive_subfolder_is_a_file)(
+    lambda d: [str(_posts(d, "2026-07-02T10:00:00Z"))])
+# ~230 bytes of name: with the hash in front, over the 255-byte limit of a file name
+case("long-file-name", "accepted", "imported 1 file", "archive")(
+    lambda d: [str(_posts(d, "2026-07-02T10:00:00Z", name="a" * 200 + "-ŵŷ-posts.csv"))])
+
+
+# -- 5. zip bounds, damaged members, files that are not files ---------------------------------------
+def _bomb(d: Path, megabytes: int, name: str = "posts.csv") -> bytes:
+    """A posts.csv of `megabytes` MB that deflates about 1,000 times (one long blank text)."""
+    head = ",".join(POSTS_HEADER).encode() + b"\ninstagram,b-1,@ourtheatre,2026-07-01T10:00:00Z,\""
+    body = head + b" " * (megabytes << 20) + b"\",2026-08-01T00:00:00Z,1\n"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr(name, body)
+    return buf.getvalue()
+
+
+@case("zip-bomb-ratio", "rejected", "a zip bomb or a damaged zip", "zip")
+def _zip_bomb(d: Path) -> list[str]:
+    path = d / "export.zip"
+    path.write_bytes(_bomb(d, 40))  # 40 MB in ~40 KB
+    return [str(path)]
+
+
+@case("zip-bomb-nested", "rejected", "no importer recognises", "zip")
+def _zip_nested(d: Path) -> list[str]:
+    """A bomb inside a zip inside a zip: smi never opens a zip member as a zip."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("inner.zip", _bomb(d, 40))
+    path = d / "outer.zip"
+    path.write_bytes(buf.getvalue())
+    return [str(path)]
+
+
+def _damaged_zip(d: Path, where: float) -> Path:
+    rows = [["instagram", f"z-{i}", "@ourtheatre", "2026-07-01T10:00:00Z", f"post {i} " * (i % 7), "", str(i)]
+            for i in range(3000)]
+    csv_path = _csv(d / "src" / "posts.csv", POSTS_HEADER, rows)
+    path = d / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(csv_path, "posts.csv")
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("posts.csv")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    at = start + int(info.compress_size * where)
+    data[at:at + 64] = bytes(64)  # 64 zero bytes over the compressed stream
+    path.write_bytes(bytes(data))
+    return path
+
+
+case("zip-damaged-member-start", "rejected", "damaged", "zip")(lambda d: [str(_damaged_zip(d, 0.05))])
+case("zip-damaged-member-middle", "rejected", "damaged", "zip")(lambda d: [str(_damaged_zip(d, 0.5))])
+
+
+@case("zip-truncated", "rejected", "is not a readable zip file", "zip")
+def _zip_truncated(d: Path) -> list[str]:
+    path = _damaged_zip(d, 0.5)
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    return [str(path)]
+
+
+@case("named-pipe", "rejected", "not a regular file", "files")
+def _fifo(d: Path) -> list[str]:
+    path = d / "posts.csv"
+    os.mkfifo(path)
+    return [str(path)]
 
 
 def write_all(out: Path) -> list[tuple[Case, list[str]]]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 import pyarrow as pa
@@ -70,6 +71,13 @@ RECORD_LABEL = {"posts": ("post", "post_key"), "post_metrics": ("numbers of post
                 "audience_daily": ("audience of", "account_id"), "accounts": ("account", "account_id")}
 
 
+def _not_writable(e: Exception) -> bool:
+    """The store could not be opened because its file or folder cannot be written."""
+    text = str(e)
+    return any(t in text for t in ("Permission denied", "Operation not permitted", "Read-only file system",
+                                   "read-only"))
+
+
 def latest_version() -> int:
     return _migrations()[-1][0]
 
@@ -84,22 +92,39 @@ class Store:
     `upto` applies migrations only up to that version (used to test upgrades).
     """
 
-    def __init__(self, path: Path, *, timezone: str = "UTC", upto: int | None = None) -> None:
+    def __init__(self, path: Path, *, timezone: str = "UTC", upto: int | None = None,
+                 read_only: bool = False) -> None:
         self.path = Path(path)
         self.timezone = timezone
+        self.read_only = read_only
         try:
-            self.con = duckdb.connect(str(self.path))
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as e:
+            if _not_writable(e):
+                raise StoreError(
+                    f"cannot open the store {self.path} for writing: {e}",
+                    fix="the workspace is read-only: make it writable to import or change it (status, "
+                        "export, metric and report --out DIR work on it as it is)",
+                    read_only_cause=True,
+                ) from None
             raise StoreError(
                 f"cannot open the store {self.path}: {e}",
                 fix="close other programs using it; if it was written by a newer smi, upgrade smi",
             ) from None
-        tmp = self.path.parent / ".tmp"
+        # spills go beside the store, or to the system's temporary folder when it is read-only
+        tmp = Path(tempfile.gettempdir()) / "smi-spill" if read_only else self.path.parent / ".tmp"
         self.con.execute(f"SET TimeZone = '{timezone}'")
         self.con.execute("SET memory_limit = '1GB'")
         self.con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
         self.con.execute("SET preserve_insertion_order = false")
-        self.migrate(upto)
+        if read_only:
+            if self.version() < latest_version():
+                self.con.close()
+                raise StoreError(f"{self.path} needs upgrading (schema {self.version()} of {latest_version()}), "
+                                 "which cannot be done while it is read-only",
+                                 fix="make the workspace writable and run `smi status` once")
+        else:
+            self.migrate(upto)
         if upto is None:
             self.con.execute(IMPORT_SPANS)
 
@@ -469,11 +494,33 @@ class ImportWriter:
                 f"CREATE OR REPLACE TEMP VIEW merge_{table} AS SELECT * EXCLUDE (_seq) FROM stage_{table}"
             )
             return f"merge_{table}"
+        self._warn_repeated(table, keys)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE merge_{table} AS SELECT * EXCLUDE (_seq) FROM stage_{table} "
             f"QUALIFY row_number() OVER (PARTITION BY {cols} ORDER BY _seq DESC) = 1"
         )
         return f"merge_{table}"
+
+    # Tables whose repeated keys inside one import are worth a warning (a post id twice in a
+    # CSV): sources emit account rows per batch, and a post's snapshots follow its post.
+    WARN_REPEATED: ClassVar[dict[str, str]] = {"posts": "post", "interactions": "interaction", "audience_daily": "audience day",
+                     "effort": "time entry"}
+
+    def _warn_repeated(self, table: str, keys: tuple[str, ...]) -> None:
+        """Say how many keys the import holds more than once, with the first of them: the
+        last row of each is kept (the later file or line wins), never silently."""
+        what = self.WARN_REPEATED.get(table)
+        if what is None:
+            return
+        label = " || ' ' || ".join(f"coalesce(CAST({_q(k)} AS VARCHAR), '')" for k in keys)
+        n, extra, first = self.con.execute(
+            f"SELECT count(*), sum(c - 1), min(k) FROM (SELECT {label} AS k, count(*) AS c "
+            f"FROM stage_{table} GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchall()[0]
+        self.warnings.append(
+            f"{self.name}: {n:,} {what}{'s appear' if n != 1 else ' appears'} more than once in this import "
+            f"({extra:,} repeated row{'s' if extra != 1 else ''}; first: {first}); kept the last of each: "
+            "check the export for repeated rows or files")
 
     def _drop(self, merge: str) -> None:
         kind = self.con.execute(
