@@ -75,10 +75,13 @@ def _main(
     _GLOBAL["workspace"] = workspace
 
 
-def _open(workspace: Path | None):  # -> Workspace
+def _open(workspace: Path | None, *, reads: bool = False):  # -> Workspace
+    """The workspace; `reads`: the command only reads, so a read-only workspace opens read-only."""
     from smi.workspace import Workspace
 
-    return Workspace.open(workspace if workspace is not None else _GLOBAL["workspace"])
+    ws = Workspace.open(workspace if workspace is not None else _GLOBAL["workspace"])
+    ws.reads_only = reads
+    return ws
 
 
 def _plural(n: int, word: str) -> str:
@@ -358,7 +361,7 @@ def status(
 ) -> None:
     """What the workspace holds, per platform."""
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         st = ws.store.status()
     if as_json:
         print(json.dumps(st, indent=2, sort_keys=True))
@@ -420,10 +423,14 @@ def report(
     from smi.report import write_report
 
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         month = _month(ws, month)
         with err.status("writing the monthly report…"):
-            paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
+            try:
+                paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
+            except OSError as e:
+                raise SmiError(f"cannot write the report to {e.filename or out_dir or ws.reports_dir}: "
+                               f"{e.strerror or e}", fix="give --out DIR, a folder you can write to") from None
     for p in paths:
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
 
@@ -475,7 +482,7 @@ def metric(
     if fmt not in ("table", "json", "csv"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table, json or csv"))
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         if from_ is None and to is None:
             month = _month(ws, month)
         res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
@@ -572,7 +579,7 @@ def export_(
     from smi.export import export
 
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         with err.status(f"exporting {fmt}…"):
             result = export(ws, fmt, out_dir, for_spreadsheet=for_spreadsheet)
     for w in result.warnings:
