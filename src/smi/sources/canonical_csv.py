@@ -430,6 +430,9 @@ class _Reader:
         ids = []
         for v in enc.dictionary.to_pylist():
             p, h = v.split("\x1f", 1)
+            if not h:  # a blank account (and author): the post is nobody's, as when the column is absent
+                ids.append(None)
+                continue
             aid = account_id(p, h)
             if aid.endswith(":"):
                 i = pc.index(both, v).as_py()
