@@ -536,8 +536,28 @@ class ImportWriter:
         m = self._dedup(table, keys)
         total = self.con.execute(f"SELECT count(*) FROM {m}").fetchall()[0][0]
         on = " AND ".join(f"t.{_q(k)} = m.{_q(k)}" for k in keys)
-        sets = ", ".join(f"{_q(c)} = coalesce(m.{_q(c)}, t.{_q(c)})" for c in values)
-        changed = " OR ".join(f"(m.{_q(c)} IS NOT NULL AND m.{_q(c)} IS DISTINCT FROM t.{_q(c)})" for c in values)
+        incoming = {c: f"m.{_q(c)}" for c in values}
+        if table == "posts":
+            # Re-import never moves a post to a placeholder account (a lone tweet.js of an
+            # archive already imported): the held account and its URL stay (issue 14).
+            handles = ", ".join("'" + h.replace("'", "''") + "'" for h in PLACEHOLDER_HANDLES)
+
+            def placeholder(col: str) -> str:
+                return f"list_contains([{handles}], regexp_replace({col}, '^[^:]*:', ''))"
+
+            keep = (f"({placeholder('m.account_id')} AND t.account_id IS NOT NULL "
+                    f"AND NOT {placeholder('t.account_id')})")
+            for c in ("account_id", "url"):
+                incoming[c] = f"(CASE WHEN {keep} THEN NULL ELSE m.{_q(c)} END)"
+            kept = self.con.execute(f"SELECT count(*) FROM {table} AS t JOIN {m} AS m ON {on} WHERE {keep}"
+                                    ).fetchall()[0][0]
+            if kept:
+                self.warnings.append(
+                    f"{kept:,} post{'s' if kept != 1 else ''} already held under {'their' if kept != 1 else 'its'} "
+                    "account stayed there (this export does not say whose they are)")
+        sets = ", ".join(f"{_q(c)} = coalesce({incoming[c]}, t.{_q(c)})" for c in values)
+        changed = " OR ".join(f"({incoming[c]} IS NOT NULL AND {incoming[c]} IS DISTINCT FROM t.{_q(c)})"
+                              for c in values)
         has_import = table != "accounts"
         stamp = f", import_id = {import_id}" if has_import else ""
         updated = self.con.execute(
