@@ -195,12 +195,36 @@ def as_text(col: pa.Array | pa.ChunkedArray, i: int) -> str:
     return pc.cast(col.slice(i, 1), pa.string())[0].as_py().replace(".000000", "")
 
 
-def first_implausible(table: str, batch: pa.Table, now: datetime | None = None) -> tuple[int, str, str] | None:
-    """The first row of `batch` (in the canonical schema of `table`) with a time or date
-    outside the plausible range: (row index, column, the value as text), or None."""
+# Plausible numbers: (low, high) per table and column; None = every number column of the table.
+# A count above a trillion or a time entry longer than a month is a broken file (10**15 minutes).
+MAX_COUNT = 10**12
+NUMBER_RANGES: dict[str, dict[str | None, tuple[float, float]]] = {
+    "post_metrics": {None: (-MAX_COUNT, MAX_COUNT)},
+    "audience_daily": {None: (-MAX_COUNT, MAX_COUNT)},
+    "effort": {"minutes": (0, 31 * 24 * 60)},
+}
+
+
+def number_range_text(low: float, high: float) -> str:
+    return f"a number from {low:,.0f} to {high:,.0f}"
+
+
+def first_implausible(table: str, batch: pa.Table, now: datetime | None = None) -> tuple[int, str, str, str] | None:
+    """The first row of `batch` (in the canonical schema of `table`) with a time, date or
+    number outside its plausible range: (row index, column, the value as text, the range
+    as text), or None."""
+    ranges = NUMBER_RANGES.get(table, {})
     for name in batch.schema.names:
         col = batch.column(name)
         i = implausible_index(col, now)
         if i is not None:
-            return i, name, as_text(col, i)
+            return i, name, as_text(col, i), range_text(now)
+        bounds = ranges.get(name) or (ranges.get(None) if pa.types.is_integer(col.type)
+                                      or pa.types.is_floating(col.type) else None)
+        if bounds is None or col.null_count == len(col):
+            continue
+        bad = pc.fill_null(pc.or_(pc.less(col, bounds[0]), pc.greater(col, bounds[1])), False)
+        if pc.any(bad).as_py():
+            i = pc.index(bad, True).as_py()
+            return i, name, as_text(col, i), number_range_text(*bounds)
     return None

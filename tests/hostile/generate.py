@@ -140,6 +140,20 @@ for _label in ("year1-utc", "2999", "9999-end"):
         lambda d, w=EDGE_TIMES[_label]: [str(_outbox(d, w))])
 
 
+# numbers out of range (the same check as dates)
+case("effort-minutes-10e15", "rejected", PLAUSIBLE, "numbers")(
+    lambda d: [str(_csv(d / "effort.csv", ["person", "date", "minutes"],
+                        [["Ceri", "2026-07-01", "30"], ["Ceri", "2026-07-02", str(10**15)]]))])
+case("effort-minutes-over-a-month", "rejected", PLAUSIBLE, "numbers")(
+    lambda d: [str(_csv(d / "effort.csv", ["person", "date", "minutes"], [["Ceri", "2026-07-01", "44641"]]))])
+case("posts-impressions-10e15", "rejected", PLAUSIBLE, "numbers")(
+    lambda d: [str(_csv(d / "posts.csv", POSTS_HEADER, [
+        ["x", "n-1", "ourtheatre", "2026-07-01T10:00:00Z", "big", "2026-08-01T00:00:00Z", str(10**15)]]))])
+case("audience-followers-10e13", "rejected", PLAUSIBLE, "numbers")(
+    lambda d: [str(_csv(d / "audience.csv", ["platform", "account", "date", "followers"],
+                        [["x", "@ourtheatre", "2026-07-01", str(10**13)]]))])
+
+
 # -- 3. duplicate keys inside one import -----------------------------------------------------------
 @case("posts-id-twice", "warned", "posts.csv: 1 post appears more than once in this import (1 repeated row; "
       "first: instagram:h-1)", "duplicates")

@@ -8,6 +8,7 @@ import hashlib
 import importlib.util
 import json
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -30,10 +31,24 @@ gen = _load_generator()
 runner = CliRunner()
 
 
+TIME_LIMIT = 120  # seconds a case may take: a hang (a named pipe read) fails, never blocks the run
+
+
+def _too_long(signum, frame):  # type: ignore[no-untyped-def]
+    raise TimeoutError(f"took more than {TIME_LIMIT} s")
+
+
 def smi(*args: object):  # type: ignore[no-untyped-def]
+    """Run the CLI in this process, failing (not hanging) after TIME_LIMIT seconds."""
     from smi.cli import app
 
-    return runner.invoke(app, [str(a) for a in args])
+    old = signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(TIME_LIMIT)
+    try:
+        return runner.invoke(app, [str(a) for a in args])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
 
 
 def fingerprint(ws: Path) -> dict:

@@ -468,12 +468,12 @@ class ImportWriter:
         bad = first_implausible(table, batch)
         if bad is None:
             return
-        i, column, text = bad
+        i, column, text, expected = bad
         what, key = RECORD_LABEL.get(table, (table, None))
         record = f"{what} {batch.column(key)[i].as_py()}" if key else f"{table} row {i + 1}"
         raise SourceError(self.name, f"{text} is outside the plausible range", record=record, field=column,
-                          expected=range_text(),
-                          fix="correct the date in the file (a year of 0001 or 9999 usually means "
+                          expected=expected,
+                          fix="correct the value in the file (a year of 0001 or 9999 usually means "
                               "'not set'); or leave the cell blank")
 
     def abort(self) -> None:
