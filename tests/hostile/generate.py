@@ -153,6 +153,75 @@ case("audience-followers-10e13", "rejected", PLAUSIBLE, "numbers")(
     lambda d: [str(_csv(d / "audience.csv", ["platform", "account", "date", "followers"],
                         [["x", "@ourtheatre", "2026-07-01", str(10**13)]]))])
 
+NOT_NUMBERS = {"hex": "0x10", "negative": "-5", "exponent": "1e3", "thousands": "1,234", "decimal": "12.5",
+               "word": "many", "nan": "nan", "infinity": "inf"}
+for _label, _v in NOT_NUMBERS.items():
+    case(f"posts-impressions-{_label}", "rejected", "impressions", "numbers")(
+        lambda d, v=_v: [str(_csv(d / "posts.csv", POSTS_HEADER, [
+            ["x", "n-1", "ourtheatre", "2026-07-01T10:00:00Z", "n", "2026-08-01T00:00:00Z", v]]))])
+for _label, _v in {"hex": "0x10", "negative": "-30", "nan": "nan", "infinity": "inf", "word": "half"}.items():
+    case(f"effort-minutes-{_label}", "rejected", "minutes", "numbers")(
+        lambda d, v=_v: [str(_csv(d / "effort.csv", ["person", "date", "minutes"], [["Ceri", "2026-07-01", v]]))])
+
+
+# -- text that is not what it claims ---------------------------------------------------------------
+@case("posts-utf16", "rejected", "is UTF-16 text", "text")
+def _utf16(d: Path) -> list[str]:
+    path = d / "posts.csv"
+    path.write_bytes("platform,post_id,published_at,text\nx,1,2026-07-01T10:00:00Z,hi\n".encode("utf-16"))
+    return [str(path)]
+
+
+@case("posts-utf16-no-bom", "rejected", "is UTF-16 text", "text")
+def _utf16le(d: Path) -> list[str]:
+    path = d / "posts.csv"
+    path.write_bytes("platform,post_id,published_at,text\nx,1,2026-07-01T10:00:00Z,hi\n".encode("utf-16-le"))
+    return [str(path)]
+
+
+@case("posts-latin1", "rejected", "is not UTF-8 text", "text")
+def _latin1(d: Path) -> list[str]:
+    path = d / "posts.csv"
+    path.write_bytes("platform,post_id,published_at,text\nx,1,2026-07-01T10:00:00Z,caf\xe9\n".encode("latin-1"))
+    return [str(path)]
+
+
+@case("posts-empty", "rejected", "is empty", "text")
+def _empty(d: Path) -> list[str]:
+    (d / "posts.csv").write_bytes(b"")
+    return [str(d / "posts.csv")]
+
+
+@case("posts-binary", "rejected", "no importer recognises", "text")
+def _binary(d: Path) -> list[str]:
+    (d / "posts.csv").write_bytes(bytes(range(256)) * 12)
+    return [str(d / "posts.csv")]
+
+
+@case("posts-ragged-row", "rejected", "the row has 2 cells", "text")
+def _ragged(d: Path) -> list[str]:
+    (d / "posts.csv").write_text("platform,post_id,published_at,text\nx,1\n", encoding="utf-8")
+    return [str(d / "posts.csv")]
+
+
+@case("posts-unknown-platform", "rejected", "is not a platform smi knows", "text")
+def _platform(d: Path) -> list[str]:
+    return [str(_csv(d / "posts.csv", POSTS_HEADER, [["myspace", "1", "", "2026-07-01T10:00:00Z", "", "", ""]]))]
+
+
+@case("mastodon-items-an-object", "rejected", "not a list of activities", "text")
+def _outbox_object(d: Path) -> list[str]:
+    (d / "outbox.json").write_text(json.dumps({"@context": "https://www.w3.org/ns/activitystreams",
+                                               "type": "OrderedCollection", "orderedItems": {"a": 1}}))
+    return [str(d / "outbox.json")]
+
+
+@case("x-tweet-js-truncated", "rejected", "tweet.js", "text")
+def _tweet_truncated(d: Path) -> list[str]:
+    path = _tweet_js(d, "Wed Feb 10 18:00:00 +0000 2021")
+    path.write_bytes(path.read_bytes()[:-40])
+    return [str(path), "--account", "@ourtheatre"]
+
 
 # -- 3. duplicate keys inside one import -----------------------------------------------------------
 @case("posts-id-twice", "warned", "posts.csv: 1 post appears more than once in this import (1 repeated row; "

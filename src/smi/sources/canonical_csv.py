@@ -108,6 +108,11 @@ def _norm(name: str) -> str:
 
 def _header(file: InputFile) -> list[str]:
     """The header row as written (Arrow needs the exact names to read every column as text)."""
+    raw = file.head()
+    ascii16 = len(raw) >= 8 and (not any(raw[1:64:2]) or not any(raw[0:64:2]))  # UTF-16 without a BOM
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or ascii16:
+        raise SourceError(file.name, "is UTF-16 text", record="line 1", expected="UTF-8 text",
+                          fix="save the file as CSV UTF-8 (in Excel: Save As → CSV UTF-8)")
     head = file.head_text()
     if not head.strip():
         raise SourceError(file.name, "is empty", record="line 1", expected="a header row",
@@ -141,6 +146,9 @@ class CanonicalCsv(Source):
             return False
         if file.size == 0:
             return True  # named like ours: say it is empty rather than "not recognised"
+        raw = file.head()
+        if len(raw) >= 8 and (not any(raw[1:64:2]) or not any(raw[0:64:2])):
+            return True  # UTF-16 without a BOM, named like ours: read() says so
         lines = file.head_text().splitlines()
         try:
             names = {_norm(n) for n in next(csv.reader(lines[:1]), [])}
@@ -393,6 +401,12 @@ class _Reader:
         what = "a whole number such as 1234 (no separators), or blank if not available" if whole \
             else "a number such as 12.5, or blank if not available"
         out = None
+        # Arrow reads "0x10" as 16: a spreadsheet or a person never means hex in a count
+        hexa = pc.fill_null(pc.match_substring_regex(arr, r"^\s*[+-]?0[xX]"), False)
+        if pc.any(hexa).as_py():
+            i = pc.index(hexa, True).as_py()
+            raise self.fail(i, field, f"'{arr[i].as_py()}' is not a number", what,
+                            "write the number in decimal digits")
         try:
             out = arr.cast(typ)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
