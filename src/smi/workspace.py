@@ -102,7 +102,15 @@ class Workspace:
             if not (self.reads_only and e.read_only_cause):
                 raise
             return Store(path, timezone=tz, read_only=True)  # profile not synced: nothing can be written
-        st.sync_profile(self.profile)
+        try:
+            st.sync_profile(self.profile)
+        except Exception as e:  # the file opened, but its folder cannot be written (no journal)
+            from smi.store.db import not_writable
+
+            if not (self.reads_only and not_writable(e)):
+                raise
+            st.close()
+            return Store(path, timezone=tz, read_only=True)
         return st
 
     # -- metrics (for analysts: notebooks) -------------------------------------------------------

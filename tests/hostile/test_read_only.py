@@ -78,3 +78,41 @@ def test_writing_commands_say_the_workspace_is_read_only(locked, tmp_path):
     assert "the workspace is read-only" in r.output
     rep = smi("report", "--month", "2026-07", "--format", "md", "-w", ws)  # into the workspace's reports/
     assert rep.exit_code == 1 and "Traceback" not in rep.output and "--out DIR" in rep.output
+
+
+def _lock_folder_only(ws: Path) -> None:
+    """The workspace folder cannot take new files (DuckDB's journal), its files can be written."""
+    if os.geteuid() == 0:
+        r = subprocess.run(["chattr", "+i", str(ws)], capture_output=True, text=True, check=False)
+        if shutil.which("chattr") is None or r.returncode != 0:
+            pytest.skip("running as root without a working chattr: cannot lock the folder")
+    else:
+        ws.chmod(stat.S_IRUSR | stat.S_IXUSR)
+
+
+@pytest.mark.slow
+def test_a_store_that_cannot_be_written_at_commit_changes_nothing(tmp_path):
+    """The journal cannot be created when the rows commit (as on a full disk): a clear
+    message, not "bug in smi: cannot rollback - no transaction is active"; the archive copy
+    made for the import is removed; read commands still work."""
+    ws = tmp_path / "ws"
+    assert smi("init", ws, "--name", "Org", "--timezone", "UTC").exit_code == 0
+    assert smi("import", "--no-enrich", "-w", ws, FIXTURES / "canonical_csv" / "effort.csv").exit_code == 0
+    before = fingerprint(ws)
+    _lock_folder_only(ws)
+    try:
+        r = smi("import", "--no-enrich", "-w", ws, FIXTURES / "canonical_csv" / "posts.csv")
+        st = smi("status", "--json", "-w", ws)
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(ws)], capture_output=True, check=False)
+        else:
+            ws.chmod(stat.S_IRWXU)
+    assert r.exit_code == 1 and "Traceback" not in r.output and "bug in smi" not in r.output
+    assert "cannot write the store" in r.output and "nothing was imported" in r.output
+    assert st.exit_code == 0, st.output
+    after = fingerprint(ws)
+    # DuckDB does not roll back a sequence: the failed commit took an import id, so the next
+    # import's id skips one. Every row and archive/ are as they were.
+    assert {k: v for k, v in after.items() if k != "sequences"} == \
+        {k: v for k, v in before.items() if k != "sequences"}

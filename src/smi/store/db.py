@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -71,11 +72,11 @@ RECORD_LABEL = {"posts": ("post", "post_key"), "post_metrics": ("numbers of post
                 "audience_daily": ("audience of", "account_id"), "accounts": ("account", "account_id")}
 
 
-def _not_writable(e: Exception) -> bool:
+def not_writable(e: BaseException) -> bool:
     """The store could not be opened because its file or folder cannot be written."""
     text = str(e)
     return any(t in text for t in ("Permission denied", "Operation not permitted", "Read-only file system",
-                                   "read-only"))
+                                   "read-only", "No space left on device"))
 
 
 def latest_version() -> int:
@@ -100,7 +101,7 @@ class Store:
         try:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as e:
-            if _not_writable(e):
+            if not_writable(e):
                 raise StoreError(
                     f"cannot open the store {self.path} for writing: {e}",
                     fix="the workspace is read-only: make it writable to import or change it (status, "
@@ -695,9 +696,14 @@ class ImportWriter:
                     [src, account, json.dumps(state), record["finished_at"]],
                 )
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as e:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has no transaction left to undo
+                con.execute("ROLLBACK")
             self.abort()
+            if isinstance(e, duckdb.IOException) or (isinstance(e, duckdb.Error) and not_writable(e)):
+                raise StoreError(f"cannot write the store {self.store.path}: {e}; nothing was imported",
+                                 fix="free disk space and make the workspace folder writable, then import "
+                                     "again") from None
             raise
         self.abort()  # drops the stage tables
         return record
