@@ -6,7 +6,10 @@ names (see store/migrations). A metric a platform does not give is NULL, never 0
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta
+
 import pyarrow as pa
+import pyarrow.compute as pc
 
 TS = pa.timestamp("us", tz="UTC")
 STR_LIST = pa.list_(pa.string())
@@ -140,3 +143,91 @@ KEYS: dict[str, tuple[str, ...]] = {
 
 def post_key(platform: str, native_id: str) -> str:
     return f"{platform}:{native_id}"
+
+
+# -- plausible dates ----------------------------------------------------------------------------
+# Every time and date a source emits must fall in this range: older than the earliest social
+# media or later than a year from now is a broken or hostile export (year 0001, 9999-12-31,
+# an `observed_at` of 2999 that would hide every later snapshot). Checked in one place, as
+# rows are staged (store.db.ImportWriter.add), so every source and `smi remap` get it.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(days=366)  # scheduled posts and clock or time-zone skew
+
+
+def plausible_range(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """(earliest, latest) a stored time may be: 1990-01-01 to a year from now (UTC)."""
+    now = now or datetime.now(UTC)
+    return EARLIEST, now + FUTURE_SLACK
+
+
+def range_text(now: datetime | None = None) -> str:
+    lo, hi = plausible_range(now)
+    return f"a date between {lo.date().isoformat()} and {hi.date().isoformat()}"
+
+
+def implausible(when: datetime | date | None, now: datetime | None = None) -> bool:
+    """True if a single time (e.g. `--as-of`) is outside the plausible range."""
+    if when is None:
+        return False
+    lo, hi = plausible_range(now)
+    if not isinstance(when, datetime):
+        return not (lo.date() <= when <= hi.date())
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return not (lo <= when <= hi)
+
+
+def implausible_index(col: pa.Array | pa.ChunkedArray, now: datetime | None = None) -> int | None:
+    """The index of the first time or date in `col` outside the plausible range, or None."""
+    lo, hi = plausible_range(now)
+    typ = col.type
+    if pa.types.is_timestamp(typ):
+        lo_s, hi_s = pa.scalar(lo, TS).cast(typ), pa.scalar(hi, TS).cast(typ)
+    elif pa.types.is_date(typ):
+        lo_s, hi_s = pa.scalar(lo.date(), typ), pa.scalar(hi.date(), typ)
+    else:
+        return None
+    if col.null_count == len(col):
+        return None
+    bad = pc.fill_null(pc.or_(pc.less(col, lo_s), pc.greater(col, hi_s)), False)
+    return pc.index(bad, True).as_py() if pc.any(bad).as_py() else None
+
+
+def as_text(col: pa.Array | pa.ChunkedArray, i: int) -> str:
+    """One value as text through Arrow (Python's datetime cannot hold year 0 or 10000)."""
+    return pc.cast(col.slice(i, 1), pa.string())[0].as_py().replace(".000000", "")
+
+
+# Plausible numbers: (low, high) per table and column; None = every number column of the table.
+# A count above a trillion or a time entry longer than a month is a broken file (10**15 minutes).
+MAX_COUNT = 10**12
+NUMBER_RANGES: dict[str, dict[str | None, tuple[float, float]]] = {
+    "post_metrics": {None: (-MAX_COUNT, MAX_COUNT)},
+    "audience_daily": {None: (-MAX_COUNT, MAX_COUNT)},
+    "effort": {"minutes": (0, 31 * 24 * 60)},
+}
+
+
+def number_range_text(low: float, high: float) -> str:
+    return f"a number from {low:,.0f} to {high:,.0f}"
+
+
+def first_implausible(table: str, batch: pa.Table, now: datetime | None = None) -> tuple[int, str, str, str] | None:
+    """The first row of `batch` (in the canonical schema of `table`) with a time, date or
+    number outside its plausible range: (row index, column, the value as text, the range
+    as text), or None."""
+    ranges = NUMBER_RANGES.get(table, {})
+    for name in batch.schema.names:
+        col = batch.column(name)
+        i = implausible_index(col, now)
+        if i is not None:
+            return i, name, as_text(col, i), range_text(now)
+        bounds = ranges.get(name) or (ranges.get(None) if pa.types.is_integer(col.type)
+                                      or pa.types.is_floating(col.type) else None)
+        if bounds is None or col.null_count == len(col):
+            continue
+        bad = pc.fill_null(pc.or_(pc.less(col, bounds[0]), pc.greater(col, bounds[1])), False)
+        if pc.any(bad).as_py():
+            i = pc.index(bad, True).as_py()
+            return i, name, as_text(col, i), number_range_text(*bounds)
+    return None

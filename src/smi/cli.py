@@ -12,11 +12,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _markup_escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from smi.errors import SmiError
+from smi.safety import printable
+
+
+def escape(text: str) -> str:
+    """Imported text (a file name, a cell) as printed: no Rich markup, no terminal escape codes."""
+    return _markup_escape(printable(text))
 
 app = typer.Typer(
     name="smi",
@@ -69,10 +75,13 @@ def _main(
     _GLOBAL["workspace"] = workspace
 
 
-def _open(workspace: Path | None):  # -> Workspace
+def _open(workspace: Path | None, *, reads: bool = False):  # -> Workspace
+    """The workspace; `reads`: the command only reads, so a read-only workspace opens read-only."""
     from smi.workspace import Workspace
 
-    return Workspace.open(workspace if workspace is not None else _GLOBAL["workspace"])
+    ws = Workspace.open(workspace if workspace is not None else _GLOBAL["workspace"])
+    ws.reads_only = reads
+    return ws
 
 
 def _plural(n: int, word: str) -> str:
@@ -222,7 +231,7 @@ def import_(
         line += f", {len(report.failed):,} failed"
     line += f"; {_plural(warnings, 'warning')}"
     if report.skipped:
-        names = ", ".join(Path(s).name for s in report.skipped[:4])
+        names = escape(", ".join(Path(s).name for s in report.skipped[:4]))
         more = f" and {len(report.skipped) - 4} more" if len(report.skipped) > 4 else ""
         line += f"; skipped {_plural(len(report.skipped), 'file')} no importer reads ({names}{more})"
     err.print(line, highlight=False, soft_wrap=True)
@@ -241,7 +250,7 @@ def _pull(workspace: Path | None, source: str, opts) -> None:  # type: ignore[no
             result = run_pull(ws, source, opts)
     out.print(f"{result.name}: {result.summary()}", highlight=False, soft_wrap=True)
     for w in result.warnings[:5]:
-        out.print(f"  [yellow]warning:[/] {w}", highlight=False, soft_wrap=True)
+        out.print(f"  [yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
 
 
 @pull_app.command("mastodon")
@@ -297,7 +306,7 @@ def imports(
     t = Table("id", "when", "source", "file", "rows", "warnings")
     for r in rows:
         n = sum(c.get("new", 0) for k, c in r["counts"].items() if k != "post_metrics")
-        t.add_row(str(r["import_id"]), r["finished_at"].strftime("%Y-%m-%d %H:%M"), r["source"], r["name"], f"{n:,} new", str(len(r["warnings"])))
+        t.add_row(str(r["import_id"]), r["finished_at"].strftime("%Y-%m-%d %H:%M"), r["source"], escape(r["name"]), f"{n:,} new", str(len(r["warnings"])))
     out.print(t)
     out.print(f"{_plural(len(rows), 'import')}")
 
@@ -352,7 +361,7 @@ def status(
 ) -> None:
     """What the workspace holds, per platform."""
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         st = ws.store.status()
     if as_json:
         print(json.dumps(st, indent=2, sort_keys=True))
@@ -360,7 +369,7 @@ def status(
     t = Table("platform", "published", "posts", "replies", "reposts", "interactions", "audience days", "first",
               "last", title=ws.profile.organisation.name)
     for p, e in st["platforms"].items():
-        t.add_row(p, *(f"{e[k]:,}" for k in ("published", "original_posts", "replies", "reposts", "interactions",
+        t.add_row(escape(p), *(f"{e[k]:,}" for k in ("published", "original_posts", "replies", "reposts", "interactions",
                                              "audience_days")), e["first"] or "", e["last"] or "")
     out.print(t)
     for p, n in st["undated_posts"].items():
@@ -414,10 +423,14 @@ def report(
     from smi.report import write_report
 
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         month = _month(ws, month)
         with err.status("writing the monthly report…"):
-            paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
+            try:
+                paths = write_report(ws, month=month, out_dir=out_dir, formats=fmt, lang=lang)
+            except OSError as e:
+                raise SmiError(f"cannot write the report to {e.filename or out_dir or ws.reports_dir}: "
+                               f"{e.strerror or e}", fix="give --out DIR, a folder you can write to") from None
     for p in paths:
         out.print(f"report: {p}", highlight=False, soft_wrap=True)
 
@@ -497,7 +510,7 @@ def metric(
     if fmt not in ("table", "json", "csv"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table, json or csv"))
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         if from_ is None and to is None:
             month = _month(ws, month)
         res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
@@ -587,6 +600,7 @@ def metrics(
 def export_(
     fmt: Annotated[str, typer.Argument(help="parquet, csv (smi's canonical CSV), xlsx or gexf (the relationship network).")],
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the files to.")],
+    for_spreadsheet: Annotated[bool, typer.Option("--for-spreadsheet", help="csv: put an apostrophe before text starting with = + - @ so a spreadsheet never runs it as a formula (for reading, not for importing back).")] = False,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Export the canonical tables (csv: the interchange format `smi import` reads; gexf: the
@@ -594,12 +608,12 @@ def export_(
     from smi.export import export
 
     with _user_errors():
-        ws = _open(workspace)
+        ws = _open(workspace, reads=True)
         if fmt.strip().lower() == "gexf":
             _export_gexf(ws, out_dir)
             return
         with err.status(f"exporting {fmt}…"):
-            result = export(ws, fmt, out_dir)
+            result = export(ws, fmt, out_dir, for_spreadsheet=for_spreadsheet)
     for w in result.warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     out.print(result.summary(), highlight=False, soft_wrap=True)

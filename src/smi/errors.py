@@ -65,3 +65,7 @@ class UnknownFormatError(SourceError):
 
 class StoreError(SmiError):
     """The DuckDB store cannot be opened or upgraded."""
+
+    def __init__(self, message: str, *, fix: str | None = None, read_only_cause: bool = False) -> None:
+        super().__init__(message, fix=fix)
+        self.read_only_cause = read_only_cause  # the store's file or folder cannot be written

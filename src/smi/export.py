@@ -5,8 +5,13 @@
   `effort.csv`. Importing them into a fresh workspace gives the same `smi status --json`
   (apart from the number of imports). Unknown fields kept in a row's `extra` become
   columns again, so they land back in `extra`.
+  The text is kept exactly, so a cell may start with `=`, `+`, `-` or `@` (a comment by the
+  public, say): a spreadsheet opening the file would read it as a formula. `for_spreadsheet`
+  (`smi export csv --for-spreadsheet`) puts an apostrophe before such text cells, so a
+  spreadsheet shows them as text; that file is for reading, not for importing back.
 - **xlsx** writes the same four tables, one sheet each (times as ISO text, so the time zone
-  stays explicit). Excel holds at most 1,048,576 rows a sheet: a larger table is refused.
+  stays explicit). Every text cell is written as text, never as a formula. Excel holds at
+  most 1,048,576 rows a sheet: a larger table is refused.
 - **parquet** writes every canonical table as it is stored, one file each (what Spark reads).
 
 Tables stream through Arrow in batches: a large workspace is never whole in memory.
@@ -27,6 +32,7 @@ import pyarrow.csv as pacsv
 
 from smi.canonical import AUDIENCE_NUMBERS
 from smi.errors import SmiError
+from smi.safety import is_formula
 from smi.workspace import Workspace
 
 FORMATS = ("parquet", "csv", "xlsx")
@@ -67,12 +73,17 @@ class ExportResult:
         return f"exported {len(self.rows)} {what} ({parts}) to {self.out}"
 
 
-def export(ws: Workspace, fmt: str, out: str | Path) -> ExportResult:
-    """Export the workspace's canonical tables to the folder `out` (created if needed)."""
+def export(ws: Workspace, fmt: str, out: str | Path, *, for_spreadsheet: bool = False) -> ExportResult:
+    """Export the workspace's canonical tables to the folder `out` (created if needed).
+    `for_spreadsheet` (csv only): text cells a spreadsheet would run as a formula get a
+    leading apostrophe."""
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise SmiError(f"'{fmt}' is not an export format", fix="use one of: " + ", ".join(FORMATS))
     out = Path(out).expanduser()
+    if for_spreadsheet and fmt != "csv":
+        raise SmiError("--for-spreadsheet is for csv only",
+                       fix="leave it out: xlsx always writes text as text, parquet holds no formulas")
     if fmt == "xlsx":
         check_excel_limits(ws)
     try:
@@ -86,10 +97,20 @@ def export(ws: Workspace, fmt: str, out: str | Path) -> ExportResult:
             result.rows[table] = ws.store.export_parquet(table, path)
             result.files.append(path)
     elif fmt == "csv":
+        formulas = 0
         for name in CSV_COLUMNS:
             path = out / f"{name}.csv"
-            result.rows[name] = _write_csv(ws, name, path, result.warnings)
+            result.rows[name], n = _write_csv(ws, name, path, result.warnings, for_spreadsheet)
+            formulas += n
             result.files.append(path)
+        if formulas and for_spreadsheet:
+            result.warnings.append(f"{formulas:,} text cell{'s' if formulas != 1 else ''} starting with = + - or @ "
+                                   "got a leading apostrophe so a spreadsheet shows them as text; "
+                                   "import the export made without --for-spreadsheet, not this one")
+        elif formulas:
+            result.warnings.append(f"{formulas:,} text cell{'s' if formulas != 1 else ''} start with = + - or @, "
+                                   "which a spreadsheet may run as formulas: to open the files in a spreadsheet, "
+                                   "export with --for-spreadsheet (or use xlsx)")
     else:
         path = out / "smi-export.xlsx"
         result.rows = _write_xlsx(ws, path, result.warnings)
@@ -258,14 +279,38 @@ def _empty_batch(expr: Any) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
 
 
-def _write_csv(ws: Workspace, name: str, path: Path, warnings: list[str]) -> int:
+_FORMULA_START = "^[=+\\-@\t\r]"
+
+
+def _neutralise(t: pa.Table, for_spreadsheet: bool) -> tuple[pa.Table, int]:
+    """Count the text cells a spreadsheet would read as a formula; with `for_spreadsheet`,
+    put an apostrophe before them. Returns (table, count)."""
+    found = 0
+    for i, f in enumerate(t.schema):
+        if not pa.types.is_string(f.type):
+            continue
+        col = t.column(i)
+        hit = pc.fill_null(pc.match_substring_regex(col, _FORMULA_START), False)
+        n = pc.sum(hit).as_py() or 0
+        if n:
+            found += n
+            if for_spreadsheet:
+                t = t.set_column(i, f, pc.if_else(hit, pc.binary_join_element_wise("'", col, ""), col))
+    return t, found
+
+
+def _write_csv(ws: Workspace, name: str, path: Path, warnings: list[str],
+               for_spreadsheet: bool = False) -> tuple[int, int]:
+    """Write one interchange file; returns (rows, text cells that start like a formula)."""
     schema, batches = _batches(ws, name, warnings)
-    n = 0
+    n = formulas = 0
     with pacsv.CSVWriter(str(path), schema) as w:
         for t in batches:
+            t, found = _neutralise(t, for_spreadsheet)
+            formulas += found
             w.write_table(t)
             n += t.num_rows
-    return n
+    return n, formulas
 
 
 # -- Excel -----------------------------------------------------------------------------------------
@@ -284,11 +329,13 @@ def check_excel_limits(ws: Workspace) -> None:
 
 def _write_xlsx(ws: Workspace, path: Path, warnings: list[str]) -> dict[str, int]:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     wb = Workbook(write_only=True)
     rows: dict[str, int] = {}
     cut = cleaned = 0
+    sheet: Any = None
 
     def cell(v: Any) -> Any:
         nonlocal cut, cleaned
@@ -298,6 +345,10 @@ def _write_xlsx(ws: Workspace, path: Path, warnings: list[str]) -> dict[str, int
             if len(clean) > EXCEL_MAX_CELL:
                 cut += 1
                 clean = clean[:EXCEL_MAX_CELL]
+            if is_formula(clean):  # openpyxl would write "=…" as a live formula: force text
+                c = WriteOnlyCell(sheet, value=clean)
+                c.data_type = "s"
+                return c
             return clean
         return v
 

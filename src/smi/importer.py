@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import os
 import re
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from smi.canonical import implausible, range_text
 from smi.errors import SmiError, SourceError, UnknownFormatError
 from smi.pull import PullOptions
 from smi.sources import (
@@ -182,17 +184,98 @@ def unit_hash(unit: Unit, options: ImportOptions | None = None) -> str:
     return h.hexdigest()
 
 
-def _archive(ws: Any, unit: Unit) -> None:
-    """Keep a copy of each file read, by content hash (backing up = copying the folder)."""
-    for f in unit.files:
-        dest = ws.archive_dir / f.sha256()[:2] / f"{f.sha256()}-{f.basename}"
-        if dest.exists():
-            continue
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = dest.with_suffix(dest.suffix + ".part")
-        with f.open() as src, tmp.open("wb") as out:
-            shutil.copyfileobj(src, out, 1 << 20)
-        tmp.replace(dest)
+ARCHIVE_NAME_BYTES = 200  # an archived copy's name: the hash, "-", the file's name cut to fit
+
+
+def archive_path(ws: Any, f: InputFile) -> Path:
+    """Where a file's copy lives: archive/<2 hex>/<sha256>-<name>, the name cut (keeping its
+    extension) so the whole fits any file system's 255-byte limit."""
+    digest = f.sha256()
+    name = f"{digest}-{f.basename}"
+    if len(name.encode()) > ARCHIVE_NAME_BYTES:
+        suffix = PurePosixPath(f.basename).suffix
+        suffix = suffix if len(suffix.encode()) <= 16 else ""
+        room = ARCHIVE_NAME_BYTES - len(digest) - 1 - len(suffix.encode()) - 1
+        stem = f.basename.encode()[:room].decode("utf-8", errors="ignore")
+        name = f"{digest}-{stem}~{suffix}"
+    return ws.archive_dir / digest[:2] / name
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _undo_archive(made: list[Path]) -> None:
+    """Remove copies (and the folders made for them) of an import that did not commit."""
+    for path in reversed(made):
+        try:
+            if path.is_dir():
+                path.rmdir()
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _archive(ws: Any, unit: Unit) -> list[Path]:
+    """Keep a copy of each file read, by content hash (backing up = copying the folder), before
+    the rows commit: to a temporary name, synced, then renamed. Returns what it made, for
+    `_undo_archive` if the commit fails. A copy that cannot be made (a read-only or missing
+    archive/, a full disk) raises SourceError with nothing left behind."""
+    made: list[Path] = []
+    tmp: Path | None = None
+    try:
+        for f in unit.files:
+            dest = archive_path(ws, f)
+            if dest.exists():
+                continue
+            for parent in (ws.archive_dir, dest.parent):
+                if not parent.is_dir():
+                    parent.mkdir()
+                    made.append(parent)
+            tmp = dest.parent / f".{dest.name[:80]}.{os.getpid()}.part"
+            h = hashlib.sha256()
+            with f.open() as src, tmp.open("wb") as out:
+                while chunk := src.read(1 << 20):
+                    h.update(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            if h.hexdigest() != f.sha256():
+                raise SourceError(f.name, "changed while it was being imported",
+                                  fix="import it again once it is complete (e.g. when the download has finished)")
+            os.replace(tmp, dest)
+            tmp = None
+            made.append(dest)
+            _fsync_dir(dest.parent)
+    except OSError as e:
+        _cleanup(tmp)
+        _undo_archive(made)
+        where = e.filename or ws.archive_dir
+        raise SourceError(unit.name, f"cannot be copied into the archive ({where}: {e.strerror or e}); "
+                          "nothing was imported",
+                          fix="make the workspace's archive/ folder a writable folder and free disk space, "
+                              "then import again") from None
+    except BaseException:
+        _cleanup(tmp)
+        _undo_archive(made)
+        raise
+    return made
+
+
+def _cleanup(tmp: Path | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[[int], None] | None = None) -> UnitResult:
@@ -202,25 +285,40 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
     if prior is not None:
         if progress:
             progress(unit.size)
+        with contextlib.suppress(SmiError):  # a copy lost before smi made it first (issue 14): make it now
+            _archive(ws, unit)
+            from smi.forget import redact_archived
+
+            redact_archived(ws, [f.sha256() for f in unit.files])  # never an unredacted copy back
         return UnitResult(unit.name, unit.source.name, "unchanged", import_id=prior["import_id"])
     files = [{"name": f.relpath, "sha256": f.sha256(), "bytes": f.size} for f in unit.files]
     writer = store.writer(source=unit.source.name, name=unit.name, unit_hash=digest, files=files,
                           own_export=unit.source.own_export)
     ctx = ImportContext(writer, options, progress=progress)
+    for f in unit.files:
+        ctx.warnings.extend(f.notes)
+    copies: list[Path] = []
     try:
         with writer:
             unit.source.read(unit, ctx)
             ctx.flush()
             writer.warnings = ctx.warnings
             writer.fills = unit.source.fills_for(ctx.kinds)
-            record = writer.commit()
+            # The archive copy first, then the rows: a failed copy imports nothing; a failed
+            # commit removes the copy. (A kill between the two leaves a copy by content hash,
+            # which the next run finds and keeps.)
+            copies = _archive(ws, unit)
+            try:
+                record = writer.commit()
+            except BaseException:
+                _undo_archive(copies)
+                raise
     except SmiError as e:
         return UnitResult(unit.name, unit.source.name, "failed", error=e, warnings=ctx.warnings)
     except Exception as e:  # a bug in a source must not take the other files down with it
         err = SourceError(unit.name, f"could not be imported ({type(e).__name__}: {e})",
                           fix="this is a bug in smi; please report it with the file's format")
         return UnitResult(unit.name, unit.source.name, "failed", error=err, warnings=ctx.warnings)
-    _archive(ws, unit)
     from smi.forget import redact_archived
 
     redact_archived(ws, [f.sha256() for f in unit.files])  # smi forget's tombstones
@@ -249,6 +347,9 @@ def run_import(
     options = options or ImportOptions()
     options.timezone = ws.profile.organisation.timezone
     options.profile = ws.profile
+    if implausible(options.observed_at):
+        raise SmiError(f"--as-of {options.observed_at.isoformat()} is outside the plausible range "
+                       f"(expected {range_text()})", fix="give the day the export was downloaded, e.g. 2026-11-01")
     files = expand(paths)
     units, unclaimed = plan(files, options, source)
     report = ImportReport()

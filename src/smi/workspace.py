@@ -58,6 +58,10 @@ class Workspace:
         ws.store  # creates the DuckDB file and applies migrations  # noqa: B018
         return ws
 
+    # Set by commands that only read (status, export, metric, report): the store is then
+    # opened read-only when it cannot be written.
+    reads_only: bool = False
+
     @classmethod
     def open(cls, path: str | os.PathLike[str] | None = None) -> Workspace:
         root = resolve_path(path)
@@ -87,10 +91,26 @@ class Workspace:
 
     @cached_property
     def store(self):  # -> smi.store.Store (imported lazily: duckdb is heavy)
+        from smi.errors import StoreError
         from smi.store import Store
 
-        st = Store(self.root / STORE_NAME, timezone=self.profile.organisation.timezone)
-        st.sync_profile(self.profile)
+        path, tz = self.root / STORE_NAME, self.profile.organisation.timezone
+        try:
+            st = Store(path, timezone=tz)
+        except StoreError as e:
+            # a read-only workspace: commands that only read open it read-only (issue 14)
+            if not (self.reads_only and e.read_only_cause):
+                raise
+            return Store(path, timezone=tz, read_only=True)  # profile not synced: nothing can be written
+        try:
+            st.sync_profile(self.profile)
+        except Exception as e:  # the file opened, but its folder cannot be written (no journal)
+            from smi.store.db import not_writable
+
+            if not (self.reads_only and not_writable(e)):
+                raise
+            st.close()
+            return Store(path, timezone=tz, read_only=True)
         return st
 
     # -- metrics (for analysts: notebooks) -------------------------------------------------------

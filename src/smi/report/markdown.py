@@ -20,6 +20,7 @@ from smi.report.render import (
     trend_table,
     trend_text,
 )
+from smi.safety import markdown_text
 
 
 def cell(text: object) -> str:
@@ -43,7 +44,7 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     month, previous = w.month(model.period.start), w.month(model.previous.start)
     titles = dict(sections(model))
     lines = [
-        f"# {_('%(organisation)s: social media report,', organisation=model.organisation)} {month}",
+        f"# {_('%(organisation)s: social media report,', organisation=markdown_text(model.organisation))} {month}",
         "",
         _("Figures for %(start)s to %(end)s (time zone %(tz)s), compared with %(previous)s.",
           start=w.day(model.period.start), end=w.day(model.period.last_day), tz=model.timezone,

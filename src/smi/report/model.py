@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from smi.monthly import CHAIN, INPUT_WORDS, KEY_METRICS, KeyFigure, MetricInfo, Month
 from smi.report.i18n import N_, Words
+from smi.safety import safe_url
 
 __all__ = ["CHAIN", "INPUT_WORDS", "KEY_METRICS", "build_model", "model_from_month", "say"]
 
@@ -201,7 +202,9 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
                    for b in month.platforms],
         trend_months=list(month.trend_months),
         trend=month.trend,
-        top_posts=[{**p, "published_at": _when(p.get("published_at"), tz)} for p in month.top_posts],
+        # only http(s) links are shown as links: never a `javascript:` one (smi.safety)
+        top_posts=[{**p, "url": safe_url(p.get("url")), "published_at": _when(p.get("published_at"), tz)}
+                   for p in month.top_posts],
         imports=[_import(i, tz) for i in month.imports],
         unavailable=[{**u, "reason": say(w, u["reason"]) or ""} for u in month.unavailable],
         metrics=list(month.metrics),

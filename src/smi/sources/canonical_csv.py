@@ -30,6 +30,9 @@ from smi.canonical import (
     POST_KINDS,
     SCHEMAS,
     TS,
+    as_text,
+    implausible_index,
+    range_text,
 )
 from smi.errors import SourceError
 from smi.platforms import PLATFORMS, account_id, normalise_platform
@@ -105,6 +108,11 @@ def _norm(name: str) -> str:
 
 def _header(file: InputFile) -> list[str]:
     """The header row as written (Arrow needs the exact names to read every column as text)."""
+    raw = file.head()
+    ascii16 = len(raw) >= 8 and (not any(raw[1:64:2]) or not any(raw[0:64:2]))  # UTF-16 without a BOM
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or ascii16:
+        raise SourceError(file.name, "is UTF-16 text", record="line 1", expected="UTF-8 text",
+                          fix="save the file as CSV UTF-8 (in Excel: Save As → CSV UTF-8)")
     head = file.head_text()
     if not head.strip():
         raise SourceError(file.name, "is empty", record="line 1", expected="a header row",
@@ -138,6 +146,9 @@ class CanonicalCsv(Source):
             return False
         if file.size == 0:
             return True  # named like ours: say it is empty rather than "not recognised"
+        raw = file.head()
+        if len(raw) >= 8 and (not any(raw[1:64:2]) or not any(raw[0:64:2])):
+            return True  # UTF-16 without a BOM, named like ours: read() says so
         lines = file.head_text().splitlines()
         try:
             names = {_norm(n) for n in next(csv.reader(lines[:1]), [])}
@@ -332,6 +343,19 @@ class _Reader:
         return arr
 
     def times(self, arr: pa.Array, field: str) -> pa.Array:
+        """ISO 8601 text -> UTC instants, in the plausible range (smi.canonical)."""
+        return self.plausible(self._times(arr, field), arr, field)
+
+    def plausible(self, out: pa.Array, text: pa.Array, field: str) -> pa.Array:
+        i = implausible_index(out)
+        if i is not None:
+            raise self.fail(i, field, f"'{text[i].as_py()}' ({as_text(out, i)} UTC) is outside the plausible range"
+                            if pa.types.is_timestamp(out.type) else
+                            f"'{text[i].as_py()}' is outside the plausible range", range_text(),
+                            "correct the date (a year of 0001 or 9999 usually means 'not set'), or leave it blank")
+        return out
+
+    def _times(self, arr: pa.Array, field: str) -> pa.Array:
         """ISO 8601 text -> UTC instants. With an offset or Z: as given; without: the workspace tz."""
         has_off = pc.fill_null(pc.match_substring_regex(arr, _OFFSET), False)
         null = pa.scalar(None, pa.string())
@@ -356,6 +380,9 @@ class _Reader:
                           fix="check the times in this column")  # pragma: no cover
 
     def dates(self, arr: pa.Array, field: str) -> pa.Array:
+        return self.plausible(self._dates(arr, field), arr, field)
+
+    def _dates(self, arr: pa.Array, field: str) -> pa.Array:
         try:
             return arr.cast(pa.date32())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -374,6 +401,12 @@ class _Reader:
         what = "a whole number such as 1234 (no separators), or blank if not available" if whole \
             else "a number such as 12.5, or blank if not available"
         out = None
+        # Arrow reads "0x10" as 16: a spreadsheet or a person never means hex in a count
+        hexa = pc.fill_null(pc.match_substring_regex(arr, r"^\s*[+-]?0[xX]"), False)
+        if pc.any(hexa).as_py():
+            i = pc.index(hexa, True).as_py()
+            raise self.fail(i, field, f"'{arr[i].as_py()}' is not a number", what,
+                            "write the number in decimal digits")
         try:
             out = arr.cast(typ)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -411,6 +444,9 @@ class _Reader:
         ids = []
         for v in enc.dictionary.to_pylist():
             p, h = v.split("\x1f", 1)
+            if not h:  # a blank account (and author): the post is nobody's, as when the column is absent
+                ids.append(None)
+                continue
             aid = account_id(p, h)
             if aid.endswith(":"):
                 i = pc.index(both, v).as_py()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -13,6 +14,14 @@ from typing import BinaryIO
 from smi.errors import SourceError
 
 HEAD_BYTES = 8192
+
+# Bounds on a zip (a zip bomb expands a few MB into many GB). Exports compress text 5-20
+# times; deflate cannot beat ~1,030 times. Checked on the sizes the zip declares, which are
+# also all Python's zipfile will ever return of a member.
+ZIP_MAX_MEMBERS = 100_000
+ZIP_MAX_TOTAL = 32 << 30  # bytes, all members expanded (an X archive's media included)
+ZIP_MAX_RATIO = 250  # expanded : compressed, for a member over ZIP_RATIO_FROM bytes
+ZIP_RATIO_FROM = 16 << 20
 
 
 @dataclass
@@ -25,6 +34,8 @@ class InputFile:
     size: int
     origin: Path
     opener: Callable[[], BinaryIO]
+    # What the import should be told about the file (two zip members of its name, say).
+    notes: list[str] = field(default_factory=list, repr=False)
     _head: bytes | None = field(default=None, repr=False)
     _sha256: str | None = field(default=None, repr=False)
 
@@ -71,44 +82,91 @@ def _from_path(p: Path, root: Path) -> InputFile:
     return InputFile(name=str(p), relpath=rel, size=p.stat().st_size, origin=p, opener=lambda: p.open("rb"))
 
 
+def _size(n: int) -> str:
+    for unit, shift in (("GB", 30), ("MB", 20), ("KB", 10)):
+        if n >= 1 << shift:
+            return f"{n / (1 << shift):,.1f} {unit}"
+    return f"{n:,} bytes"
+
+
+def check_zip_bounds(name: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb before reading it: too many members, too much expanded, or a member
+    that expands far more than any export does. Raises SourceError naming the member."""
+    fix = "download the export again from the platform; smi does not read a zip like this"
+    if len(infos) > ZIP_MAX_MEMBERS:
+        raise SourceError(name, f"holds {len(infos):,} files, more than smi reads from a zip "
+                          f"({ZIP_MAX_MEMBERS:,})", fix=fix)
+    total = 0
+    for i in infos:
+        total += i.file_size
+        if i.file_size > ZIP_RATIO_FROM and i.file_size > ZIP_MAX_RATIO * max(i.compress_size, 1):
+            raise SourceError(name, f"expands {_size(i.compress_size)} into {_size(i.file_size)} "
+                              f"({i.file_size // max(i.compress_size, 1):,} times; exports compress at most "
+                              f"{ZIP_MAX_RATIO} times): a zip bomb or a damaged zip", record=f"member {i.filename}",
+                              fix=fix)
+    if total > ZIP_MAX_TOTAL:
+        raise SourceError(name, f"expands to {_size(total)}, more than smi reads from a zip "
+                          f"({_size(ZIP_MAX_TOTAL)})", fix="unzip it and import only the files smi reads")
+
+
 def _from_zip(p: Path) -> Iterator[InputFile]:
     try:
         zf = zipfile.ZipFile(p)
-    except zipfile.BadZipFile:
-        raise SourceError(str(p), "is not a readable zip file", fix="download the export again; it may be incomplete") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        raise SourceError(str(p), f"is not a readable zip file ({e})",
+                          fix="download the export again; it may be incomplete") from None
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
+    check_zip_bounds(str(p), infos)
+    # Two members of one name: the last is read (as unzip does); the import says so.
+    seen: dict[str, int] = {}
     for info in infos:
-        if info.filename.startswith("__MACOSX/") or PurePosixPath(info.filename).name.startswith("."):
+        seen[info.filename] = seen.get(info.filename, 0) + 1
+    last = {info.filename: info for info in infos}
+    for name, info in last.items():
+        if name.startswith("__MACOSX/") or PurePosixPath(name).name.startswith("."):
             continue
 
-        def opener(member: str = info.filename) -> BinaryIO:
+        def opener(member: zipfile.ZipInfo = info) -> BinaryIO:
             z = zipfile.ZipFile(p)
-            inner = z.open(member)
-            return _ZipMember(z, inner)
+            try:
+                inner = z.open(member)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError) as e:
+                z.close()
+                raise SourceError(f"{p}!{member.filename}", f"cannot be read from the zip ({e})",
+                                  fix="download the export again; the zip is damaged") from None
+            return _ZipMember(z, inner, f"{p}!{member.filename}")
 
+        notes = [f"{p.name} holds {seen[name]} members named {name}: read the last, ignored "
+                 f"{seen[name] - 1}"] if seen[name] > 1 else []
         yield InputFile(
-            name=f"{p}!{info.filename}", relpath=info.filename, size=info.file_size, origin=p, opener=opener
+            name=f"{p}!{name}", relpath=name, size=info.file_size, origin=p, opener=opener, notes=notes
         )
 
 
 class _ZipMember(io.RawIOBase):
     """A zip member stream that closes its zip file when closed."""
 
-    def __init__(self, zf: zipfile.ZipFile, inner: BinaryIO) -> None:
+    def __init__(self, zf: zipfile.ZipFile, inner: BinaryIO, name: str = "") -> None:
         self._zf = zf
         self._inner = inner
+        self._name = name
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
-        data = self._inner.read(len(b))
+        data = self.read(len(b))
         b[: len(data)] = data
         return len(data)
 
     def read(self, size: int = -1) -> bytes:
-        return self._inner.read(size)
+        try:
+            return self._inner.read(size)
+        except (zlib.error, zipfile.BadZipFile, EOFError) as e:
+            # a damaged member: say so, never a zlib.error
+            raise SourceError(self._name, f"is damaged inside the zip ({e})",
+                              fix="download the export again; the zip is damaged") from None
 
     def close(self) -> None:
         if not self.closed:
@@ -124,6 +182,9 @@ def expand(paths: list[str | Path]) -> list[InputFile]:
         p = Path(raw).expanduser()
         if not p.exists():
             raise SourceError(str(p), "does not exist", fix="check the path")
+        if not (p.is_dir() or p.is_file()):  # a named pipe, socket or device would block or never end
+            raise SourceError(str(p), "is not a regular file (a named pipe, socket or device)",
+                              fix="give the export file itself")
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts):

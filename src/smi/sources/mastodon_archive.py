@@ -200,6 +200,8 @@ class _Outbox:
                     yield value  # a scalar item: rejected by the caller
             elif prefix == "" and event == "map_key" and value == "orderedItems":
                 self.seen_items_key = True
+            elif prefix == "orderedItems" and event != "start_array" and event != "end_array":
+                self.items_not_list = True  # an object or a scalar where the list should be
             elif prefix == "type" and event == "string":
                 self.type = value
             elif prefix == "totalItems" and event == "number":
@@ -304,6 +306,9 @@ class MastodonArchive(Source):
         if not box.seen_items_key:
             raise SourceError(outbox.name, "has no list of activities", field="orderedItems",
                               fix=_FIX_EXPORT)
+        if getattr(box, "items_not_list", False):
+            raise SourceError(outbox.name, "has orderedItems that is not a list of activities",
+                              field="orderedItems", expected="a JSON array", fix=_FIX_EXPORT)
         # Accounts seen only through activities' actor URLs (no actor.json beside the outbox).
         for acct in sorted(self._derived - set(self._accounts.values())):
             ctx.emit("accounts", {"account_id": acct, "platform": PLATFORM,

@@ -7,6 +7,7 @@ Cells become text as a person would type them: whole numbers without `.0`, dates
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -16,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from smi.errors import SourceError
-from smi.sources.files import InputFile
+from smi.sources.files import InputFile, check_zip_bounds
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other Office 97 files)
 ZIP_MAGIC = b"PK\x03\x04"
@@ -100,6 +101,10 @@ def read_xls(file: InputFile, data: bytes) -> list[Sheet]:
 def read_xlsx(file: InputFile, data: bytes) -> list[Sheet]:
     import openpyxl
 
+    with contextlib.suppress(zipfile.BadZipFile, OSError, ValueError):  # openpyxl says what is wrong
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+        check_zip_bounds(file.name, infos)  # an .xlsx is a zip: refuse a bomb before expanding it
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as e:  # zipfile.BadZipFile, KeyError, XML errors...

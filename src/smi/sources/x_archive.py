@@ -175,6 +175,12 @@ class XArchive(Source):
             ctx.warn(f"--account @{given} ignored: the archive says it is @{handle}")
         handle = handle or given
         if not handle:
+            declared = _profile_x_accounts(ctx.options.profile)
+            if len(declared) == 1:  # the profile's one X account: theirs, said in a warning
+                handle = declared[0]
+                ctx.warn(f"{unit.name} does not say whose tweets these are: filed under x:@{handle}, the "
+                         "profile's only X account (use --account @handle if they are another's)")
+        if not handle:
             handle, placeholder = PLACEHOLDER, True
 
         generated = manifest.get("archiveInfo", {}).get("generationDate") if isinstance(
@@ -205,8 +211,9 @@ class XArchive(Source):
         pa.default_memory_pool().release_unused()
         if placeholder:
             ctx.warn(
-                f"{unit.name} does not say whose tweets these are: {posts:,} posts were imported "
-                f"under the placeholder account x:@{PLACEHOLDER}; re-import with --account @handle "
+                f"{unit.name} does not say whose tweets these are: of its {posts:,} posts, those not "
+                f"already held under their account were filed under the placeholder account "
+                f"x:@{PLACEHOLDER}; re-import with --account @handle "
                 "(or import the whole archive, whose account.js names the account)"
             )
 
@@ -532,6 +539,18 @@ def _count(v: Any, field: str) -> int | None:
         return int(v)
     except (TypeError, ValueError):
         raise _Bad(field, f"is not a count: {v!r}", "a whole number, e.g. \"5\"") from None
+
+
+def _profile_x_accounts(profile: Any) -> list[str]:
+    """The official X accounts the profile declares (handles without @)."""
+    from smi.platforms import parse_account
+
+    out = []
+    for a in getattr(profile, "accounts", None) or []:
+        plat, handle = parse_account(f"{a.platform}:{a.handle}")
+        if plat == "x" and a.official and handle not in out:
+            out.append(handle)
+    return out
 
 
 def _created_at(s: Any) -> int:

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import duckdb
 import pyarrow as pa
 
-from smi.canonical import KEYS, METRIC_COLUMNS, PLACEHOLDER_HANDLES, SCHEMAS
-from smi.errors import StoreError
+from smi.canonical import (
+    KEYS,
+    METRIC_COLUMNS,
+    PLACEHOLDER_HANDLES,
+    SCHEMAS,
+    first_implausible,
+    implausible,
+    range_text,
+)
+from smi.errors import SourceError, StoreError
 from smi.store.forget import skip_forgotten
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
@@ -62,7 +72,7 @@ FROM g JOIN imports i ON i.import_id = g.id
 LOCK_WAIT_SECONDS = 30.0
 
 
-def _connect(path: Path) -> duckdb.DuckDBPyConnection:
+def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting up to LOCK_WAIT_SECONDS (env SMI_LOCK_WAIT) while another
     process holds its lock: DuckDB lets one process at a time open a file for writing."""
     import os
@@ -71,11 +81,24 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + float(os.environ.get("SMI_LOCK_WAIT", LOCK_WAIT_SECONDS))
     while True:
         try:
-            return duckdb.connect(str(path))
+            return duckdb.connect(str(path), read_only=read_only)
         except duckdb.IOException as e:
             if "lock" not in str(e).lower() or time.monotonic() >= deadline:
                 raise
             time.sleep(0.25)
+
+
+# What names a row in an error message, per table: (words, key column).
+RECORD_LABEL = {"posts": ("post", "post_key"), "post_metrics": ("numbers of post", "post_key"),
+                "interactions": ("interaction", "interaction_key"), "effort": ("time entry", "entry_key"),
+                "audience_daily": ("audience of", "account_id"), "accounts": ("account", "account_id")}
+
+
+def not_writable(e: BaseException) -> bool:
+    """The store could not be opened because its file or folder cannot be written."""
+    text = str(e)
+    return any(t in text for t in ("Permission denied", "Operation not permitted", "Read-only file system",
+                                   "read-only", "No space left on device"))
 
 
 def latest_version() -> int:
@@ -92,22 +115,39 @@ class Store:
     `upto` applies migrations only up to that version (used to test upgrades).
     """
 
-    def __init__(self, path: Path, *, timezone: str = "UTC", upto: int | None = None) -> None:
+    def __init__(self, path: Path, *, timezone: str = "UTC", upto: int | None = None,
+                 read_only: bool = False) -> None:
         self.path = Path(path)
         self.timezone = timezone
+        self.read_only = read_only
         try:
-            self.con = _connect(self.path)
+            self.con = _connect(self.path, read_only)
         except duckdb.Error as e:
+            if not_writable(e):
+                raise StoreError(
+                    f"cannot open the store {self.path} for writing: {e}",
+                    fix="the workspace is read-only: make it writable to import or change it (status, "
+                        "export, metric and report --out DIR work on it as it is)",
+                    read_only_cause=True,
+                ) from None
             raise StoreError(
                 f"cannot open the store {self.path}: {e}",
                 fix="close other programs using it; if it was written by a newer smi, upgrade smi",
             ) from None
-        tmp = self.path.parent / ".tmp"
+        # spills go beside the store, or to the system's temporary folder when it is read-only
+        tmp = Path(tempfile.gettempdir()) / "smi-spill" if read_only else self.path.parent / ".tmp"
         self.con.execute(f"SET TimeZone = '{timezone}'")
         self.con.execute("SET memory_limit = '1GB'")
         self.con.execute(f"SET temp_directory = '{tmp.as_posix()}'")
         self.con.execute("SET preserve_insertion_order = false")
-        self.migrate(upto)
+        if read_only:
+            if self.version() < latest_version():
+                self.con.close()
+                raise StoreError(f"{self.path} needs upgrading (schema {self.version()} of {latest_version()}), "
+                                 "which cannot be done while it is read-only",
+                                 fix="make the workspace writable and run `smi status` once")
+        else:
+            self.migrate(upto)
         if upto is None:
             self.con.execute(IMPORT_SPANS)
 
@@ -433,6 +473,7 @@ class ImportWriter:
         if isinstance(batch, pa.RecordBatch):
             batch = pa.Table.from_batches([batch])
         batch = batch.select(schema.names).cast(schema)
+        self._check_dates(table, batch)
         seq0 = self._staged.get(table, 0)
         batch = batch.append_column("_seq", pa.array(range(seq0, seq0 + batch.num_rows), pa.int64()))
         stage = f"stage_{table}"
@@ -445,6 +486,20 @@ class ImportWriter:
         finally:
             self.con.unregister("_incoming")
         self._staged[table] = seq0 + batch.num_rows
+
+    def _check_dates(self, table: str, batch: pa.Table) -> None:
+        """Every source's rows pass here: a time or date outside the plausible range (year 1,
+        9999-12-31, an observed_at in 2999) fails the import, naming the record and field."""
+        bad = first_implausible(table, batch)
+        if bad is None:
+            return
+        i, column, text, expected = bad
+        what, key = RECORD_LABEL.get(table, (table, None))
+        record = f"{what} {batch.column(key)[i].as_py()}" if key else f"{table} row {i + 1}"
+        raise SourceError(self.name, f"{text} is outside the plausible range", record=record, field=column,
+                          expected=expected,
+                          fix="correct the value in the file (a year of 0001 or 9999 usually means "
+                              "'not set'); or leave the cell blank")
 
     def abort(self) -> None:
         for table in list(self._staged):
@@ -464,11 +519,33 @@ class ImportWriter:
                 f"CREATE OR REPLACE TEMP VIEW merge_{table} AS SELECT * EXCLUDE (_seq) FROM stage_{table}"
             )
             return f"merge_{table}"
+        self._warn_repeated(table, keys)
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE merge_{table} AS SELECT * EXCLUDE (_seq) FROM stage_{table} "
             f"QUALIFY row_number() OVER (PARTITION BY {cols} ORDER BY _seq DESC) = 1"
         )
         return f"merge_{table}"
+
+    # Tables whose repeated keys inside one import are worth a warning (a post id twice in a
+    # CSV): sources emit account rows per batch, and a post's snapshots follow its post.
+    WARN_REPEATED: ClassVar[dict[str, str]] = {"posts": "post", "interactions": "interaction", "audience_daily": "audience day",
+                     "effort": "time entry"}
+
+    def _warn_repeated(self, table: str, keys: tuple[str, ...]) -> None:
+        """Say how many keys the import holds more than once, with the first of them: the
+        last row of each is kept (the later file or line wins), never silently."""
+        what = self.WARN_REPEATED.get(table)
+        if what is None:
+            return
+        label = " || ' ' || ".join(f"coalesce(CAST({_q(k)} AS VARCHAR), '')" for k in keys)
+        n, extra, first = self.con.execute(
+            f"SELECT count(*), sum(c - 1), min(k) FROM (SELECT {label} AS k, count(*) AS c "
+            f"FROM stage_{table} GROUP BY ALL HAVING count(*) > 1)"
+        ).fetchall()[0]
+        self.warnings.append(
+            f"{self.name}: {n:,} {what}{'s appear' if n != 1 else ' appears'} more than once in this import "
+            f"({extra:,} repeated row{'s' if extra != 1 else ''}; first: {first}); kept the last of each: "
+            "check the export for repeated rows or files")
 
     def _drop(self, merge: str) -> None:
         kind = self.con.execute(
@@ -484,8 +561,28 @@ class ImportWriter:
         m = self._dedup(table, keys)
         total = self.con.execute(f"SELECT count(*) FROM {m}").fetchall()[0][0]
         on = " AND ".join(f"t.{_q(k)} = m.{_q(k)}" for k in keys)
-        sets = ", ".join(f"{_q(c)} = coalesce(m.{_q(c)}, t.{_q(c)})" for c in values)
-        changed = " OR ".join(f"(m.{_q(c)} IS NOT NULL AND m.{_q(c)} IS DISTINCT FROM t.{_q(c)})" for c in values)
+        incoming = {c: f"m.{_q(c)}" for c in values}
+        if table == "posts":
+            # Re-import never moves a post to a placeholder account (a lone tweet.js of an
+            # archive already imported): the held account and its URL stay (issue 14).
+            handles = ", ".join("'" + h.replace("'", "''") + "'" for h in PLACEHOLDER_HANDLES)
+
+            def placeholder(col: str) -> str:
+                return f"list_contains([{handles}], regexp_replace({col}, '^[^:]*:', ''))"
+
+            keep = (f"({placeholder('m.account_id')} AND t.account_id IS NOT NULL "
+                    f"AND NOT {placeholder('t.account_id')})")
+            for c in ("account_id", "url"):
+                incoming[c] = f"(CASE WHEN {keep} THEN NULL ELSE m.{_q(c)} END)"
+            kept = self.con.execute(f"SELECT count(*) FROM {table} AS t JOIN {m} AS m ON {on} WHERE {keep}"
+                                    ).fetchall()[0][0]
+            if kept:
+                self.warnings.append(
+                    f"{kept:,} post{'s' if kept != 1 else ''} already held under {'their' if kept != 1 else 'its'} "
+                    "account stayed there (this export does not say whose they are)")
+        sets = ", ".join(f"{_q(c)} = coalesce({incoming[c]}, t.{_q(c)})" for c in values)
+        changed = " OR ".join(f"({incoming[c]} IS NOT NULL AND {incoming[c]} IS DISTINCT FROM t.{_q(c)})"
+                              for c in values)
         has_import = table != "accounts"
         stamp = f", import_id = {import_id}" if has_import else ""
         updated = self.con.execute(
@@ -585,6 +682,10 @@ class ImportWriter:
     def commit(self) -> dict[str, Any]:
         """Merge everything staged in one transaction and log the import. Returns its record."""
         con = self.con
+        if implausible(self.observed_at):
+            raise SourceError(self.name, f"says its numbers are from {self.observed_at.isoformat()}, outside the "
+                              "plausible range", field="observed_at", expected=range_text(),
+                              fix="give the day the export was downloaded with --as-of YYYY-MM-DD")
         # Staging runs under a low memory limit (rows spill to disk); the merge's joins and
         # key index need the store's normal limit (10M interactions fail at 400 MB).
         if hasattr(self, "_saved"):
@@ -659,9 +760,14 @@ class ImportWriter:
                     [src, account, json.dumps(state), record["finished_at"]],
                 )
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as e:
+            with contextlib.suppress(duckdb.Error):  # a failed COMMIT has no transaction left to undo
+                con.execute("ROLLBACK")
             self.abort()
+            if isinstance(e, duckdb.IOException) or (isinstance(e, duckdb.Error) and not_writable(e)):
+                raise StoreError(f"cannot write the store {self.store.path}: {e}; nothing was imported",
+                                 fix="free disk space and make the workspace folder writable, then import "
+                                     "again") from None
             raise
         self.abort()  # drops the stage tables
         return record

@@ -44,6 +44,8 @@ def data_fingerprint(store: Store) -> str:
 def save_month(store: Store, month: str, findings: list[dict[str, Any]], data_key: str | None = None) -> int:
     """Replace the month's stored findings with `findings` (dicts with id, detector, question)
     and record the key of the data they came from (None: forget it, so the month is computed again)."""
+    if getattr(store, "read_only", False):  # a read-only workspace: shown, not remembered
+        return len(findings)
     con = store.con
     con.execute("BEGIN TRANSACTION")
     try:

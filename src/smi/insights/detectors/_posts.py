@@ -67,7 +67,7 @@ def with_followers(ctx: Any, posts: pd.DataFrame) -> pd.DataFrame:
     """`posts` plus `followers`: the account's followers on the post's local day, or the latest
     value in the FOLLOWER_WINDOW_DAYS before it (audience_daily); else NaN."""
     a = ctx.con.table("audience_daily")
-    a = a.filter(a.followers.notnull() & a.account_id.isin(list(posts.account_id.unique())))
+    a = a.filter(a.followers.notnull() & a.account_id.isin(list(posts.account_id.dropna().unique())))
     aud = a.select("account_id", "date", "followers").to_pandas()
     out = posts.assign(_day=pd.to_datetime(posts.published.dt.date), _i=range(len(posts)))
     if aud.empty or out.empty:

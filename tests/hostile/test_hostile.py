@@ -1,0 +1,121 @@
+"""Every generated hostile input (generate.py) ends as its case says, and a rejected one
+changes nothing: the store's rows and sequences, and `archive/`, are compared before and
+after; `smi status` still works afterwards."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import shutil
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE.parent / "fixtures"
+
+
+def _load_generator():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("smi_hostile_generate", HERE / "generate.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+gen = _load_generator()
+runner = CliRunner()
+
+
+TIME_LIMIT = 120  # seconds a case may take: a hang (a named pipe read) fails, never blocks the run
+
+
+def _too_long(signum, frame):  # type: ignore[no-untyped-def]
+    raise TimeoutError(f"took more than {TIME_LIMIT} s")
+
+
+def smi(*args: object):  # type: ignore[no-untyped-def]
+    """Run the CLI in this process, failing (not hanging) after TIME_LIMIT seconds."""
+    from smi.cli import app
+
+    old = signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(TIME_LIMIT)
+    try:
+        return runner.invoke(app, [str(a) for a in args])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def fingerprint(ws: Path) -> dict:
+    """What a failed import must not change: every table's rows (a checksum each), the
+    sequences, the status, and every file under archive/ (name and content hash)."""
+    import gc
+
+    from smi.store import Store
+
+    gc.collect()  # drop the CLI's connections (one may be read-only: DuckDB refuses a mix)
+    store = Store(ws / "store.duckdb")
+    try:
+        tables = {name: hashlib.sha256(repr(rows).encode()).hexdigest()
+                  for name, rows in store.snapshot().items()}
+        seqs = store.rows("SELECT sequence_name, last_value FROM duckdb_sequences() ORDER BY 1")
+        status = store.status()
+    finally:
+        store.close()
+    archive = {p.relative_to(ws).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+               for p in sorted([ws / "archive", *(ws / "archive").rglob("*")])}
+    return {"tables": tables, "sequences": seqs, "status": json.dumps(status, sort_keys=True),
+            "archive": archive}
+
+
+@pytest.fixture(scope="module")
+def base_ws(tmp_path_factory) -> Path:
+    """A workspace (Europe/London) holding the canonical CSV fixtures, built once."""
+    ws = tmp_path_factory.mktemp("hostile") / "base"
+    assert smi("init", ws, "--name", "Hostile Org", "--timezone", "Europe/London").exit_code == 0
+    r = smi("import", "--no-enrich", "-w", ws, FIXTURES / "canonical_csv")
+    assert r.exit_code == 0, r.output
+    return ws
+
+
+@pytest.fixture
+def ws(base_ws, tmp_path) -> Path:
+    copy = tmp_path / "ws"
+    shutil.copytree(base_ws, copy)
+    return copy
+
+
+def _clean(result) -> None:  # type: ignore[no-untyped-def]
+    """No traceback, no uncaught exception: a message a person can read."""
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("case", gen.CASES, ids=[c.name for c in gen.CASES])
+def test_hostile_input(case, ws, tmp_path):
+    files = tmp_path / "in"
+    files.mkdir()
+    args = case.build(files)
+    if case.prepare is not None:
+        case.prepare(ws)
+    before = fingerprint(ws)
+    result = smi("import", "--no-enrich", "-w", ws, *args)
+    _clean(result)
+    if case.outcome == "rejected":
+        assert result.exit_code == 1, result.output
+        assert case.expect in result.output, result.output
+        assert fingerprint(ws) == before
+    else:  # warned, accepted
+        assert result.exit_code == 0, result.output
+        assert case.expect in result.output, result.output
+        assert fingerprint(ws) != before
+    # whatever it did, the workspace still works
+    after = smi("status", "--json", "-w", ws)
+    _clean(after)
+    assert after.exit_code == 0, after.output
