@@ -10,12 +10,14 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+import smi.metrics.labels
 import smi.report
 from smi.metrics import load_all
 from smi.report.i18n import Words, po_path, welsh_after
 from smi.report.model import DESCRIPTIONS, KEY_METRICS
 
 REPORT = Path(smi.report.__file__).parent
+LABELS_DIR = Path(smi.metrics.labels.__file__).parent
 METHODS = [
     ("**.py", "python", {}),
     ("**/templates/**.j2", "jinja2", {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}),
@@ -23,13 +25,15 @@ METHODS = [
 
 
 def source_msgids() -> set[str]:
-    """The strings marked for translation in the report's code and templates, extracted now."""
+    """The strings marked for translation in the report's code and templates, and the metric
+    catalogue's display names (smi.metrics.labels), extracted now."""
     out = set()
-    for _file, _line, message, _comments, _ctx in extract_from_dir(
-        REPORT, method_map=[(p, m) for p, m, _ in METHODS],
-        options_map={p: o for p, _, o in METHODS}, keywords={"_": None, "N_": None, "gettext": None},
-    ):
-        out.add(message if isinstance(message, str) else message[0])
+    for folder, methods in ((REPORT, METHODS), (LABELS_DIR, [("labels.py", "python", {})])):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            folder, method_map=[(p, m) for p, m, _ in methods],
+            options_map={p: o for p, _, o in methods}, keywords={"_": None, "N_": None, "gettext": None},
+        ):
+            out.add(message if isinstance(message, str) else message[0])
     return out
 
 

@@ -164,6 +164,7 @@ class ReportModel:
     # Whose numbers: key figures, trend, top posts and chain count the official accounts;
     # the staff's own accounts (this many) are shown beside the key figures (Figure.staff).
     staff_accounts: int = 0
+    currency: str = "GBP"  # the profile's (ISO 4217): money reads "£1,682.70"
 
 
 def platform_title(platform: str) -> str:
@@ -400,4 +401,5 @@ def build_model(ws: Any, period: Period, words: Words | None = None) -> ReportMo
         undated_posts=[{"platform_id": p, "platform": platform_title(p), "count": n}
                        for p, n in ws.store.undated_posts().items()],
         staff_accounts=staff_accounts,
+        currency=getattr(ws.profile.organisation, "currency", "GBP"),
     )
