@@ -222,6 +222,7 @@ name = ""
 timezone = "Europe/London"   # IANA name; month boundaries and hours use it
 languages = ["en"]           # the first is the report's default language; all are focus
                              # languages of language detection (docs/enrichment.md)
+# currency = "GBP"           # ISO 4217 (default GBP): money in the report reads "£1,682.70"
 
 # When the organisation answers its audience (first-response times in business hours).
 [business_hours]

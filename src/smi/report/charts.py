@@ -6,6 +6,7 @@ from typing import Any
 
 import altair as alt
 import vl_convert
+from markupsafe import Markup, escape
 
 from smi.report.i18n import Words
 
@@ -121,8 +122,8 @@ def _chart_rows(f: dict[str, Any]) -> tuple[list[dict[str, Any]], str, str] | No
     return rows, title, reads
 
 
-def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tuple[str, str] | None:
-    """(inline SVG, text alternative) of a finding's chart: horizontal bars, one per group,
+def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tuple[str, str, Markup] | None:
+    """(inline SVG, text alternative, caption as HTML) of a finding's chart: horizontal bars, one per group,
     each labelled with its value; a whisker where the group has a 95% interval. The text
     alternative says every value. None when the finding's spec has no bars."""
     from smi.metrics.labels import LABELS
@@ -142,7 +143,7 @@ def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tup
     axis_title = fmt.name(w, title) if title in LABELS else title
     top = max(max(r["value"], r["high"] or 0) for r in rows) or 1
     data = alt.Data(values=rows)
-    y = alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=12))
+    y = alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=13))
     xs = alt.Scale(domain=[0, top * 1.25], nice=False)
     xa = alt.Axis(format="%" if reads == "percent" else "~s", title=axis_title or None, tickCount=4, grid=False)
     bars = alt.Chart(data).mark_bar(color="#4c6e91", height=18).encode(y=y, x=alt.X("value:Q", scale=xs, axis=xa))
@@ -153,25 +154,27 @@ def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tup
             y=y, x=alt.X("low:Q", scale=xs, title=axis_title or None), x2="high:Q"))
     labels_at = "max(datum.value, datum.high || 0)"
     layers.append(alt.Chart(data).transform_calculate(at=labels_at).mark_text(
-        align="left", dx=5, fontSize=12, color="#1b1b1b").encode(
+        align="left", dx=5, fontSize=13, color="#1b1b1b").encode(
         y=y, x=alt.X("at:Q", scale=xs), text="label:N"))
-    chart = alt.layer(*layers).properties(width=380, height=alt.Step(30)).configure(
+    chart = alt.layer(*layers).properties(width=340, height=alt.Step(30)).configure(
         font=FONT, aria=False).configure_view(stroke=None)
     svg = to_svg(chart)
-    parts = []
+    parts, marked = [], []
     for r in rows:
-        item = f"{r['group']}: {r['label']}"
+        interval = ""
         if r["low"] is not None and r["high"] is not None:
-            item += " (" + w._("95%% interval %(low)s to %(high)s", low=show(r["low"]), high=show(r["high"])) + ")"
-        parts.append(item)
+            interval = " (" + w._("95%% interval %(low)s to %(high)s", low=show(r["low"]), high=show(r["high"])) + ")"
+        parts.append(f"{r['group']}: {r['label']}{interval}")
+        # group names come from the detector, in English: marked as such in other editions
+        name = escape(r["group"]) if w.lang == "en" else Markup('<span lang="en">{}</span>').format(r["group"])
+        marked.append(Markup("{}: {}{}").format(name, r["label"], interval))
     alt_text = w._("Chart: %(what)s.", what="; ".join(parts))
-    return with_alt(svg, alt_text), alt_text
+    caption = Markup(escape(w._("Chart: %(what)s.", what="\x00"))).replace("\x00", Markup("; ").join(marked))
+    return with_alt(svg, alt_text), alt_text, caption
 
 
 def with_alt(svg: str, text: str) -> str:
     """The SVG as an image with a text alternative (role="img", aria-label)."""
-    from markupsafe import escape
-
     return svg.replace("<svg", f'<svg role="img" aria-label="{escape(text)}"', 1)
 
 

@@ -8,6 +8,7 @@ said in words: "7.1 times the target", "12% short of the target", "within the li
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal
@@ -111,31 +112,45 @@ GOAL_WORDS = {
     "times": N_("%(n)s times the target"),
     "above": N_("%(pct)s above the target"),
     "short": N_("%(pct)s short of the target"),
+    "points_above": N_("%(n)s points above the target"),
+    "points_short": N_("%(n)s points short of the target"),
     "on": N_("exactly on the target"),
-    "within": N_("%(pct)s inside the limit"),
+    "half": N_("less than half the limit"),
+    "under": N_("%(pct)s under the limit"),
+    "points_under": N_("%(n)s points under the limit"),
     "over": N_("%(pct)s over the limit"),
+    "points_over": N_("%(n)s points over the limit"),
     "times_over": N_("%(n)s times the limit"),
 }
 
 
 def goal_words(w: Words, kpi: dict[str, Any]) -> str:
     """Where a KPI's value stands against its target, in words: '7.1 times the target',
-    '12% short of the target'; a 'lower' target is a limit: '40% inside the limit',
-    '2.5 times the limit'. '' when the value is not available or the target is 0."""
+    '12% short of the target'; a percentage by points ('0.6 points short of the target': 0.4%
+    against 1.0%); a 'lower' target is a limit: 'less than half the limit', '2.8 times the
+    limit'. '' when the value is not available or the target is 0."""
     v, t = kpi.get("value"), kpi.get("target")
     if v is None or not t:
         return ""
     r = v / t
     n = format_decimal(r, format="#,##0.0", locale=w.locale)
     pct = format_decimal(abs(r - 1) * 100, format="#,##0", locale=w.locale) + "%"
-    if round(abs(r - 1) * 100) == 0:
+    points = format_decimal(abs(v - t) * 100, format="#,##0.0", locale=w.locale)
+    as_points = display(kpi.get("metric", "")) == "percent"
+    if round(abs(r - 1) * 100) == 0 and not (as_points and round(abs(v - t) * 1000)):
         return w._(GOAL_WORDS["on"])
     if kpi.get("direction") == "lower":
         if r < 1:
-            return w._(GOAL_WORDS["within"], pct=pct)
-        return w._(GOAL_WORDS["times_over"], n=n) if r >= 2 else w._(GOAL_WORDS["over"], pct=pct)
+            if r <= 0.5 and not as_points:
+                return w._(GOAL_WORDS["half"])
+            return w._(GOAL_WORDS["points_under"], n=points) if as_points else w._(GOAL_WORDS["under"], pct=pct)
+        if r >= 2:
+            return w._(GOAL_WORDS["times_over"], n=n)
+        return w._(GOAL_WORDS["points_over"], n=points) if as_points else w._(GOAL_WORDS["over"], pct=pct)
     if r >= 2:
         return w._(GOAL_WORDS["times"], n=n)
+    if as_points:
+        return w._(GOAL_WORDS["points_above" if r > 1 else "points_short"], n=points)
     return w._(GOAL_WORDS["above"], pct=pct) if r > 1 else w._(GOAL_WORDS["short"], pct=pct)
 
 
@@ -163,7 +178,7 @@ def effect_words(w: Words, f: dict[str, Any]) -> str:
     if v is None:
         return ""
     if eff.get("kind") == "ratio":
-        if v >= 1.95:
+        if v >= 1.5:
             text = w._(EFFECT_WORDS["times"], n=format_decimal(v, format="#,##0.#", locale=w.locale))
         elif round(abs(v - 1) * 100) == 0:
             text = w._(EFFECT_WORDS["same"])
@@ -200,15 +215,51 @@ def evidence_header(w: Words, column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
-def evidence_cell(w: Words, column: str, v: Any, currency: str = DEFAULT_CURRENCY) -> str:
+def evidence_header_known(column: str) -> bool:
+    """True when the column has a translated heading (a catalogue metric or a known word)."""
+    from smi.metrics.labels import LABELS
+
+    return column in LABELS or column in EVIDENCE_WORDS
+
+
+def evidence_cell(w: Words, column: str, v: Any, currency: str = DEFAULT_CURRENCY,
+                  value_metric: str | None = None) -> str:
     """An evidence cell: a catalogue metric's value as it reads (0.0881 -> '8.8%'), a platform
-    id by its name ('facebook' -> 'Facebook'), other numbers as they are."""
+    id by its name ('facebook' -> 'Facebook'), other numbers as they are. `value_metric`: the
+    catalogue metric a "value" column holds (a goal's KPI), read the same way."""
     from smi.metrics.labels import LABELS
     from smi.platforms import PLATFORMS
     from smi.report.insights import cell_text
 
+    if column == "value" and value_metric in LABELS:
+        column = str(value_metric)
     if column in LABELS and isinstance(v, (int, float)) and not isinstance(v, bool):
         return value(w, column, v, currency)
     if isinstance(v, str) and v in PLATFORMS:
         return PLATFORMS[v]
     return cell_text(v, w)
+
+
+_CODE = re.compile(r"(`[^`]*`)")
+
+
+def plain_text(text: str | None) -> str:
+    """A detector's English sentence with catalogue ids said as names ("unanswered_questions"
+    -> "Unanswered questions") and platform ids capitalised ("facebook" -> "Facebook");
+    `code spans` (commands to copy) are left as they are."""
+    from smi.metrics.labels import LABELS
+    from smi.platforms import PLATFORMS
+
+    if not text:
+        return text or ""
+    ids = sorted((n for n in LABELS if "_" in n), key=len, reverse=True)
+    metric_re = re.compile(r"\b(" + "|".join(map(re.escape, ids)) + r")\b")
+    names = [p for p in PLATFORMS if len(p) > 2]
+    platform_re = re.compile(r"\b(" + "|".join(names) + r")\b")
+    parts = _CODE.split(text)
+    for i, part in enumerate(parts):
+        if i % 2:  # a code span
+            continue
+        part = metric_re.sub(lambda m: LABELS[m.group(1)][0], part)
+        parts[i] = platform_re.sub(lambda m: PLATFORMS[m.group(1)], part)
+    return "".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from smi.report import fmt
 from smi.report import insights as ins
+from smi.report.charts import from_first
 from smi.report.i18n import Words
 from smi.report.model import CHAIN_LABELS, LABELS, UNITS, ReportModel
 from smi.report.render import (
@@ -82,13 +83,14 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
         lines += table(head, rows, {1, 2, 3, 4, 5})
         lines.append("")
 
-    lines += [f"## {_('Trend: posts and engagements, %(first)s to %(last)s', first=w.month(model.trend_months[0]), last=w.month(model.trend_months[-1]))}", ""]
+    trend, keys = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
+    lines += [f"## {_('Trend: posts and engagements, %(first)s to %(last)s', first=w.month(keys[0]), last=w.month(keys[-1]))}", ""]
     rows = []
-    for platform, measures in trend_table(model).items():
+    for platform, measures in trend_table(model, trend).items():
         for measure, by_month in measures.items():
             rows.append([platform, _(LABELS[measure])] + [
-                _("n/a") if by_month.get(k) is None else w.num(by_month[k]) for k in model.trend_months])
-    months = [w.month_short(k) for k in model.trend_months]
+                _("n/a") if by_month.get(k) is None else w.num(by_month[k]) for k in keys])
+    months = [w.month_short(k) for k in keys]
     lines += table([_("Platform"), _("Measure"), *months], rows, set(range(2, 2 + len(months))))
     lines += ["", _("n/a: not available."), ""]
 

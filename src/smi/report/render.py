@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from smi.errors import SmiError
 from smi.metrics.months import choose_period
+from smi.platforms import PLATFORMS
 from smi.report import fmt
 from smi.report.charts import from_first, to_svg, trend_chart, with_alt
 from smi.report.i18n import N_, Words
@@ -209,11 +210,13 @@ def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict
             if f.get("chart"):
                 got = finding_chart(f, w, model.currency)
                 if got:
-                    out[f["id"]] = {"svg": Markup(got[0]), "alt": got[1]}
+                    out[f["id"]] = {"svg": Markup(got[0]), "alt": got[1], "caption": got[2]}
                     continue
                 svg = spec_svg(f["chart"])
                 if svg:
-                    out[f["id"]] = {"svg": Markup(svg), "alt": str(f["chart"].get("title") or "")}
+                    title = str(f["chart"].get("title") or "")
+                    out[f["id"]] = {"svg": Markup(svg), "alt": title,
+                                    "caption": Markup('<span lang="en">{}</span>').format(title) if w.lang != "en" else title}
     return out
 
 
@@ -237,6 +240,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         target_text=target_text, status_word=status_word, trend_text=trend_text,
         status_counts=status_counts, beside_text=beside_text, beside_note=BESIDE_NOTE,
         fmt=fmt, kpi_label=kpi_label, currency=model.currency, chain_value=chain_value,
+        platform_names=set(PLATFORMS.values()),
     )
 
 
