@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 1
+SCHEMA = 2  # 2: currency
 CACHE_DIR = "cache"
 
 
@@ -175,6 +175,7 @@ class Month:
     observed_until: str | None = None  # the newest export's observation time (ISO)
     undated_posts: list[dict[str, Any]] = field(default_factory=list)  # [{"platform_id", "platform", "count"}]
     staff_accounts: int = 0
+    currency: str = "GBP"  # the profile's (ISO 4217): money reads "£1,682.70"
     # [{"stage", "title" (msgid), "rows": [{"metric", "unit", "formula", "current", "previous", "change"}]}]
     chain: list[dict[str, Any]] = field(default_factory=list)
     scorecard: list[dict[str, Any]] = field(default_factory=list)  # smi.goals.KpiResult.as_dict()
@@ -562,6 +563,7 @@ def _figures(ws: Any, period: Any) -> Month:
         trend_months=[p.key for p in span.months],
         trend=trend,
         top_posts=_top_posts(con, period, ws.timezone),
+        currency=ws.profile.organisation.currency,
         imports=plain(imports),
         unavailable=unavailable,
         source_titles=sorted({titles.get(i["source"], i["source"]) for i in imports}),

@@ -43,6 +43,17 @@ class Organisation(BaseModel):
     name: str
     timezone: str = "Europe/London"
     languages: list[str] = Field(default_factory=lambda: ["en"])
+    currency: str = "GBP"  # ISO 4217: staff cost and money in the report ("£1,682.70")
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, v: str) -> str:
+        from babel.numbers import get_currency_name
+
+        code = v.strip().upper()
+        if len(code) != 3 or not code.isalpha() or get_currency_name(code, locale="en") == code:
+            raise ValueError(f"'{v}' is not an ISO 4217 currency code such as GBP or EUR")
+        return code
 
     @field_validator("timezone")
     @classmethod
@@ -295,6 +306,7 @@ name = ""
 timezone = "Europe/London"   # IANA name; month boundaries and hours use it
 languages = ["en"]           # the first is the report's default language; all are focus
                              # languages of language detection (docs/enrichment.md)
+# currency = "GBP"           # ISO 4217 (default GBP): money in the report reads "£1,682.70"
 
 # When the organisation answers its audience (first-response times in business hours).
 [business_hours]

@@ -265,3 +265,83 @@ def test_the_evaluation_chain_counts_the_key_figures_posts(reports):
     assert 'href="#scorecard"' in section and "not available" in section
     md = text(reports["en"]["md"])
     assert "`count(posts of kind original or quote published in the period)`" in md
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make system-deps)")
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_no_sideways_scrolling_on_a_phone_or_a_laptop(reports, lang, tmp_path):
+    """At 390 px (a phone) and 1,280 px the page is no wider than the window; the scorecard's
+    KPI names get a line of their own (no syllable a line) and the top posts show their text
+    and engagements inside the screen."""
+    from playwright.sync_api import sync_playwright
+
+    url = reports[lang]["html"].as_uri()
+    seen = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width in (390, 1280):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(url)
+                seen[width] = page.evaluate("""() => ({
+                    scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+                    kpis: [...document.querySelectorAll('#scorecard td.kpi')].map(e => e.getBoundingClientRect().width),
+                    posts: [...document.querySelectorAll('#top-posts td.text')].map(e => {
+                        const r = e.getBoundingClientRect(); return [r.left, r.right, r.height, e.innerText.length]; }),
+                    numbers: [...document.querySelectorAll('#top-posts td[data-metric="engagements"]')].map(e => {
+                        const r = e.getBoundingClientRect(); return [r.left, r.right, e.innerText]; }),
+                })""")
+                page.screenshot(path=str(tmp_path / f"{lang}-{width}.png"), full_page=True)
+                page.close()
+        finally:
+            browser.close()
+    for width, s in seen.items():
+        assert s["scroll"] <= s["inner"] == width, (width, s["scroll"])
+        # a KPI name such as "Typical first response time (business hours)" needs ~120 px for its longest word
+        assert s["kpis"] and min(s["kpis"]) >= 120, (width, s["kpis"])
+        assert len(s["posts"]) == len(s["numbers"]) == 5
+        for left, right, height, chars in s["posts"]:
+            assert left >= 0 and right <= width and height > 10 and chars > 10
+        for left, right, text in s["numbers"]:
+            assert left >= 0 and right <= width and re.search(r"\d", text)
+
+
+def _headings(pdf: Path) -> tuple[int, list[tuple[int, float, str]]]:
+    """(pages, [(page, top as a share of the page height, text)]) for every heading line: bold
+    text larger than the 10 pt body (h2 and h3; table headers and bold body text are ≤ 10 pt)."""
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            lines: dict[float, list[str]] = {}
+            for ch in page.chars:
+                if "Bold" in ch["fontname"] and ch["size"] > 10.5:
+                    lines.setdefault(round(ch["top"]), []).append(ch["text"])
+            found += [(number, top / page.height, "".join(t)) for top, t in sorted(lines.items())]
+        return len(doc.pages), found
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_pdf_headings_stay_with_their_content(reports, lang):
+    """No heading starts in the bottom 15% of a page (break-after: avoid keeps it with what
+    follows); the report is shorter than before issue 11 (the demo's November 2026 took 29
+    pages); the scorecard is not split."""
+    import pdfplumber
+
+    pages, headings = _headings(reports[lang]["pdf"])
+    assert len(headings) > 15  # the check sees the headings (h2 and the findings' h3)
+    low = [(p, round(y, 2), t) for p, y, t in headings if y > 0.85]
+    assert low == []
+    assert pages <= 24
+    from smi.report.i18n import Words
+
+    w = Words(lang)
+    heading = w._("Goal scorecard")
+    note = w._("Met: the value reaches the target. On track: not met, but the trend over the last three periods "
+               "carries it there next period. Behind: neither. Not available: the data gives no value (never "
+               "counted as zero).")[:25]
+    with pdfplumber.open(reports[lang]["pdf"]) as doc:
+        texts = [" ".join((pg.extract_text() or "").split()) for pg in doc.pages]
+    start = next(i for i, t in enumerate(texts) if heading in t and i > 0)  # page 1 is the contents
+    assert note in texts[start]  # the note under the table is on the heading's page: the table is whole

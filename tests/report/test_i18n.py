@@ -16,6 +16,7 @@ from smi.report.i18n import Words, po_path, welsh_after
 from smi.report.model import DESCRIPTIONS, KEY_METRICS
 
 REPORT = Path(smi.report.__file__).parent
+SMI = REPORT.parent
 METHODS = [
     ("**.py", "python", {}),
     ("**/templates/**.j2", "jinja2", {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}),
@@ -23,18 +24,19 @@ METHODS = [
 
 
 def source_msgids() -> set[str]:
-    """The strings marked for translation in the report's code and templates, extracted now."""
+    """The strings marked for translation in the report's code and templates, and the metric
+    catalogue's display names (smi.labels), extracted now."""
     out = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         REPORT, method_map=[(p, m) for p, m, _ in METHODS],
         options_map={p: o for p, _, o in METHODS}, keywords={"_": None, "N_": None, "gettext": None},
     ):
         out.add(message if isinstance(message, str) else message[0])
-    # The month object's messages (reasons for "not available", chain stages): smi/monthly.py.
-    for _line, message, _comments, _ctx in extract_from_file(
-        "python", REPORT.parent / "monthly.py", keywords={"N_": None},
-    ):
-        out.add(message if isinstance(message, str) else message[0])
+    # The month object's messages (reasons for "not available", chain stages): smi/monthly.py;
+    # the catalogue's display names: smi/labels.py.
+    for path in (SMI / "monthly.py", SMI / "labels.py"):
+        for _line, message, _comments, _ctx in extract_from_file("python", path, keywords={"N_": None}):
+            out.add(message if isinstance(message, str) else message[0])
     return out
 
 

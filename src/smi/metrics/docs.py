@@ -115,6 +115,8 @@ def _esc(text: str) -> str:
 
 
 def render() -> str:
+    from smi.labels import display, label
+
     parts = [INTRO]
     family = None
     cat = catalogue()
@@ -132,6 +134,7 @@ def render() -> str:
             f"{c['description']}\n\n"
             f"- **Formula:** {c['formula']}\n"
             f"- **Unit:** {c['unit']}; better: {better}\n"
+            f"- **In reports:** {label(c['name'])} (reads as {display(c['name'])})\n"
             f"- **Inputs:** {', '.join(f'`{i}`' for i in c['inputs'])}\n"
             f"- **Available on:** {plats}\n"
             f"- **Break down by:** {', '.join(f'`{d}`' for d in c['dimensions'])}\n"

@@ -100,6 +100,20 @@ class Metric:
     series: tuple[str, ...] = ()  # inputs it needs day by day (one value on an export's date is not enough)
     only: tuple[str, ...] = ()  # a platform's own definition: counts only these platforms' rows
 
+    @property
+    def label(self) -> str:
+        """The display name for people (English msgid; smi.labels)."""
+        from smi.labels import label
+
+        return label(self.name)
+
+    @property
+    def display(self) -> str:
+        """How the value reads: count, decimal, percent, times, minutes, hours, currency."""
+        from smi.labels import display
+
+        return display(self.name)
+
     def available(self, held: set[str]) -> bool:
         """True if the inputs in `held` ("table.column") are enough to compute it."""
         return all(any(i in held for i in group) for group in self.requires)

@@ -6,6 +6,7 @@ from typing import Any
 
 import altair as alt
 import vl_convert
+from markupsafe import Markup, escape
 
 from smi.report.i18n import Words
 
@@ -71,3 +72,118 @@ def to_svg_dict(spec: dict) -> str:
     svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
     start = svg.find("<svg")
     return svg[start:] if start > 0 else svg
+
+
+# -- a finding's chart: both groups' values, labelled, with whiskers where there is an interval --
+def _chart_rows(f: dict[str, Any]) -> tuple[list[dict[str, Any]], str, str] | None:
+    """The finding's chart data as rows {"group", "value", "low", "high"}, the y title and
+    how values read ("percent" or "decimal"); None when the spec has no usable bars."""
+    from smi.labels import LABELS, display
+    from smi.platforms import PLATFORMS
+
+    spec = f.get("chart") or {}
+    enc = spec.get("encoding") or {}
+    x, y = (enc.get("x") or {}).get("field"), (enc.get("y") or {}).get("field")
+    values = (spec.get("data") or {}).get("values") or []
+    if not x or not y or not values:
+        return None
+    rows = []
+    for r in values:
+        v = r.get(y)
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        group = " · ".join(str(r[k]) for k in (x,) if r.get(k) is not None)
+        if x != "group" and r.get("group") is not None and len({str(v.get("group")) for v in values}) > 1:
+            group = f"{r['group']} · {group}"
+        group = PLATFORMS.get(group, group)
+        low, high = r.get("ci_low"), r.get("ci_high")
+        rows.append({"group": group, "value": float(v),
+                     "low": float(low) if isinstance(low, (int, float)) else None,
+                     "high": float(high) if isinstance(high, (int, float)) else None})
+    if len(rows) < 1:
+        return None
+    title = str((enc.get("y") or {}).get("title") or "")
+    fmt_axis = ((enc.get("y") or {}).get("axis") or {}).get("format")
+    metric = f.get("metric") or ""
+    if fmt_axis == "%" or (title in LABELS and display(title) == "percent") or (
+            display(metric) == "percent" and all(0 <= r["value"] <= 1 for r in rows)):
+        reads = "percent"
+    else:
+        reads = "decimal"
+    # A goal's value against its target: the ratio's 95% interval times the target is the
+    # value's interval (smi.insights.detectors.success).
+    ci = f.get("ci")
+    if f.get("detector") == "success" and ci and len(rows) == 2:
+        target = next((r for r, raw in zip(rows, values, strict=False) if raw.get(x) == "target"), None)
+        if target is not None:
+            for r in rows:
+                if r is not target and r["low"] is None:
+                    r["low"], r["high"] = target["value"] * float(ci[0]), target["value"] * float(ci[1])
+    return rows, title, reads
+
+
+def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tuple[str, str, Markup] | None:
+    """(inline SVG, text alternative, caption as HTML) of a finding's chart: horizontal bars, one per group,
+    each labelled with its value; a whisker where the group has a 95% interval. The text
+    alternative says every value. None when the finding's spec has no bars."""
+    from smi.labels import LABELS
+    from smi.report import fmt
+
+    got = _chart_rows(f)
+    if got is None:
+        return None
+    rows, title, reads = got
+    w = words
+
+    def show(v: float) -> str:
+        return fmt.percent(w, v) if reads == "percent" else fmt.decimal(w, round(v, 3) if abs(v) < 1 else round(v, 1))
+
+    for r in rows:
+        r["label"] = show(r["value"])
+    axis_title = fmt.name(w, title) if title in LABELS else title
+    top = max(max(r["value"], r["high"] or 0) for r in rows) or 1
+    data = alt.Data(values=rows)
+    y = alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=13))
+    xs = alt.Scale(domain=[0, top * 1.25], nice=False)
+    xa = alt.Axis(format="%" if reads == "percent" else "~s", title=axis_title or None, tickCount=4, grid=False)
+    bars = alt.Chart(data).mark_bar(color="#4c6e91", height=18).encode(y=y, x=alt.X("value:Q", scale=xs, axis=xa))
+    layers = [bars]
+    if any(r["low"] is not None for r in rows):
+        layers.append(alt.Chart(data).transform_filter("datum.low != null").mark_errorbar(
+            ticks=True, color="#1b1b1b", thickness=1.5).encode(
+            y=y, x=alt.X("low:Q", scale=xs, title=axis_title or None), x2="high:Q"))
+    labels_at = "max(datum.value, datum.high || 0)"
+    layers.append(alt.Chart(data).transform_calculate(at=labels_at).mark_text(
+        align="left", dx=5, fontSize=13, color="#1b1b1b").encode(
+        y=y, x=alt.X("at:Q", scale=xs), text="label:N"))
+    chart = alt.layer(*layers).properties(width=340, height=alt.Step(30)).configure(
+        font=FONT, aria=False).configure_view(stroke=None)
+    svg = to_svg(chart)
+    parts, marked = [], []
+    for r in rows:
+        interval = ""
+        if r["low"] is not None and r["high"] is not None:
+            interval = " (" + w._("95%% interval %(low)s to %(high)s", low=show(r["low"]), high=show(r["high"])) + ")"
+        parts.append(f"{r['group']}: {r['label']}{interval}")
+        # group names come from the detector, in English: marked as such in other editions
+        name = escape(r["group"]) if w.lang == "en" else Markup('<span lang="en">{}</span>').format(r["group"])
+        marked.append(Markup("{}: {}{}").format(name, r["label"], interval))
+    alt_text = w._("Chart: %(what)s.", what="; ".join(parts))
+    caption = Markup(escape(w._("Chart: %(what)s.", what="\x00"))).replace("\x00", Markup("; ").join(marked))
+    return with_alt(svg, alt_text), alt_text, caption
+
+
+def with_alt(svg: str, text: str) -> str:
+    """The SVG as an image with a text alternative (role="img", aria-label)."""
+    return svg.replace("<svg", f'<svg role="img" aria-label="{escape(text)}"', 1)
+
+
+def from_first(rows: list[dict[str, Any]], months: list[str], firsts: dict[str, str | None]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The trend from where data starts: a platform's months before its first data day
+    (`firsts`: platform id -> 'YYYY-MM-DD') are not available (None, a gap), not 0; months
+    before any platform has data are left out of the axis."""
+    starts = {p: str(d)[:7] for p, d in firsts.items() if d}
+    out = [{**r, "value": None} if r["month"] < starts.get(r.get("platform_id", ""), "") else r for r in rows]
+    first = min(starts.values(), default=None)
+    keep = [m for m in months if first is None or m >= first] or months
+    return [r for r in out if r["month"] in keep], keep

@@ -3,17 +3,18 @@ The chart is left out (its numbers are in the trend table)."""
 
 from __future__ import annotations
 
+from smi.report import fmt
 from smi.report import insights as ins
+from smi.report.charts import from_first
 from smi.report.i18n import Words
 from smi.report.model import CHAIN_LABELS, LABELS, UNITS, ReportModel
 from smi.report.render import (
     BESIDE_NOTE,
     KINDS,
     beside_text,
-    kpi_name,
-    number,
+    chain_value,
+    kpi_label,
     sections,
-    signed,
     status_counts,
     status_word,
     target_text,
@@ -83,13 +84,14 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
         lines += table(head, rows, {1, 2, 3, 4, 5})
         lines.append("")
 
-    lines += [f"## {_('Trend: posts and engagements, %(first)s to %(last)s', first=w.month(model.trend_months[0]), last=w.month(model.trend_months[-1]))}", ""]
+    trend, keys = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
+    lines += [f"## {_('Trend: posts and engagements, %(first)s to %(last)s', first=w.month(keys[0]), last=w.month(keys[-1]))}", ""]
     rows = []
-    for platform, measures in trend_table(model).items():
+    for platform, measures in trend_table(model, trend).items():
         for measure, by_month in measures.items():
             rows.append([platform, _(LABELS[measure])] + [
-                _("n/a") if by_month.get(k) is None else w.num(by_month[k]) for k in model.trend_months])
-    months = [w.month_short(k) for k in model.trend_months]
+                _("n/a") if by_month.get(k) is None else w.num(by_month[k]) for k in keys])
+    months = [w.month_short(k) for k in keys]
     lines += table([_("Platform"), _("Measure"), *months], rows, set(range(2, 2 + len(months))))
     lines += ["", _("n/a: not available."), ""]
 
@@ -184,12 +186,14 @@ def _scorecard(model: ReportModel, w: Words) -> list[str]:
         return []
     lines = [f"## {_('Goal scorecard')}", ""]
     staff = any(k.get("staff_value") is not None for k in model.scorecard)
+    cur = model.currency
     head = [_("Goal"), _("KPI"), _("Value"), _("Target"), _("Status"), _("Trend (last three periods)")]
     lines += table(head + ([_("Staff's own accounts")] if staff else []),
-                   [[k["goal"], kpi_name(k) + ("" if k["period"] == "month" else f" ({k['window']})"),
-                     number(w, k["value"]) + (f" ({beside_text(w, k)})" if beside_text(w, k) else ""),
-                     target_text(w, k), status_word(w, k["status"]), trend_text(w, k)]
-                    + ([("–" if k.get("staff_value") is None else number(w, k["staff_value"]))] if staff else [])
+                   [[k["goal"], kpi_label(w, k) + ("" if k["period"] == "month" else f" ({k['window']})"),
+                     fmt.value(w, k["metric"], k["value"], cur) + (f" ({beside_text(w, k)})" if beside_text(w, k) else ""),
+                     target_text(w, k, cur), status_word(w, k["status"]) + (f" ({fmt.goal_words(w, k)})" if fmt.goal_words(w, k) else ""),
+                     trend_text(w, k, cur)]
+                    + ([("–" if k.get("staff_value") is None else fmt.value(w, k["metric"], k["staff_value"], cur))] if staff else [])
                     for k in model.scorecard], {2, 3, 5, 6})
     if any(k.get("beside") for k in model.scorecard):
         lines += ["", _(BESIDE_NOTE)]
@@ -208,7 +212,8 @@ def _chain(model: ReportModel, w: Words) -> list[str]:
         for r in st["rows"]:
             notes.append(f"{len(notes) + 1}. {_(CHAIN_LABELS[r['metric']])}: `{r['formula']}`")
             rows.append([_(st["title"]), f"{_(CHAIN_LABELS[r['metric']])} [{len(notes)}]",
-                         number(w, r["current"]), number(w, r["previous"]), signed(w, r["change"])])
+                         chain_value(w, r, "current", model.currency), chain_value(w, r, "previous", model.currency),
+                         chain_value(w, r, "change", model.currency)])
         if not st["rows"]:
             text = (_("The goals' KPIs: see the goal scorecard (%(counts)s).", counts=status_counts(w, model.scorecard))
                     if model.scorecard else

@@ -141,6 +141,7 @@ class ReportModel:
     # Whose numbers: key figures, trend, top posts and chain count the official accounts;
     # the staff's own accounts (this many) are shown beside the key figures (Figure.staff).
     staff_accounts: int = 0
+    currency: str = "GBP"  # the profile's (ISO 4217): money reads "£1,682.70"
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -221,6 +222,7 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         chain=month.chain,
         undated_posts=month.undated_posts,
         staff_accounts=month.staff_accounts,
+        currency=month.currency,
     )
 
 

@@ -12,7 +12,9 @@ from markupsafe import Markup
 
 from smi.errors import SmiError
 from smi.monthly import Month
-from smi.report.charts import to_svg, trend_chart
+from smi.platforms import PLATFORMS
+from smi.report import fmt
+from smi.report.charts import from_first, to_svg, trend_chart, with_alt
 from smi.report.i18n import N_, Words
 from smi.report.model import (
     CHAIN_LABELS,
@@ -92,8 +94,34 @@ def kpi_name(k: dict[str, Any]) -> str:
     return k["metric"] + (f" ({flt})" if flt else "")
 
 
-def target_text(w: Words, k: dict[str, Any]) -> str:
-    return w._(DIRECTIONS.get(k["direction"], DIRECTIONS["higher"]), target=number(w, k["target"]))
+def target_text(w: Words, k: dict[str, Any], currency: str = "GBP") -> str:
+    return w._(DIRECTIONS.get(k["direction"], DIRECTIONS["higher"]), target=fmt.value(w, k["metric"], k["target"], currency))
+
+
+def kpi_label(w: Words, k: dict[str, Any]) -> str:
+    """'Followers (Instagram)': the metric's display name and its filter, platforms by name."""
+    from smi.platforms import PLATFORMS
+
+    parts = []
+    for key, v in sorted(k["filter"].items()):
+        vals = v if isinstance(v, list) else [v]
+        vals = [PLATFORMS.get(str(x), str(x)) if key == "platform" else str(x) for x in vals]
+        parts.append(w.join(vals, "or") if key == "platform" else f"{key}: {w.join(vals, 'or')}")
+    whose = k.get("accounts", "official")
+    if whose != "official":
+        parts.append(w._(WHOSE.get(whose, whose)))
+    return fmt.name(w, k["metric"]) + (f" ({'; '.join(parts)})" if parts else "")
+
+
+def chain_value(w: Words, row: dict[str, Any], key: str, currency: str = "GBP") -> str:
+    """An evaluation-chain figure (`key`: current, previous or change) as people read it."""
+    v = row[key]
+    if key == "change":
+        return fmt.signed_value(w, row["metric"], v, currency)
+    return fmt.value(w, row["metric"], v, currency)
+
+
+WHOSE = {"staff": N_("staff's own accounts"), "all": N_("official and staff accounts")}
 
 
 # Metrics shown beside a business-hours response time (smi.goals: KpiResult.beside).
@@ -130,9 +158,9 @@ def status_word(w: Words, status: str) -> str:
     return w._(GOAL_STATUS.get(status, status))
 
 
-def trend_text(w: Words, k: dict[str, Any]) -> str:
-    """The last three periods' values, oldest first: '0.055 → 0.055 → 0.058'."""
-    return " → ".join(number(w, t["value"]) for t in k["trend"])
+def trend_text(w: Words, k: dict[str, Any], currency: str = "GBP") -> str:
+    """The last three periods' values, oldest first: '5.5% → 5.5% → 5.8%'."""
+    return " → ".join(fmt.value(w, k["metric"], t["value"], currency) for t in k["trend"])
 
 
 def status_counts(w: Words, scorecard: list[dict[str, Any]]) -> str:
@@ -162,25 +190,33 @@ def _env(words: Words) -> jinja2.Environment:
     return env
 
 
-def trend_table(model: ReportModel) -> dict[str, dict[str, dict[str, Any]]]:
-    """platform title -> measure -> month -> value."""
+def trend_table(model: ReportModel, rows: list[dict[str, Any]] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+    """platform title -> measure -> month -> value (of `rows`, default the model's trend)."""
     table: dict[str, dict[str, dict[str, Any]]] = {}
-    for r in model.trend:
+    for r in model.trend if rows is None else rows:
         table.setdefault(r["platform"], {}).setdefault(r["measure"], {})[r["month"]] = r["value"]
     return table
 
 
-def finding_charts(model: ReportModel) -> dict[str, Markup]:
-    """Each finding's chart as inline SVG, by finding id (none when it has no chart)."""
-    from smi.report.charts import spec_svg
+def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict[str, Any]]:
+    """Each finding's chart by finding id: {"svg": inline SVG, "alt": its text alternative}
+    (none when it has no chart). Bars carry their values; intervals are whiskers."""
+    from smi.report.charts import finding_chart, spec_svg
 
-    out = {}
+    w = w or Words(model.lang)
+    out: dict[str, dict[str, Any]] = {}
     for q in model.questions:
         for f in q["findings"]:
             if f.get("chart"):
+                got = finding_chart(f, w, model.currency)
+                if got:
+                    out[f["id"]] = {"svg": Markup(got[0]), "alt": got[1], "caption": got[2]}
+                    continue
                 svg = spec_svg(f["chart"])
                 if svg:
-                    out[f["id"]] = Markup(svg)
+                    title = str(f["chart"].get("title") or "")
+                    out[f["id"]] = {"svg": Markup(svg), "alt": title,
+                                    "caption": Markup('<span lang="en">{}</span>').format(title) if w.lang != "en" else title}
     return out
 
 
@@ -188,18 +224,23 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
     from smi.report import insights
 
     w = words or Words(model.lang)
-    chart = Markup(to_svg(trend_chart(model.trend, model.trend_months, w)))
+    trend, months = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
+    trend_alt = w._("Line chart of posts and engagements per month and platform, %(first)s to %(last)s; the numbers are in the trend data table.",
+                    first=w.month(months[0]), last=w.month(months[-1]))
+    chart = Markup(with_alt(to_svg(trend_chart(trend, months, w)), trend_alt))
     month = w.month(model.period.start)
     return _env(w).get_template("report.html.j2").render(
         m=model, w=w, labels=LABELS, units=UNITS, kinds=KINDS, chart=chart,
-        trend_table=trend_table(model), month=month, previous=w.month(model.previous.start),
-        trend_first=w.month(model.trend_months[0]), trend_last=w.month(model.trend_months[-1]),
+        trend_table=trend_table(model, trend), month=month, previous=w.month(model.previous.start),
+        trend_first=w.month(months[0]), trend_last=w.month(months[-1]), trend_months=months,
         contents=[(i, w._(t)) for i, t in sections(model)],
         footer=f"{model.organisation} · {month}",
-        summary_top=insights.SUMMARY_TOP, finding_charts=finding_charts(model), ins=insights,
+        summary_top=insights.SUMMARY_TOP, finding_charts=finding_charts(model, w), ins=insights,
         chain_labels=CHAIN_LABELS, number=number, signed=signed, kpi_name=kpi_name,
         target_text=target_text, status_word=status_word, trend_text=trend_text,
         status_counts=status_counts, beside_text=beside_text, beside_note=BESIDE_NOTE,
+        fmt=fmt, kpi_label=kpi_label, currency=model.currency, chain_value=chain_value,
+        platform_names=set(PLATFORMS.values()),
     )
 
 
