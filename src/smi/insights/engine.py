@@ -7,11 +7,13 @@ not). Here:
 - one test, one fact: when two detectors return the same test (same metric, subject,
   effect and p-value — Q3 platforms reads the Q5 time detector's engagements per staff
   hour), it is counted once for Benjamini–Hochberg and stated once, by the question that
-  owns it (OWNERS); the other finding keeps its reading and points to it;
+  owns it (OWNERS); the other finding points to it, and in the month's findings
+  (`run_month`, `one_statement`) its reading joins the owner's recommendation;
 - the p-values of the distinct tests get Benjamini–Hochberg q-values together; findings
   with q <= Q_MAX whose 95% interval excludes "no effect" (ratio 1, difference 0) are kept;
-- the kept recommendations are checked against each other (`reconcile`) and ranked by
-  `rank.rank`.
+- the kept recommendations are checked against each other (`reconcile`), each fact is
+  stated once across detectors (`one_statement`: what falls with a collapsed platform joins
+  the collapse), and ranked by `rank.rank`.
 """
 
 from __future__ import annotations
