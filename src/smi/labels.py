@@ -30,6 +30,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "share_repost": (N_("Share that are reposts"), "percent"),
     "impressions": (N_("Impressions"), "count"),
     "reach": (N_("Reach"), "count"),
+    "impressions_per_post": (N_("Impressions a post"), "decimal"),
+    "page_impressions": (N_("Page impressions"), "count"),
     "views": (N_("Views"), "count"),
     "engagements": (N_("Engagements"), "count"),
     "engagements_per_post": (N_("Engagements a post"), "decimal"),

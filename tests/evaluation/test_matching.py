@@ -50,6 +50,9 @@ VOICE = {"type": "personal_mix", "platform": "bluesky", "dimension": "person", "
     ("question_word_share", "audience_words"),
     ("inbound_per_own_post", "inbound"),
     ("posts", "output"),
+    # the collapse test's metric: posts a day (its effect) with their engagements. Read as
+    # "other" before, so every true collapse finding counted as a false finding
+    ("platform_activity", "output"),
     ("something_new", "other"),
 ])
 def test_metric_families(metric, expected):

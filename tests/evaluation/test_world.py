@@ -121,3 +121,20 @@ def test_null_dynamics_are_there():
     assert by_weekday[:5].mean() > by_weekday[5:].mean()  # fewer posts at weekends
     eng = np.array([p["reactions"] + p["comments"] + p["shares"] for p in world.posts])
     assert eng.max() > 8 * np.median(eng)  # a heavy tail
+
+
+def test_the_audience_asks_in_the_posts_own_words():
+    # The null world promises no blind spot unless one is planted (texts' docstring): every
+    # word of three letters or more in the audience's ordinary questions (what the blind-spot
+    # test reads) is in the posts' sentences, unless it is a stopword or a word of feeling. Before,
+    # "return", "teenagers", "archebu", "time", "left", "faint o'r gloch" were asked every
+    # month and never posted: real blind spots in a world meant to have none.
+    import re
+
+    from smi.enrich.sentiment import _analyzer
+    from smi.enrich.stopwords import stopwords
+
+    stop = set(stopwords()) | {w for w, v in _analyzer().lexicon.items() if abs(v) >= 1.0}
+    posted = {w for s in texts.EN + texts.CY for w in re.findall(r"[^\W\d_]{3,}", s.lower())}
+    asked = {w for s in texts.QUESTIONS for w in re.findall(r"[^\W\d_]{3,}", s.lower())}
+    assert sorted(asked - posted - stop) == []

@@ -50,6 +50,10 @@ class Plant:
     growth_boost: str | None = None  # followers gained a day x4 in June on this platform
     new_platform: bool = False  # YouTube: 1 video in April, 10 in June
     surge: bool = False  # 10-12 June: 40 extra comments a day on Facebook
+    # a member of staff posting as herself on Facebook (facebook:ffion, Ffion Evans), two posts
+    # a day, whose video posts get x4 the engagements per impression of her image posts; the
+    # official Facebook posts are then a third video, with no format effect
+    staff_video: bool = False
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -75,8 +79,9 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                 key = f"{plat}:{d:%Y%m%d}{k}"
                 when = datetime(d.year, d.month, d.day, 9 + k % 12, 0, tzinfo=UTC)
                 words = rng.choice(POST_WORDS, size=6, replace=False)
+                fmt = "video" if plant.staff_video and plat == "facebook" and (d_i + k) % 3 == 0 else "image"
                 posts.append({"post_key": key, "platform": plat, "native_id": key.split(":")[1],
-                              "account_id": acc, "published_at": when, "kind": "original", "format": "image",
+                              "account_id": acc, "published_at": when, "kind": "original", "format": fmt,
                               "text": "Our " + " ".join(words) + " news", "language": "en"})
                 reach = followers * 0.12 * rng.lognormal(0, 0.5)
                 er = 0.04 * rng.lognormal(0, 0.4)
@@ -109,6 +114,20 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                               "kind": "reply", "author": "theatr", "from_organisation": True,
                               "created_at": when + timedelta(hours=1), "text": "Thank you, see you soon",
                               "language": "en", "in_reply_to": key.split(":")[1]})
+    if plant.staff_video:
+        srng = np.random.default_rng(seed + 100)
+        for d in days:
+            for k, fmt in enumerate(("video", "image")):
+                key = f"facebook:ffion{d:%Y%m%d}{k}"
+                posts.append({"post_key": key, "platform": "facebook", "native_id": key.split(":")[1],
+                              "account_id": "facebook:ffion", "published_at": datetime(d.year, d.month, d.day, 12 + k,
+                                                                                       tzinfo=UTC),
+                              "kind": "original", "format": fmt, "text": "My news from the theatre", "language": "en"})
+                imp = max(int(3000 * 0.12 * srng.lognormal(0, 0.5)), 1)
+                er = 0.04 * (4 if fmt == "video" else 1) * srng.lognormal(0, 0.4)
+                eng = int(srng.binomial(imp, min(er, 1.0)))
+                metrics.append({"post_key": key, "observed_at": datetime(2025, 7, 10, tzinfo=UTC), "impressions": imp,
+                                "reach": int(imp * 0.8), "reactions": eng, "comments": 0, "shares": 0})
     if plant.new_platform:
         accounts.append({"account_id": "youtube:theatr", "platform": "youtube", "handle": "theatr", "is_official": True})
         for i, d in enumerate([date(2025, 4, 15)] + [date(2025, 6, 2 + 3 * k) for k in range(10)]):
@@ -132,6 +151,8 @@ def build(path: object, plant: Plant | None = None, *, seed: int = 1) -> object:
     prof = ProfileFile(Path(str(path)) / PROFILE_NAME)
     for plat in (*PLATFORMS, "youtube"):
         prof.add_account(plat, "theatr", True)
+    if plant is not None and plant.staff_video:
+        prof.add_person("Ffion Evans", ["facebook:ffion"], None, None, None)
     ws = Workspace.open(path)
     con = ws.store.con
     # One import of smi's canonical CSV format (which can carry any column) brought every row,

@@ -42,6 +42,25 @@ def test_a_shared_test_counts_once_and_is_stated_by_its_owner():
     assert pointer.recommendation == "r"  # the platform's reading stays
 
 
+def test_a_shared_test_and_what_falls_with_a_collapse_are_stated_once():
+    # before, run_month stated both: Q5 "facebook" and Q3's pointer to it (the same numbers), and
+    # "LinkedIn: posts a day fell 75%" beside "LinkedIn: activity collapsed"
+    from smi.insights.engine import one_statement
+
+    q3 = _f("platforms", "Q3", "engagements_per_staff_hour", "facebook", 0.22, 0.01).with_(title="Facebook: reduce")
+    q5 = _f("time", "Q5", "engagements_per_staff_hour", "facebook", 0.22, 0.01)
+    gone = _f("blind_spots", "blind_spot", "platform_activity", "linkedin", 0.2, 0.001)
+    posts = _f("change", "Q1", "posts", "linkedin", 0.25, 0.001)
+    up = _f("change", "Q1", "inbound_interactions", "linkedin", 1.6, 0.001).with_(direction="higher")
+    rate = _f("change", "Q2", "engagement_rate_impressions", "linkedin", 0.5, 0.001)
+    out = one_statement(settle([q3, q5, gone, posts, up, rate]))
+    assert [(f.detector, f.metric) for f in out] == [
+        ("time", "engagements_per_staff_hour"), ("blind_spots", "platform_activity"),
+        ("change", "inbound_interactions"), ("change", "engagement_rate_impressions")]
+    assert out[0].recommendation == "r Q3 Platforms: Facebook: reduce."
+    assert out[1].summary == "s With it: change linkedin."  # the posts' fall, as context
+
+
 def test_an_interval_spanning_no_effect_is_never_stated():
     assert not holds(_f("a", "Q2", "m", "x", 0.83, 0.001, ci=(0.61, 1.10)))  # "X Fridays do worse", q 0.035
     assert holds(_f("a", "Q2", "m", "x", 0.70, 0.001, ci=(0.60, 0.84)))
@@ -68,9 +87,13 @@ def test_every_figure_a_finding_quotes_is_the_catalogues(demo):
             assert f.metric in set(ws.metrics()["name"])
         for fig in f.figures:
             by = [fig["dimension"]] if fig["dimension"] else []
+            if fig.get("person") is not None and fig["dimension"] != "person":
+                by.append("person")  # the official accounts' row (practice)
             df = ws.metric(fig["metric"], by, from_=fig["from"], to=fig["to"], platform=fig["platform"])
-            if by:
+            if fig["dimension"]:
                 df = df[df[fig["dimension"]].astype(str) == str(fig["value"])]
+            if "person" in by and fig["dimension"] != "person":
+                df = df[df["person"].astype(str) == fig["person"]]
             assert len(df) == 1
             assert df["value"].iloc[0] == pytest.approx(fig["figure"], rel=1e-9), (f.title, fig)
             checked += 1
@@ -90,10 +113,10 @@ def test_stated_findings_are_consistent_and_stated_once(demo):
         assert not (lo <= null <= hi), f.title
         if f.effect.kind == "ratio":
             assert (f.direction == "higher") == (f.effect.value > 1), f.title
-    # the staff-hour test once: the Q3 finding points to Q5's
+    # the staff-hour test once: Q5 states it, Q3's reading joins its recommendation
     fb = [f for f in found if f.metric == "engagements_per_staff_hour" and f.subject["value"] == "facebook"]
-    assert sorted(f.question for f in fb) == ["Q3", "Q5"]
-    assert "under Q5 Time" in next(f for f in fb if f.question == "Q3").summary
+    assert [f.question for f in fb] == ["Q5"]
+    assert "Q3 Platforms: Facebook: " in fb[0].recommendation
 
 
 @pytest.mark.slow

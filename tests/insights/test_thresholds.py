@@ -52,12 +52,14 @@ def test_an_unknown_family_is_a_clear_error(make_ws):
 
 
 def test_an_override_reaches_the_findings(make_world):
-    # planted: LinkedIn impressions per post x0.35, so engagements per post about -62%.
+    # planted: LinkedIn impressions per post x0.35 (-65%), stated as the exposure finding
+    # (engagements per post, about -62%, its context); both are in the per_post family
     ws = make_world(exposure_drop="linkedin")
-    assert [f for f in run_month(ws, "2025-06", only=["change"]) if f.metric == "engagements_per_post"]
+    assert [f for f in run_month(ws, "2025-06", only=["change"]) if f.metric == "impressions_per_post"]
     _set(ws.root, "[findings.min_effect]\nper_post = { relative = 0.9 }\n")
     ws2 = Workspace.open(ws.root)
-    assert not [f for f in run_month(ws2, "2025-06", only=["change"]) if f.metric == "engagements_per_post"]
+    assert not [f for f in run_month(ws2, "2025-06", only=["change"])
+                if f.metric in ("impressions_per_post", "engagements_per_post")]
     ws2.close()
 
 

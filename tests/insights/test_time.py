@@ -37,6 +37,33 @@ def test_weekly_engagements_and_hours_by_hand():
     assert weekly(posts, effort, ["x"]).loc[w1].tolist() == [100.0, 0.5]
 
 
+def test_one_time_sink_does_not_make_every_other_platform_look_efficient():
+    # 16 weeks, four platforms. a, b, c: 10 hours and 300 engagements a week (30 an hour,
+    # +-10% by week); d, a time sink: 50 hours for 300 engagements (6 an hour). Pooled, "the
+    # other platforms" of a were (300 + 300 + 300) / (10 + 10 + 50) = 12.9 an hour, so a, b and
+    # c each "returned more per hour" (x2.3): three false findings from one sink. Against the
+    # typical other platform (the weekly median: 30 an hour) a is x1, and d is still x0.2.
+    from types import SimpleNamespace
+
+    from smi.insights.detectors.time import _finding
+
+    weeks = [date(2025, 3, 3) + pd.Timedelta(days=7 * i) for i in range(16)]
+    posts, effort = [], []
+    for i, w in enumerate(weeks):
+        for plat in ("a", "b", "c", "d"):
+            wobble = 1 + 0.1 * ((i * 7 + len(plat) + ord(plat)) % 5 - 2) / 2  # 0.9 to 1.1, by hand
+            posts.append({"platform": plat, "engagements": 300.0 * wobble, "week": w})
+            effort.append({"platform": plat, "activity": "create", "minutes": (50 if plat == "d" else 10) * 60.0,
+                           "week": w})
+    posts, effort = pd.DataFrame(posts), pd.DataFrame(effort)
+    ctx = SimpleNamespace(seed=0, profile=None)
+    a = _finding(ctx, "a", posts, effort, ["b", "c", "d"], "16 weeks")
+    d = _finding(ctx, "d", posts, effort, ["a", "b", "c"], "16 weeks")
+    assert a is not None and d is not None
+    assert 0.85 < a.effect.value < 1.15 and a.p_value > 0.05
+    assert d.effect.value == pytest.approx(0.2, rel=0.1) and d.p_value < 0.001
+
+
 def test_silent_on_an_empty_workspace(make_ws):
     ws = Workspace.open(make_ws())
     assert run_tests(ws, MONTH, only=["time"]) == []

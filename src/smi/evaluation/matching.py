@@ -33,7 +33,8 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("exposure", ("impressions", "reach", "views", "exposure")),
     ("inbound", ("inbound", "mentions")),
     ("sentiment", ("sentiment",)),
-    ("output", ("posts",)),
+    # platform_activity: the collapse test (blind_spots), posts a day with their engagements
+    ("output", ("posts", "platform_activity")),
 )
 
 # effect type -> families that recall it; families that state a consequence of it

@@ -55,19 +55,19 @@ COMMENTS = (
 )
 
 QUESTIONS = (
-    "What time does the repair café open on Saturday?",
-    "Is the choir open to teenagers as well?",
-    "Do I need to book a place at the coding club?",
-    "How long is the Sunday walk along the river?",
-    "Can I return library books at the weekend?",
+    "Is the repair café open this Saturday morning?",
+    "Is experience needed for the community choir?",
+    "Is the coding club for young people on Tuesday evening?",
+    "Is the walking group route along the river this Sunday?",
+    "Can I borrow books from the community library today?",
     "Where do I sign up to volunteer for the festival?",
-    "Are there still tickets left for the autumn concert?",
-    "Are the digital help sessions free?",
-    "Can anyone take vegetables from the food share table?",
-    "Faint o'r gloch mae'r caffi trwsio yn agor?",
-    "Oes angen archebu lle yn y clwb codio?",
-    "Ble mae cofrestru i wirfoddoli yn yr ŵyl?",
-    "Oes tocynnau ar ôl ar gyfer y cyngerdd?",
+    "Are tickets for the autumn concert on sale now?",
+    "Can the digital help sessions show me a video call?",
+    "Are the fresh vegetables on the food share table from the allotment?",
+    "Ydy'r caffi trwsio ar agor fore Sadwrn?",
+    "Ydy'r clwb codio i bobl ifanc nos Fawrth?",
+    "Ydych chi'n chwilio am wirfoddolwyr ar gyfer gŵyl yr haf?",
+    "Oes tocynnau ar werth ar gyfer y cyngerdd?",
 )
 
 REPLIES = (

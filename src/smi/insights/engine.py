@@ -7,11 +7,13 @@ not). Here:
 - one test, one fact: when two detectors return the same test (same metric, subject,
   effect and p-value — Q3 platforms reads the Q5 time detector's engagements per staff
   hour), it is counted once for Benjamini–Hochberg and stated once, by the question that
-  owns it (OWNERS); the other finding keeps its reading and points to it;
+  owns it (OWNERS); the other finding points to it, and in the month's findings
+  (`run_month`, `one_statement`) its reading joins the owner's recommendation;
 - the p-values of the distinct tests get Benjamini–Hochberg q-values together; findings
   with q <= Q_MAX whose 95% interval excludes "no effect" (ratio 1, difference 0) are kept;
-- the kept recommendations are checked against each other (`reconcile`) and ranked by
-  `rank.rank`.
+- the kept recommendations are checked against each other (`reconcile`), each fact is
+  stated once across detectors (`one_statement`: what falls with a collapsed platform joins
+  the collapse), and ranked by `rank.rank`.
 """
 
 from __future__ import annotations
@@ -151,7 +153,60 @@ def run_month(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = No
 
     kept = [f for f in run_tests(ws, month, seed=seed, only=only)
             if f.q_value is not None and f.q_value <= Q_MAX and holds(f)]
-    return rank(reconcile(kept, ws, month), ws.profile)
+    return rank(one_statement(reconcile(kept, ws, month)), ws.profile)
+
+
+# -- one fact, one finding across detectors ---------------------------------------------------
+COLLAPSE = "platform_activity"  # blind_spots: a platform whose posting and engagement collapsed
+# what falls with a collapse on its platform: the collapse again, not another fact
+WITH_COLLAPSE = frozenset({"posts", "inbound_interactions", "engagements", "engagements_per_post",
+                           "impressions_per_post", "reach_per_post", "impressions", "reach",
+                           "net_follower_growth_per_1000", "engagements_per_staff_hour"})
+
+
+def one_statement(findings: list[Finding]) -> list[Finding]:
+    """The month's kept findings with each fact stated once:
+
+    - a test two detectors share (Q3 reads Q5's staff-hour test) is one finding, its owner's
+      (OWNERS); the other's reading (its title: "LinkedIn: reduce") joins the owner's
+      recommendation instead of standing as a second finding of the same numbers;
+    - on a platform whose activity collapsed, what falls with it there (posts, inbound items,
+      engagements, exposure, follower growth, return per staff hour) is the collapse again:
+      those findings join the collapse's summary as context.
+    """
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(test_key(f), []).append(f)
+    out: list[Finding] = []
+    for f in findings:
+        group = groups[test_key(f)]
+        owner = _owner(group)
+        if f is not owner:
+            continue
+        others = [g for g in group if g is not owner]
+        if others:
+            also = " ".join(f"{g.question} {QUESTION_TITLES[g.question]}: {g.title}." for g in others)
+            f = f.with_(recommendation=f"{f.recommendation} {also}".strip())
+        out.append(f)
+    gone = {f.subject.get("value"): f for f in out if f.metric == COLLAPSE and f.direction == "lower"
+            and f.subject.get("dimension") == "platform"}
+    if not gone:
+        return out
+    folded: dict[str, list[Finding]] = {}
+    kept = []
+    for f in out:
+        p = f.subject.get("value") if f.subject.get("dimension") == "platform" else None
+        if p in gone and f.metric in WITH_COLLAPSE and f.direction == "lower":
+            folded.setdefault(p, []).append(f)
+            continue
+        kept.append(f)
+    final = []
+    for f in kept:
+        if f.metric == COLLAPSE and f.subject.get("value") in folded:
+            with_it = "; ".join(g.title for g in folded[f.subject["value"]])
+            f = f.with_(summary=f"{f.summary} With it: {with_it}.")
+        final.append(f)
+    return final
 
 
 # -- recommendations checked against each other ---------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ibis.expr.types as ir
 
 from smi.metrics.registry import Query, metric
+from smi.metrics.tables import ratio
 
 # Reposts carry the original post's numbers, not the organisation's: leave them out.
 OWN_KINDS = ("original", "quote", "reply")
@@ -53,3 +54,16 @@ for _name, _what, _how in (
 )
 def page_impressions(q: Query) -> ir.Value:
     return q.rows.impressions.sum()
+
+
+@metric(
+    name="impressions_per_post",
+    description="Average impressions of a post that has an impressions number.",
+    formula="sum(impressions) / count(posts with an impressions number), posts published in the "
+    "period (reposts excluded), latest snapshot per post",
+    unit="impressions a post",
+    inputs=("post_metrics.impressions",),
+    kinds=OWN_KINDS,
+)
+def impressions_per_post(q: Query) -> ir.Value:
+    return ratio(q.rows.impressions.sum(), q.rows.impressions.count())

@@ -168,17 +168,22 @@ def label_flags(rows: pd.DataFrame, min_n: int) -> pd.DataFrame:
 
 
 def catalogue_figure(ctx: Any, metric: str, period: Period, platform: str | None,
-                     dimension: str | None, value: Any) -> dict[str, Any]:
+                     dimension: str | None, value: Any, *, person: str | None = None) -> dict[str, Any]:
     """One value of a catalogue metric as `smi metric` gives it (`ws.metric`), with what it
-    was asked for (the finding's `figures` entry)."""
+    was asked for (the finding's `figures` entry). `person` ("official": the organisation's
+    accounts) also breaks it down by person and keeps that row (`--by DIM --by person`)."""
     last = period.end - timedelta(days=1)
-    df = ctx.metric(metric, (dimension,) if dimension else (), from_=period.start, to=last, platform=platform)
+    by = tuple(d for d in (dimension, "person" if person is not None and dimension != "person" else None) if d)
+    df = ctx.metric(metric, by, from_=period.start, to=last, platform=platform)
     if dimension:
         df = df[df[dimension].astype(str) == str(value)]
+    if person is not None and dimension != "person" and len(df):
+        df = df[df["person"].astype(str) == person]
     v = df["value"].iloc[0] if len(df) else None
     figure = None if v is None or pd.isna(v) else float(v)
     return {"metric": metric, "platform": platform, "dimension": dimension,
             "value": value.item() if hasattr(value, "item") else value,
+            **({"person": person} if person is not None else {}),
             "from": period.start.isoformat(), "to": last.isoformat(), "figure": figure}
 
 

@@ -55,6 +55,8 @@ WORDS = {
     "inbound_interactions": "inbound interactions a day",
     "engagements_per_post": "engagements per post",
     "engagement_rate_impressions": "engagements per impression (mean per post)",
+    "impressions_per_post": "impressions per post",
+    "reach_per_post": "reach per post",
     "response_rate": "share of inbound items answered",
 }
 
@@ -246,6 +248,42 @@ def chain(ctx: Any, month_rows: list[dict[str, Any]], base_rows: list[dict[str, 
     return out
 
 
+def combine(base: Finding | None, prev: Finding | None) -> Finding | None:
+    """One fact, one finding: the metric's change on the platform against the three months
+    before, said only when the month moved the same way against the previous month too
+    (intersection–union: both tests must reject, so the larger p-value is the finding's and
+    the test keeps its level). The previous month's figure is in the summary and evidence.
+    With no previous-month test (too few there), the baseline's alone."""
+    if base is None:
+        return None
+    if prev is None:
+        return base
+    p = max(base.p_value, prev.p_value) if prev.direction == base.direction else 1.0
+    if prev.effect.kind == "ratio":
+        said = f"×{prev.effect.value:.2f}"
+    else:
+        said = f"{prev.effect.value:+.3g}"
+    before = prev.evidence[0] if prev.evidence else None
+    return base.with_(
+        p_value=float(p),
+        summary=base.summary + f" Against {prev.comparison} alone: {said}"
+        + ("." if prev.direction == base.direction else ", the other way (so no finding)."),
+        evidence=([before] if before is not None else []) + list(base.evidence),
+    )
+
+
+def _exposure_column(rows: list[dict[str, Any]], platform: str) -> str | None:
+    """impressions where the platform's posts have them, else reach, else None."""
+    for col in ("impressions", "reach"):
+        if any(r[col] for r in rows if r["platform"] == platform):
+            return col
+    return None
+
+
+def _exposure_values(rows: list[dict[str, Any]], platform: str, col: str) -> list[float]:
+    return [float(r[col]) for r in rows if r["platform"] == platform and r[col]]
+
+
 @detector(name=NAME, question="Q1",
           description="Metrics that moved significantly on a platform against the previous month "
                       "and against the three months before (posts, inbound interactions, engagements "
@@ -262,6 +300,7 @@ def change(ctx: Any) -> list[Finding]:
         for platform in sorted(counts["month"]):
             a = int(counts["month"].get(platform, 0))
             m_days, m_vals = _daily(ctx, metric, platform, *per["month"][:2])
+            got: dict[str, Finding] = {}
             for against in ("previous", "baseline"):
                 b = int(counts[against].get(platform, 0))
                 if a + b < MIN_N:
@@ -277,27 +316,56 @@ def change(ctx: Any) -> list[Finding]:
                 if b > 0 and ratio_allowed("counts", ctx.profile, s_.expected) and s_.expected > 0:
                     ratio = max(s_.observed, 0.0) / s_.expected
                     ci = tuple(max(0.0, (s_.expected + x) / s_.expected) for x in s_.shift_ci)
-                    out.append(_finding(ctx, metric, platform, against, per[against][2], ratio, ci,  # type: ignore[arg-type]
-                                        p, days["month"], rate_a, s_.expected, ev))
+                    got[against] = _finding(ctx, metric, platform, against, per[against][2], ratio, ci,  # type: ignore[arg-type]
+                                            p, days["month"], rate_a, s_.expected, ev)
                 else:  # (next to) nothing before: the difference a day, never a ratio against ~0
                     ci = s_.shift_ci
-                    out.append(_finding(ctx, metric, platform, against, per[against][2], None, ci,
-                                        p, days["month"], rate_a, rate_b if b == 0 else max(s_.expected, 0.0), ev))
+                    got[against] = _finding(ctx, metric, platform, against, per[against][2], None, ci,
+                                            p, days["month"], rate_a, rate_b if b == 0 else max(s_.expected, 0.0), ev)
+            f = combine(got.get("baseline"), got.get("previous"))
+            if f is not None:
+                out.append(f)
 
     # per-post values
     rows = {k: _posts(ctx, v[0], v[1]) for k, v in per.items()}
     platforms = sorted({r["platform"] for r in rows["month"]})
+    explained: dict[str, dict[str, Any]] = {}  # platform -> the chain split of engagements per post
+    for platform in platforms:
+        # exposure per post, a metric in its own right: fewer (or more) people saw the posts
+        col = _exposure_column(rows["month"], platform)
+        if col is not None:
+            metric = f"{col}_per_post"
+            a = _exposure_values(rows["month"], platform, col)
+            got = {}
+            for against in ("previous", "baseline"):
+                b = _exposure_values(rows[against], platform, col)
+                if len(a) < MIN_N or len(b) < MIN_N:
+                    continue
+                c = compare_values(a, b, seed=ctx.seed)
+                ok = matters("per_post", ctx.profile, subject=c.mean_a, comparison=c.mean_b)
+                ev = [{"period": per[against][2], "value": round(c.mean_b, 1), "posts": c.n_b},
+                      {"period": ctx.month, "value": round(c.mean_a, 1), "posts": c.n_a}]
+                if c.ratio is not None and c.ratio_ci is not None and c.ratio > 0:
+                    got[against] = _finding(ctx, metric, platform, against, per[against][2], c.ratio, c.ratio_ci,
+                                            c.p_value if ok else 1.0, c.n_a, c.mean_a, c.mean_b, ev)
+            f = combine(got.get("baseline"), got.get("previous"))
+            if f is not None:
+                out.append(f)
     for metric in ("engagements_per_post", "engagement_rate_impressions"):
         family = "per_post" if metric == "engagements_per_post" else "rates"
         for platform in platforms:
             a = _per_post(rows["month"], platform, metric)
             if len(a) < MIN_N:
                 continue
+            got = {}
+            split = None
+            means: dict[str, tuple[float, float]] = {}
             for against in ("previous", "baseline"):
                 b = _per_post(rows[against], platform, metric)
                 if len(b) < MIN_N:
                     continue
                 c = compare_values(a, b, seed=ctx.seed)
+                means[against] = (c.mean_b, c.mean_a)
                 ok = matters(family, ctx.profile, subject=c.mean_a, comparison=c.mean_b)
                 ev = [{"period": per[against][2], "value": round(c.mean_b, 5), "posts": c.n_b},
                       {"period": ctx.month, "value": round(c.mean_a, 5), "posts": c.n_a}]
@@ -320,7 +388,28 @@ def change(ctx: Any) -> list[Finding]:
                                  p, c.n_a, c.mean_a, c.mean_b, ev, why=why)
                 if why:
                     f = f.with_(summary=f.summary + " " + split["words"])  # type: ignore[index]
-                out.append(f)
+                got[against] = f
+            f = combine(got.get("baseline"), got.get("previous"))
+            if f is None:
+                continue
+            if metric == "engagements_per_post" and split is not None and split["driver"] in ("exposure", "content",
+                                                                                              "both"):
+                # one fact, one finding: the part that moved states it (exposure per post above,
+                # engagements per impression below), with this change as its context
+                b_mean, a_mean = means["baseline"]
+                explained[platform] = {"words": f"{WORDS[metric].capitalize()} went with it, from "
+                                       f"{_fmt(b_mean)} to {_fmt(a_mean)}. {split['words']}",
+                                       "driver": split["driver"]}
+                continue
+            out.append(f)
+    # the parts that explain a change in engagements per post carry it as context
+    for i, f in enumerate(out):
+        e = explained.get(str(f.subject.get("value")))
+        if e is None:
+            continue
+        if (f.metric.endswith("_per_post") and f.metric != "engagements_per_post" and e["driver"] in ("exposure", "both")) \
+                or (f.metric == "engagement_rate_impressions" and e["driver"] in ("content", "both")):
+            out[i] = f.with_(summary=f.summary + " " + e["words"])
 
     # response rate: answered inbound items / inbound items
     inbound = {k: _values(ctx, "inbound_interactions", v[0], v[1]) for k, v in per.items()}
@@ -330,6 +419,7 @@ def change(ctx: Any) -> list[Finding]:
         if n_a < MIN_N:
             continue
         x_a = round(rate["month"][platform] * n_a)
+        got = {}
         for against in ("previous", "baseline"):
             n_b = int(inbound[against].get(platform, 0))
             if n_b < MIN_N or platform not in rate[against]:
@@ -342,7 +432,9 @@ def change(ctx: Any) -> list[Finding]:
                 p = 1.0
             ev = [{"period": per[against][2], "value": round(x_b / n_b, 4), "answered": x_b, "inbound": n_b},
                   {"period": ctx.month, "value": round(x_a / n_a, 4), "answered": x_a, "inbound": n_a}]
-            f = _finding(ctx, "response_rate", platform, against, per[against][2], ratio, ci, p, n_a,
-                         x_a / n_a, x_b / n_b, ev)
+            got[against] = _finding(ctx, "response_rate", platform, against, per[against][2], ratio, ci, p, n_a,
+                                    x_a / n_a, x_b / n_b, ev)
+        f = combine(got.get("baseline"), got.get("previous"))
+        if f is not None:
             out.append(f.with_(question="Q6"))
     return out

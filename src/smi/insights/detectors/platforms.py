@@ -3,7 +3,7 @@ the goals — read as keep / grow / reduce / reconsider.
 
 Two tests per platform (one finding each, significant or not):
 - efficiency: engagements per staff hour, week by week over the month and its three-month
-  baseline, against the other platforms together (as the time detector measures it;
+  baseline, against the typical other platform (as the time detector measures it;
   Mann–Whitney on weekly rates, effect = ratio of the means).
 - growth: the official accounts' daily net follower growth (per 1,000 followers) in the
   month against a forecast from the same platform's three baseline months: a regression of
@@ -42,7 +42,7 @@ from smi.errors import SmiError
 from smi.insights.detectors import _posts
 from smi.insights.detectors._posts import bar_chart, post_frame, times, window, window_words
 from smi.insights.detectors.practice import platform_name
-from smi.insights.detectors.time import MIN_HOURS, effort_frame, week_of, weekly
+from smi.insights.detectors.time import MIN_HOURS, effort_frame, week_of, weekly, weekly_rates
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
@@ -82,12 +82,12 @@ def _efficiency(ctx: Context, period: Period) -> dict[str, tuple[Comparison, dic
         others = [q for q in platforms if q != p]
         if not others:
             continue
-        mine, rest = weekly(posts, effort, [p]), weekly(posts, effort, others)
-        mine, rest = mine[mine.hours >= MIN_HOURS], rest[rest.hours >= MIN_HOURS]
-        if len(mine) < MIN_N or len(rest) < MIN_N:
+        mine_rates, rest = weekly_rates(posts, effort, p, others)  # as the time detector measures it
+        if len(mine_rates) < MIN_N or len(rest) < MIN_N:
             continue
-        c = compare_values((mine.engagements / mine.hours).tolist(), (rest.engagements / rest.hours).tolist(),
-                           seed=ctx.seed)
+        c = compare_values(mine_rates, rest, seed=ctx.seed)
+        mine = weekly(posts, effort, [p])
+        mine = mine[mine.hours >= MIN_HOURS]
         if c.ratio is not None and c.ratio_ci is not None:
             out[p] = (c, {"hours": float(mine.hours.sum()), "engagements": float(mine.engagements.sum())})
     return out
@@ -199,14 +199,14 @@ def platforms(ctx: Context) -> list[Finding]:
             c, extra = e
             lo, hi = c.ratio_ci  # type: ignore[misc]
             summary = (f"{where} brought {c.mean_a:.0f} engagements per staff hour, week by week, against "
-                       f"{c.mean_b:.0f} on the other platforms: {times(c.ratio)} (95% CI {lo:.1f}–{hi:.1f}×; "
+                       f"{c.mean_b:.0f} on the typical other platform: {times(c.ratio)} (95% CI {lo:.1f}–{hi:.1f}×; "
                        f"{c.n_a} vs {c.n_b} weeks, {extra['hours']:,.0f} h on {where}, {words}).{said}")
             evidence = [{"group": where, "weeks": c.n_a, "mean": round(c.mean_a, 1)},
                         {"group": "other platforms", "weeks": c.n_b, "mean": round(c.mean_b, 1)}]
             out.append(Finding(
                 detector=NAME, question="Q3", title=f"{where}: {r or 'engagement per staff hour'}",
                 summary=summary, metric=EFFICIENCY, subject={"dimension": "platform", "value": p},
-                comparison=f"the other platforms together, week by week, {words}",
+                comparison=f"the typical other platform (the median of their weekly rates), week by week, {words}",
                 direction="higher" if c.ratio >= 1 else "lower", effect=Effect("ratio", float(c.ratio)),  # type: ignore[operator]
                 ci=(float(lo), float(hi)), p_value=float(c.p_value) if e_ok else 1.0, n=c.n_a,
                 recommendation=advice, evidence=evidence + goals,

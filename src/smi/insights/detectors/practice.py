@@ -1,7 +1,8 @@
 """Q2 Practice: which kinds of post do better or worse, each attribute with the others held fixed.
 
 Per platform, over the month and its three-month baseline (so a small month still has
-enough posts): one quasi-Poisson model of each post's engagements on all its attributes
+enough posts), the official accounts' posts only (staff who post as themselves are Q4, never
+mixed in): one quasi-Poisson model of each post's engagements on all its attributes
 at once — format, language, length band, part of the day, weekday, kind and author
 (person) — (for the language, all but length: a consequence of writing in two languages is
 a longer text, and holding it fixed would take part of the language's effect away) — with log(impressions) as offset where the platform gives impressions, else
@@ -36,6 +37,7 @@ from smi.insights.detectors._posts import (
     exposure_of,
     large_enough,
     model_frame,
+    official,
     times,
     window,
     window_words,
@@ -44,6 +46,7 @@ from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding
 from smi.insights.registry import detector
 from smi.insights.stats import Contrast
+from smi.metrics.tables import OFFICIAL
 
 NAME = "practice"
 MIN_N = 10
@@ -118,14 +121,15 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
     unit = UNITS[metric]
     direction = "higher" if c.ratio >= 1 else "lower"
     lo, hi = c.ratio_ci
-    mine = catalogue_figure(ctx, metric, period, platform, dim, value)
+    mine = catalogue_figure(ctx, metric, period, platform, dim, value, person=OFFICIAL)
     figures = [mine]
-    theirs = catalogue_figure(ctx, metric, period, platform, dim, ref) if ref is not None else None
+    theirs = catalogue_figure(ctx, metric, period, platform, dim, ref, person=OFFICIAL) if ref is not None else None
     if theirs is not None:
         figures.append(theirs)
     raw = (f" Unadjusted: {_fmt(mine['figure'], metric)} {unit}"
            + (f" against {_fmt(theirs['figure'], metric)}" if theirs is not None else "")
-           + f" (`smi metric {metric} --by {dim} --platform {platform} --from {mine['from']} --to {mine['to']}`).")
+           + f" (`smi metric {metric} --by {dim} --by person --platform {platform} --from {mine['from']} --to {mine['to']}`,"
+           " the official accounts' row).")
     held = HELD_FOR.get(dim, HELD)
     summary = (f"On {where}, {what} got {times(c.ratio)} the {unit} of {ref_what}, {held} "
                f"(95% CI {lo:.2f}–{hi:.2f}×; {c.n_level} vs {c.n_reference} posts, {words})." + raw)
@@ -173,7 +177,9 @@ def platform_contrasts(rows: pd.DataFrame, exposure: str | None) -> list[Contras
                       "three-month baseline).")
 def practice(ctx: Context) -> list[Finding]:
     period = window(ctx)
-    posts = model_frame(ctx, period)
+    # the organisation's practice: its official accounts' posts (staff who post as themselves
+    # are Q4 People, beside it, never mixed in: their posts would dilute or fake its effects)
+    posts = official(model_frame(ctx, period))
     if posts.empty:
         return []
     words = window_words(period)

@@ -2,7 +2,9 @@
 
 Over the month and its three-month baseline, week by week (local weeks, Monday first):
 engagements per staff hour on a platform (engagements of its posts published that week /
-hours logged on it that week) against the same for every other platform together. Weeks
+hours logged on it that week) against the typical other platform (each week, the median of
+the other platforms' rates; pooled, one time sink would make every other platform look
+efficient). Weeks
 with less than MIN_HOURS logged on a side are left out of that side. Two-sided
 Mann–Whitney on the weekly rates (stats.compare_values), effect = ratio of the mean weekly
 rates; one finding per platform tested.
@@ -69,14 +71,32 @@ def weekly(posts: pd.DataFrame, effort: pd.DataFrame, platforms: list[str]) -> p
     return pd.DataFrame({"engagements": eng, "hours": hours}).fillna(0.0)
 
 
+def weekly_rates(posts: pd.DataFrame, effort: pd.DataFrame, platform: str,
+                 others: list[str]) -> tuple[list[float], list[float]]:
+    """Engagements per staff hour week by week: the platform's, and the typical other
+    platform's (the median of the other platforms' rates that week). Weeks with less than
+    MIN_HOURS on a platform leave that platform out of that week.
+
+    The median, not the other platforms pooled: one platform that takes far more hours for
+    its results (a time sink) would drag a pooled rate down and make every other platform
+    look efficient against it; the typical platform stays put."""
+    mine = weekly(posts, effort, [platform])
+    mine = mine[mine.hours >= MIN_HOURS]
+    per = []
+    for q in others:
+        w = weekly(posts, effort, [q])
+        w = w[w.hours >= MIN_HOURS]
+        per.append((w.engagements / w.hours).rename(q))
+    rest = pd.concat(per, axis=1).median(axis=1, skipna=True).dropna() if per else pd.Series(dtype=float)
+    return (mine.engagements / mine.hours).tolist(), rest.tolist()
+
+
 def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFrame,
              others: list[str], words: str) -> Finding | None:
-    mine, rest = weekly(posts, effort, [platform]), weekly(posts, effort, others)
-    mine, rest = mine[mine.hours >= MIN_HOURS], rest[rest.hours >= MIN_HOURS]
+    mine, rest = weekly_rates(posts, effort, platform, others)
     if len(mine) < MIN_N or len(rest) < MIN_N:
         return None
-    c = compare_values((mine.engagements / mine.hours).tolist(), (rest.engagements / rest.hours).tolist(),
-                       seed=ctx.seed)
+    c = compare_values(mine, rest, seed=ctx.seed)
     if c.ratio is None or c.ratio_ci is None:
         return None
     where = platform_name(platform)
@@ -91,7 +111,7 @@ def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFr
     e_share = eng / all_eng if all_eng else 0.0
     summary = (f"{where} took {h_share:.0%} of the staff hours on the platforms compared ({h:,.0f} of {all_hours:,.0f} h) "
                f"for {e_share:.0%} of the engagements ({eng:,.0f} of {all_eng:,.0f}), {words}: "
-               f"{times(c.ratio)} the engagements per staff hour of the other platforms, week by week "
+               f"{times(c.ratio)} the engagements per staff hour of the typical other platform, week by week "
                f"({c.mean_a:.0f} vs {c.mean_b:.0f}; 95% CI {lo:.1f}–{hi:.1f}×; {c.n_a} vs {c.n_b} weeks).")
     if direction == "lower":
         rec = (f"Look at where the {h:,.0f} hours on {where} go (by activity below): cut or streamline the work "
@@ -114,7 +134,7 @@ def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFr
         detector=NAME, question="Q5",
         title=f"{where} {'takes much time for little return' if direction == 'lower' else 'returns more per hour'}",
         summary=summary, metric=METRIC, subject={"dimension": "platform", "value": platform},
-        comparison=f"the other platforms together, week by week, {words}",
+        comparison=f"the typical other platform (the median of their weekly rates), week by week, {words}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
         p_value=float(c.p_value) if matters("efficiency", ctx.profile, subject=c.mean_a, comparison=c.mean_b) else 1.0,
         n=c.n_a, recommendation=rec, evidence=evidence, chart=chart,
