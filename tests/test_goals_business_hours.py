@@ -102,6 +102,9 @@ def test_the_report_prints_them_beside_the_kpi(demo):
     from smi.report.markdown import render_markdown
     from smi.report.model import build_model
 
+    # demo_items counts every account's inbound items: so does the goal here (whatever ran before)
+    for goal in demo.profile.goals:
+        goal.accounts = "all"
     want = hand_figures(demo_items(demo), ZoneInfo("Europe/London"), {0, 1, 2, 3, 4, 5}, time(10), time(18))
     for lang, words in (("en", ("median over all hours", "of inbound items answered", "of answers took no business time")),
                         ("cy", ("canolrif dros bob awr", "o'r eitemau a ddaeth i mewn", "o'r atebion ddim o'r oriau busnes"))):
@@ -109,7 +112,7 @@ def test_the_report_prints_them_beside_the_kpi(demo):
         md = render_markdown(model, Words(lang))
         # the KPI by its display name (smi.labels), as the report shows it
         name = Words(lang)._(label("first_response_minutes_median_business"))
-        [row] = [line for line in md.splitlines() if f"| {name} |" in line]
+        [row] = [line for line in md.splitlines() if f"| {name}" in line]
         for text in words:
             assert text in row, (lang, row)
         rate = f"{want['response_rate']:.0%}".replace("%", "")
