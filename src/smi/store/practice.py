@@ -140,3 +140,9 @@ def posts_between(store: Store, first: date, last: date, kinds: tuple[str, ...],
     if platform:
         params.append(platform)
     return store.rows(sql, params)
+
+
+def time_entries(store: Store, person: str, limit: int = 20) -> list[dict[str, Any]]:
+    """A person's latest time entries (the effort table), newest first."""
+    return store.rows("SELECT date, minutes, platform, activity, note FROM effort "
+                      "WHERE person = ? ORDER BY date DESC, entry_key LIMIT ?", [person, limit])

@@ -392,10 +392,11 @@ def save_upload(uploads: Path, workspace: str, files: list[UploadFile]) -> tuple
 def time_context(host: Host, person: str) -> tuple[list[str], list[dict[str, Any]]]:
     """The workspace's platforms and the person's latest 20 time entries (waits for the
     writer lock: call it off the event loop)."""
+    from smi.store.practice import time_entries
+
     with host.open(wait=BUSY_WAIT) as ws:
         platforms = sorted(ws.store.status()["platforms"])
-        mine = ws.store.rows("SELECT date, minutes, platform, activity, note FROM effort "
-                             "WHERE person = ? ORDER BY date DESC, entry_key LIMIT 20", [person])
+        mine = time_entries(ws.store, person, 20)
     return platforms, mine
 
 
