@@ -54,6 +54,12 @@ def _fail(e: SmiError, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _table_or_json(fmt: str) -> None:
+    """A command printing a table or JSON refuses any other --format."""
+    if fmt not in ("table", "json"):
+        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+
+
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Inside it, a library error becomes a clean message and exit code 1."""
@@ -683,8 +689,7 @@ def goals(
     """Each KPI's value, target, 3-period trend and status (met, on track, behind)."""
     from smi.goals import check_goals, evaluate
 
-    if fmt not in ("table", "json"):
-        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    _table_or_json(fmt)
     with _user_errors():
         ws = _open(workspace)
         check_goals(ws.profile, ws.profile_file.path)  # a profile error first, before the month
@@ -749,8 +754,7 @@ def findings(
     from smi.insights.memory import findings_for_month, month_shift
     from smi.metrics.months import choose_period
 
-    if fmt not in ("table", "json"):
-        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    _table_or_json(fmt)
     with _user_errors():
         ws = _open(workspace)
         period = choose_period(ws, _month(ws, month))
@@ -892,8 +896,7 @@ def action_list(
     """List actions by due date."""
     from smi.practice.actions import list_actions
 
-    if fmt not in ("table", "json"):
-        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    _table_or_json(fmt)
     with _user_errors():
         rows = list_actions(_open(workspace), open_only=open_only)
     if fmt == "json":
@@ -950,8 +953,7 @@ def experiment_list(
     """List experiments with their verdicts (judged by `smi experiment evaluate` or the report)."""
     from smi.practice.experiments import list_experiments
 
-    if fmt not in ("table", "json"):
-        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    _table_or_json(fmt)
     with _user_errors():
         rows = list_experiments(_open(workspace))
     if fmt == "json":
@@ -1176,8 +1178,7 @@ def initiative_list(
     """The shortlist: open initiatives by impact over effort (quick wins first)."""
     from smi.practice.initiatives import board
 
-    if fmt not in ("table", "json"):
-        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    _table_or_json(fmt)
     with _user_errors():
         rows = board(_open(workspace), everything=everything)
     if fmt == "json":
@@ -1234,8 +1235,7 @@ def purposes_show(
     """Q1 by purpose for a month: posts, their share, engagements and inbound interactions (every account)."""
     from smi.purposes import figures
 
-    if fmt not in ("table", "json"):
-        raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table or json"))
+    _table_or_json(fmt)
     with _user_errors():
         ws = _open(workspace)
         month = _month(ws, month)

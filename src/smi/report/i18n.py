@@ -40,15 +40,19 @@ def po_path(lang: str) -> Path:
 def translations(lang: str) -> NullTranslations:
     """The gettext translations for `lang` ("en" needs none)."""
     check_language(lang)
-    path = po_path(lang)
+    return load_po(po_path(lang), lang, DOMAIN)
+
+
+def load_po(path: Path, lang: str, domain: str) -> NullTranslations:
+    """A .po catalogue compiled in memory (none when the file is missing)."""
     if not path.exists():
         return NullTranslations()
     with path.open("rb") as f:
-        catalog = read_po(f, locale=LANGUAGES[lang], domain=DOMAIN)
+        catalog = read_po(f, locale=LANGUAGES[lang], domain=domain)
     buf = io.BytesIO()
     write_mo(buf, catalog)
     buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    return Translations(buf, domain=domain)
 
 
 def check_language(lang: str) -> str:

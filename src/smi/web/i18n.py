@@ -3,15 +3,12 @@ then the report's (smi.report.i18n.Words: metric labels, numbers, months, "not a
 
 from __future__ import annotations
 
-import io
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
-from smi.report.i18n import LANGUAGES, Words
+from smi.report.i18n import LANGUAGES, Words, load_po
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "web"
@@ -19,15 +16,7 @@ DOMAIN = "web"
 
 @cache
 def web_translations(lang: str) -> NullTranslations:
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.exists():
-        return NullTranslations()
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=LANGUAGES[lang], domain=DOMAIN)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(buf, domain=DOMAIN)
+    return load_po(LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang, DOMAIN)
 
 
 class WebWords(Words):
