@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -76,3 +78,28 @@ def status(cli):
         return st
 
     return get
+
+
+def _walk_business_minutes(a: datetime, b: datetime, tz: ZoneInfo, days: set[int],
+                           start: time, end: time) -> float:
+    """Minutes of [a, b] inside the open hours, walking the local days one by one.
+
+    Independent of smi.metrics.business_hours (which computes the same thing in SQL), so
+    tests can check one against the other."""
+    la, lb = a.astimezone(tz), b.astimezone(tz)
+    total = 0.0
+    d = la.date()
+    while d <= lb.date():
+        if d.weekday() in days:
+            lo = max(datetime.combine(d, start, tzinfo=tz), la)
+            hi = min(datetime.combine(d, end, tzinfo=tz), lb)
+            if hi > lo:
+                total += (hi.replace(tzinfo=None) - lo.replace(tzinfo=None)).total_seconds() / 60
+        d += timedelta(days=1)
+    return total
+
+
+@pytest.fixture
+def walk_business_minutes():
+    """The hand count of business minutes between two instants (see _walk_business_minutes)."""
+    return _walk_business_minutes

@@ -169,23 +169,7 @@ def test_question_rule(london, text, question):
 
 
 # -- business hours, independent of the metric ------------------------------------------------
-def hand_business_minutes(a: datetime, b: datetime, tz: ZoneInfo, days: set[int],
-                          start: time, end: time) -> float:
-    """Walk the local days from a to b, adding the overlap with each open window."""
-    la, lb = a.astimezone(tz), b.astimezone(tz)
-    total = 0.0
-    d = la.date()
-    while d <= lb.date():
-        if d.weekday() in days:
-            lo = max(datetime.combine(d, start, tzinfo=tz), la)
-            hi = min(datetime.combine(d, end, tzinfo=tz), lb)
-            if hi > lo:
-                total += (hi.replace(tzinfo=None) - lo.replace(tzinfo=None)).total_seconds() / 60
-        d += timedelta(days=1)
-    return total
-
-
-def test_business_seconds_agree_with_walking_the_days(london):
+def test_business_seconds_agree_with_walking_the_days(london, walk_business_minutes):
     # 300 pseudo-random pairs over 2024 in Europe/London (both clock changes), with unusual
     # hours: Tuesday to Saturday, 10:30 to 14:45.
     import random
@@ -201,7 +185,7 @@ def test_business_seconds_agree_with_walking_the_days(london):
     hours = BusinessHours(days=["tue", "wed", "thu", "fri", "sat"], start="10:30", end="14:45")
     t = ibis.memtable({"a": [p[0] for p in pairs], "b": [p[1] for p in pairs]})
     got = london.store.ibis().to_pyarrow(t.select(m=business_seconds(t.a, t.b, hours) / 60))
-    want = [hand_business_minutes(a, b, tz, {1, 2, 3, 4, 5}, time(10, 30), time(14, 45)) for a, b in pairs]
+    want = [walk_business_minutes(a, b, tz, {1, 2, 3, 4, 5}, time(10, 30), time(14, 45)) for a, b in pairs]
     assert got.column("m").to_pylist() == pytest.approx(want)
     assert sum(w > 0 for w in want) > 100  # the sample exercises the open hours
 
@@ -317,7 +301,7 @@ def hand_question(text: str) -> bool:
     return any(_sentence_question(s.split()) for s in sentences)
 
 
-def test_twcs_sample_against_a_hand_calculation(tmp_path, real):
+def test_twcs_sample_against_a_hand_calculation(tmp_path, real, walk_business_minutes):
     """First brand reply to each customer tweet, from the CSV with the csv module; business
     hours Monday-Friday 09:00-17:00 in America/New_York (the sample crosses the 5 November
     2017 clock change)."""
@@ -339,7 +323,7 @@ def test_twcs_sample_against_a_hand_calculation(tmp_path, real):
                 first[p["tweet_id"]] = min(first.get(p["tweet_id"], when), when)
     waits = [(first[k] - t(by_id[k]["created_at"])).total_seconds() / 60 for k in first]
     tz = ZoneInfo("America/New_York")
-    business = [hand_business_minutes(t(by_id[k]["created_at"]), first[k], tz, {0, 1, 2, 3, 4},
+    business = [walk_business_minutes(t(by_id[k]["created_at"]), first[k], tz, {0, 1, 2, 3, 4},
                                       time(9), time(17)) for k in first]
     questions = [r for r in customers if hand_question(html.unescape(r["text"]))]
     unanswered = [r for r in questions if r["tweet_id"] not in first]
