@@ -294,3 +294,45 @@ def test_detector_says_nothing_without_a_priority_drop(tmp_path):
         apply_purposes(ws)
         assert [f for f in findings(ws, "2026-03", only=["purposes"])] == []
 
+
+
+# -- real data: a Mastodon archive (no engagement counts) -------------------------------------------
+def test_q1_on_a_mastodon_archive_counts_originals_and_says_not_available(tmp_path, real, cli):
+    import json
+    from collections import Counter
+
+    folder = real("mastodon-archive-dealingwith")
+    ws = tmp_path / "ws"
+    cli("init", ws, "--name", "m", "--timezone", "UTC")
+    cli("import", "--no-enrich", "-w", ws, folder)
+    with open(ws / "workspace.toml", "a", encoding="utf-8") as f:
+        f.write('\n[purposes.promote]\nhashtags = ["caturday", "cats"]\npriority = 1\n'
+                '[purposes.collaborate]\nhandles = ["mastodon:@mcg@social.lol"]\n')
+    cli("purposes", "apply", "-w", ws)
+    # independent, from outbox.json alone: the Create objects published in June 2024 that reply
+    # to nothing (originals: what `posts` counts; boosts and replies are not posts), by the rule
+    items = json.loads((folder / "outbox.json").read_text(encoding="utf-8"))["orderedItems"]
+    want: Counter = Counter()
+    for it in items:
+        obj = it["object"] if isinstance(it["object"], dict) else {}
+        if it["type"] != "Create" or not it["published"].startswith("2024-06") or obj.get("inReplyTo"):
+            continue
+        tags = obj.get("tag") or []
+        if any(t.get("type") == "Mention" and t.get("href") == "https://social.lol/users/mcg" for t in tags):
+            want["collaborate"] += 1
+        elif any(t.get("type") == "Hashtag" and t["name"].lower() in ("#caturday", "#cats") for t in tags):
+            want["promote"] += 1
+        else:
+            want["other"] += 1
+    assert sum(want.values()) == 50  # as counted by a one-off script over the outbox, by month and type
+    with Workspace.open(ws) as w:
+        q = run_month(w, "2024-06", findings=False, use_cache=False).purposes
+    got = Counter({r["purpose"]: r["posts"] for r in q["rows"] if r["posts"]})
+    assert got == want
+    assert q["posts"] == 50
+    # an archive gives no engagement counts: not available, never 0
+    assert q["engagements"] is None
+    assert all(r["engagements"] is None and r["engagements_per_hour"] is None for r in q["rows"])
+    assert q["hours"] == 0 and q["priorities"] == ["promote"]
+    assert q["sources"] == {s: n for s, n in (("rule", want["promote"] + want["collaborate"]),
+                                               ("none", want["other"])) if n}

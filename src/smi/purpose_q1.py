@@ -1,11 +1,11 @@
 """Q1 by purpose: share of posts, staff hours, engagement and goal progress against the
 priorities the organisation set (`[purposes.<purpose>] priority = 1`, `share = 0.4`).
 
-**Posts and engagements** are the organisation's official accounts' own posts (originals and
-quotes, as the catalogue's `posts` counts them) published in the period, by `posts.purpose`
-(smi.purposes); engagements = reactions + comments + shares + saves of each post's latest
-snapshot (the catalogue's `engagements`), not available (None) when no post of the purpose
-has a count.
+**Posts and engagements** are the organisation's official accounts' own, published in the
+period, by `posts.purpose` (smi.purposes): posts = originals and quotes (the catalogue's
+`posts`); engagements = reactions + comments + shares + saves of the latest snapshot of each
+original, quote and reply (the catalogue's `engagements`), not available (None) when the
+platforms give no counts.
 
 **Staff hours by purpose.** The time log says what a person did (activity) and where
 (platform), not what for. Each entry is given to purposes in this order:
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from smi.metrics.period import Period
 
 SPLIT_BY_POSTS = ("create", "plan")
+POST_KINDS = ("original", "quote")  # what the catalogue's `posts` counts
 SPLIT_BY_INTERACTIONS = ("engage",)
 MIN_HOURS = 1.0  # attributed hours before engagements per hour is said
 
@@ -50,14 +51,16 @@ def week_start(days: pd.Series) -> pd.Series:
 
 
 def post_rows(con: Any, period: Period, timezone: str) -> pd.DataFrame:
-    """The official accounts' own posts in the period: platform, purpose, week, engagements."""
+    """The official accounts' own posts and replies in the period: platform, purpose, week,
+    engagements, is_post (an original or a quote: what the catalogue's `posts` counts)."""
     from smi.metrics.engagement import engagement_value
     from smi.metrics.exposure import OWN_KINDS
     from smi.metrics.tables import OFFICIAL, grain_rows
 
     t = grain_rows(con, "posts", period, where=lambda t: t.kind.isin(list(OWN_KINDS)))
     t = t.filter(t.person == OFFICIAL).mutate(engagements=engagement_value(t))
-    df = t.select("post_key", "platform", "purpose", "published_at", "engagements").order_by("post_key").to_pandas()
+    df = t.select("post_key", "platform", "purpose", "published_at", "engagements",
+                  is_post=t.kind.isin(list(POST_KINDS))).order_by("post_key").to_pandas()
     local = pd.to_datetime(df["published_at"], utc=True).dt.tz_convert(timezone).dt.tz_localize(None)
     return df.assign(week=week_start(local.dt.normalize()) if len(df) else pd.Series(dtype=object))
 
@@ -96,7 +99,7 @@ def attribute_hours(effort: pd.DataFrame, posts: pd.DataFrame, interactions: pd.
     from smi.purposes import OTHER, classify_source, rules
 
     compiled = rules(profile)
-    by_posts = _shares(posts)
+    by_posts = _shares(posts[posts.is_post])
     by_inter = _shares(interactions)
     hours: dict[tuple[Any, str | None], float] = defaultdict(float)
     for r in effort.itertuples(index=False):
@@ -131,7 +134,8 @@ def _num(x: Any) -> float | None:
 def table(posts: pd.DataFrame, interactions: pd.DataFrame, hours: pd.DataFrame, profile: Any,
           scorecard: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Q1 by purpose from the rows of one period (see `q1`)."""
-    n_posts = len(posts)
+    counted = posts[posts.is_post]
+    n_posts = len(counted)
     has_eng = bool(posts.engagements.notna().any()) if n_posts else False
     total_eng = float(posts.engagements.fillna(0).sum()) if has_eng else None
     attributed = hours[hours.purpose.notna()]
@@ -143,7 +147,7 @@ def table(posts: pd.DataFrame, interactions: pd.DataFrame, hours: pd.DataFrame, 
     rows = []
     for p in PURPOSES:
         mine = posts[posts.purpose == p]
-        n = len(mine)
+        n = int((counted.purpose == p).sum())
         e = float(mine.engagements.fillna(0).sum()) if has_eng and mine.engagements.notna().any() else (
             0.0 if has_eng else None)
         h = float(attributed[attributed.purpose == p].hours.sum()) if len(attributed) else 0.0
@@ -166,7 +170,7 @@ def table(posts: pd.DataFrame, interactions: pd.DataFrame, hours: pd.DataFrame, 
     return {
         "rows": rows,
         "posts": n_posts,
-        "posts_without_purpose": int(posts.purpose.isna().sum()),
+        "posts_without_purpose": int(counted.purpose.isna().sum()),
         "hours": round(total_hours, 2),
         "hours_attributed": round(total_att, 2),
         "engagements": total_eng,
@@ -195,7 +199,7 @@ def q1(ws: Any, period: Period, con: Any = None, scorecard: list[dict[str, Any]]
     out = table(posts, inter, hours, ws.profile, scorecard)
     src = ws.store.rows(
         "SELECT coalesce(purpose_source, 'not set') AS s, count(*) AS n FROM posts "
-        "WHERE list_contains(?, post_key) GROUP BY 1", [list(posts.post_key)]) if len(posts) else []
+        "WHERE list_contains(?, post_key) GROUP BY 1", [list(posts[posts.is_post].post_key)]) if len(posts) else []
     out["sources"] = {r["s"]: int(r["n"]) for r in src}
     out["model"] = evaluate(ws).as_dict()
     out["priorities"] = [p for p, r in sorted(ws.profile.purposes.items(),

@@ -16,7 +16,7 @@ short of the `efficiency` minimum effect (smi.insights.thresholds) is returned w
 Measure: `engagements_per_purpose_hour` (this detector's, defined here).
 
 **Priority neglected.** For each purpose the profile gives a `priority`: its share of the
-month's official posts that have a purpose, against the `share` the profile wants for it
+month's official posts (originals and quotes, as the catalogue's `posts`) that have a purpose, against the `share` the profile wants for it
 (exact binomial test, one-sided: lower; effect = share / target, Wilson interval over the
 target), or with no `share` set, against its share over the three months before (Fisher's
 exact test, one-sided: lower; effect = ratio of shares; interval from Newcombe's interval
@@ -136,7 +136,7 @@ def _month_posts(ctx: Context, first: Any, end: Any) -> pd.DataFrame:
     from smi.purpose_q1 import post_rows
 
     df = post_rows(ctx.con, Period(first, end, ctx.timezone), ctx.timezone)
-    return df[df.purpose.notna()]
+    return df[df.purpose.notna() & df.is_post]
 
 
 def _neglected(ctx: Context) -> list[Finding]:
