@@ -120,23 +120,20 @@ def test_the_model_fills_only_what_nothing_else_decides(tmp_path):
 
 
 # -- Q1 by purpose, hand counted ------------------------------------------------------------------
-def test_q1_hours_shares_and_goals_in_the_month(tmp_path):
-    # Week of Monday 2 March 2026 (UTC). Official x posts: 3 promote (10, 20, 30 reactions),
-    # 1 collaborate (5). No facebook posts.
-    posts = [
-        ["x", "1", "@theatr", "2026-03-02T10:00:00Z", "original", "Tickets one", "", 10, OBS],
-        ["x", "2", "@theatr", "2026-03-03T10:00:00Z", "original", "Tickets two", "", 20, OBS],
-        ["x", "3", "@theatr", "2026-03-04T10:00:00Z", "original", "Tickets three", "", 30, OBS],
-        ["x", "4", "@theatr", "2026-03-05T10:00:00Z", "original", "With our partners", "", 5, OBS],
-    ]
-    effort = [
-        ["Ceri", "2026-03-02", 120, "x", "create", ""],  # split 3:1 -> promote 90, collaborate 30 min
-        ["Ceri", "2026-03-03", 60, "x", "engage", ""],  # no interactions: by posts -> 45 / 15
-        ["Ceri", "2026-03-04", 30, "x", "monitor", ""],  # not attributed
-        ["Dai", "2026-03-05", 60, "facebook", "create", "calls with volunteers"],  # the note: collaborate 60
-        ["Dai", "2026-03-06", 30, "facebook", "create", ""],  # no facebook posts that week: not attributed
-    ]
-    goals = """
+Q1_POSTS = [
+    ["x", "1", "@theatr", "2026-03-02T10:00:00Z", "original", "Tickets one", "", 10, OBS],
+    ["x", "2", "@theatr", "2026-03-03T10:00:00Z", "original", "Tickets two", "", 20, OBS],
+    ["x", "3", "@theatr", "2026-03-04T10:00:00Z", "original", "Tickets three", "", 30, OBS],
+    ["x", "4", "@theatr", "2026-03-05T10:00:00Z", "original", "With our partners", "", 5, OBS],
+]
+Q1_EFFORT = [
+    ["Ceri", "2026-03-02", 120, "x", "create", ""],  # split 3:1 -> promote 90, collaborate 30 min
+    ["Ceri", "2026-03-03", 60, "x", "engage", ""],  # no interactions: by posts -> 45 / 15
+    ["Ceri", "2026-03-04", 30, "x", "monitor", ""],  # not attributed
+    ["Dai", "2026-03-05", 60, "facebook", "create", "calls with volunteers"],  # the note: collaborate 60
+    ["Dai", "2026-03-06", 30, "facebook", "create", ""],  # no facebook posts that week: not attributed
+]
+Q1_GOALS = """
 [[goals]]
 name = "Sell"
 purpose = "promote"
@@ -144,7 +141,12 @@ purpose = "promote"
 metric = "posts"
 target = 1
 """
-    with _workspace(tmp_path, posts, effort, goals) as ws:
+
+
+def test_q1_hours_shares_and_goals_in_the_month(tmp_path):
+    # Week of Monday 2 March 2026 (UTC). Official x posts: 3 promote (10, 20, 30 reactions),
+    # 1 collaborate (5). No facebook posts.
+    with _workspace(tmp_path, Q1_POSTS, Q1_EFFORT, Q1_GOALS) as ws:
         apply_purposes(ws)
         m = run_month(ws, "2026-03", findings=False, use_cache=False)
         q = Month.from_json(m.to_json()).purposes  # it survives JSON
@@ -167,6 +169,34 @@ target = 1
         assert rows["promote"]["goals"] == {"met": 1}
         assert q["sources"] == {"rule": 4}
         assert q["model"]["enough"] is False
+
+
+def test_q1_section_in_both_languages(tmp_path):
+    from smi.report.i18n import Words
+    from smi.report.markdown import render_markdown
+    from smi.report.model import model_from_month
+    from smi.report.render import render_html
+
+    extra = Q1_GOALS.replace("[[goals]]", "[purposes.serve]\nwords = [\"refund\"]\npriority = 1\nshare = 0.4\n\n[[goals]]")
+    with _workspace(tmp_path, Q1_POSTS, Q1_EFFORT, extra) as ws:
+        apply_purposes(ws)
+        m = run_month(ws, "2026-03", findings=False, use_cache=False)
+    m.with_findings = True  # the question sections are shown with the findings (none here)
+    # the numbers as counted in test_q1_hours_shares_and_goals_in_the_month: promote 3 of 4
+    # posts (75%), 2.25 of 4 attributed hours (56%), 60 of 65 engagements (92%), 26.7 an hour
+    en = render_markdown(model_from_month(m), Words("en"))
+    assert "| promote | – | 75% | 56% | 92% | 26.7 | 1 met |" in en
+    assert ("Priority 1, serve customers: 0% of the posts (you want 40%), 0% of the staff hours given to a "
+            "purpose and 0% of the engagements.") in en
+    assert "4 of the 5 staff hours logged are given to a purpose" in en
+    assert "not enough labels (0 labelled, 30 needed)" in en
+    cy = render_markdown(model_from_month(m, Words("cy")), Words("cy"))
+    assert "| hyrwyddo | – | 75% | 56% | 92% | 26.7 | 1 wedi'i gyrraedd |" in cy
+    assert "Blaenoriaeth 1, gwasanaethu cwsmeriaid: 0% o'r postiadau (rydych am 40%)" in cy
+    assert "Rhoddir 4 o'r 5 awr staff" in cy
+    html = render_html(model_from_month(m, Words("cy")), Words("cy"))
+    assert '<th scope="row">hyrwyddo</th><td class="n">–</td><td class="n">75%</td>' in html
+    assert "<h3>Dibenion</h3>" in html
 
 
 # -- smi label --------------------------------------------------------------------------------------
