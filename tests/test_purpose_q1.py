@@ -119,6 +119,34 @@ def test_the_model_fills_only_what_nothing_else_decides(tmp_path):
             assert 0.5 <= got[k]["purpose_confidence"] <= 1.0
 
 
+def test_least_sure_puts_the_ambiguous_post_first_and_leaves_out_what_rules_decide(tmp_path):
+    from smi.purpose_model import least_sure
+
+    posts = []
+    for i in range(6):  # labels in the data; no rule word ("tickets", "partners", "volunteers")
+        posts.append(["x", f"p{i}", "@theatr", f"2026-03-0{i + 2}T10:00:00Z", "original",
+                      f"Seats selling fast for the new show {i}", "promote", 5, OBS])
+        posts.append(["x", f"c{i}", "@theatr", f"2026-03-0{i + 2}T11:00:00Z", "original",
+                      f"Working together with friends at the arts centre {i}", "collaborate", 5, OBS])
+    posts += [
+        ["x", "a", "@theatr", "2026-03-10T10:00:00Z", "original", "Seats selling fast for the new show", "", 1, OBS],
+        ["x", "b", "@theatr", "2026-03-10T11:00:00Z", "original", "Working together with friends at the arts centre",
+         "", 1, OBS],
+        # half of each: the model can only be unsure of it
+        ["x", "c", "@theatr", "2026-03-10T12:00:00Z", "original", "Seats selling fast, working together with friends",
+         "", 1, OBS],
+        ["x", "d", "@theatr", "2026-03-10T13:00:00Z", "original", "Tickets now", "", 1, OBS],  # a rule decides
+    ]
+    with _workspace(tmp_path, posts, []) as ws:
+        got = least_sure(ws, 10)
+        texts = [g["text"] for g in got]
+        assert len(got) == 3 and texts[0] == "Seats selling fast, working together with friends"
+        assert set(texts[1:]) == {"Seats selling fast for the new show",
+                                  "Working together with friends at the arts centre"}
+        assert got[0]["confidence"] < min(g["confidence"] for g in got[1:])
+        assert {g["guess"] for g in got[1:]} == {"promote", "collaborate"}
+
+
 # -- Q1 by purpose, hand counted ------------------------------------------------------------------
 Q1_POSTS = [
     ["x", "1", "@theatr", "2026-03-02T10:00:00Z", "original", "Tickets one", "", 10, OBS],

@@ -123,7 +123,7 @@ def examples(ws: Workspace) -> list[Example]:
     people = records.person_labels(ws.store)
     out = []
     for table in ("posts", "interactions"):
-        for batch in records.items(ws.store, table):
+        for batch in records.labelled_items(ws.store, table):
             for item in batch:
                 given = people.get((table, item["key"]))
                 source = "person"

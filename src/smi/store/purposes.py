@@ -55,6 +55,16 @@ def write_purposes(store: Store, table: str, keys: list[str], purposes: list[str
     return int(n)
 
 
+def labelled_items(store: Store, table: str, rows: int = 50_000) -> Iterator[list[dict[str, Any]]]:
+    """The rows a person labelled or (posts) that carry labels in the data, as `items` gives them."""
+    key = KEY[table]
+    where = (f"{key} IN (SELECT item_key FROM purpose_labels WHERE item_table = '{table}')"
+             + (" OR len(coalesce(labels, [])) > 0" if table == "posts" else ""))
+    for batch in store.batches(f"SELECT * FROM ({READ[table]}) WHERE key IN "
+                               f"(SELECT {key} FROM {table} WHERE {where})", rows):
+        yield batch.to_pylist()
+
+
 def person_labels(store: Store, table: str | None = None) -> dict[tuple[str, str], str]:
     """The purposes people gave: (table, key) -> purpose."""
     sql = "SELECT item_table, item_key, purpose FROM purpose_labels"
