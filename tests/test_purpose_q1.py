@@ -275,6 +275,31 @@ def test_classifier_accuracy_on_a_held_out_split():
     assert "25 held-back labels" in e.words()
 
 
+def test_smi_label_evaluate_reads_the_peoples_labels_from_the_store(tmp_path):
+    """The labelled set as posts of a workspace, each labelled by a person: `smi label
+    --evaluate` says what evaluate_examples says of the CSV (tested above), and the rules
+    (none of their words is in these texts except "tickets", "partners", "volunteers") do not
+    change what the model learns from."""
+    from smi.purpose_model import evaluate_examples
+
+    with open(LABELLED, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    posts = [["x", str(i), "@theatr", f"2026-03-{i % 28 + 1:02d}T10:00:00Z", "original", r["text"], "", 1, OBS]
+             for i, r in enumerate(rows)]
+    with _workspace(tmp_path, posts, []) as ws:
+        keys = {r["native_id"]: r["post_key"] for r in ws.store.rows("SELECT native_id, post_key FROM posts")}
+        for i, r in enumerate(rows):
+            label(ws, keys[str(i)], r["purpose"], "tester")
+    # the workspace orders its examples by key ("x:0", "x:1", "x:10", …): the same order here
+    ordered = [rows[i] for i in sorted(range(len(rows)), key=lambda i: keys[str(i)])]
+    want = evaluate_examples([r["text"] for r in ordered], [r["purpose"] for r in ordered], len(rows))
+    from smi.cli import app
+
+    out = CliRunner().invoke(app, ["label", "--evaluate", "-w", str(tmp_path / "ws")], catch_exceptions=False).output
+    assert (f"model accuracy {want.accuracy:.0%} on 25 held-back labels ({want.correct} right; trained on 75; "
+            "100 of the 100 labels by people)") in " ".join(out.split())
+
+
 def test_not_enough_labels_below_the_minimum():
     from smi.purpose_model import MIN_EVAL, evaluate_examples
 
