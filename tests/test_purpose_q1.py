@@ -225,6 +225,13 @@ def test_q1_section_in_both_languages(tmp_path):
     html = render_html(model_from_month(m, Words("cy")), Words("cy"))
     assert '<th scope="row">hyrwyddo</th><td class="n">–</td><td class="n">75%</td>' in html
     assert "<h3>Dibenion</h3>" in html
+    import json
+
+    from smi.report.jsondoc import render_json
+
+    data = json.loads(render_json(model_from_month(m)))
+    promote = next(r for r in data["purposes"]["rows"] if r["purpose"] == "promote")
+    assert (promote["posts"], promote["hours"], promote["engagements"]) == (3, 2.25, 60.0)
 
 
 # -- smi label --------------------------------------------------------------------------------------
