@@ -85,16 +85,15 @@ def test_sources_and_a_persons_label_wins(tmp_path):
         assert records.person_labels(ws.store) == {("posts", key): "develop products"}
 
 
-def test_the_model_fills_only_what_nothing_else_decides(tmp_path):
-    # 12 posts labelled in the data (6 "promote" about shows, 6 "collaborate" about partners,
-    # words the rules do not list), a person's label on one unlabelled post, and unlabelled
-    # posts for the model: it must give them a purpose with a confidence, never touch the
-    # person's label, the data labels or the rule's post.
+def _model_world(pairs: int) -> list[list[object]]:
+    """`pairs` posts labelled "promote" in the data (about shows) and as many "collaborate"
+    (about partners), in words the rules do not list; then unlabelled posts: u1 like the
+    promote ones, u2 like the collaborate ones, h1 for a person's label, r1 a rule decides."""
     posts = []
-    for i in range(6):
-        posts.append(["x", f"p{i}", "@theatr", f"2026-03-0{i + 2}T10:00:00Z", "original",
+    for i in range(pairs):
+        posts.append(["x", f"p{i}", "@theatr", f"2026-03-{i % 28 + 1:02d}T10:00:00Z", "original",
                       f"Our new show opens soon, seats selling fast {i}", "promote", 5, OBS])
-        posts.append(["x", f"c{i}", "@theatr", f"2026-03-0{i + 2}T11:00:00Z", "original",
+        posts.append(["x", f"c{i}", "@theatr", f"2026-03-{i % 28 + 1:02d}T11:00:00Z", "original",
                       f"Working together with our friends at the arts centre {i}", "collaborate", 5, OBS])
     posts += [
         ["x", "u1", "@theatr", "2026-03-10T10:00:00Z", "original", "New show opens, seats selling", "", 1, OBS],
@@ -102,21 +101,43 @@ def test_the_model_fills_only_what_nothing_else_decides(tmp_path):
         ["x", "h1", "@theatr", "2026-03-10T12:00:00Z", "original", "A quiet afternoon in the office", "", 1, OBS],
         ["x", "r1", "@theatr", "2026-03-10T13:00:00Z", "original", "Tickets", "", 1, OBS],
     ]
-    with _workspace(tmp_path, posts, []) as ws:
+    return posts
+
+
+def test_the_model_fills_only_what_nothing_else_decides(tmp_path):
+    # 32 data labels + 1 person's label = 33 (>= 30: accuracy is measured; the two kinds of
+    # text share no words, so it beats the most common purpose and the model is used). It must
+    # give u1 and u2 a purpose with a confidence, and never touch the person's label, the data
+    # labels or the rule's post.
+    with _workspace(tmp_path, _model_world(16), []) as ws:
         h1 = ws.store.rows("SELECT post_key FROM posts WHERE native_id = 'h1'")[0]["post_key"]
         label(ws, h1, "other")
         result = apply_purposes(ws)
-        assert result.model_examples == 13  # 12 data labels + 1 person's label
+        assert result.model_examples == 33
         got = {r["native_id"]: r for r in ws.store.rows(
             "SELECT native_id, purpose, purpose_source, purpose_confidence FROM posts")}
         assert (got["h1"]["purpose"], got["h1"]["purpose_source"], got["h1"]["purpose_confidence"]) == (
             "other", "person", None)
         assert (got["r1"]["purpose"], got["r1"]["purpose_source"]) == ("promote", "rule")
-        assert all(got[f"c{i}"]["purpose_source"] == "label" for i in range(6))
+        assert all(got[f"c{i}"]["purpose_source"] == "label" for i in range(16))
         for k, want in (("u1", "promote"), ("u2", "collaborate")):
             assert got[k]["purpose_source"] == "model", got[k]
             assert got[k]["purpose"] == want
             assert 0.5 <= got[k]["purpose_confidence"] <= 1.0
+
+
+def test_the_model_gives_no_purpose_before_its_accuracy_is_known(tmp_path):
+    # 12 data labels + 1 person's: under 30, so accuracy cannot be measured and the model,
+    # though it could be trained, gives nothing: u1 and u2 stay "other", decided by nothing
+    with _workspace(tmp_path, _model_world(6), []) as ws:
+        h1 = ws.store.rows("SELECT post_key FROM posts WHERE native_id = 'h1'")[0]["post_key"]
+        label(ws, h1, "other")
+        result = apply_purposes(ws)
+        assert result.model_examples == 0
+        assert "13 labelled examples, 30 needed" in result.summary()
+        got = {r["native_id"]: (r["purpose"], r["purpose_source"]) for r in ws.store.rows(
+            "SELECT native_id, purpose, purpose_source FROM posts")}
+        assert got["u1"] == got["u2"] == ("other", "none")
 
 
 def test_least_sure_puts_the_ambiguous_post_first_and_leaves_out_what_rules_decide(tmp_path):

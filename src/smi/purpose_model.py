@@ -11,7 +11,9 @@ features; accents folded). Classifier: logistic regression (scikit-learn, balanc
 weights). It is trained when at least MIN_TRAIN examples of at least two purposes exist.
 
 **Where it decides.** Only where no person, data label or rule gave a purpose
-(smi.purposes.apply_purposes). It gives its most probable purpose when that probability
+(smi.purposes.apply_purposes), once its accuracy on held-back labels (below) beats always
+giving the most common purpose, and only in a table (posts, interactions) with MIN_TRAIN
+labelled examples of its own. It gives its most probable purpose when that probability
 (`purpose_confidence`) is at least ACCEPT; below it the row stays "other" (source "none")
 with that probability kept, so the rows it is least sure of can be labelled next.
 

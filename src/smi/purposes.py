@@ -19,7 +19,8 @@ came from in `purpose_source`, first that applies:
 - `label`: step 1 above (a label in the data);
 - `rule`: steps 2–5;
 - `model`: the classifier trained on the labelled examples (smi.purpose_model), with its
-  probability in `purpose_confidence`;
+  probability in `purpose_confidence`; only once it beats always giving the most common
+  purpose on held-back labels, and in a table with labelled examples of its own;
 - `none`: "other", nothing decided (the model's probability kept when it was too unsure).
 
 Then every catalogue metric breaks down by purpose (`smi metric engagements --by purpose`).
@@ -126,6 +127,7 @@ class Applied:
     changed: dict[str, int]
     sources: Counter[str] = field(default_factory=Counter)  # person | label | rule | model | none -> rows
     model_examples: int = 0  # labelled examples the model was trained on (0: no model)
+    model_note: str = ""  # why the model gave no purpose (not enough labels, no better than a guess)
 
     def summary(self) -> str:
         parts = []
@@ -136,7 +138,7 @@ class Applied:
         changed = sum(self.changed.values())
         src = ", ".join(f"{SOURCE_WORDS[s]} {self.sources[s]:,}" for s in SOURCE_WORDS if self.sources[s])
         model = (f"; model trained on {self.model_examples:,} labelled examples" if self.model_examples
-                 else "; no model yet (label more posts: `smi label`)")
+                 else f"; the model gave no purpose: {self.model_note or 'no model yet'}")
         return (f"purposes of {' and '.join(parts)}; {changed:,} changed since last time"
                 + (f"; from {src}" if src else "") + model)
 
@@ -148,12 +150,32 @@ SOURCE_WORDS = {"person": "people's labels", "label": "labels in the data", "rul
 def apply_purposes(ws: Workspace) -> Applied:
     """Set every post's and interaction's purpose, and where it came from (writes the store):
     a person's label, a label in the data, a rule, the model, else other."""
-    from smi.purpose_model import ACCEPT, document, examples, fit
+    from smi.purpose_model import (
+        ACCEPT,
+        MIN_EVAL,
+        MIN_TRAIN,
+        document,
+        evaluate_examples,
+        examples,
+        fit,
+    )
     from smi.store import purposes as records
 
     compiled = rules(ws.profile)
     ex = examples(ws)
-    model = fit([e.document for e in ex], [e.purpose for e in ex])
+    # The model decides only when it has shown on held-back labels that it beats always giving
+    # the most common purpose, and only in a table with MIN_TRAIN labelled examples of its own
+    # (a model of posts is not let loose on comments).
+    check = evaluate_examples([e.document for e in ex], [e.purpose for e in ex], sum(e.source == "person" for e in ex))
+    model, note = None, ""
+    if not check.enough:
+        note = f"{check.labels:,} labelled examples, {MIN_EVAL} needed (`smi label`)"
+    elif check.accuracy is None or check.baseline is None or check.accuracy <= check.baseline:
+        note = (f"its accuracy on held-back labels ({check.accuracy:.0%}) is no better than always giving "
+                f"the most common purpose ({check.baseline:.0%}); label more posts (`smi label`)")
+    else:
+        model = fit([e.document for e in ex], [e.purpose for e in ex])
+    per_table = Counter(e.table for e in ex)
     people = records.person_labels(ws.store)
     counts: dict[str, Counter[str]] = {}
     changed: dict[str, int] = {}
@@ -172,7 +194,7 @@ def apply_purposes(ws: Workspace) -> Applied:
                     p, s = person, "person"
                 else:
                     p, s = classify_source(item, compiled)
-                    if s == "none" and model is not None:
+                    if s == "none" and model is not None and per_table[table] >= MIN_TRAIN:
                         undecided.append((len(given), document(item)))
                 given.append(p)
                 source.append(s)
@@ -186,7 +208,7 @@ def apply_purposes(ws: Workspace) -> Applied:
         counts[table] = Counter(given)
         sources.update(source)
         changed[table] = records.write_purposes(ws.store, table, keys, given, source, conf)
-    return Applied(counts, changed, sources, model.n if model is not None else 0)
+    return Applied(counts, changed, sources, model.n if model is not None else 0, note)
 
 
 def label(ws: Workspace, key: str, purpose: str, by: str | None = None, table: str = "posts") -> None:
