@@ -447,3 +447,8 @@ def test_q1_on_a_mastodon_archive_counts_originals_and_says_not_available(tmp_pa
     assert q["hours"] == 0 and q["priorities"] == ["promote"]
     assert q["sources"] == {s: n for s, n in (("rule", want["promote"] + want["collaborate"]),
                                                ("none", want["other"])) if n}
+    # `smi purposes show` says the model's accuracy cannot be measured yet, and why
+    doc = json.loads(cli("purposes", "show", "--month", "2024-06", "--format", "json", "-w", ws).stdout)
+    assert (doc["model"]["enough"], doc["model"]["labels"], doc["model"]["accuracy"]) == (False, 0, None)
+    shown = cli("purposes", "show", "--month", "2024-06", "-w", ws).stdout
+    assert "not enough labels to measure the model's accuracy: 0 labelled" in " ".join(shown.split())
