@@ -177,12 +177,13 @@ def _neglected(ctx: Context) -> list[Finding]:
         ratio = share / p0
         if not (ratio <= NEGLECTED and matters("rates", ctx.profile, subject=share, comparison=p0)):
             p = 1.0
-        summary = (f"{purpose.capitalize()} is priority {rule.priority} in your profile, but {k:,} of the {n:,} "
+        summary = (f"{purpose.capitalize()} is priority {rule.priority} in your profile; {k:,} of the {n:,} "
                    f"official posts of {m_first:%B %Y} with a purpose served it: {share:.0%} (95% CI "
                    f"{ci[0] * p0:.0%}–{min(1.0, ci[1] * p0):.0%}), against {said}.")
         out.append(Finding(
             detector=NAME, question="Q1",
-            title=f"Priority purpose neglected: {purpose}",
+            title=(f"Priority purpose neglected: {purpose}" if ratio <= NEGLECTED
+                   else f"Priority purpose {purpose}: share of posts against its aim"),
             summary=summary, metric=SHARE_METRIC, subject={"dimension": "purpose", "value": purpose},
             comparison=comparison, direction="lower" if ratio < 1 else "higher",
             effect=Effect("ratio", ratio), ci=ci, p_value=min(1.0, max(0.0, p)), n=n,
