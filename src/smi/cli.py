@@ -1233,6 +1233,7 @@ def purposes_show(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Q1 by purpose for a month: posts, their share, engagements and inbound interactions (every account)."""
+    from smi.purpose_model import evaluate as evaluate_model
     from smi.purposes import figures
 
     _table_or_json(fmt)
@@ -1240,8 +1241,10 @@ def purposes_show(
         ws = _open(workspace)
         month = _month(ws, month)
         rows, note = figures(ws, month)
+        model = evaluate_model(ws)
     if fmt == "json":
-        print(json.dumps({"month": month, "purposes": rows, "note": note}, indent=2, ensure_ascii=False))
+        print(json.dumps({"month": month, "purposes": rows, "note": note, "model": model.as_dict()},
+                         indent=2, ensure_ascii=False))
         return
     t = Table("purpose", "posts", "share of posts", "engagements", "engagements per post", "interactions",
               title=f"purposes in {month}")
@@ -1253,8 +1256,52 @@ def purposes_show(
         t.add_row(r["purpose"], num(r["posts"]), "n/a" if r["share_of_posts"] is None else f"{r['share_of_posts']:.0%}",
                   num(r["engagements"]), num(r["engagements_per_post"], ",.1f"), num(r["interactions"]))
     out.print(t)
+    out.print(model.words(), highlight=False, soft_wrap=True)
     if note:
         err.print(note, highlight=False, soft_wrap=True)
+
+
+@app.command("label")
+def label_posts(
+    n: Annotated[int, typer.Option("--n", min=1, help="Posts to label this time.")] = 20,
+    evaluate: Annotated[bool, typer.Option("--evaluate", help="Only say the model's accuracy on held-back labels.")] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Label the posts the purpose model is least sure of: 1-5 a purpose, s skip, q quit (one answer a line)."""
+    import getpass
+    import sys
+
+    from smi.purpose_label import run_session
+    from smi.purpose_model import evaluate as evaluate_model
+    from smi.purpose_model import least_sure
+    from smi.purposes import apply_purposes
+
+    with _user_errors():
+        ws = _open(workspace)
+        if not evaluate:
+            with err.status("finding the posts the model is least sure of…"):
+                posts = least_sure(ws, n)
+            if not posts:
+                out.print("no post left to label", highlight=False)
+            else:
+                try:
+                    by: str | None = getpass.getuser()
+                except (OSError, KeyError):
+                    by = None
+
+                def read() -> str | None:
+                    line = sys.stdin.readline()
+                    return line if line else None
+
+                session = run_session(ws, posts, read, lambda s: out.print(s, highlight=False, markup=False,
+                                                                            soft_wrap=True), by)
+                out.print(session.summary(), highlight=False)
+                if sum(session.labelled.values()):
+                    with err.status("setting purposes again…"):
+                        out.print(apply_purposes(ws).summary(), highlight=False, soft_wrap=True)
+        with err.status("measuring the model on held-back labels…"):
+            result = evaluate_model(ws)
+    out.print(result.words(), highlight=False, soft_wrap=True)
 
 
 # -- stakeholder groups (issue 13) --------------------------------------------------------------

@@ -185,6 +185,11 @@ class Month:
     resolved: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     experiments: list[dict[str, Any]] = field(default_factory=list)
+    # Q1 by purpose (smi.purpose_q1.q1): {"rows": [{"purpose", "priority", "target_share", "posts",
+    # "share_of_posts", "hours", "share_of_hours", "engagements", "share_of_engagements",
+    # "engagements_per_post", "engagements_per_hour", "interactions", "goals"}], "posts", "hours",
+    # "hours_attributed", "sources", "model", "priorities", …}; {}: no post has a purpose yet.
+    purposes: dict[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA
 
     def figure(self, platform: str, metric: str) -> KeyFigure | None:
@@ -245,8 +250,12 @@ def _code_key() -> str:
             if entry.name.endswith(".py"):
                 h.update(entry.read_bytes())
     import smi.goals
+    import smi.purpose_model
+    import smi.purpose_q1
 
     h.update(Path(smi.goals.__file__).read_bytes())
+    for module in (smi.purpose_q1, smi.purpose_model):
+        h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
 
 
@@ -572,8 +581,18 @@ def _figures(ws: Any, period: Any) -> Month:
                        for p, n in ws.store.undated_posts().items()],
         staff_accounts=staff_accounts,
         chain=evaluation_chain(con, period, catalogue),
-        scorecard=scorecard(ws, period),
+        scorecard=(cards := scorecard(ws, period)),
+        purposes=_purposes(ws, period, con, cards),
     )
+
+
+def _purposes(ws: Any, period: Any, con: Any, cards: list[dict[str, Any]]) -> dict[str, Any]:
+    """Q1 by purpose for the month (smi.purpose_q1); {} while no post has a purpose."""
+    from smi.purpose_q1 import q1
+
+    if not ws.store.rows("SELECT 1 AS x FROM posts WHERE purpose IS NOT NULL LIMIT 1"):
+        return {}
+    return plain(q1(ws, period, con, cards))
 
 
 def finding_dict(r: Any) -> dict[str, Any]:

@@ -146,6 +146,10 @@ class PurposeRule(BaseModel):
     domains: list[str] = Field(default_factory=list)  # link domains, e.g. the ticketing site
     hashtags: list[str] = Field(default_factory=list)  # without the #
     words: list[str] = Field(default_factory=list)  # words or phrases, matched as whole words
+    # The organisation's priorities (Q1): 1 is the first priority; `share` is the share of the
+    # official accounts' posts the organisation wants the purpose to have (0-1). Both optional.
+    priority: int | None = Field(default=None, ge=1, le=9)
+    share: float | None = Field(default=None, gt=0, le=1)
 
     _handles = field_validator("handles")(Person._handles.__func__)  # type: ignore[attr-defined]
 
@@ -340,8 +344,13 @@ end = "17:00"
 # domains = ["ticketsource.co.uk"]
 # hashtags = ["whatson"]
 # words = ["book now", "tickets"]
+# priority = 2              # the organisation's priorities: 1 first (optional)
 # [purposes.collaborate]
 # handles = ["x:@theatrewales"]
+# priority = 1
+# share = 0.25              # the share of the official posts it should have (optional)
+# `smi label` asks you the purpose of the posts the model is least sure of; the model
+# learns from those labels and from labels in the data.
 
 # Goals and their KPIs (used by `smi goals` and the report's scorecard).
 # [[goals]]

@@ -61,6 +61,7 @@ PLANTED = {
     "blind_spots": ("unaddressed_topic", None, "word", "parking", "higher", 50, "last"),
     "success": None,  # a goal the month clearly misses (the fixture sets it)
     "relationships": None,  # a group of regular commenters who fell silent (the fixture sets it)
+    "purposes": None,  # a priority purpose no post serves, wanted at half the posts (the fixture sets it)
 }
 
 
@@ -96,9 +97,15 @@ def planted(tmp_path_factory):
     regulars = sorted(k for k, months in seen.items()
                       if world.last_month not in months and sum(mo in before for mo in months) >= 2)[:40]
     doc["groups"] = [{"name": "regulars", "aim": "keep", "handles": [f"{p}:@{a}" for p, a in regulars]}]
+    # purposes: collaborate is the first priority, wanted at half the official posts; no rule
+    # gives it, so every post is "other" and its share is 0
+    doc["purposes"] = {"collaborate": {"priority": 1, "share": 0.5}}
     ws.profile_file.save()
     ws.close()
     ws = Workspace.open(ws.root)
+    from smi.purposes import apply_purposes
+
+    apply_purposes(ws)
     yield Context(ws, world.last_month), world
     ws.close()
 
@@ -144,6 +151,9 @@ def test_every_detector_finds_its_planted_effect_and_returns_well_formed_tests(p
     if name == "relationships":
         hits = [f for f in significant if f.metric == "group_messages" and f.direction == "lower"
                 and f.subject == {"dimension": "group", "value": "regulars"}]
+    elif name == "purposes":
+        hits = [f for f in significant if f.metric == "share_of_posts_by_purpose" and f.direction == "lower"
+                and f.subject == {"dimension": "purpose", "value": "collaborate"}]
     elif spec is None:
         hits = [f for f in significant if f.metric == "posts" and f.direction == "lower"]
     else:

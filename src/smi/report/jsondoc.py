@@ -68,6 +68,7 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "experiments": model.experiments,
         "key_figures": platforms,
         "scorecard": model.scorecard,
+        "purposes": model.purposes,  # Q1 by purpose (smi.purpose_q1); {}: no purposes set yet
         "evaluation_chain": [{"stage": st["stage"], "rows": st["rows"]} for st in model.chain],
         "trend": {"months": model.trend_months,
                   "rows": [{k: r[k] for k in ("month", "platform_id", "measure", "value")}

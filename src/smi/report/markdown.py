@@ -140,12 +140,26 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _purposes(model: ReportModel, w: Words) -> list[str]:
+    """Q1 by purpose: what each priority got, the table, where the numbers come from."""
+    from smi.report import purposes as pq
+
+    q = model.purposes
+    lines = [f"### {w._('Purposes')}", ""]
+    lines += [s + "  " for s in pq.sentences(w, q)] + [""]
+    lines += [*table([w._(h) for h in pq.HEADERS], pq.rows(w, q)), ""]
+    lines += [pq.hours_note(w, q), "", pq.sources_note(w, q) + " " + pq.model_note(w, q), ""]
+    return lines
+
+
 def _insight_sections(model: ReportModel, w: Words) -> list[str]:
     """One section per question, then the actions and experiments register."""
     _ = w._
     lines: list[str] = []
     for q in model.questions:
         lines += [f"## {_(q['title'])}", ""]
+        if q["question"] == "Q1" and model.purposes:
+            lines += _purposes(model, w)
         if not q["findings"]:
             lines += [_("Nothing significant this month."), ""]
         for f in q["findings"]:

@@ -142,6 +142,7 @@ class ReportModel:
     # the staff's own accounts (this many) are shown beside the key figures (Figure.staff).
     staff_accounts: int = 0
     currency: str = "GBP"  # the profile's (ISO 4217): money reads "£1,682.70"
+    purposes: dict[str, Any] = field(default_factory=dict)  # Q1 by purpose (Month.purposes)
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -223,6 +224,7 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         undated_posts=month.undated_posts,
         staff_accounts=month.staff_accounts,
         currency=month.currency,
+        purposes=month.purposes,
     )
 
 

@@ -221,7 +221,7 @@ def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict
 
 
 def render_html(model: ReportModel, words: Words | None = None) -> str:
-    from smi.report import insights
+    from smi.report import insights, purposes
 
     w = words or Words(model.lang)
     trend, months = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
@@ -240,7 +240,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         target_text=target_text, status_word=status_word, trend_text=trend_text,
         status_counts=status_counts, beside_text=beside_text, beside_note=BESIDE_NOTE,
         fmt=fmt, kpi_label=kpi_label, currency=model.currency, chain_value=chain_value,
-        platform_names=set(PLATFORMS.values()),
+        platform_names=set(PLATFORMS.values()), purposes=purposes,
     )
 
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 # The tables findings are computed from (the practice records and the findings themselves are not).
 DATA_TABLES = ("posts", "post_metrics", "interactions", "audience_daily", "effort", "accounts",
-               "people", "topics", "keywords")
+               "people", "topics", "keywords", "purpose_labels")
 
 
 # What a month (smi.monthly) reads beside the data tables: the import log and the practice records.
