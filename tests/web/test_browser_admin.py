@@ -110,3 +110,26 @@ def test_hostile_names_and_notes_are_shown_as_text(site, tmp_path):
             assert HOSTILE in page.inner_text("main"), path  # shown, as text
         browser.close()
     assert all("Content Security Policy" not in m for m in problems)  # not even tried: escaped first
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_profile_page_fits_in_both_languages(site, tmp_path, width):
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("SMI_WEB_SHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser, page, problems = _browser(p, width)
+        _sign_in_by_keyboard(page, site.url, "adviser@example.org")
+        page.goto(site.url + "/w/alpha/profile")
+        assert no_horizontal_scroll(page), "the profile scrolls sideways"
+        page.screenshot(path=str(shots / f"profile-{width}.png"), full_page=True)
+        page.click("button[lang=cy]")
+        page.wait_for_selector("html[lang=cy]")
+        assert page.locator("h1").inner_text() == "Proffil"
+        assert no_horizontal_scroll(page)
+        page.screenshot(path=str(shots / f"profile-cy-{width}.png"), full_page=True)
+        page.click("button[lang=en]")
+        page.wait_for_selector("html[lang=en]")
+        browser.close()
+    assert problems == []

@@ -27,7 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smi.errors import SmiError
-from smi.web import timeweek
+from smi.web import profile_forms, timeweek
 from smi.web.hosts import (
     MAX_UPLOAD_BYTES,
     UPLOADS_DIR,
@@ -466,6 +466,8 @@ def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> 
         Route("/w/{ws}/time", srv.log_time, methods=["POST"]),
         Route("/w/{ws}/time/week", timeweek.week_page, methods=["GET"]),
         Route("/w/{ws}/time/week", timeweek.week_post, methods=["POST"]),
+        Route("/w/{ws}/profile", profile_forms.profile_page, methods=["GET"]),
+        Route("/w/{ws}/profile", profile_forms.profile_post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
