@@ -59,3 +59,24 @@ def test_a_wrong_cell_is_named_by_row_and_day_and_nothing_is_written(site):
     r = c.post("/w/alpha/time/week?week=2026-10-05", data={"csrf": csrf(html), "activity_0": "engage", "h_0_3": "25"})
     assert r.status_code == 400 and "hours must be more than 0 and at most 24" in r.text
     assert site.app.state.server.users.audit_log("alpha") == before
+
+
+def test_a_toggl_report_uploaded_from_the_week_page_lands_in_the_time_log(site):
+    import time
+    from pathlib import Path
+
+    toggl = Path(__file__).resolve().parents[1] / "fixtures" / "time_logs" / "toggl_detailed.csv"
+    c = site.login("beta@example.org")
+    html = _week(c, "beta", "2026-06-29")
+    form = re.search(r'<form method="post" action="(/w/beta/upload)" enctype="multipart/form-data"', html)
+    assert form, "no report upload on the week page"
+    r = c.post(form.group(1), data={"csrf": csrf(html)}, files=[("files", ("toggl_detailed.csv", toggl.read_bytes()))])
+    assert r.status_code == 303, r.text[:300]
+    deadline = time.time() + 120
+    while 'data-state="done"' not in (page := c.get(r.headers["location"]).text):
+        assert 'data-state="failed"' not in page and time.time() < deadline, page[:2000]
+        time.sleep(0.3)
+    with site.app.state.server.hosts["beta"].open() as ws:
+        (row,) = ws.store.rows("SELECT count(*) AS n, sum(minutes) AS m FROM effort WHERE source = 'toggl'")
+    # by hand from the file's Duration column: 1:30 + 0:15 + 1:00 + 0:45 + 0:20 + 0:10 = 240 minutes in 6 entries
+    assert (row["n"], row["m"]) == (6, 240.0)
