@@ -153,7 +153,7 @@ async def _profile(request: Any, post: bool) -> Any:
         try:
             detail = await run_in_threadpool(change)
         except SmiError as e:
-            error = f"{e.message}. {e.fix or ''}".strip().replace(str(path), PROFILE_NAME)
+            error = (e.message.rstrip(".") + "." + (f" {e.fix}" if e.fix else "")).replace(str(path), PROFILE_NAME)
             status = 400
         else:
             srv.users.audit(s.user.email, host.name, f"profile: {action}", detail)
