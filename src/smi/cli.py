@@ -1010,6 +1010,45 @@ def serve(
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 
+@app.command()
+def schedule(
+    root: Annotated[Path, typer.Argument(help="A workspace, or a folder of workspaces (default: the current folder).")] = Path("."),
+    smtp_host: Annotated[str | None, typer.Option("--smtp-host", help="Mail server (default: SMI_SMTP_HOST, else localhost).")] = None,
+    smtp_port: Annotated[int | None, typer.Option("--smtp-port", help="Its port (default: SMI_SMTP_PORT, else 25).")] = None,
+    sender: Annotated[str | None, typer.Option("--from", help="Sender address (default: SMI_MAIL_FROM).")] = None,
+    starttls: Annotated[bool, typer.Option("--starttls", help="Use STARTTLS (login from SMI_SMTP_USER/SMI_SMTP_PASSWORD).")] = False,
+    today: Annotated[str | None, typer.Option("--today", help="Act as if today were this date (YYYY-MM-DD).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be sent; send nothing.")] = False,
+) -> None:
+    """Send each workspace's monthly report e-mail when it is due ([delivery] in workspace.toml). Run it daily from cron."""
+    from datetime import date as _date
+
+    from smi.delivery import Smtp, deliver
+    from smi.web.hosts import find_workspaces
+
+    with _user_errors():
+        try:
+            day = _date.fromisoformat(today) if today else None
+        except ValueError:
+            raise SmiError(f"--today '{today}' is not a date", fix="write it as YYYY-MM-DD") from None
+        smtp = Smtp.from_env(host=smtp_host, port=smtp_port, sender=sender, starttls=starttls)
+        failed = 0
+        for path in find_workspaces(root).values():
+            try:
+                o = deliver(path, smtp, day, dry_run)
+            except SmiError as e:
+                o = None
+                failed += 1
+                err.print(escape(f"{path.name}: failed: {e.message}" + (f" — {e.fix}" if e.fix else "")), highlight=False)
+            if o is not None:
+                failed += o.status == "failed"
+                who = f" to {len(o.to)} {'person' if len(o.to) == 1 else 'people'}" if o.to else ""
+                line = f"{o.workspace}: {o.status}{' ' + o.month if o.month else ''}{who}{': ' + o.message if o.message else ''}"
+                (err if o.status == "failed" else out).print(escape(line), highlight=False, soft_wrap=True)
+        if failed:
+            raise typer.Exit(1)
+
+
 @users_app.command("add")
 def users_add(
     email: Annotated[str, typer.Argument(help="The user's e-mail address (their sign-in name).")],

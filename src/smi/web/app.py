@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smi.errors import SmiError
+from smi.web import profile_forms, timeweek
 from smi.web.hosts import (
     MAX_UPLOAD_BYTES,
     UPLOADS_DIR,
@@ -83,7 +84,7 @@ class Server:
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
                                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
         self.computing: dict[tuple[str, str | None, str], threading.Thread] = {}
-        self.compute_errors: dict[tuple[str, str | None, str], SmiError] = {}
+        self.compute_errors: dict[tuple[str, str | None, str], tuple[int, SmiError]] = {}  # with the data generation
         self.uploads = self.root / UPLOADS_DIR
         shutil.rmtree(self.uploads, ignore_errors=True)  # a stopped server's unfinished uploads
 
@@ -194,9 +195,11 @@ class Server:
             raise HTTPException(400, "month must be YYYY-MM, e.g. 2026-10")
         w = self.words(request, s)
         key = (host.name, month, w.lang)
+        host.notice_outside()  # `smi import` or an edit while the server runs: work the month out again
         view = self._cached_month(host, month, w.lang)
         if view is None:
-            err = self.compute_errors.pop(key, None)
+            failed = self.compute_errors.get(key)
+            err = failed[1] if failed is not None and failed[0] == host.generation else None  # else: data changed, try again
             if err is None:
                 self._start_month(host, month, w.lang)
                 return self.page(request, "computing.html", s, ws=host.name, month=month)
@@ -225,9 +228,9 @@ class Server:
             try:
                 host.month(month, lang)
             except SmiError as e:
-                self.compute_errors[key] = e
+                self.compute_errors[key] = (host.generation, e)
             except Exception as e:  # a bug: show it rather than poll forever
-                self.compute_errors[key] = SmiError(f"the month could not be computed: {type(e).__name__}: {e}")
+                self.compute_errors[key] = (host.generation, SmiError(f"the month could not be computed: {type(e).__name__}: {e}"))
 
         t = threading.Thread(target=run, name=f"smi-month-{host.name}", daemon=True)
         self.computing[key] = t
@@ -290,8 +293,10 @@ class Server:
             raise HTTPException(403, "your role cannot log time in this workspace")
         try:
             platforms, mine = await run_in_threadpool(time_context, host, s.user.name)
-        except WorkspaceBusy as e:
-            raise HTTPException(503, f"{e.message}: {e.fix}") from None
+        except WorkspaceBusy:  # working out a month or importing: the form still works
+            from smi.web.timeweek import profile_platforms
+
+            platforms, mine = profile_platforms(host), None
         return self.page(request, "time.html", s, ws=host.name, platforms=platforms, entries=mine,
                          activities=ACTIVITIES, today=date.today().isoformat(), error=None, result=None)
 
@@ -313,8 +318,10 @@ class Server:
             self.users.audit(s.user.email, host.name, "time logged", {"rows": rows, "result": result})
         try:
             platforms, mine = await run_in_threadpool(time_context, host, s.user.name)
-        except WorkspaceBusy as e:
-            raise HTTPException(503, f"{e.message}: {e.fix}") from None
+        except WorkspaceBusy:
+            from smi.web.timeweek import profile_platforms
+
+            platforms, mine = profile_platforms(host), None
         return self.page(request, "time.html", s, status=400 if error else 200, ws=host.name,
                          platforms=platforms, entries=mine, activities=ACTIVITIES,
                          today=date.today().isoformat(), error=error, result=result)
@@ -457,6 +464,10 @@ def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> 
         Route("/w/{ws}/uploads/{job}", srv.job),
         Route("/w/{ws}/time", srv.time_page, methods=["GET"]),
         Route("/w/{ws}/time", srv.log_time, methods=["POST"]),
+        Route("/w/{ws}/time/week", timeweek.week_page, methods=["GET"]),
+        Route("/w/{ws}/time/week", timeweek.week_post, methods=["POST"]),
+        Route("/w/{ws}/profile", profile_forms.profile_page, methods=["GET"]),
+        Route("/w/{ws}/profile", profile_forms.profile_post, methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],

@@ -35,6 +35,23 @@ class WorkspaceBusy(SmiError):
     """Another piece of work holds the workspace's writer lock."""
 
 
+def store_stamp(path: Path) -> tuple[Any, ...]:
+    """The size and modification time of a workspace's store, its write-ahead log and its
+    profile: what changes when any process writes to the workspace. Take it right after
+    closing the store (before another process can open it) to know your own writes."""
+    from smi.workspace import STORE_NAME
+
+    out: list[Any] = []
+    for name in (STORE_NAME, STORE_NAME + ".wal", PROFILE_NAME):
+        try:
+            st = (Path(path) / name).stat()
+        except OSError:
+            out.append(None)
+        else:
+            out.append((st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
 def find_workspaces(root: Path) -> dict[str, Path]:
     """Workspace folders served from `root`: `root` itself when it is one (named after its
     folder), else each folder directly under it that has a workspace.toml."""
@@ -73,6 +90,7 @@ class Job:
     fix: str | None = None
     skipped: list[str] = field(default_factory=list)
     created: float = field(default_factory=time.time)
+    stamp: tuple[Any, ...] | None = None  # the store as the import left it (store_stamp)
 
     @property
     def finished(self) -> bool:
@@ -112,12 +130,13 @@ class Host:
         self.lock = threading.RLock()
         self.generation = 0
         self.months: dict[tuple[Any, ...], Any] = {}
-        self.findings: dict[str, dict[str, Any]] = {}  # month -> gathered findings (any language)
-        self.findings_version = 0
+        self.findings: dict[str, Any] = {}  # YYYY-MM -> its smi.monthly.Month (any language)
+        self.asked: dict[str | None, dict[str, Any]] = {}  # month asked (None: default) -> key, reason, months
         self.jobs: dict[str, Job] = {}
         self.queue: queue.Queue[Job | None] = queue.Queue()
         self.on_change = on_change
         self._worker: threading.Thread | None = None
+        self.stamp: tuple[Any, ...] | None = None  # the store's files as this process last left them
 
     @contextmanager
     def open(self, wait: float | None = None) -> Iterator[Any]:
@@ -131,9 +150,12 @@ class Host:
         try:
             ws = Workspace.open(self.path)
             try:
+                ws.store  # noqa: B018 (open it, taking its lock: no other process writes now)
+                self._notice_outside()
                 yield ws
             finally:
                 ws.close()
+                self.stamp = self._stamp()
         finally:
             self.lock.release()
 
@@ -142,21 +164,82 @@ class Host:
             self.generation += 1
             self.months.clear()
             self.findings.clear()
+            self.asked.clear()
+
+    # -- writes from outside the server (`smi import`, `smi action`, an edited profile) ---------
+    def _stamp(self) -> tuple[Any, ...]:
+        return store_stamp(self.path)
+
+    def _notice_outside(self) -> None:
+        """Under the lock: forget the months computed when the files changed since this
+        process last closed them (another process wrote to the workspace)."""
+        now = self._stamp()
+        if self.stamp is not None and now != self.stamp:
+            self.changed()
+        self.stamp = now
+
+    def notice_outside(self) -> None:
+        """Check for outside writes now, unless this process is working on the workspace
+        (then it checks when it next opens it). A few `stat` calls: cheap enough per page."""
+        if self.lock.acquire(blocking=False):
+            try:
+                self._notice_outside()
+            finally:
+                self.lock.release()
 
     # -- the month --------------------------------------------------------------------------
     def month(self, month: str | None, lang: str) -> Any:
-        """The month's view, computed once per month, language and data version."""
-        from smi.web.month import compute_month
+        """The month's view, worked out once per month and data version (in a child process,
+        smi.web.month_worker; the month object is cached on disk by the data it read) and
+        rendered for each language from the same object."""
+        from smi.monthly import Month
+        from smi.report.i18n import Words
+        from smi.report.model import model_from_month
+        from smi.web.month import MonthView
 
-        with self.open() as ws:
-            version = max((i["import_id"] for i in ws.store.imports()), default=0)
-            key = (month, lang, version, self.generation)
-            if key not in self.months:
-                if version != self.findings_version:
-                    self.findings.clear()
-                    self.findings_version = version
-                self.months[key] = compute_month(ws, month, lang, self.findings)
-            return self.months[key]
+        with self.lock:
+            asked = self.asked.get(month)
+            if asked is None or asked["key"] not in self.findings:
+                key, reason, months, text = self._month_in_child(month)
+                asked = {"key": key, "reason": reason, "months": months}
+                self.findings[key] = Month.from_json(text)
+                self.asked[month] = asked
+            m = self.findings[asked["key"]]
+            view = MonthView(asked["key"], asked["reason"], model_from_month(m, Words(lang)), asked["months"])
+            self.months[(month, lang, m.key, self.generation)] = view
+            return view
+
+    def _month_in_child(self, month: str | None) -> tuple[str, str, list[str], str]:
+        """Run smi.web.month_worker.month_job; its answer. Call it under the lock."""
+        import multiprocessing as mp
+
+        from smi.web.month_worker import month_job
+
+        ctx = mp.get_context("spawn")
+        out = ctx.Queue()
+        try:
+            child = ctx.Process(target=month_job, args=(str(self.path), month, out), daemon=True)
+            child.start()
+            while True:
+                try:
+                    msg = out.get(timeout=0.5)
+                    break
+                except queue.Empty:
+                    if not child.is_alive() and out.empty():
+                        raise SmiError(f"working out the month stopped (exit code {child.exitcode})",
+                                       fix="try again; if it stops again, run `smi report` to see why") from None
+            child.join(timeout=30)
+        finally:
+            out.close()
+        opened, closed = msg[-2], msg[-1]
+        if opened is not None and self.stamp is not None and opened != self.stamp:
+            self.changed()  # another process wrote before the child opened the store
+        # the month's own writes (findings, verdicts) are not outside writes: the child took
+        # the stamp the moment it closed the store, before any other process could open it
+        self.stamp = closed
+        if msg[0] == "error":
+            raise SmiError(msg[1], fix=msg[2])
+        return msg[1], msg[2], msg[3], msg[4]
 
     # -- uploads ------------------------------------------------------------------------------
     def submit(self, user: str, folder: Path, names: list[str], total: int) -> Job:
@@ -209,6 +292,7 @@ class Host:
                         continue
                     ended = self._apply(job, msg)
                 child.join(timeout=30)
+                self.stamp = job.stamp if job.stamp is not None else self._stamp()
         finally:
             out.close()
             job.step = ""
@@ -232,6 +316,8 @@ class Host:
             job.skipped = [_shown(s, job.folder) for s in msg[1]]
         elif kind == "step":
             job.step = msg[1]
+        elif kind == "stamp":
+            job.stamp = tuple(tuple(x) if isinstance(x, list) else x for x in msg[1])
         elif kind == "error":
             job.state, job.error = "failed", _scrub(msg[1], job.folder)
             job.fix = _scrub(msg[2], job.folder) if msg[2] else None

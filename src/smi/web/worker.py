@@ -4,6 +4,9 @@ workspace's writer lock for the child's whole run; the child reports through a q
 
     ("start", name, source, size)  ("advance", n)  ("done", status, summary, fix)
     ("skipped", [names])  ("step", "enriching")  ("error", message, fix)  ("end", failed, total)
+
+and, first of the last two, ("stamp", smi.web.hosts.store_stamp) taken right after closing
+the store, so the server can tell its own writes from another process's.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ def import_job(workspace: str, folder: str, out: Any) -> None:
     from smi.errors import SmiError
     from smi.importer import run_import
     from smi.sources import ImportOptions
+    from smi.web.hosts import store_stamp
     from smi.workspace import Workspace
 
     def on_start(unit: Any) -> Any:
@@ -34,8 +38,11 @@ def import_job(workspace: str, folder: str, out: Any) -> None:
             if any(r.status == "imported" for r in report.results):
                 out.put(("step", "enriching"))
                 enrich(ws)
+        out.put(("stamp", store_stamp(Path(workspace))))
         out.put(("end", len(report.failed), len(report.results)))
     except SmiError as e:
+        out.put(("stamp", store_stamp(Path(workspace))))
         out.put(("error", e.message, e.fix))
     except Exception as e:  # a bug, not bad input: say so rather than spin forever
+        out.put(("stamp", store_stamp(Path(workspace))))
         out.put(("error", f"unexpected error: {type(e).__name__}: {e}", None))

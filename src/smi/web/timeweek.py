@@ -1,0 +1,150 @@
+"""The time log's weekly grid: one row per platform and activity, one column per day, for the
+signed-in person; last week's rows come back prefilled so a regular week takes seconds.
+
+The hours are written through the import pipeline as an effort.csv (smi.web.app.write_time):
+one transaction, and the same entry sent twice is counted once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from smi.web.hosts import Host
+
+# The grid's activities, in the words staff use, and the canonical activity each records.
+GRID_ACTIVITIES = (("create", "posting"), ("engage", "replying"), ("plan", "planning"),
+                   ("report", "reporting"), ("monitor", "monitoring"), ("learn", "learning"),
+                   ("other", "other"))
+EMPTY_ROWS = 2  # blank rows under the remembered ones
+MAX_ROWS = 20
+
+
+def profile_platforms(host: Host) -> list[str]:
+    """The platforms of the accounts the profile declares (no store needed: for when the
+    store is busy)."""
+    from smi.platforms import parse_account
+    from smi.workspace import Workspace
+
+    ws = Workspace.open(host.path)
+    try:
+        return sorted({parse_account(f"{a.platform}:{a.handle}")[0] for a in ws.profile.accounts})
+    finally:
+        ws.close()
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_context(host: Host, person: str, start: date, wait: float) -> dict[str, Any]:
+    """The grid for the week from `start` (a Monday): the workspace's platforms, the rows
+    (this week's logged rows, else last week's) and the hours already logged per cell."""
+    end = start + timedelta(days=7)
+    last = start - timedelta(days=7)
+    with host.open(wait=wait) as ws:
+        platforms = sorted(ws.store.status()["platforms"])
+        rows = ws.store.rows(
+            "SELECT date, coalesce(platform, '') AS platform, activity, sum(minutes) AS minutes FROM effort "
+            "WHERE person = ? AND date >= ? AND date < ? GROUP BY ALL ORDER BY ALL", [person, last, end])
+    logged: dict[tuple[str, str, int], float] = {}
+    this_week: list[tuple[str, str]] = []
+    last_week: list[tuple[str, str]] = []
+    for r in rows:
+        d = r["date"] if isinstance(r["date"], date) else date.fromisoformat(str(r["date"]))
+        pair = (r["platform"], r["activity"])
+        if d >= start:
+            logged[(*pair, (d - start).days)] = logged.get((*pair, (d - start).days), 0) + float(r["minutes"])
+            if pair not in this_week:
+                this_week.append(pair)
+        elif pair not in last_week:
+            last_week.append(pair)
+    remembered = this_week + [p for p in last_week if p not in this_week]
+    return {"platforms": platforms, "rows": remembered[:MAX_ROWS], "logged": logged,
+            "remembered_from_last_week": [p for p in last_week if p not in this_week]}
+
+
+def grid_rows(form: Any, person: str, start: date, w: Any) -> tuple[list[dict[str, str]], str | None]:
+    """The grid's cells (platform_R, activity_R, h_R_D for row R and day D = 0…6) as
+    effort.csv rows; an error naming the row, the day and the field when one is wrong."""
+    activities = {a for a, _ in GRID_ACTIVITIES}
+    out = []
+    for r in range(MAX_ROWS + EMPTY_ROWS):
+        cells = [(d, str(form.get(f"h_{r}_{d}", "")).strip().replace(",", ".")) for d in range(7)]
+        cells = [(d, v) for d, v in cells if v]
+        if not cells:
+            continue
+        activity = str(form.get(f"activity_{r}", ""))
+        if activity not in activities:
+            return [], w._("Row %(n)s: choose an activity from the list.", n=r + 1)
+        platform = str(form.get(f"platform_{r}", "")).strip()
+        for d, value in cells:
+            day = start + timedelta(days=d)
+            try:
+                h = float(value)
+            except ValueError:
+                return [], w._("Row %(n)s, %(day)s: hours '%(value)s' is not a number (e.g. 1.5).",
+                               n=r + 1, day=w.day(day.isoformat()), value=value)
+            if not 0 < h <= 24:
+                return [], w._("Row %(n)s, %(day)s: hours must be more than 0 and at most 24.",
+                               n=r + 1, day=w.day(day.isoformat()))
+            out.append({"person": person, "date": day.isoformat(), "minutes": str(round(h * 60)),
+                        "platform": platform, "activity": activity, "note": "weekly grid"})
+    if not out:
+        return [], w._("Fill in the hours of at least one day.")
+    return out, None
+
+
+# -- the routes (added to smi.web.app's router) ----------------------------------------------------
+async def week_page(request: Any) -> Any:
+    return await _week(request, post=False)
+
+
+async def week_post(request: Any) -> Any:
+    return await _week(request, post=True)
+
+
+async def _week(request: Any, post: bool) -> Any:
+    from starlette.concurrency import run_in_threadpool
+    from starlette.exceptions import HTTPException
+
+    from smi.errors import SmiError
+    from smi.web import app as web
+    from smi.web.hosts import WorkspaceBusy
+
+    srv = request.app.state.server
+    s = srv.require(request)
+    host = srv.host(s, request.path_params["ws"])
+    if not s.user.can_log_time(host.name):
+        raise HTTPException(403, "your role cannot log time in this workspace")
+    w = srv.words(request, s)
+    asked = request.query_params.get("week")
+    try:
+        start = monday(date.fromisoformat(asked)) if asked else monday(date.today())
+    except ValueError:
+        raise HTTPException(400, "week must be a date, YYYY-MM-DD") from None
+    error = result = None
+    status = 200
+    if post:
+        form = await srv.form(request, s)
+        rows, error = grid_rows(form, s.user.name, start, w)
+        if error is None:
+            try:
+                result = await run_in_threadpool(web.write_time, host, rows)
+            except SmiError as e:
+                error = f"{e.message}. {e.fix or ''}".strip()
+            else:
+                srv.users.audit(s.user.email, host.name, "time logged", {"week": start.isoformat(), "rows": rows,
+                                                                          "result": result})
+        status = 400 if error else 200
+    try:
+        ctx = await run_in_threadpool(week_context, host, s.user.name, start, web.BUSY_WAIT)
+    except WorkspaceBusy as e:
+        raise HTTPException(503, f"{e.message}: {e.fix}") from None
+    platforms = sorted(set(ctx["platforms"]) | {p for p, _ in ctx["rows"] if p})
+    rows = [*ctx["rows"], *[("", "") for _ in range(EMPTY_ROWS)]]
+    days = [start + timedelta(days=d) for d in range(7)]
+    return srv.page(request, "timeweek.html", s, status=status, ws=host.name, start=start, days=days,
+                    rows=rows, logged=ctx["logged"], platforms=platforms, activities=GRID_ACTIVITIES,
+                    remembered=len(ctx["remembered_from_last_week"]), error=error, result=result,
+                    previous=(start - timedelta(days=7)).isoformat(), next=(start + timedelta(days=7)).isoformat())

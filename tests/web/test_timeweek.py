@@ -1,0 +1,82 @@
+"""The time log's weekly grid: a week logged in one form, last week's rows remembered, a
+wrong cell named by row and day, and other people's hours never shown."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import csrf
+
+
+def _week(c, ws: str, week: str) -> str:
+    r = c.get(f"/w/{ws}/time/week?week={week}")
+    assert r.status_code == 200, r.text[:300]
+    return r.text
+
+
+def test_a_week_is_logged_in_one_form_and_remembered_the_next_week(site):
+    c = site.login("adviser@example.org")  # person: the e-mail's name, "adviser"
+    html = _week(c, "alpha", "2026-11-04")  # a Wednesday: the grid starts on Monday 2 November
+    assert 'name="h_0_6"' in html and 'name="h_1_0"' in html  # two blank rows, seven days each
+    form = {"csrf": csrf(html), "platform_0": "x", "activity_0": "create", "h_0_0": "1", "h_0_2": "0,5",
+            "platform_1": "", "activity_1": "plan", "h_1_4": "2"}
+    r = c.post("/w/alpha/time/week?week=2026-11-02", data=form)
+    assert r.status_code == 200, r.text[:500]
+    assert "Logged 3 new entries; 0 already logged." in r.text
+    with site.app.state.server.hosts["alpha"].open() as ws:
+        got = ws.store.rows("SELECT date::VARCHAR AS d, minutes, coalesce(platform, '') AS p, activity FROM effort "
+                            "WHERE person = 'adviser' ORDER BY d")
+    # by hand: Monday 2 Nov 1 h posting on x, Wednesday 4 Nov 0.5 h, Friday 6 Nov 2 h planning
+    assert got == [{"d": "2026-11-02", "minutes": 60.0, "p": "x", "activity": "create"},
+                   {"d": "2026-11-04", "minutes": 30.0, "p": "x", "activity": "create"},
+                   {"d": "2026-11-06", "minutes": 120.0, "p": "", "activity": "plan"}]
+    # the same form again adds nothing
+    assert "Logged 0 new entries; 3 already logged." in c.post("/w/alpha/time/week?week=2026-11-02", data=form).text
+    # the next week starts with last week's two rows, hours empty
+    nxt = _week(c, "alpha", "2026-11-09")
+    assert "2 rows are last week&#39;s, ready to fill in." in nxt
+    row0 = re.search(r'<select id="platform_0".*?</select>', nxt, re.S).group(0)
+    act0 = re.search(r'<select id="activity_0".*?</select>', nxt, re.S).group(0)
+    assert '<option value="x" selected>' in row0 and '<option value="create" selected>' in act0
+    act1 = re.search(r'<select id="activity_1".*?</select>', nxt, re.S).group(0)
+    assert '<option value="plan" selected>' in act1
+    assert not re.search(r'name="h_0_\d" [^>]*value=', nxt)  # hours are not copied, only the rows
+    # the week itself shows what is logged under each cell
+    assert "1 h logged" in _week(c, "alpha", "2026-11-02")
+    # another person of the workspace sees none of it
+    other = _week(site.login("member@example.org"), "alpha", "2026-11-09")
+    assert "last week&#39;s" not in other and "h logged" not in _week(site.login("member@example.org"), "alpha", "2026-11-02")
+
+
+def test_a_wrong_cell_is_named_by_row_and_day_and_nothing_is_written(site):
+    c = site.login("member@example.org")
+    html = _week(c, "alpha", "2026-10-05")
+    before = site.app.state.server.users.audit_log("alpha")
+    r = c.post("/w/alpha/time/week?week=2026-10-05",
+               data={"csrf": csrf(html), "activity_0": "engage", "h_0_0": "1", "h_0_1": "lots"})
+    assert r.status_code == 400
+    assert "Row 1, 6 Oct 2026: hours &#39;lots&#39; is not a number (e.g. 1.5)." in r.text, r.text
+    r = c.post("/w/alpha/time/week?week=2026-10-05", data={"csrf": csrf(html), "activity_0": "engage", "h_0_3": "25"})
+    assert r.status_code == 400 and "hours must be more than 0 and at most 24" in r.text
+    assert site.app.state.server.users.audit_log("alpha") == before
+
+
+def test_a_toggl_report_uploaded_from_the_week_page_lands_in_the_time_log(site):
+    import time
+    from pathlib import Path
+
+    toggl = Path(__file__).resolve().parents[1] / "fixtures" / "time_logs" / "toggl_detailed.csv"
+    c = site.login("beta@example.org")
+    html = _week(c, "beta", "2026-06-29")
+    form = re.search(r'<form method="post" action="(/w/beta/upload)" enctype="multipart/form-data"', html)
+    assert form, "no report upload on the week page"
+    r = c.post(form.group(1), data={"csrf": csrf(html)}, files=[("files", ("toggl_detailed.csv", toggl.read_bytes()))])
+    assert r.status_code == 303, r.text[:300]
+    deadline = time.time() + 120
+    while 'data-state="done"' not in (page := c.get(r.headers["location"]).text):
+        assert 'data-state="failed"' not in page and time.time() < deadline, page[:2000]
+        time.sleep(0.3)
+    with site.app.state.server.hosts["beta"].open() as ws:
+        (row,) = ws.store.rows("SELECT count(*) AS n, sum(minutes) AS m FROM effort WHERE source = 'toggl'")
+    # by hand from the file's Duration column: 1:30 + 0:15 + 1:00 + 0:45 + 0:20 + 0:10 = 240 minutes in 6 entries
+    assert (row["n"], row["m"]) == (6, 240.0)
