@@ -275,6 +275,21 @@ def trend_table(model: ReportModel, rows: list[dict[str, Any]] | None = None) ->
     return table
 
 
+_INNER_ARIA = None
+
+
+def one_image(svg: str) -> str:
+    """The chart as one image: Vega's roles and role descriptions on the marks inside (which
+    have no labels: axe-core's svg-img-alt) removed; the root keeps role="img" and its label."""
+    import re
+
+    global _INNER_ARIA
+    if _INNER_ARIA is None:
+        _INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
+    end = svg.find(">") + 1
+    return svg[:end] + _INNER_ARIA.sub("", svg[end:])
+
+
 def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict[str, Any]]:
     """Each finding's chart by finding id: {"svg": inline SVG, "alt": its text alternative}
     (none when it has no chart). Bars carry their values; intervals are whiskers."""
@@ -287,12 +302,15 @@ def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict
             if f.get("chart"):
                 got = finding_chart(f, w, model.currency)
                 if got:
-                    out[f["id"]] = {"svg": Markup(got[0]), "alt": got[1], "caption": got[2]}
+                    out[f["id"]] = {"svg": Markup(one_image(got[0])), "alt": got[1], "caption": got[2]}
                     continue
-                svg = spec_svg(f["chart"])
+                # aria off: Vega's own mark roles are unlabelled; the figure is one image with a text alternative
+                spec = {**f["chart"], "config": {"font": "DejaVu Sans", **(f["chart"].get("config") or {}), "aria": False}}
+                svg = spec_svg(spec)
                 if svg:
                     title = str(f["chart"].get("title") or "")
-                    out[f["id"]] = {"svg": Markup(svg), "alt": title,
+                    svg = with_alt(svg, title or w._("Chart"))
+                    out[f["id"]] = {"svg": Markup(one_image(svg)), "alt": title,
                                     "caption": Markup('<span lang="en">{}</span>').format(title) if w.lang != "en" else title}
     return out
 
@@ -304,7 +322,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
     trend, months = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
     trend_alt = w._("Line chart of posts and engagements per month and platform, %(first)s to %(last)s; the numbers are in the trend data table.",
                     first=w.month(months[0]), last=w.month(months[-1]))
-    chart = Markup(with_alt(to_svg(trend_chart(trend, months, w)), trend_alt))
+    chart = Markup(one_image(with_alt(to_svg(trend_chart(trend, months, w)), trend_alt)))
     month = w.month(model.period.start)
     return _env(w).get_template("report.html.j2").render(
         m=model, w=w, labels=LABELS, units=UNITS, kinds=KINDS, chart=chart,
