@@ -3,6 +3,7 @@ it, Markdown for meeting notes and JSON with every figure; in English or Welsh."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -239,8 +240,6 @@ def action_line(w: Words, a: dict[str, Any], today: Any = None) -> str:
 
 def css_colour(value: str | None) -> Markup:
     """A "#rrggbb" colour for the stylesheet (anything else falls back to the default accent)."""
-    import re
-
     v = str(value or "")
     return Markup(v if re.fullmatch(r"#[0-9a-fA-F]{6}", v) else "#24496b")
 
@@ -275,17 +274,12 @@ def trend_table(model: ReportModel, rows: list[dict[str, Any]] | None = None) ->
     return table
 
 
-_INNER_ARIA = None
+_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
 
 
 def one_image(svg: str) -> str:
     """The chart as one image: Vega's roles and role descriptions on the marks inside (which
     have no labels: axe-core's svg-img-alt) removed; the root keeps role="img" and its label."""
-    import re
-
-    global _INNER_ARIA
-    if _INNER_ARIA is None:
-        _INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
     end = svg.find(">") + 1
     return svg[:end] + _INNER_ARIA.sub("", svg[end:])
 
