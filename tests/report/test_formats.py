@@ -441,4 +441,4 @@ def test_each_finding_short_id_is_printed_in_every_format(demo, reports, tmp_pat
     register = page[page.index('<section id="actions"'):]
     assert "Last meeting: 20 Jun 2025" in register and "<li>reels</li>" in register
     assert f'<a href="#finding-{f["id"]}"><code class="fid">{f["short_id"]}</code></a>' in register
-    assert f"`{f['short_id']}`" in out[1].read_text(encoding="utf-8").split("### Actions\n")[1]
+    assert f"| open | {f['short_id']} |" in out[1].read_text(encoding="utf-8").split("### Actions\n")[1]

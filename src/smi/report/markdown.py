@@ -215,7 +215,7 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
             lines += table(["#", _("Action"), _("Owner"), _("Due"), _("Status"), _("Finding")],
                            [[str(a["id"]), a["title"], a["owner"] or "–", w.day(a["due"]) if a["due"] else "–",
                              _(ins.ACTION_STATUS.get(a["status"], a["status"])),
-                             f"`{a['finding_short']}`" if a.get("finding_short") else "–"] for a in model.actions])
+                             a.get("finding_short") or "–"] for a in model.actions])
         else:
             lines.append(_("No actions recorded."))
         lines += ["", f"### {_('Experiments')}", ""]
