@@ -9,6 +9,7 @@ shows up in it.
     .venv/bin/python bench/run.py                  # full sizes (make bench)
     .venv/bin/python bench/run.py --quick          # small sizes, for a smoke test
     .venv/bin/python bench/run.py --only report    # one part
+    .venv/bin/python bench/run.py --only demo-report   # the demo month's report: HTML <= 3 s, + PDF <= 8 s
     .venv/bin/python bench/run.py --write-docs     # also rewrite the table in docs/performance.md
 """
 
@@ -43,6 +44,8 @@ FULL = {"tweets": (250_000, 1_000_000), "interactions": (2_500_000, 10_000_000)}
 QUICK = {"tweets": (5_000, 20_000), "interactions": (50_000, 200_000)}
 # Targets on a 2-core machine, for the largest size: (seconds, peak RSS MB).
 TARGETS = {"tweets": (30.0, 1024.0), "interactions": (60.0, 2048.0), "report": (10.0, None)}
+# The demo month's report (issue 11): HTML and HTML + PDF, seconds, the month already computed.
+DEMO_TARGETS = {"html": 3.0, "html,pdf": 8.0}
 # Streaming: when the input grows 4x, peak memory may grow by at most this factor.
 FLAT_FACTOR = 1.25
 READY = "bench-ready.txt"  # in a workspace: what has been imported into it
@@ -262,6 +265,32 @@ class Bench:
             command=_cmd(r.command),
         ), r)
 
+    def demo_report(self) -> None:
+        """The demo month's report, as the team writes it before a meeting: `smi demo` once
+        (it computes and caches the month), then `smi report` in HTML and in HTML + PDF, both
+        languages; the time is the command's, from start to the last file written."""
+        ws = self.out / "demo"
+        if not (ws / "workspace.toml").exists():
+            self.must("demo", ws, log="demo")
+        months = sorted(p.name.removeprefix("month-").removesuffix(".json") for p in (ws / "cache").glob("month-*.json"))
+        month = months[-1] if months else None
+        for fmts, target in DEMO_TARGETS.items():
+            for lang in ("en", "cy"):
+                out_dir = self.out / f"demo-reports-{fmts.replace(',', '-')}-{lang}"
+                shutil.rmtree(out_dir, ignore_errors=True)
+                args = ["report", "--format", fmts, "--lang", lang, "--out", out_dir, "-w", ws]
+                if month:
+                    args[1:1] = ["--month", month]
+                r = self.run(*args, log=f"demo-report-{fmts.replace(',', '-')}-{lang}")
+                written = sorted(p.name for p in out_dir.rglob("*") if p.is_file())
+                self.record(Measurement(
+                    f"demo report {month}, {fmts.upper().replace(',', ' + ')}, {lang}", 0, "report", r.seconds,
+                    r.peak_rss_mb, target_s=target, rows_ok=r.returncode == 0 and len(written) == fmts.count(",") + 1,
+                    note=(f"wrote {', '.join(written)}" if r.returncode == 0
+                          else f"exit {r.returncode}: {_last_line(r.stderr_tail)}"),
+                    command=_cmd(r.command),
+                ), r)
+
     def flat_check(self, unit: str) -> None:
         """Peak memory must not grow with the input: compare the two sizes."""
         rows = [m for m in self.results if m.unit == unit and m.what.endswith(" import") and m.rows_ok]
@@ -471,14 +500,14 @@ def write_docs(data: dict[str, object], path: Path = DOCS) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Benchmark smi's imports and report (see docs/performance.md).")
     ap.add_argument("--quick", action="store_true", help="small sizes (20k tweets, 200k interactions)")
-    ap.add_argument("--only", choices=("tweets", "interactions", "report"), action="append",
+    ap.add_argument("--only", choices=("tweets", "interactions", "report", "demo-report"), action="append",
                     help="run only this part (repeat for several)")
     ap.add_argument("--write-docs", action="store_true", help="rewrite the results in docs/performance.md")
     ap.add_argument("--out", type=Path, default=generate.OUT, help="folder for inputs, workspaces and results")
     args = ap.parse_args(argv)
     if args.quick and args.write_docs:
         ap.error("--write-docs records the full sizes; leave out --quick")
-    parts = args.only or ["tweets", "interactions", "report"]
+    parts = args.only or ["tweets", "interactions", "report", "demo-report"]
     args.out.mkdir(parents=True, exist_ok=True)
     bench = Bench(args.out, QUICK if args.quick else FULL)
     started = datetime.now(UTC)
@@ -492,6 +521,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.flat_check("interactions")
     if "report" in parts:
         bench.report()
+    if "demo-report" in parts:
+        bench.demo_report()
     data = {
         "date": started.strftime("%Y-%m-%d"),
         "started": started.isoformat(timespec="seconds"),

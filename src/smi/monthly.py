@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 2  # 2: currency
+SCHEMA = 3  # 2: currency; 3: first page (tiles, learned, actions due), meeting, branding
 CACHE_DIR = "cache"
 
 
@@ -93,6 +93,14 @@ TREND_MONTHS = 13
 TOP_POSTS = 5
 EXCERPT = 140
 SUMMARY_TOP = 5
+# The first page's headline tiles (catalogue names; "response" is the first-response time,
+# in business hours when the profile sets them) and which way is better.
+HEADLINE = (("followers", "higher"), ("impressions", "higher"), ("engagement_rate_impressions", "higher"),
+            ("posts", "higher"), ("response", "lower"))
+LEARNED = (3, 5)  # the things learned: at least 3 findings when there are, at most 5
+DUE_AHEAD_DAYS = 31  # actions due: open and due by this long after the month's last day (or overdue)
+# A meeting-notes line that records a decision: "Decision: …", "Decided: …", "Penderfyniad: …".
+DECISION_PREFIXES = ("decision:", "decided:", "agreed:", "penderfyniad:", "cytunwyd:")
 
 
 # -- messages -----------------------------------------------------------------------------------
@@ -190,6 +198,16 @@ class Month:
     # "engagements_per_post", "engagements_per_hour", "interactions", "goals"}], "posts", "hours",
     # "hours_attributed", "sources", "model", "priorities", …}; {}: no post has a purpose yet.
     purposes: dict[str, Any] = field(default_factory=dict)
+    # The first page. Tiles: [{"metric", "filter", "accounts", "direction", "value", "previous",
+    # "year_ago", "year_ago_month", "goal": None | {"goal", "target", "status"}}]; None = not
+    # available (a year ago: no data then, never 0).
+    kpis: list[dict[str, Any]] = field(default_factory=list)
+    learned: list[str] = field(default_factory=list)  # ids of the 3-5 findings the first page says
+    actions_due: list[int] = field(default_factory=list)  # ids of open actions due (or overdue)
+    # The last meeting held by the month's last day: {"id", "date", "attendees", "notes", "decisions"}.
+    meeting: dict[str, Any] | None = None
+    # The profile's branding: {"name", "logo" (data: URI or None), "logo_file", "accent", "tint"}.
+    branding: dict[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA
 
     def figure(self, platform: str, metric: str) -> KeyFigure | None:
@@ -581,9 +599,138 @@ def _figures(ws: Any, period: Any) -> Month:
                        for p, n in ws.store.undated_posts().items()],
         staff_accounts=staff_accounts,
         chain=evaluation_chain(con, period, catalogue),
-        scorecard=(cards := scorecard(ws, period)),
-        purposes=_purposes(ws, period, con, cards),
+        scorecard=(card := scorecard(ws, period)),
+        purposes=_purposes(ws, period, con, card),
+        kpis=headline_tiles(ws, backend, period, catalogue, card),
+        branding=branding(ws),
     )
+
+
+def _headline_metric(ws: Any, name: str) -> str:
+    if name != "response":
+        return name
+    return "first_response_minutes_median_business" if ws.profile.business_hours.days else "first_response_minutes_median"
+
+
+def headline_tiles(ws: Any, backend: Any, period: Any, catalogue: dict[str, Any],
+                   card: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first page's tiles: the headline metrics (HEADLINE, every platform, official
+    accounts) then each goal KPI not already one of them, each with its value this month,
+    last month and the same month a year ago (smi.goals.kpi_value: the scorecard's own
+    arithmetic), and the goal's target and status where a goal sets one."""
+    from smi.goals import kpi_value
+    from smi.profile import KPI
+
+    hours = ws.profile.business_hours
+    goals = [(g, k) for g in ws.profile.goals for k in g.kpis]
+    tiles: list[dict[str, Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    wanted = [(KPI(metric=_headline_metric(ws, n), target=0, direction=d), "official", None) for n, d in HEADLINE]
+    for i, (g, k) in enumerate(goals):
+        wanted.append((k, g.accounts, i))
+    for kpi, accounts, index in wanted:
+        ident = (kpi.metric, json.dumps(kpi.filter, sort_keys=True), accounts)
+        goal = None
+        if index is not None:
+            row = card[index] if index < len(card) else None
+            goal = {"goal": goal_name(ws, index), "target": kpi.target, "status": row["status"] if row else None,
+                    "window": row["window"] if row else None}
+            if ident in seen:  # a headline metric the goal measures: its tile carries the goal
+                tile = next(t for t in tiles if (t["metric"], json.dumps(t["filter"], sort_keys=True),
+                                                 t["accounts"]) == ident)
+                if tile["goal"] is None:
+                    tile["goal"] = goal
+                    tile["direction"] = kpi.direction
+                continue
+        if kpi.metric not in catalogue:
+            continue
+        seen.add(ident)
+        values = [kpi_value(backend, kpi, p, catalogue, hours, accounts)
+                  for p in (period, period.previous(), period.shift(-12))]
+        tiles.append(plain({"metric": kpi.metric, "filter": dict(kpi.filter), "accounts": accounts,
+                            "direction": kpi.direction, "value": _tidy(values[0]), "previous": _tidy(values[1]),
+                            "year_ago": _tidy(values[2]), "year_ago_month": period.shift(-12).key, "goal": goal}))
+    return tiles
+
+
+def goal_name(ws: Any, index: int) -> str:
+    """The name of the goal of the `index`-th KPI (goals' KPIs in profile order)."""
+    names = [g.name for g in ws.profile.goals for _k in g.kpis]
+    return names[index]
+
+
+def branding(ws: Any) -> dict[str, Any]:
+    """The profile's branding with the logo read into a data: URI (the report is one
+    self-contained file). A logo that cannot be read is refused, naming the key."""
+    import base64
+
+    from smi.errors import ProfileError
+    from smi.profile import LOGO_MAX_BYTES, LOGO_TYPES
+
+    b = ws.profile.branding
+    logo = None
+    if b.logo:
+        path = ws.root / b.logo
+        where = str(ws.profile_file.path)
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise ProfileError(where, "branding.logo", f"{b.logo}: {e.strerror or 'cannot be read'}",
+                               fix="put the logo file in the workspace folder and give its name, or remove the key") from None
+        if len(data) > LOGO_MAX_BYTES:
+            raise ProfileError(where, "branding.logo", f"{b.logo} is {len(data):,} bytes, more than "
+                               f"{LOGO_MAX_BYTES:,}", fix="use a smaller image (a logo 400 px wide is plenty)")
+        kind = LOGO_TYPES[path.suffix.lower()]
+        magic = {"image/png": (b"\x89PNG",), "image/jpeg": (b"\xff\xd8",), "image/svg+xml": (b"<",)}[kind]
+        if not data.lstrip().startswith(magic):
+            raise ProfileError(where, "branding.logo", f"{b.logo} is not a {kind.split('/')[1].upper()} image",
+                               fix="give a PNG, JPEG or SVG file")
+        if kind == "image/svg+xml" and b"<script" in data.lower():
+            raise ProfileError(where, "branding.logo", f"{b.logo} holds a script", fix="use an SVG without scripts, or a PNG")
+        logo = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+    return {"name": b.name or ws.profile.organisation.name, "logo": logo, "logo_file": b.logo,
+            "accent": b.accent, "tint": b.tint}
+
+
+def decisions(notes: str | None) -> list[str]:
+    """The decisions in meeting notes: lines that start "Decision:", "Decided:", "Agreed:" (or
+    in Welsh "Penderfyniad:", "Cytunwyd:"), after any list marker, as written."""
+    out = []
+    for line in (notes or "").splitlines():
+        text = line.strip().lstrip("-*• ").strip()
+        low = text.casefold()
+        for prefix in DECISION_PREFIXES:
+            if low.startswith(prefix):
+                rest = text[len(prefix):].strip()
+                if rest:
+                    out.append(rest)
+                break
+    return out
+
+
+def last_meeting(ws: Any, last_day: date) -> dict[str, Any] | None:
+    """The last meeting held on or before `last_day`, with its decisions."""
+    from smi.practice.meetings import list_meetings
+
+    held = [mt for mt in list_meetings(ws) if mt.held_on <= last_day]
+    if not held:
+        return None
+    mt = max(held, key=lambda x: (x.held_on, x.meeting_id))
+    return plain({"id": mt.meeting_id, "date": mt.held_on, "attendees": mt.attendees, "notes": mt.notes,
+                  "decisions": decisions(mt.notes)})
+
+
+def actions_due(actions: list[dict[str, Any]], last_day: date) -> list[int]:
+    """Open actions due by DUE_AHEAD_DAYS after the month (overdue ones included), soonest first;
+    then open actions with no due date."""
+    from datetime import timedelta
+
+    horizon = last_day + timedelta(days=DUE_AHEAD_DAYS)
+    open_ = [a for a in actions if a.get("status") == "open"]
+    dated = sorted((a for a in open_ if a.get("due") and date.fromisoformat(a["due"]) <= horizon),
+                   key=lambda a: (a["due"], a["id"]))
+    undated = [a for a in open_ if not a.get("due")]
+    return [a["id"] for a in dated + undated]
 
 
 def _purposes(ws: Any, period: Any, con: Any, cards: list[dict[str, Any]]) -> dict[str, Any]:
@@ -615,8 +762,15 @@ def _findings(ws: Any, m: Month, seed: int) -> None:
     m.findings = [finding_dict(r) for r in result.findings]
     m.summary = [f["id"] for f in summary(m.findings, SUMMARY_TOP)]
     m.resolved = [finding_dict(r) for r in result.resolved]
-    m.actions = [plain({k: a.as_dict()[k] for k in ("id", "title", "owner", "due", "status", "finding")})
+    from smi.insights.finding import short_id
+
+    m.actions = [plain({**{k: a.as_dict()[k] for k in ("id", "title", "owner", "due", "status", "finding", "meeting")},
+                        "finding_short": short_id(a.finding_id) if a.finding_id else None})
                  for a in list_actions(ws)]
+    m.learned = m.summary[: LEARNED[1]]
+    last_day = date.fromisoformat(m.last_day)
+    m.actions_due = actions_due(m.actions, last_day)
+    m.meeting = last_meeting(ws, last_day)
     m.experiments = []
     for e in evaluate_experiments(ws, m.month):
         r = e["result"] or {}

@@ -65,6 +65,72 @@ class Organisation(BaseModel):
         return v
 
 
+# The report's ink (body text) and page colours: brand colours are checked against them.
+INK = "#1b1b1b"
+PAPER = "#ffffff"
+AA_TEXT = 4.5  # WCAG 2.1 AA contrast for normal text
+LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def _rgb(v: str) -> tuple[int, int, int]:
+    h = v.strip().lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", h):
+        raise ValueError(f"'{v}' is not a colour like \"#24496b\"")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of a "#rrggbb" colour."""
+    def lin(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = _rgb(colour)
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+class Branding(BaseModel):
+    """The report's name, logo and colours (`[branding]` in workspace.toml; docs/report.md).
+    `accent` is used for headings and tile figures on white (and white text on it); `tint`
+    behind the first page's tiles, under body text: both must reach WCAG AA (4.5:1)."""
+
+    name: str | None = None  # the name on the cover; default organisation.name
+    logo: str | None = None  # a PNG, JPEG or SVG file, relative to the workspace folder
+    accent: str = "#24496b"
+    tint: str = "#eef2f6"
+
+    @field_validator("accent", "tint")
+    @classmethod
+    def _colour(cls, v: str, info: Any) -> str:
+        h = "#{:02x}{:02x}{:02x}".format(*_rgb(v))
+        against, what = (PAPER, "white paper") if info.field_name == "accent" else (INK, "the report's text (#1b1b1b)")
+        ratio = contrast(h, against)
+        if ratio < AA_TEXT:
+            hint = "a darker colour" if info.field_name == "accent" else "a lighter colour"
+            raise ValueError(f"'{v}' has contrast {ratio:.2f}:1 against {what}; text needs at least "
+                             f"{AA_TEXT}:1 (WCAG AA): choose {hint}")
+        return h
+
+    @field_validator("logo")
+    @classmethod
+    def _logo(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        suffix = Path(v).suffix.lower()
+        if suffix not in LOGO_TYPES:
+            raise ValueError(f"'{v}' is not a PNG, JPEG or SVG file")
+        return v.strip()
+
+
 class AccountDecl(BaseModel):
     platform: str
     handle: str
@@ -279,6 +345,7 @@ class Profile(BaseModel):
     findings: FindingsSettings = Field(default_factory=FindingsSettings)
     groups: list[Group] = Field(default_factory=list)
     purposes: dict[str, PurposeRule] = Field(default_factory=dict)
+    branding: Branding = Field(default_factory=Branding)
 
     @field_validator("purposes", mode="before")
     @classmethod
@@ -311,6 +378,14 @@ timezone = "Europe/London"   # IANA name; month boundaries and hours use it
 languages = ["en"]           # the first is the report's default language; all are focus
                              # languages of language detection (docs/enrichment.md)
 # currency = "GBP"           # ISO 4217 (default GBP): money in the report reads "£1,682.70"
+
+# The report's cover: name, logo (PNG, JPEG or SVG in this folder) and colours, checked for
+# contrast (WCAG AA 4.5:1): accent against white, the tint against the report's text.
+# [branding]
+# name = "Our Theatre"
+# logo = "logo.png"
+# accent = "#24496b"         # headings and figures
+# tint = "#eef2f6"           # behind the first page's tiles
 
 # When the organisation answers its audience (first-response times in business hours).
 [business_hours]

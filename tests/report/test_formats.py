@@ -345,3 +345,100 @@ def test_pdf_headings_stay_with_their_content(reports, lang):
         texts = [" ".join((pg.extract_text() or "").split()) for pg in doc.pages]
     start = next(i for i, t in enumerate(texts) if heading in t and i > 0)  # page 1 is the contents
     assert note in texts[start]  # the note under the table is on the heading's page: the table is whole
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.10.3.min.js"
+AXE_SHA256 = "880970c081707360e64f34cea25ff91892f5bc95675b0776925b9709dd8a68bb"  # tests/report/vendor/VENDORED.md
+
+
+def test_the_vendored_axe_core_is_the_pinned_file():
+    import hashlib
+
+    assert hashlib.sha256(AXE.read_bytes()).hexdigest() == AXE_SHA256
+    assert (AXE.parent / "axe-core-4.10.3.LICENSE").read_text(encoding="utf-8").startswith("Mozilla Public License")
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (make system-deps)")
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_axe_core_finds_no_violations_on_a_phone_or_a_laptop(reports, lang):
+    """axe-core (WCAG 2.0/2.1 A and AA rules and best practices) over the HTML report at
+    390 px and 1,280 px: no violations, and the page is no wider than the window."""
+    from playwright.sync_api import sync_playwright
+
+    url = reports[lang]["html"].as_uri()
+    found = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for width in (390, 1280):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(url)
+                page.add_script_tag(path=str(AXE))
+                found[width] = page.evaluate("""async () => {
+                    const r = await axe.run(document, {runOnly: {type: 'tag',
+                        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+                    return {rules: r.passes.length,
+                            violations: r.violations.map(v => [v.id, v.nodes.map(n => n.target.join(' ')).slice(0, 3)]),
+                            scroll: document.documentElement.scrollWidth};
+                }""")
+                page.close()
+        finally:
+            browser.close()
+    for width, r in found.items():
+        assert r["rules"] > 20  # axe ran its rules (a run that checked nothing would pass too)
+        assert r["violations"] == [], (width, r["violations"])
+        assert r["scroll"] <= width
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_the_body_fits_in_twelve_pages_before_the_appendices(reports, lang):
+    """Issue 11: the demo month in at most 12 pages, then the appendices (data coverage,
+    trend data, methodology and formulas); the first page's tiles are on page 2, with the
+    summary heading (the cover and contents are page 1)."""
+    import pdfplumber
+
+    from smi.report.i18n import Words
+
+    w = Words(lang)
+    with pdfplumber.open(reports[lang]["pdf"]) as doc:
+        texts = [" ".join((pg.extract_text() or "").split()) for pg in doc.pages]
+    appendix = next(i for i, t in enumerate(texts) if w._("Data coverage") in t and i > 0)
+    assert appendix <= 12, appendix  # pages 1..appendix are the body
+    summary = next(i for i, t in enumerate(texts) if w._("Summary") in t and i > 0)
+    assert summary == 1 and w._("What we learned") in texts[1]
+
+
+def test_each_finding_short_id_is_printed_in_every_format(demo, reports, tmp_path):
+    """Every finding's short id (the one `smi action add --from-finding` takes) in the HTML,
+    the PDF's text and the Markdown; an action taken from a finding is shown beside it with
+    its owner, due date and status, and the last meeting's decisions in the register."""
+    import pdfplumber
+
+    from smi.monthly import run_month
+    from smi.report.i18n import Words
+    from smi.report.render import write_month
+
+    month = run_month(demo, MONTH)  # cached by the reports fixture: the same month
+    assert month.findings
+    shorts = [f["short_id"] for f in month.findings]
+    html = text(reports["en"]["html"])
+    md = text(reports["en"]["md"])
+    with pdfplumber.open(reports["en"]["pdf"]) as doc:
+        pdf = " ".join((pg.extract_text() or "") for pg in doc.pages)
+    for s in shorts:
+        assert s in html and f"`{s}`" in md and s in pdf, s
+    f = month.findings[-1]
+    month.actions = [{"id": 41, "title": "Try two reels a week", "owner": "Elin Prys", "due": "2025-07-10",
+                      "status": "open", "finding": f["id"], "meeting": 3, "finding_short": f["short_id"]}]
+    month.actions_due = [41]
+    month.meeting = {"id": 3, "date": "2025-06-20", "attendees": ["Elin Prys"], "notes": "Decision: reels",
+                     "decisions": ["reels"]}
+    out = write_month(month, tmp_path, "html,md", Words("en"))
+    page = out[0].read_text(encoding="utf-8")
+    article = page[page.index(f'id="finding-{f["id"]}"'):]
+    article = article[:article.index("</article>")]
+    assert "Try two reels a week (Elin Prys, due 10 Jul 2025, open)" in article
+    register = page[page.index('<section id="actions"'):]
+    assert "Last meeting: 20 Jun 2025" in register and "<li>reels</li>" in register
+    assert f'<a href="#finding-{f["id"]}"><code class="fid">{f["short_id"]}</code></a>' in register
+    assert f"| open | {f['short_id']} |" in out[1].read_text(encoding="utf-8").split("### Actions\n")[1]

@@ -69,6 +69,10 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "key_figures": platforms,
         "scorecard": model.scorecard,
         "purposes": model.purposes,  # Q1 by purpose (smi.purpose_q1); {}: no purposes set yet
+        "kpis": model.kpis,
+        "learned": [f["id"] for f in model.learned],
+        "actions_due": [a["id"] for a in model.actions_due],
+        "meeting": model.meeting,
         "evaluation_chain": [{"stage": st["stage"], "rows": st["rows"]} for st in model.chain],
         "trend": {"months": model.trend_months,
                   "rows": [{k: r[k] for k in ("month", "platform_id", "measure", "value")}

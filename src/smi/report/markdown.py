@@ -3,6 +3,8 @@ The chart is left out (its numbers are in the trend table)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from smi.report import fmt
 from smi.report import insights as ins
 from smi.report.charts import from_first
@@ -54,12 +56,23 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
     ]
     if model.findings or model.questions:
         lines += [f"## {_(titles['summary'])}", ""]
-        top = (model.summary or model.findings[:ins.SUMMARY_TOP]) if model.questions else model.findings
+        lines += _first_page_tiles(model, w)
+        if model.findings:
+            lines += [f"### {_('What we learned')}", ""]
+        top = ((model.learned or model.summary or model.findings[:ins.SUMMARY_TOP]) if model.questions
+               else model.findings)
         lines += [f"{i}. **{cell(f['title'])}** `{f['short_id']}`" + (f" {cell(f['detail'])}" if f.get("detail") else "")
                   for i, f in enumerate(top, 1)]
         if not model.findings:
             lines.append(_("Nothing significant this month."))
         lines.append("")
+        if model.questions:
+            from smi.report.render import action_line
+
+            lines += [f"### {_('Actions due')}", ""]
+            lines += [f"- {cell(action_line(w, a, model.period.last_day.isoformat()))}" for a in model.actions_due]
+            lines += [] if model.actions_due else [_("No open action is due by %(day)s.", day=w.day(_due_by(model)))]
+            lines.append("")
         if model.resolved:
             lines += [f"### {_('Resolved since %(month)s', month=previous)}", ""]
             lines += [f"- {cell(f['title'])}" for f in model.resolved] + [""]
@@ -150,6 +163,25 @@ def _purposes(model: ReportModel, w: Words) -> list[str]:
     lines += [*table([w._(h) for h in pq.HEADERS], pq.rows(w, q)), ""]
     lines += [pq.hours_note(w, q), "", pq.sources_note(w, q) + " " + pq.model_note(w, q), ""]
     return lines
+def _due_by(model: ReportModel) -> Any:
+    from datetime import timedelta
+
+    from smi.monthly import DUE_AHEAD_DAYS
+
+    return model.period.last_day + timedelta(days=DUE_AHEAD_DAYS)
+
+
+def _first_page_tiles(model: ReportModel, w: Words) -> list[str]:
+    """The KPI tiles as a table: value, vs last month, vs a year ago, goal status in words."""
+    from smi.report.render import tile_texts
+
+    if not model.kpis:
+        return []
+    rows = []
+    for t in model.kpis:
+        k = tile_texts(w, t, model)
+        rows.append([k["name"], k["value"], k["previous"], k["year"], k["goal"] or "–"])
+    return [*table([w._("KPI"), w._("Value"), w.month(model.previous.start), w._("A year ago"), w._("Goal")], rows), ""]
 
 
 def _insight_sections(model: ReportModel, w: Words) -> list[str]:
@@ -167,6 +199,12 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
             lines += table([_("Effect"), _("q-value"), _("Status"), _("Recommendation")],
                            [[ins.effect_text(f, w), ins.q_text(f), ins.status_text(f, w), f["recommendation"]]])
             lines.append("")
+            taken = model.actions_for(f["id"])
+            if taken:
+                from smi.report.render import action_line
+
+                lines += [f"{_('Actions agreed on this finding')}:", ""]
+                lines += [f"- {cell(action_line(w, a, model.period.last_day.isoformat()))}" for a in taken] + [""]
             if f.get("evidence"):
                 cols = ins.evidence_columns(f["evidence"])
                 lines += [f"{_('Evidence')}:", ""]
@@ -174,11 +212,22 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
                 lines.append("")
     lines += _chain(model, w)
     if model.questions:
-        lines += [f"## {_('Actions and experiments')}", "", f"### {_('Actions')}", ""]
+        lines += [f"## {_('Actions and experiments')}", ""]
+        mt = model.meeting
+        if mt:
+            lines += [f"### {_('Last meeting: %(day)s', day=w.day(mt['date']))}", ""]
+            if mt.get("attendees"):
+                lines += [_("Present: %(names)s", names=w.join(mt["attendees"], "and")), ""]
+            if mt.get("decisions"):
+                lines += [f"{_('Decisions')}:", ""] + [f"- {cell(d)}" for d in mt["decisions"]] + [""]
+            if mt.get("notes"):
+                lines += [f"> {cell(x)}" if x.strip() else ">" for x in mt["notes"].splitlines()] + [""]
+        lines += [f"### {_('Actions')}", ""]
         if model.actions:
-            lines += table(["#", _("Action"), _("Owner"), _("Due"), _("Status")],
+            lines += table(["#", _("Action"), _("Owner"), _("Due"), _("Status"), _("Finding")],
                            [[str(a["id"]), a["title"], a["owner"] or "–", w.day(a["due"]) if a["due"] else "–",
-                             _(ins.ACTION_STATUS.get(a["status"], a["status"]))] for a in model.actions])
+                             _(ins.ACTION_STATUS.get(a["status"], a["status"])),
+                             a.get("finding_short") or "–"] for a in model.actions])
         else:
             lines.append(_("No actions recorded."))
         lines += ["", f"### {_('Experiments')}", ""]

@@ -143,6 +143,17 @@ class ReportModel:
     staff_accounts: int = 0
     currency: str = "GBP"  # the profile's (ISO 4217): money reads "£1,682.70"
     purposes: dict[str, Any] = field(default_factory=dict)  # Q1 by purpose (Month.purposes)
+    # The first page: KPI tiles (smi.monthly.headline_tiles), the things learned (finding
+    # dicts), the open actions due (action dicts); the last meeting; the branding.
+    kpis: list[dict[str, Any]] = field(default_factory=list)
+    learned: list[dict[str, Any]] = field(default_factory=list)
+    actions_due: list[dict[str, Any]] = field(default_factory=list)
+    meeting: dict[str, Any] | None = None
+    branding: dict[str, Any] = field(default_factory=dict)
+
+    def actions_for(self, finding_id: str) -> list[dict[str, Any]]:
+        """The actions taken from a finding (by its id), for the finding's own place."""
+        return [a for a in self.actions if a.get("finding") == finding_id]
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -225,6 +236,11 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         staff_accounts=month.staff_accounts,
         currency=month.currency,
         purposes=month.purposes,
+        kpis=month.kpis,
+        learned=[by_id[i] for i in month.learned if i in by_id],
+        actions_due=[a for i in month.actions_due for a in month.actions if a["id"] == i],
+        meeting=month.meeting,
+        branding=month.branding or {"name": month.organisation, "logo": None, "accent": "#24496b", "tint": "#eef2f6"},
     )
 
 

@@ -3,6 +3,7 @@ it, Markdown for meeting notes and JSON with every figure; in English or Welsh."
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,80 @@ def status_counts(w: Words, scorecard: list[dict[str, Any]]) -> str:
     return ", ".join(f"{w.num(n)} {status_word(w, s)}" for s, n in counts if n)
 
 
+TILE = {
+    "vs": N_("vs %(month)s: %(change)s"),
+    "vs_na": N_("%(month)s: not available"),
+    "no_year": N_("no data a year ago (%(month)s)"),
+    "goal": N_("Goal %(target)s: %(status)s"),
+    "goal_words": N_("Goal %(target)s: %(status)s, %(words)s"),
+}
+ACTION_LINE = {
+    "due": N_("%(title)s (%(owner)s, due %(day)s, %(status)s)"),
+    "undated": N_("%(title)s (%(owner)s, no due date, %(status)s)"),
+    "overdue": N_("%(title)s (%(owner)s, due %(day)s: overdue)"),
+}
+NO_OWNER = N_("no owner")
+
+
+def _tile_change(w: Words, t: dict[str, Any], then: Any, month_key: str, currency: str) -> tuple[str, str]:
+    """'vs October 2026: +120 (+1.0%)' and its class (better, worse or ''), or the reason."""
+    v, metric = t["value"], t["metric"]
+    if then is None:
+        return "", ""
+    if v is None:
+        return w._(TILE["vs"], month=w.month(month_key), change=fmt.value(w, metric, then, currency)), ""
+    diff = v - then
+    text = fmt.signed_value(w, metric, diff, currency)
+    if fmt.display(metric) not in ("percent", "times") and then:
+        text += f" ({w.pct(100.0 * diff / then)})"
+    better = "" if not diff else ("better" if (diff > 0) == (t.get("direction", "higher") == "higher") else "worse")
+    return w._(TILE["vs"], month=w.month(month_key), change=text), better
+
+
+def tile_texts(w: Words, t: dict[str, Any], model: ReportModel) -> dict[str, str]:
+    """A KPI tile's words: name, value, change vs last month and vs a year ago (“no data a
+    year ago” when there is none, never 0), and the goal's status in words."""
+    cur = model.currency
+    out = {"name": kpi_label(w, {"metric": t["metric"], "filter": t.get("filter") or {},
+                                 "accounts": t.get("accounts", "official")}),
+           "value": fmt.value(w, t["metric"], t["value"], cur)}
+    out["previous"], out["previous_class"] = _tile_change(w, t, t["previous"], model.previous.key, cur)
+    if t["previous"] is None:
+        out["previous"] = w._(TILE["vs_na"], month=w.month(model.previous.key))
+    out["year"], out["year_class"] = _tile_change(w, t, t["year_ago"], t["year_ago_month"], cur)
+    if t["year_ago"] is None:
+        out["year"] = w._(TILE["no_year"], month=w.month(t["year_ago_month"]))
+    g = t.get("goal")
+    out["goal"] = ""
+    if g:
+        k = {"metric": t["metric"], "value": t["value"], "target": g["target"], "direction": t["direction"]}
+        target = target_text(w, k, cur)
+        words = fmt.goal_words(w, k)
+        status = status_word(w, g["status"] or "not available")
+        out["goal"] = (w._(TILE["goal_words"], target=target, status=status, words=words) if words
+                       else w._(TILE["goal"], target=target, status=status))
+    return out
+
+
+def action_line(w: Words, a: dict[str, Any], today: Any = None) -> str:
+    """'Post two reels a week (Elin Prys, due 12 December 2026, open)'."""
+    from smi.report import insights
+
+    owner = a.get("owner") or w._(NO_OWNER)
+    status = w._(insights.ACTION_STATUS.get(a["status"], a["status"]))
+    if not a.get("due"):
+        return w._(ACTION_LINE["undated"], title=a["title"], owner=owner, status=status)
+    if today is not None and a["status"] == "open" and a["due"] < today:
+        return w._(ACTION_LINE["overdue"], title=a["title"], owner=owner, day=w.day(a["due"]))
+    return w._(ACTION_LINE["due"], title=a["title"], owner=owner, day=w.day(a["due"]), status=status)
+
+
+def css_colour(value: str | None) -> Markup:
+    """A "#rrggbb" colour for the stylesheet (anything else falls back to the default accent)."""
+    v = str(value or "")
+    return Markup(v if re.fullmatch(r"#[0-9a-fA-F]{6}", v) else "#24496b")
+
+
 def css_string(value: str) -> Markup:
     """A quoted CSS string; every character outside plain ASCII letters/digits/space escaped."""
     out = "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in str(value))
@@ -186,7 +261,8 @@ def _env(words: Words) -> jinja2.Environment:
     )
     env.install_gettext_translations(words.t, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(num=words.num, change=words.change, pct=words.pct, day=words.day,
-                       month_short=words.month_short, css_string=css_string)
+                       month_short=words.month_short, css_string=css_string,
+                       css_colour=css_colour)
     return env
 
 
@@ -196,6 +272,16 @@ def trend_table(model: ReportModel, rows: list[dict[str, Any]] | None = None) ->
     for r in model.trend if rows is None else rows:
         table.setdefault(r["platform"], {}).setdefault(r["measure"], {})[r["month"]] = r["value"]
     return table
+
+
+_INNER_ARIA = re.compile(r'\s(?:role|aria-roledescription|aria-label)="[^"]*"')
+
+
+def one_image(svg: str) -> str:
+    """The chart as one image: Vega's roles and role descriptions on the marks inside (which
+    have no labels: axe-core's svg-img-alt) removed; the root keeps role="img" and its label."""
+    end = svg.find(">") + 1
+    return svg[:end] + _INNER_ARIA.sub("", svg[end:])
 
 
 def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict[str, Any]]:
@@ -210,12 +296,15 @@ def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict
             if f.get("chart"):
                 got = finding_chart(f, w, model.currency)
                 if got:
-                    out[f["id"]] = {"svg": Markup(got[0]), "alt": got[1], "caption": got[2]}
+                    out[f["id"]] = {"svg": Markup(one_image(got[0])), "alt": got[1], "caption": got[2]}
                     continue
-                svg = spec_svg(f["chart"])
+                # aria off: Vega's own mark roles are unlabelled; the figure is one image with a text alternative
+                spec = {**f["chart"], "config": {"font": "DejaVu Sans", **(f["chart"].get("config") or {}), "aria": False}}
+                svg = spec_svg(spec)
                 if svg:
                     title = str(f["chart"].get("title") or "")
-                    out[f["id"]] = {"svg": Markup(svg), "alt": title,
+                    svg = with_alt(svg, title or w._("Chart"))
+                    out[f["id"]] = {"svg": Markup(one_image(svg)), "alt": title,
                                     "caption": Markup('<span lang="en">{}</span>').format(title) if w.lang != "en" else title}
     return out
 
@@ -227,7 +316,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
     trend, months = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
     trend_alt = w._("Line chart of posts and engagements per month and platform, %(first)s to %(last)s; the numbers are in the trend data table.",
                     first=w.month(months[0]), last=w.month(months[-1]))
-    chart = Markup(with_alt(to_svg(trend_chart(trend, months, w)), trend_alt))
+    chart = Markup(one_image(with_alt(to_svg(trend_chart(trend, months, w)), trend_alt)))
     month = w.month(model.period.start)
     return _env(w).get_template("report.html.j2").render(
         m=model, w=w, labels=LABELS, units=UNITS, kinds=KINDS, chart=chart,
@@ -241,7 +330,18 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         status_counts=status_counts, beside_text=beside_text, beside_note=BESIDE_NOTE,
         fmt=fmt, kpi_label=kpi_label, currency=model.currency, chain_value=chain_value,
         platform_names=set(PLATFORMS.values()), purposes=purposes,
+        tiles=[tile_texts(w, t, model) for t in model.kpis],
+        action_line=lambda a: action_line(w, a, model.period.last_day.isoformat()),
+        due_by=_due_by(model), finding_ids={f["id"] for f in model.findings},
     )
+
+
+def _due_by(model: ReportModel) -> Any:
+    from datetime import timedelta
+
+    from smi.monthly import DUE_AHEAD_DAYS
+
+    return model.period.last_day + timedelta(days=DUE_AHEAD_DAYS)
 
 
 def parse_formats(formats: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
