@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 2  # 2: currency
+SCHEMA = 3  # 2: currency; 3: findings carry their texts as messages ("messages")
 CACHE_DIR = "cache"
 
 

@@ -215,6 +215,13 @@ def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict
                 svg = spec_svg(f["chart"])
                 if svg:
                     title = str(f["chart"].get("title") or "")
+                    meta = (f["chart"].get("usermeta") or {}).get("title")
+                    if meta:
+                        from smi.messages import render as say_msg
+
+                        out[f["id"]] = {"svg": Markup(svg), "alt": say_msg(meta, w.t, w.locale),
+                                        "caption": say_msg(meta, w.t, w.locale)}
+                        continue
                     out[f["id"]] = {"svg": Markup(svg), "alt": title,
                                     "caption": Markup('<span lang="en">{}</span>').format(title) if w.lang != "en" else title}
     return out
