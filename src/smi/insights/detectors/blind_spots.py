@@ -472,7 +472,7 @@ def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
         else:
             d = total - expected
             effect, ci = Effect("difference", d), (d - 1.96 * math.sqrt(var), d + 1.96 * math.sqrt(var))
-        del when, span, words
+        del when, span  # (said as a message below)
         said = {"first": day_p(days[0].date().isoformat()), "last": day_p(days[-1].date().isoformat()),
                 "total": total, "expected": num_p(round(expected)), "base": len(base_vals)}
         out.append(make_finding(
