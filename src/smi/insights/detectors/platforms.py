@@ -70,9 +70,9 @@ ADVICE = {
 }
 
 TITLES = {
-    "grow": N_("%(platform)s returns the time put into it: grow it"),
-    "keep": N_("%(platform)s earns what it costs: keep it as it is"),
-    "reduce": N_("%(platform)s brings less for the time it takes: reduce it"),
+    "grow": N_("%(platform)s: grow it"),
+    "keep": N_("%(platform)s: keep it as it is"),
+    "reduce": N_("%(platform)s: reduce the time on it"),
     "reconsider": N_("%(platform)s: reconsider it"),
 }
 ADVICE_WORDS = {

@@ -121,7 +121,7 @@ def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFr
         "platform": platform_p(platform), "h_share": pct_p(h_share), "e_share": pct_p(e_share),
         "h": num_p(round(h)), "all_hours": num_p(round(all_hours)), "eng": num_p(round(eng)),
         "all_eng": num_p(round(all_eng)), "a": num_p(round(c.mean_a)), "b": num_p(round(c.mean_b)),
-        "window": window_msg(period),
+        "window": window_msg(period) if period is not None else M("%(words)s", words=words),
     }
     summary = M("%(platform)s took %(h_share)s of the staff hours on the platforms compared (%(h)s of %(all_hours)s "
                 "hours) for %(e_share)s of the engagements (%(eng)s of %(all_eng)s), %(window)s: %(a)s engagements "
