@@ -14,7 +14,7 @@ edition's language: {"month": "2026-11"}, {"day": "2026-11-05"}, {"pct": 0.41},
 
 `render(message, translations, locale)` says it (English with NullTranslations). A
 translation may ask for a Welsh mutation of a parameter: `%(what|soft)s`, `%(what|nasal)s`,
-`%(what|aspirate)s` (the word after "am", "yn", "a" ...); `|lower` lower-cases its first letter.
+`%(what|aspirate)s` (the word after "am", "yn", "a" ...); `|lower` lower-cases its first letter, `|cap` capitalises it (a sentence that opens with it).
 
 Every msgid is marked with M or P (or N_ for a bare term), so `pybabel extract` with the
 keywords `M`, `P:1,2` and `N_` finds them; tests/report/test_i18n.py checks each has a Welsh
@@ -29,7 +29,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 Message = dict[str, Any]
-MUTATIONS = ("soft", "nasal", "aspirate", "lower")
+MUTATIONS = ("soft", "nasal", "aspirate", "lower", "cap")
 
 
 def N_(msgid: str) -> str:
@@ -101,6 +101,8 @@ _TABLES = {"soft": SOFT, "nasal": NASAL, "aspirate": ASPIRATE}
 def mutate(word: str, kind: str) -> str:
     """A Welsh word after a mutating word: 'postiadau' soft -> 'bostiadau', 'cwestiynau' nasal
     -> 'nghwestiynau'. Names (a capital letter) and digits are left as they are."""
+    if kind == "cap":
+        return word[:1].upper() + word[1:]
     if kind == "lower":
         return word[:1].lower() + word[1:] if word[1:2] != word[1:2].upper() or len(word) < 2 else word
     if not word or not word[0].isalpha():

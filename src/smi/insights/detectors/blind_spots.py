@@ -432,7 +432,7 @@ def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
     """Runs of unusually busy days in the month: one finding per run (see the module doc)."""
     out: list[Finding] = []
     start, last = ctx.baseline_range
-    name, words = "inbound_interactions", "inbound items"
+    name = "inbound_interactions"
     base_df = ctx.metric(name, ("day",), from_=start, to=last)
     if base_df.empty or pd.to_numeric(base_df["value"], errors="coerce").notna().sum() < MIN_N:
         return out

@@ -199,9 +199,9 @@ def _finding(ctx: Any, goal: Any, kpi: Any, against: str, comparison: str, value
     if against == "target":
         title = (M("%(goal)s: %(what)s beats its target", **said) if good else
                  M("%(goal)s: %(what)s misses its target", **said))
-        summary = (M("%(what)s was %(value)s in %(window)s against a target of at most %(ref)s.", **said)
+        summary = (M("%(what|cap)s was %(value)s in %(window)s against a target of at most %(ref)s.", **said)
                    if kpi.direction == "lower" else
-                   M("%(what)s was %(value)s in %(window)s against a target of at least %(ref)s.", **said))
+                   M("%(what|cap)s was %(value)s in %(window)s against a target of at least %(ref)s.", **said))
         rec = (M("Keep doing what got %(what)s to %(value)s, and consider a more ambitious target than %(ref)s.",
                  **said) if good else
                M("Agree an action at the next meeting that moves %(what)s from %(value)s towards %(ref)s, or a "
@@ -209,7 +209,7 @@ def _finding(ctx: Any, goal: Any, kpi: Any, against: str, comparison: str, value
     else:
         title = (M("%(goal)s: %(what)s improved against its own baseline", **said) if good else
                  M("%(goal)s: %(what)s worsened against its own baseline", **said))
-        summary = M("%(what)s was %(value)s in %(window)s against %(ref)s in %(comparison)s.", **said)
+        summary = M("%(what|cap)s was %(value)s in %(window)s against %(ref)s in %(comparison)s.", **said)
         rec = (M("Note what changed since %(comparison)s and keep it.", **said) if good else
                M("Look at what changed since %(comparison)s (%(ref)s then, %(value)s now) and whether it can be "
                  "undone.", **said))
