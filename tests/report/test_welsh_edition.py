@@ -68,7 +68,7 @@ def allowed(line: str, names: set[str]) -> bool:
     quoted text, ids and units."""
     rest = line
     for name in sorted(names, key=len, reverse=True):
-        rest = rest.replace(name, " ")
+        rest = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", rest)
     rest = re.sub(r"“[^”]*”|‘[^’]*’|\"[^\"]*\"", " ", rest)  # quoted words of the audience or a post
     rest = re.sub(r"https?://\S+|@\S+|\b[a-z]+:[\w.-]+", " ", rest)  # URLs, handles, account ids
     rest = re.sub(r"\S*/\S*|\S+\.(?:js|csv|zip|json|ndjson|xlsx|txt)\b\S*", " ", rest)  # paths and file names
@@ -128,5 +128,6 @@ def test_the_allow_list_lets_names_and_numbers_through_and_not_words():
     assert allowed("Theatr Glan-y-Môr · Facebook: 1,234 (12.5%)", names)
     assert allowed("“Why is the gate locked?” @theatr https://example.org x:theatrglanymor", names)
     assert allowed("data/csv/posts.csv · canonical_csv · data/tweets.js, data/account.js", names)
+    assert allowed("x_archive", names | {"x"}) and allowed("/data/mastodon/a.zip!outbox.json", names | {"mastodon"})
     assert not allowed("Facebook: posts a day fell 40%", names)
     assert not allowed("Recommendation", names)

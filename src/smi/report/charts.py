@@ -145,7 +145,6 @@ def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tup
     each labelled with its value; a whisker where the group has a 95% interval. The text
     alternative says every value. None when the finding's spec has no bars."""
     from smi.labels import LABELS
-    from smi.platforms import PLATFORMS
     from smi.report import fmt
 
     got = _chart_rows(f, words)
@@ -185,10 +184,8 @@ def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tup
             interval = " (" + w._("95%% interval %(low)s to %(high)s", low=show(r["low"]), high=show(r["high"])) + ")"
         parts.append(f"{r['group']}: {r['label']}{interval}")
         # a group the detector gave as a message is said in the edition's language; a plain
-        # string (a name, or text stored before messages) is marked English in other editions
-        plain = w.lang != "en" and not r.get("said") and r["group"] not in PLATFORMS.values()
-        name = Markup('<span lang="en">{}</span>').format(r["group"]) if plain else escape(r["group"])
-        marked.append(Markup("{}: {}{}").format(name, r["label"], interval))
+        # string is a name (a person, a platform, a month), in no language
+        marked.append(Markup("{}: {}{}").format(escape(r["group"]), r["label"], interval))
     alt_text = w._("Chart: %(what)s.", what="; ".join(parts))
     caption = Markup(escape(w._("Chart: %(what)s.", what="\x00"))).replace("\x00", Markup("; ").join(marked))
     return with_alt(svg, alt_text), alt_text, caption
