@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 3  # 2: currency; 3: first page (tiles, learned, actions due), meeting, branding
+SCHEMA = 3  # 2: currency; 3: first page (tiles, learned, actions due), meeting, branding; findings carry their texts as messages ("messages")
 CACHE_DIR = "cache"
 
 

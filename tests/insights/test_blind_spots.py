@@ -11,6 +11,7 @@ from scipy import stats as sps
 from smi.enrich.stopwords import stopwords
 from smi.insights.detectors.blind_spots import nb_two_sided, words_of
 from smi.insights.engine import run_month, run_tests
+from smi.messages import english
 from smi.workspace import Workspace
 
 MONTH = "2025-06"
@@ -100,7 +101,8 @@ def test_a_subject_the_posts_never_address_even_when_every_message_got_a_reply(m
     # those with a week to be answered before the data ends (30 June): the even days 2-22, 11 x 3 = 33
     assert (f.evidence[0]["answered"], f.evidence[0]["unanswered"]) == (33, 0)
     assert f.evidence[1]["with_topic"] == 0
-    examples = [r["message"] for r in f.evidence if r.get("texts") == "example"]
+    # evidence labels are messages (said in the edition's language): "example" in English
+    examples = [r["message"] for r in f.evidence if english(r.get("texts")) == "example"]
     assert len(examples) == 3 and all("ramp" in e for e in examples)
 
 

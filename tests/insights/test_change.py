@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from scipy import stats as sps
@@ -65,8 +66,11 @@ def test_every_test_is_returned_per_platform_metric_and_comparison(demos):
     june, may = _linkedin_posts((2025, 6), (2025, 5))
     (f,) = [f for f in found if f.metric == "posts" and f.subject["value"] == "linkedin"]
     prev = (june / 30) / (may / 31)
-    assert f"Against the previous month (2025-05) alone: ×{prev:.2f}" in f.summary or \
-        f"×{prev:.2f}" in f.summary or abs(float(f.summary.split("alone: ×")[1][:4]) - prev) < 0.05 * prev
+    # said in words: "Against the previous month alone it fell 58%." (the exact ratio is in the footnote)
+    said = re.search(r"Against the previous month alone it (rose|fell) (\d+)%", f.summary)
+    assert said, f.summary
+    assert said.group(1) == ("rose" if prev > 1 else "fell")
+    assert abs(int(said.group(2)) / 100 - abs(prev - 1)) < 0.05 * prev + 0.005
     assert f.evidence[0]["count"] == may and f.evidence[-1]["count"] == june  # May first, June last
     assert {f.metric for f in found} == {"posts", "inbound_interactions", "engagements_per_post",
                                          "engagement_rate_impressions", "response_rate",
@@ -145,4 +149,4 @@ def test_no_ratio_against_next_to_nothing(make_world):
     # by hand: 10 / 30 - 1 / 92 = 0.322 a day (forecast by weekday, so within a few hundredths)
     assert base.effect.value == pytest.approx(10 / 30 - 1 / 92, abs=0.03)
     # May had none: against the previous month alone the difference is the whole 10 / 30 a day
-    assert "Against the previous month (2025-05) alone: +0.3" in base.summary
+    assert "Against the previous month alone it rose by 0.3" in base.summary

@@ -71,7 +71,7 @@ def test_finds_the_directors_x_voice(demos):
     # the unadjusted rates quoted are the catalogue's, per 1,000 followers
     mine, official = director.figures
     assert (mine["dimension"], mine["value"], official["value"]) == ("person", "Dafydd Rowlands", "official")
-    assert f"{mine['figure'] * 1000:.1f} vs {official['figure'] * 1000:.1f}" in director.summary
+    assert f"{mine['figure'] * 1000:.1f} against {official['figure'] * 1000:.1f}" in director.summary
     assert director.chart["$schema"].startswith("https://vega.github.io/schema/vega-lite")
 
 

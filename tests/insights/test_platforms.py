@@ -52,8 +52,8 @@ def test_reads_facebook_as_reduce(demos):
     found = {(f.subject["value"], f.metric): f for f in run_month(fx, MONTH, only=["platforms"])}
     fb = found[("facebook", EFFICIENCY)]
     assert fb.direction == "lower" and fb.ci[1] < 1 and fb.q_value <= 0.05
-    assert fb.title == "Facebook: reduce" and fb.recommendation.startswith("Reduce the time on Facebook")
-    assert "Reading: reduce." in fb.summary
+    assert fb.title == "Facebook: reduce the time on it" and fb.recommendation.startswith("Reduce the time on Facebook")
+    assert "Reading:" not in fb.summary  # the reading is the title, said in words, not a label in the summary
     assert any(r.get("kpi") == "click_through_rate" for r in fb.evidence)  # goal context
     assert fb.chart["$schema"].startswith("https://vega.github.io/schema/vega-lite")
 
@@ -88,5 +88,5 @@ def test_a_change_in_pace_is_found(make_world):
     # by hand: Facebook starts at 4,000 + 7 x 151 days (1 Jan to 31 May) = 5,057 followers and gains
     # 28 a day in June, ~5.4 per 1,000 a day, against 7 a day, ~1.3 per 1,000, forecast: a shift of ~4
     assert f.effect.kind == "difference" and 3.5 < f.effect.value < 4.5
-    assert f.direction == "higher" and f.title == "Facebook: grow"
+    assert f.direction == "higher" and f.title == "Facebook: grow it"
     assert f.ci[0] < f.effect.value < f.ci[1]

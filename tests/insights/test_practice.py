@@ -128,7 +128,10 @@ def test_finds_instagram_video_and_facebook_bilingual_and_not_long_posts(demos):
     assert video.direction == "higher" and video.metric == RATE
     assert video.effect.kind == "ratio" and 1.3 < video.effect.value < 2.3  # planted 1.8
     assert video.ci[0] > 1 and video.q_value <= 0.05
-    assert "On Instagram, video posts" in video.summary and "95% CI" in video.summary and "held fixed" in video.summary
+    # plain words in the body: no interval or q-value there (they are in the footnote), the other
+    # attributes held fixed said in words
+    assert "On Instagram, video posts" in video.summary and "held fixed" in video.summary
+    assert "95%" not in video.summary and "CI" not in video.summary and "`" not in video.summary
     bilingual = by[("facebook", "language", "cy+en")]
     assert bilingual.direction == "higher" and 1.3 < bilingual.effect.value < 2.0  # planted 1.6
     assert bilingual.chart["$schema"].startswith("https://vega.github.io/schema/vega-lite")
@@ -162,7 +165,11 @@ def test_the_rates_quoted_are_the_catalogues_and_the_models_rows_match_them(demo
         level = rows[rows[mine["dimension"]].astype(str) == str(mine["value"])]
         per = level.impressions if f.metric == RATE else level.followers  # the metric's denominator
         assert level.engagements.sum() / per.sum() == pytest.approx(mine["figure"], rel=1e-9)
-        assert f"{mine['figure']:.4f}" in f.summary
+        # the catalogue's rate, said as a percentage, is the one the summary quotes: one decimal
+        # under 10% (0.0890 -> "8.9%", 0.04 -> "4%"), whole percent from 10% (0.123 -> "12%")
+        pct = mine["figure"] * 100
+        said = f"{pct:.1f}".removesuffix(".0") if pct < 10 else f"{pct:.0f}"
+        assert f"{said}%" in f.summary, (said, f.summary)
 
 
 @pytest.mark.slow

@@ -164,6 +164,13 @@ def test_a_goals_evidence_reads_its_kpi_as_the_scorecard_does():
     assert fmt.evidence_cell(EN, "value", 9.39) == "9.39"  # any other finding's value as it is
 
 
-def test_a_welsh_charts_caption_marks_the_detectors_english_group_names():
-    _svg, _alt, caption = finding_chart(_bars_finding(), CY)
-    assert str(caption) == 'Siart: <span lang="en">video</span>: 8.8%; <span lang="en">image</span>: 4.7%.'
+def test_a_welsh_charts_caption_says_the_detectors_groups_in_welsh_and_names_as_they_are():
+    # groups are messages (smi.insights.finding.bar_chart): said in Welsh; a plain group is a name
+    from smi.insights.finding import bar_chart
+    from smi.messages import M
+
+    f = _bars_finding()
+    f["chart"] = bar_chart("t", [{"group": M("video posts"), "value": 0.0881},
+                                 {"group": "Dafydd Rowlands", "value": 0.0472}], "group", "value", "")
+    _svg, _alt, caption = finding_chart(f, CY)
+    assert str(caption) == "Siart: postiadau fideo: 8.8%; Dafydd Rowlands: 4.7%."

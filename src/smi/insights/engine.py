@@ -102,10 +102,14 @@ def _owner(group: list[Finding]) -> Finding:
 
 
 def _pointer(f: Finding, owner: Finding) -> Finding:
-    where = f"{owner.question} {QUESTION_TITLES[owner.question]}"
-    return f.with_(summary=f"The test behind this reading is stated once, under {where}: "
-                           f"“{owner.title}”.",
-                   evidence=[{"see": where, "finding": owner.title}], chart=None, figures=list(owner.figures))
+    from smi.messages import M, english
+
+    said = M("The test behind this reading is stated once, under %(question)s %(name)s: “%(title)s”.",
+             question=owner.question, name=M(QUESTION_TITLES[owner.question]),
+             title=owner.messages.get("title") or owner.title)
+    return f.with_(summary=english(said), messages={**f.messages, "summary": [said]},
+                   evidence=[{"see": owner.question, "finding": owner.messages.get("title") or owner.title}],
+                   chart=None, figures=list(owner.figures))
 
 
 def run_tests(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = None) -> list[Finding]:
@@ -185,8 +189,12 @@ def one_statement(findings: list[Finding]) -> list[Finding]:
             continue
         others = [g for g in group if g is not owner]
         if others:
-            also = " ".join(f"{g.question} {QUESTION_TITLES[g.question]}: {g.title}." for g in others)
-            f = f.with_(recommendation=f"{f.recommendation} {also}".strip())
+            from smi.messages import M
+
+            for g in others:
+                f = f.with_sentence(M("%(question)s %(name)s: %(title)s.", question=g.question,
+                                      name=M(QUESTION_TITLES[g.question]), title=g.messages.get("title") or g.title),
+                                    "recommendation")
         out.append(f)
     gone = {f.subject.get("value"): f for f in out if f.metric == COLLAPSE and f.direction == "lower"
             and f.subject.get("dimension") == "platform"}
@@ -203,8 +211,10 @@ def one_statement(findings: list[Finding]) -> list[Finding]:
     final = []
     for f in kept:
         if f.metric == COLLAPSE and f.subject.get("value") in folded:
-            with_it = "; ".join(g.title for g in folded[f.subject["value"]])
-            f = f.with_(summary=f"{f.summary} With it: {with_it}.")
+            from smi.messages import M
+
+            with_it = [g.messages.get("title") or g.title for g in folded[f.subject["value"]]]
+            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
         final.append(f)
     return final
 
@@ -261,26 +271,30 @@ def reconcile(findings: list[Finding], ws: Any, month: str) -> list[Finding]:
             continue
         got = answering_share(ws, month, p)
         s = slow[p]
-        from smi.insights.detectors.practice import platform_name
+        from smi.messages import M, english, num_p, pct_p, platform_p
 
-        p = platform_name(p)
+        slow_title = s.messages.get("title") or s.title
         if got is not None and got[0] >= BIG_SHARE:
             share, hours = got
-            said = (f"Do not cut the answering: {share:.0%} of the {hours:,.0f} staff hours on {p} went to "
-                    f"engaging with people, and answers there are slow (Q6: “{s.title}”). ")
+            said = M("Do not cut the answering: %(share)s of the %(hours)s staff hours on %(platform)s went to "
+                     "engaging with people, and answers there are slow (Q6: “%(title)s”).", share=pct_p(share),
+                     hours=num_p(round(hours)), platform=platform_p(p), title=slow_title)
         else:
-            said = f"Do not cut the answering: answers on {p} are already slow (Q6: “{s.title}”). "
-        out[i] = f.with_(recommendation=said + "Cut or streamline the rest of the work there (creating, "
-                         "monitoring, planning) and move those hours to answering or to platforms that return more.")
+            said = M("Do not cut the answering: answers on %(platform)s are already slow (Q6: “%(title)s”).",
+                     platform=platform_p(p), title=slow_title)
+        rest = M("Cut or streamline the rest of the work there (making posts, monitoring, planning) and move those "
+                 "hours to answering or to platforms that return more.")
+        out[i] = f.with_(recommendation=english([said, rest]),
+                         messages={**f.messages, "recommendation": [said, rest]})
     for i, f in enumerate(out):
         p = _platform(f)
         if _slow_service(f) and any(g.metric == TIME_METRIC and g.direction == "lower" and _platform(g) == p
                                     for g in out):
-            from smi.insights.detectors.practice import platform_name
 
-            out[i] = f.with_(recommendation=f.recommendation + f" The hours for it come from the other work on "
-                             f"{platform_name(p)}, "
-                             "which returns little (Q5), not from more hours.")
+            from smi.messages import M, platform_p
+
+            out[i] = f.with_sentence(M("The hours for it come from the other work on %(platform)s, which returns "
+                                       "little (Q5), not from more hours.", platform=platform_p(p)), "recommendation")
     best: dict[str, Finding] = {}
     for f in out:
         k = json.dumps([f.metric, f.subject], sort_keys=True, default=str)

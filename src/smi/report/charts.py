@@ -8,6 +8,7 @@ import altair as alt
 import vl_convert
 from markupsafe import Markup, escape
 
+from smi.messages import render
 from smi.report.i18n import Words
 
 VL_VERSION = "6.4"
@@ -75,7 +76,7 @@ def to_svg_dict(spec: dict) -> str:
 
 
 # -- a finding's chart: both groups' values, labelled, with whiskers where there is an interval --
-def _chart_rows(f: dict[str, Any]) -> tuple[list[dict[str, Any]], str, str] | None:
+def _chart_rows(f: dict[str, Any], w: Words | None = None) -> tuple[list[dict[str, Any]], str, str] | None:
     """The finding's chart data as rows {"group", "value", "low", "high"}, the y title and
     how values read ("percent" or "decimal"); None when the spec has no usable bars."""
     from smi.labels import LABELS, display
@@ -92,17 +93,20 @@ def _chart_rows(f: dict[str, Any]) -> tuple[list[dict[str, Any]], str, str] | No
         v = r.get(y)
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             continue
-        group = " · ".join(str(r[k]) for k in (x,) if r.get(k) is not None)
+        group = say_group(r, x, w)
         if x != "group" and r.get("group") is not None and len({str(v.get("group")) for v in values}) > 1:
-            group = f"{r['group']} · {group}"
+            group = f"{PLATFORMS.get(say_group(r, 'group', w), say_group(r, 'group', w))} · {group}"
         group = PLATFORMS.get(group, group)
         low, high = r.get("ci_low"), r.get("ci_high")
-        rows.append({"group": group, "value": float(v),
+        rows.append({"group": group, "value": float(v), "said": bool(r.get(f"{x}_msg")),
                      "low": float(low) if isinstance(low, (int, float)) else None,
                      "high": float(high) if isinstance(high, (int, float)) else None})
     if len(rows) < 1:
         return None
     title = str((enc.get("y") or {}).get("title") or "")
+    y_msg = (spec.get("usermeta") or {}).get("y_title")
+    if y_msg and w is not None:
+        title = render(y_msg, w.t, w.locale)
     fmt_axis = ((enc.get("y") or {}).get("axis") or {}).get("format")
     metric = f.get("metric") or ""
     if fmt_axis == "%" or (title in LABELS and display(title) == "percent") or (
@@ -122,6 +126,20 @@ def _chart_rows(f: dict[str, Any]) -> tuple[list[dict[str, Any]], str, str] | No
     return rows, title, reads
 
 
+def say_group(r: dict[str, Any], x: str, w: Words | None) -> str:
+    """A chart row's group in the edition's language: its message (`<x>_msg`, smi.insights.finding.bar_chart)
+    said through `w`, else the value as it is (a name, a month key said as a month)."""
+    msg = r.get(f"{x}_msg")
+    if msg and w is not None:
+        return render(msg, w.t, w.locale)
+    v = r.get(x)
+    if v is None:
+        return ""
+    if w is not None and isinstance(v, str) and len(v) == 7 and v[4] == "-" and v[:4].isdigit():
+        return w.month_short(v)
+    return str(v)
+
+
 def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tuple[str, str, Markup] | None:
     """(inline SVG, text alternative, caption as HTML) of a finding's chart: horizontal bars, one per group,
     each labelled with its value; a whisker where the group has a 95% interval. The text
@@ -129,7 +147,7 @@ def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tup
     from smi.labels import LABELS
     from smi.report import fmt
 
-    got = _chart_rows(f)
+    got = _chart_rows(f, words)
     if got is None:
         return None
     rows, title, reads = got
@@ -165,9 +183,9 @@ def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tup
         if r["low"] is not None and r["high"] is not None:
             interval = " (" + w._("95%% interval %(low)s to %(high)s", low=show(r["low"]), high=show(r["high"])) + ")"
         parts.append(f"{r['group']}: {r['label']}{interval}")
-        # group names come from the detector, in English: marked as such in other editions
-        name = escape(r["group"]) if w.lang == "en" else Markup('<span lang="en">{}</span>').format(r["group"])
-        marked.append(Markup("{}: {}{}").format(name, r["label"], interval))
+        # a group the detector gave as a message is said in the edition's language; a plain
+        # string is a name (a person, a platform, a month), in no language
+        marked.append(Markup("{}: {}{}").format(escape(r["group"]), r["label"], interval))
     alt_text = w._("Chart: %(what)s.", what="; ".join(parts))
     caption = Markup(escape(w._("Chart: %(what)s.", what="\x00"))).replace("\x00", Markup("; ").join(marked))
     return with_alt(svg, alt_text), alt_text, caption

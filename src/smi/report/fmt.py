@@ -201,6 +201,14 @@ EVIDENCE_WORDS = {
     "hours": N_("Hours"), "engagements": N_("Engagements"), "engagements_per_hour": N_("Engagements per hour"),
     "answered": N_("Answered"), "median_hours": N_("Median hours"), "mean": N_("Average"),
     "share": N_("Share"), "period": N_("Period"), "weeks": N_("Weeks"), "n": N_("Count"),
+    "count": N_("Count"), "days": N_("Days"), "texts": N_("Texts"), "with_topic": N_("About it"), "of": N_("Of"),
+    "unanswered": N_("Unanswered"), "message": N_("Message"), "with_word": N_("With the word"),
+    "inbound": N_("Comments and messages to you"), "questions": N_("Questions"), "over_target": N_("Over the target"),
+    "target": N_("Target"), "kpi": N_("KPI"), "met": N_("Met"), "per_day": N_("A day"),
+    "handles_reached": N_("Handles reached"), "held_by": N_("Held by"), "counterpart": N_("Who"),
+    "platform": N_("Platform"), "see": N_("See"), "finding": N_("Finding"), "expected": N_("Expected"),
+    "day": N_("Day"), "posts_a_day": N_("Posts a day"), "engagements_per_impression": N_("Engagements per impression"),
+    "messages": N_("Messages"),
 }
 
 
@@ -237,6 +245,10 @@ def evidence_cell(w: Words, column: str, v: Any, currency: str = DEFAULT_CURRENC
         return value(w, column, v, currency)
     if isinstance(v, str) and v in PLATFORMS:
         return PLATFORMS[v]
+    if column == "kpi" and isinstance(v, str) and v in LABELS:
+        return name(w, v)
+    if column == "met" and isinstance(v, bool):
+        return w._("yes") if v else w._("no")
     return cell_text(v, w)
 
 

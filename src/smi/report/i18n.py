@@ -5,6 +5,9 @@ used, so an edited .po needs no build step. English is the source language (msgi
 Regenerate the template after changing any text: `pybabel extract -F src/smi/report/babel.cfg
 -o src/smi/report/locale/smi.pot src/smi/report src/smi/monthly.py` (the month's
 messages, e.g. why a number is not available, are marked there) then `pybabel update`.
+Finding texts are messages the detectors build (smi.messages; extract them from
+src/smi/insights with the keywords `M`, `P:1,2` and `N_`); the Welsh terms are in
+docs/glossary-cy.md.
 """
 
 from __future__ import annotations

@@ -1,8 +1,10 @@
 """The report's insight sections: the month's findings with their status (smi.monthly runs
 and stores them), one section per question, and the actions and experiments register.
 
-Finding texts (titles, summaries, recommendations) are written by the detectors in English;
-the Welsh report marks them `lang="en"`. Everything around them is translated.
+Finding texts (titles, summaries, recommendations, evidence labels, chart titles) are messages
+the detectors built (smi.messages): `say` says them in the edition's language through
+the report's catalogue. A text whose messages no longer say what its English does (a finding
+stored before messages existed) is shown in English, marked `lang="en"`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,34 @@ VERDICTS = {"worked": N_("worked"), "no detectable effect": N_("no detectable ef
 ACTION_STATUS = {"open": N_("open"), "done": N_("done")}
 
 
+def say(f: dict[str, Any], part: str, w: Words) -> str:
+    """A finding's title, summary or recommendation in the edition's language."""
+    from smi.messages import english, render
+
+    msgs = (f.get("messages") or {}).get(part)
+    english_text = f.get(part) or ""
+    if not msgs or english(msgs) != english_text:
+        return english_text
+    return render(msgs, w.t, w.locale)
+
+
+def said_in(f: dict[str, Any], part: str, w: Words) -> str | None:
+    """The language a finding's text is in when it differs from the edition's ("en"), else None."""
+    from smi.messages import english
+
+    if w.lang == "en":
+        return None
+    msgs = (f.get("messages") or {}).get(part)
+    return None if msgs and english(msgs) == (f.get(part) or "") else "en"
+
+
+def detail_text(f: dict[str, Any], w: Words) -> str:
+    """The summary list's line after the title: the summary and the finding's status."""
+    if not f.get("status"):
+        return say(f, "summary", w)
+    return f"{say(f, 'summary', w)} ({status_text(f, w)})"
+
+
 def effect_text(f: dict[str, Any], w: Words) -> str:
     """'×1.72 (95%: ×1.49 to ×2.00)' or '+3.1 (95%: 1.2 to 5.0)'."""
     eff, ci = f["effect"], f["ci"]
@@ -50,9 +80,9 @@ def q_text(f: dict[str, Any]) -> str:
 
 
 def status_text(f: dict[str, Any], w: Words) -> str:
-    if f["status"] == "continuing":
+    if f.get("status") == "continuing":
         return w._("continuing since %(month)s", month=w.month(f["since"]))
-    if f["status"] == "resolved":
+    if f.get("status") == "resolved":
         return w._("resolved")
     return w._("new")
 
@@ -67,8 +97,14 @@ def evidence_columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def cell_text(v: Any, w: Words) -> str:
+    from smi.messages import is_message, render
+
     if v is None:
         return "–"
+    if is_message(v):
+        return render(v, w.t, w.locale)
+    if isinstance(v, str) and len(v) == 7 and v[4] == "-" and v[:4].isdigit() and v[5:].isdigit():
+        return w.month_short(v)
     if isinstance(v, bool):
         return str(v).lower()
     if isinstance(v, int):

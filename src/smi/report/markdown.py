@@ -61,7 +61,7 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
             lines += [f"### {_('What we learned')}", ""]
         top = ((model.learned or model.summary or model.findings[:ins.SUMMARY_TOP]) if model.questions
                else model.findings)
-        lines += [f"{i}. **{cell(f['title'])}** `{f['short_id']}`" + (f" {cell(f['detail'])}" if f.get("detail") else "")
+        lines += [f"{i}. **{cell(ins.say(f, 'title', w))}** `{f['short_id']}` {cell(ins.detail_text(f, w))}"
                   for i, f in enumerate(top, 1)]
         if not model.findings:
             lines.append(_("Nothing significant this month."))
@@ -75,7 +75,7 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
             lines.append("")
         if model.resolved:
             lines += [f"### {_('Resolved since %(month)s', month=previous)}", ""]
-            lines += [f"- {cell(f['title'])}" for f in model.resolved] + [""]
+            lines += [f"- {cell(ins.say(f, 'title', w))}" for f in model.resolved] + [""]
     lines += _scorecard(model, w)
     lines += _insight_sections(model, w)
 
@@ -195,9 +195,9 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
         if not q["findings"]:
             lines += [_("Nothing significant this month."), ""]
         for f in q["findings"]:
-            lines += [f"### {cell(f['title'])} `{f['short_id']}`", "", cell(f["summary"]), ""]
+            lines += [f"### {cell(ins.say(f, 'title', w))} `{f['short_id']}`", "", cell(ins.say(f, "summary", w)), ""]
             lines += table([_("Effect"), _("q-value"), _("Status"), _("Recommendation")],
-                           [[ins.effect_text(f, w), ins.q_text(f), ins.status_text(f, w), f["recommendation"]]])
+                           [[ins.effect_text(f, w), ins.q_text(f), ins.status_text(f, w), ins.say(f, "recommendation", w)]])
             lines.append("")
             taken = model.actions_for(f["id"])
             if taken:
@@ -208,7 +208,8 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
             if f.get("evidence"):
                 cols = ins.evidence_columns(f["evidence"])
                 lines += [f"{_('Evidence')}:", ""]
-                lines += table(cols, [[ins.cell_text(r.get(c), w) for c in cols] for r in f["evidence"]])
+                lines += table([fmt.evidence_header(w, c) for c in cols],
+                               [[fmt.evidence_cell(w, c, r.get(c), model.currency) for c in cols] for r in f["evidence"]])
                 lines.append("")
     lines += _chain(model, w)
     if model.questions:

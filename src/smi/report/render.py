@@ -303,6 +303,13 @@ def finding_charts(model: ReportModel, w: Words | None = None) -> dict[str, dict
                 svg = spec_svg(spec)
                 if svg:
                     title = str(f["chart"].get("title") or "")
+                    meta = (f["chart"].get("usermeta") or {}).get("title")
+                    if meta:
+                        from smi.messages import render as say_msg
+
+                        said = say_msg(meta, w.t, w.locale)
+                        out[f["id"]] = {"svg": Markup(one_image(with_alt(svg, said))), "alt": said, "caption": said}
+                        continue
                     svg = with_alt(svg, title or w._("Chart"))
                     out[f["id"]] = {"svg": Markup(one_image(svg)), "alt": title,
                                     "caption": Markup('<span lang="en">{}</span>').format(title) if w.lang != "en" else title}

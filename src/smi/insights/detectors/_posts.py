@@ -36,6 +36,14 @@ def window_words(period: Period) -> str:
     return f"{a} {period.start.year}–{b} {last.year}"
 
 
+def window_msg(period: Period) -> Any:
+    """The window's first and last months as a message ("August to November 2026")."""
+    from smi.messages import M, month_p
+
+    last = period.end - timedelta(days=1)
+    return M("%(first)s to %(last)s", first=month_p(period.start.isoformat()[:7]), last=month_p(last.isoformat()[:7]))
+
+
 def post_frame(ctx: Any, period: Period, kinds: tuple[str, ...]) -> pd.DataFrame:
     """One row per post of the given kinds published in the period: post_key, platform,
     account_id, person ('official' for the organisation's accounts, None for others), kind,
@@ -86,18 +94,11 @@ def times(x: float) -> str:
     return f"{x:.2f}×" if x < 0.095 else f"{x:.1f}×"
 
 
-def bar_chart(title: str, rows: list[dict[str, Any]], x: str, y: str, y_title: str) -> dict[str, Any]:
-    """A Vega-Lite bar chart of a few groups."""
-    return {
-        "$schema": VEGA_LITE,
-        "title": title,
-        "data": {"values": rows},
-        "mark": "bar",
-        "encoding": {
-            "x": {"field": x, "type": "nominal", "sort": None, "title": None},
-            "y": {"field": y, "type": "quantitative", "title": y_title},
-        },
-    }
+def bar_chart(title: Any, rows: list[dict[str, Any]], x: str, y: str, y_title: Any) -> dict[str, Any]:
+    """A Vega-Lite bar chart of a few groups (smi.insights.finding.bar_chart, the one builder)."""
+    from smi.insights.finding import bar_chart as build
+
+    return build(title, rows, x, y, y_title)
 
 
 # -- the rate model shared by practice (Q2) and people (Q4) -----------------------------------

@@ -59,7 +59,7 @@ from scipy import stats as sps
 
 from smi.enrich.stopwords import stopwords
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import (
     compare_proportions,
@@ -69,6 +69,7 @@ from smi.insights.stats import (
     nb_tail,
 )
 from smi.insights.thresholds import matters, min_effect, ratio_allowed
+from smi.messages import M, P, day_p, month_p, num_p, pct_p, platform_p
 from smi.metrics.period import Period
 from smi.metrics.service import is_question
 
@@ -248,26 +249,37 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
             replied, open_q = sum(hit), len(hit) - sum(hit)
             stored = [t for t in topics if set(list(t["keywords"])[:TOPIC_KEYWORDS]) & set(group)]
             examples = _examples(texts_l, idx, group, stop)
-            topic_note = (f" `smi enrich` found it among the audience's topics: “{stored[0]['label']}”."
-                          if stored else "")
+            del named
+            said = {"named": ", ".join(f"“{w}”" for w in group[:4]), "k": k, "n_q": n_q, "share": pct_p(c.share_a),
+                    "k_own": k_own, "n_own": n_own, "days": ANSWER_WINDOW_DAYS, "replied": replied,
+                    "open": open_q, "examples": " / ".join(f"“{e}”" for e in examples)}
+            sentences = [M("%(k)s of the %(n_q)s questions from the audience this month (%(share)s) are about "
+                           "%(named)s; %(k_own)s of the organisation's %(n_own)s original posts of this month and "
+                           "the three before mention it.", **said),
+                         M("Of those asked at least %(days)s days before the data ends, %(replied)s got a reply "
+                           "within %(days)s days and %(open)s did not.", **said)]
+            if stored:
+                sentences.append(M("The audience's topics found by enrichment include it: “%(topic)s”.",
+                                   topic=stored[0]["label"]))
+            if examples:
+                sentences.append(M("For example: %(examples)s", **said))
             used.update(group)
-            out.append(Finding(
+            out.append(make_finding(
                 detector=NAME, question="blind_spot",
-                title=f"Your audience asks about {named}; your posts {'never' if k_own == 0 else 'rarely'} do",
-                summary=f"{k} of the {n_q} questions from the audience this month ({c.share_a:.0%}) are about "
-                f"{named}; {k_own} of the organisation's {n_own} original posts of this month and the three "
-                f"before mention it. Of those asked at least {ANSWER_WINDOW_DAYS} days before the data ends, "
-                f"{replied} got a reply within {ANSWER_WINDOW_DAYS} days and {open_q} did not.{topic_note} For example: " + " / ".join(f"“{e}”" for e in examples),
+                title=(M("Your audience asks about %(named)s; your posts never do", **said) if k_own == 0 else
+                       M("Your audience asks about %(named)s; your posts rarely do", **said)),
+                summary=sentences,
                 metric="audience_topic_share", subject={"dimension": "word", "value": group[0], "against": "own posts"},
                 comparison="the organisation's original posts (this month and the three before)",
                 direction="higher", effect=Effect("difference", c.difference), ci=c.difference_ci,
                 p_value=c.p_value if ok else 1.0, n=k,
-                recommendation=f"Address {named} in a post of your own (or a pinned note, a web page): "
-                "a reply to each question reaches one person, not everyone who wonders.",
-                evidence=[{"texts": "audience questions, this month", "with_topic": k, "of": n_q,
+                recommendation=M("Answer %(named)s in a post of your own next month (or a pinned note, a web "
+                                 "page) on the platform where it was asked: %(k)s people asked, and a reply to each "
+                                 "reaches one person, not everyone who wonders.", **said),
+                evidence=[{"texts": M("audience questions, this month"), "with_topic": k, "of": n_q,
                            "answered": replied, "unanswered": open_q},
-                          {"texts": "own original posts", "with_topic": k_own, "of": n_own},
-                          *[{"texts": "example", "message": e} for e in examples]],
+                          {"texts": M("own original posts"), "with_topic": k_own, "of": n_own},
+                          *[{"texts": M("example"), "message": e} for e in examples]],
             ))
 
     # 2. rising audience words (those of a topic above excepted: one finding per subject)
@@ -280,26 +292,32 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
             sa, sb = k / n_now, kb / n_base
             ok = matters("words", ctx.profile, subject=sa, comparison=sb)
             also = f" (with {', '.join(f'“{x}”' for x in group[1:4])})" if len(group) > 1 else ""
+            word_said = {"word": f"“{w}”", "also": ", ".join(f"“{x}”" for x in group[1:4]), "k": k, "n": n_now,
+                         "sa": pct_p(sa), "kb": int(kb), "nb": n_base, "sb": pct_p(sb)}
+            del also
             if kb >= MIN_BASE_DOCS and ratio_allowed("words", ctx.profile, sb):
                 ratio = sa / sb
                 se = math.sqrt(1 / k + 1 / kb)
                 effect, ci = Effect("ratio", ratio), (ratio * math.exp(-1.96 * se), ratio * math.exp(1.96 * se))
-                title = f"Rising audience word: “{w}”{also}"
+                title = (M("Rising audience word: %(word)s (with %(also)s)", **word_said) if len(group) > 1
+                         else M("Rising audience word: %(word)s", **word_said))
             else:  # (next to) nothing before: a ratio against ~0 says nothing; the difference of shares
                 c = compare_proportions(k, n_now, kb, n_base)
                 effect, ci = Effect("difference", c.difference), c.difference_ci
-                title = f"New audience word: “{w}”{also}"
-            out.append(Finding(
+                title = (M("New audience word: %(word)s (with %(also)s)", **word_said) if len(group) > 1
+                         else M("New audience word: %(word)s", **word_said))
+            out.append(make_finding(
                 detector=NAME, question="blind_spot", title=title,
-                summary=f"“{w}” is in {k} of {n_now} inbound texts this month ({sa:.1%}), against {kb} of "
-                f"{n_base} in the three months before ({sb:.1%}).",
+                summary=M("%(word)s is in %(k)s of %(n)s comments and messages to you this month (%(sa)s), against "
+                          "%(kb)s of %(nb)s in the three months before (%(sb)s).", **word_said),
                 metric="audience_word_share", subject={"dimension": "word", "value": w, "against": "baseline"},
                 comparison="inbound texts of the three months before", direction="higher" if sa > sb else "lower",
                 effect=effect, ci=ci, p_value=p if ok else 1.0, n=k,
-                recommendation=f"Something about “{w}” is new to your audience; find out what and respond.",
+                recommendation=M("Something about %(word)s is new to your audience: read the %(k)s messages "
+                                 "that use it, find out what it is, and respond in a post.", **word_said),
                 evidence=[{"period": ctx.month, "with_word": k, "texts": n_now},
-                          {"period": "baseline", "with_word": int(kb), "texts": n_base},
-                          *[{"period": "example", "message": e}
+                          {"period": M("the three months before"), "with_word": int(kb), "texts": n_base},
+                          *[{"period": M("example"), "message": e}
                             for e in _examples(texts_l, docs[w], group, stop, 2)]],
             ))
     return out
@@ -335,18 +353,26 @@ def _quiet_platform_findings(ctx: Context, month: Period, base: Period, inbound:
         se = math.sqrt(phi * (1 / i1 + 1 / i0) + 1 / p1_ + 1 / p0)
         pv = float(2 * sps.norm.sf(abs(log_rr) / se))
         rr = math.exp(log_rr)
-        out.append(Finding(
+        said = {"platform": platform_p(plat), "i1": i1, "p1": p1, "a": num_p(round(i1 / p1_, 1)), "i0": i0, "p0": p0,
+                "b": num_p(round(i0 / p0, 1))}
+        out.append(make_finding(
             detector=NAME, question="blind_spot",
-            title=f"{plat}: {'more' if rr > 1 else 'less'} said to you per post than usual",
-            summary=f"On {plat}, {i1} inbound items came in against {p1} posts of yours this month "
-            f"({i1 / p1_:.1f} a post), against {i0} for {p0} posts in the three months before ({i0 / p0:.1f}).",
+            title=(M("%(platform)s: more said to you per post than usual", **said) if rr > 1 else
+                   M("%(platform)s: less said to you per post than usual", **said)),
+            summary=M("On %(platform)s, %(i1)s comments and messages came in against %(p1)s posts of yours this "
+                      "month (%(a)s a post), against %(i0)s for %(p0)s posts in the three months before (%(b)s).",
+                      **said),
             metric="inbound_per_own_post", subject={"dimension": "platform", "value": plat},
             comparison="the platform's three months before", direction="higher" if rr > 1 else "lower",
             effect=Effect("ratio", rr), ci=(math.exp(log_rr - 1.96 * se), math.exp(log_rr + 1.96 * se)),
             p_value=min(pv, 1.0), n=i1,
-            recommendation=f"People talk to you on {plat} more than you post there: answer them and post more."
-            if rr > 1 else f"Fewer people respond on {plat} than your posting would suggest.",
-            evidence=[{"period": ctx.month, "inbound": i1, "posts": p1}, {"period": "baseline", "inbound": i0, "posts": p0}],
+            recommendation=(M("People talk to you on %(platform)s more than you post there (%(a)s comments and "
+                              "messages a post): answer them, and post there more often next month.", **said)
+                            if rr > 1 else
+                            M("Fewer people respond on %(platform)s than your %(p1)s posts would suggest: look at "
+                              "which posts drew no response and try a question or a call to action.", **said)),
+            evidence=[{"period": ctx.month, "inbound": i1, "posts": p1},
+                      {"period": M("the three months before"), "inbound": i0, "posts": p0}],
         ))
     return out
 
@@ -360,17 +386,20 @@ def _sentiment_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFra
         if len(a) < MIN_N or len(b) < MIN_N:
             continue
         c = compare_values(a, b, seed=ctx.seed)
-        out.append(Finding(
+        said = {"platform": platform_p(plat), "n": len(a), "m": len(b), "a": f"{c.mean_a:+.2f}", "b": f"{c.mean_b:+.2f}"}
+        out.append(make_finding(
             detector=NAME, question="blind_spot",
-            title=f"{plat}: the audience's tone is {'warmer' if c.difference > 0 else 'cooler'} than usual",
-            summary=f"Mean sentiment of {len(a)} inbound texts on {plat} this month is {c.mean_a:+.2f} "
-            f"(-1 to 1), against {c.mean_b:+.2f} for {len(b)} in the three months before.",
+            title=(M("%(platform)s: the audience's tone is warmer than usual", **said) if c.difference > 0 else
+                   M("%(platform)s: the audience's tone is cooler than usual", **said)),
+            summary=M("The average tone of %(n)s comments and messages on %(platform)s this month is %(a)s (on a "
+                      "scale from -1 to 1), against %(b)s for %(m)s in the three months before.", **said),
             metric="inbound_sentiment", subject={"dimension": "platform", "value": plat},
             comparison="the platform's three months before", direction="higher" if c.difference > 0 else "lower",
             effect=Effect("difference", c.difference), ci=c.difference_ci, p_value=c.p_value, n=len(a),
-            recommendation="Read this month's comments to see what changed the mood.",
+            recommendation=M("Read this month's %(n)s comments and messages on %(platform)s to see what changed "
+                             "the mood, and answer the ones that need it.", **said),
             evidence=[{"period": ctx.month, "texts": len(a), "mean": round(c.mean_a, 3)},
-                      {"period": "baseline", "texts": len(b), "mean": round(c.mean_b, 3)}],
+                      {"period": M("the three months before"), "texts": len(b), "mean": round(c.mean_b, 3)}],
         ))
     return out
 
@@ -403,7 +432,7 @@ def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
     """Runs of unusually busy days in the month: one finding per run (see the module doc)."""
     out: list[Finding] = []
     start, last = ctx.baseline_range
-    name, words = "inbound_interactions", "inbound items"
+    name = "inbound_interactions"
     base_df = ctx.metric(name, ("day",), from_=start, to=last)
     if base_df.empty or pd.to_numeric(base_df["value"], errors="coerce").notna().sum() < MIN_N:
         return out
@@ -443,19 +472,25 @@ def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
         else:
             d = total - expected
             effect, ci = Effect("difference", d), (d - 1.96 * math.sqrt(var), d + 1.96 * math.sqrt(var))
-        out.append(Finding(
+        del when, span  # (said as a message below)
+        said = {"first": day_p(days[0].date().isoformat()), "last": day_p(days[-1].date().isoformat()),
+                "total": total, "expected": num_p(round(expected)), "base": len(base_vals)}
+        out.append(make_finding(
             detector=NAME, question="blind_spot",
-            title=f"A surge: {when}, {total} {words} ({span})",
-            summary=f"From {days[0]:%A %d %B} to {days[-1]:%A %d %B} there were {total} {words}, against "
-            f"{expected:.0f} expected from the trend and weekdays of the {len(base_vals)} days before."
-            if len(days) > 1 else
-            f"On {days[0]:%A %d %B} there were {total} {words}, against {expected:.0f} expected from the trend "
-            f"and weekdays of the {len(base_vals)} days before.",
+            title=(P("A surge: %(first)s, %(total)s comments and messages in one day",
+                     "A surge: %(first)s to %(last)s, %(total)s comments and messages in %(n)s days",
+                     len(days), **said)),
+            summary=(M("From %(first)s to %(last)s there were %(total)s comments and messages to you, against "
+                       "%(expected)s expected from the trend and weekdays of the %(base)s days before.", **said)
+                     if len(days) > 1 else
+                     M("On %(first)s there were %(total)s comments and messages to you, against %(expected)s "
+                       "expected from the trend and weekdays of the %(base)s days before.", **said)),
             metric=name, subject={"dimension": "day", "value": f"{days[0]:%Y-%m-%d}"},
             comparison="a forecast from the three months before (trend and weekdays)",
             direction="higher", effect=effect, ci=(float(ci[0]), float(ci[1])),
             p_value=p if ok else 1.0, n=len(base_vals),
-            recommendation="Look at what happened: a post, an event, a complaint. One surge, one look.",
+            recommendation=M("Look at what happened on %(first)s: a post, an event, a complaint. Read that day's "
+                             "messages first, and answer any still waiting.", **said),
             evidence=[{"day": f"{d:%Y-%m-%d}", "value": xs[i0 + j], "expected": round(float(fc.expected[i0 + j]), 1)}
                       for j, d in enumerate(days)],
         ))
@@ -507,20 +542,25 @@ def _collapses(ctx: Context, month: Period, base: Period) -> list[Finding]:
         lo, hi = (max(0.0, (sp.expected + x) / sp.expected) for x in sp.shift_ci)
         n_now, n_before = round(sum(got["posts"][3])), round(b_posts)
         e_now, e_before = round(sum(got["engagements"][3])), round(sum(got["engagements"][1]))
-        where = plat.capitalize() if plat != "linkedin" else "LinkedIn"
-        out.append(Finding(
+        said = {"platform": platform_p(plat), "posts": pct_p(abs(r_posts - 1)), "eng": pct_p(abs(r_eng - 1)),
+                "n_now": n_now, "n_before": n_before, "e_now": e_now, "month": month_p(ctx.month),
+                "a": num_p(round(sp.observed, 2)), "b": num_p(round(sp.expected, 2)),
+                "ea": num_p(round(se_.observed, 1)), "eb": num_p(round(se_.expected, 1))}
+        out.append(make_finding(
             detector=NAME, question="blind_spot",
-            title=(f"{where}: activity collapsed (posts {r_posts - 1:+.0%}, engagements {r_eng - 1:+.0%})" if ok else
-                   f"{where}: posts {r_posts - 1:+.0%}, engagements {r_eng - 1:+.0%} against the three months before"),
-            summary=f"On {where}, {n_now} posts went out in {ctx.month} ({sp.observed:.2f} a day) against "
-            f"{n_before} in the three months before ({sp.expected:.2f} a day): {r_posts - 1:+.0%}; their "
-            f"engagements came to {e_now:,} ({se_.observed:.1f} a day, against {se_.expected:.1f}): {r_eng - 1:+.0%}.",
+            title=(M("%(platform)s: activity collapsed (posts down %(posts)s, engagements down %(eng)s)", **said)
+                   if ok and r_eng < 1 else
+                   M("%(platform)s: activity against the three months before", **said)),
+            summary=[M("On %(platform)s, %(n_now)s posts went out in %(month)s (%(a)s a day) against %(n_before)s "
+                       "in the three months before (%(b)s a day).", **said),
+                     M("Their engagements came to %(e_now)s (%(ea)s a day, against %(eb)s).", **said)],
             metric="platform_activity", subject={"dimension": "platform", "value": plat},
             comparison="the platform's three months before (level by weekday)", direction="lower",
             effect=Effect("ratio", r_posts), ci=(min(lo, r_posts), max(hi, r_posts)), p_value=p, n=(month.end - month.start).days,
-            recommendation=f"Decide about {where} on purpose: bring it back to its usual rhythm, or say that you are "
-            "leaving it (a pinned note, a link to where you are) rather than letting it go quiet.",
-            evidence=[{"period": "three months before", "posts": n_before, "engagements": e_before,
+            recommendation=M("Decide about %(platform)s on purpose at the next meeting: bring it back to its usual "
+                             "%(b)s posts a day, or say that you are leaving it (a pinned note, a link to where you "
+                             "are) rather than letting it go quiet.", **said),
+            evidence=[{"period": M("the three months before"), "posts": n_before, "engagements": e_before,
                        "posts_a_day": round(sp.expected, 3)},
                       {"period": ctx.month, "posts": n_now, "engagements": e_now, "posts_a_day": round(sp.observed, 3)}],
         ))

@@ -38,11 +38,11 @@ from typing import Any
 
 from scipy import stats as sps
 
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, bar_chart, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_values, level_shift
 from smi.insights.thresholds import matters, ratio_allowed
-from smi.platforms import PLATFORMS
+from smi.messages import N_, M, Message, month_p, num_p, pct_p, platform_p
 from smi.store.practice import posts_between
 
 NAME = "change"
@@ -51,14 +51,38 @@ KINDS = ("original", "quote", "reply")  # the posts the per-post metrics count (
 VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
 PARTS = ("reactions", "comments", "shares", "saves")
 WORDS = {
-    "posts": "posts a day",
-    "inbound_interactions": "inbound interactions a day",
-    "engagements_per_post": "engagements per post",
-    "engagement_rate_impressions": "engagements per impression (mean per post)",
-    "impressions_per_post": "impressions per post",
-    "reach_per_post": "reach per post",
-    "response_rate": "share of inbound items answered",
+    "posts": N_("posts a day"),
+    "inbound_interactions": N_("comments and messages to you a day"),
+    "engagements_per_post": N_("engagements per post"),
+    "engagement_rate_impressions": N_("engagement rate (engagements per impression)"),
+    "impressions_per_post": N_("impressions per post"),
+    "reach_per_post": N_("reach per post"),
+    "response_rate": N_("share of comments and messages answered"),
 }
+AGAINST = {"previous": N_("the previous month"), "baseline": N_("the three months before")}
+
+
+def said_period(label: Any) -> Any:
+    """A period label as the report says it: "2026-08 to 2026-10" and "2026-11, forecast" as
+    messages; a month key ("2026-11") stays as it is (the report says it as a month)."""
+    if not isinstance(label, str):
+        return label
+    if " to " in label:
+        a, b = label.split(" to ", 1)
+        return M("%(first)s to %(last)s", first=month_p(a), last=month_p(b))
+    if label.endswith(", forecast"):
+        return M("%(month)s, expected from before", month=month_p(label[:7]))
+    if label in DRIVER_WORDS:
+        return M(DRIVER_WORDS[label])
+    return label
+
+
+DRIVER_WORDS = {"driver": N_("what drove it"), "exposure": N_("exposure"), "content": N_("content"),
+                "both": N_("both"), "unclear": N_("unclear")}
+
+
+def _said_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: (said_period(v) if k in ("period", "value") else v) for k, v in r.items()} for r in rows]
 
 
 def _last_day(month_first: date) -> date:
@@ -126,16 +150,11 @@ def _daily(ctx: Any, metric: str, platform: str, first: date, last: date) -> tup
 
 
 def _chart(metric: str, platform: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "$schema": VEGA_LITE,
-        "title": f"{PLATFORMS.get(platform, platform)}: {WORDS[metric]}",
-        "data": {"values": [{"period": r["period"], "value": r["value"]} for r in rows]},
-        "mark": "bar",
-        "encoding": {
-            "x": {"field": "period", "type": "nominal", "sort": None, "title": None},
-            "y": {"field": "value", "type": "quantitative", "title": WORDS[metric]},
-        },
-    }
+    bars = [{"period": said_period(r["period"]) if not (isinstance(r["period"], str) and len(r["period"]) == 7)
+             else M("%(month)s", month=month_p(r["period"])), "value": r["value"]}
+            for r in rows if isinstance(r.get("value"), (int, float))]
+    return bar_chart(M("%(platform)s: %(what)s", platform=platform_p(platform), what=M(WORDS[metric])),
+                     bars, "period", "value", M(WORDS[metric]))
 
 
 def _fmt(v: float) -> str:
@@ -151,39 +170,56 @@ def _finding(ctx: Any, metric: str, platform: str, against: str, label: str, rat
              evidence: list[dict[str, Any]], *, why: str = "") -> Finding:
     """A change of `metric` from b to a: as a ratio (with its ci), or — ratio None, b below the
     family's floor — as the difference a - b (ci of the difference)."""
-    title_p = PLATFORMS.get(platform, platform)
     direction = "higher" if a >= b else "lower"
-    moved = "rose" if direction == "higher" else "fell"
     comparison = "the previous month" if against == "previous" else "the three months before"
+    said: dict[str, Any] = {"platform": platform_p(platform), "what": M(WORDS[metric]), "against": M(AGAINST[against]),
+                            "before": _said_num(b, metric), "now": _said_num(a, metric),
+                            "period": said_period(label), "month": month_p(ctx.month)}
     if ratio is not None:
-        pct = abs(ratio - 1) * 100
         lo, hi = min(ci[0], ratio), max(ci[1], ratio)
-        title = f"{title_p}: {WORDS[metric]} {moved} {pct:.0f}% against {comparison}"
-        size = f"×{ratio:.2f}, 95% interval ×{lo:.2f} to ×{hi:.2f}"
+        said["pct"] = pct_p(abs(ratio - 1))
+        title = (M("%(platform)s: %(what)s rose %(pct)s against %(against)s", **said) if direction == "higher" else
+                 M("%(platform)s: %(what)s fell %(pct)s against %(against)s", **said))
         effect = Effect("ratio", float(ratio))
     else:
         d = a - b
         lo, hi = min(ci[0], d), max(ci[1], d)
         new = b == 0
-        title = (f"{title_p}: {WORDS[metric]} new this month ({_fmt(a)}; none in {comparison})"
+        title = (M("%(platform)s: %(what)s new this month (%(now)s; none in %(against)s)", **said)
                  if new and direction == "higher" else
-                 f"{title_p}: {WORDS[metric]} {moved} from {_fmt(b)} to {_fmt(a)} against {comparison}")
-        size = f"{d:+.3g}, 95% interval {lo:+.3g} to {hi:+.3g}; too few before for a ratio"
+                 M("%(platform)s: %(what)s rose from %(before)s to %(now)s against %(against)s", **said)
+                 if direction == "higher" else
+                 M("%(platform)s: %(what)s fell from %(before)s to %(now)s against %(against)s", **said))
         effect = Effect("difference", float(d))
-    return Finding(
+    if why:
+        title = M("%(title)s: %(why)s", title=title, why=why)
+    summary = (M("On %(platform)s, %(what)s rose from %(before)s in %(period)s to %(now)s in %(month)s.", **said)
+               if direction == "higher" else
+               M("On %(platform)s, %(what)s fell from %(before)s in %(period)s to %(now)s in %(month)s.", **said))
+    rec = (M("Find out what changed on %(platform)s in %(month)s (which posts, when, an event or a campaign): "
+             "keep doing it if it was planned, and look into it if it was not.", **said)
+           if direction == "higher" else
+           M("Check why %(what)s fell on %(platform)s in %(month)s: set this month's posts beside those of "
+             "%(period)s, and decide whether to bring it back.", **said))
+    return make_finding(
         detector=NAME, question="Q1" if metric in ("posts", "inbound_interactions") else "Q2",
-        title=title + (f": {why}" if why else ""),
-        summary=(f"On {title_p}, {WORDS[metric]} {moved} from {_fmt(b)} in {label} to {_fmt(a)} in "
-                 f"{ctx.month} ({size}; n = {n})."),
+        title=title, summary=summary,
         metric=metric, subject={"dimension": "platform", "value": platform, "against": against},
         comparison=f"{comparison} ({label})", direction=direction,
         effect=effect, ci=(float(lo), float(hi)), p_value=float(min(max(p, 0.0), 1.0)),
         n=int(n),
-        recommendation=(f"Find out what changed on {title_p} in {ctx.month}: keep it if it was planned, "
-                        f"look into it if it was not." if direction == "higher" else
-                        f"Check why {WORDS[metric]} fell on {title_p} in {ctx.month} and whether it was planned."),
-        evidence=evidence, chart=_chart(metric, platform, evidence),
+        recommendation=rec,
+        evidence=_said_rows(evidence), chart=_chart(metric, platform, evidence),
     )
+
+
+def _said_num(v: float, metric: str) -> Any:
+    """A value of the metric as words say it: a share as a percentage, other values rounded."""
+    if metric in ("response_rate",):
+        return pct_p(v)
+    if metric == "engagement_rate_impressions":
+        return pct_p(v)
+    return num_p(round(v) if abs(v) >= 100 else round(v, 1) if abs(v) >= 1 else round(v, 3))
 
 
 def _share_test(x_a: int, n_a: int, x_b: int, n_b: int) -> tuple[float, float, tuple[float, float]]:
@@ -228,22 +264,26 @@ def chain(ctx: Any, month_rows: list[dict[str, Any]], base_rows: list[dict[str, 
     r_ipp = out["month"]["ipp"] / out["before"]["ipp"] if out["before"]["ipp"] else float("nan")
     r_rate = out["month"]["rate"] / out["before"]["rate"] if out["before"]["rate"] else float("nan")
     exp_moved, rate_moved = tests["ipp"][1], tests["rate"][1]
-    ipp_words = f"impressions per post {'rose' if r_ipp >= 1 else 'fell'} {abs(r_ipp - 1):.0%} (×{r_ipp:.2f})"
-    rate_words = f"engagements per impression {'rose' if r_rate >= 1 else 'fell'} {abs(r_rate - 1):.0%} (×{r_rate:.2f})"
+    ipp_pct, rate_pct = pct_p(abs(r_ipp - 1)), pct_p(abs(r_rate - 1))
+    ipp_words = (M("impressions per post rose %(pct)s", pct=ipp_pct) if r_ipp >= 1 else
+                 M("impressions per post fell %(pct)s", pct=ipp_pct))
+    rate_words = (M("engagements per impression rose %(pct)s", pct=rate_pct) if r_rate >= 1 else
+                  M("engagements per impression fell %(pct)s", pct=rate_pct))
+    why: Message | str
     if exp_moved and not rate_moved:
-        driver, why = "exposure", ("more people saw the posts (exposure)" if r_ipp >= 1
-                                   else "fewer people saw the posts (exposure)")
-        words = f"Exposure drove it: {ipp_words}, while engagements per impression held (×{r_rate:.2f})."
+        driver, why = "exposure", (M("more people saw the posts (exposure)") if r_ipp >= 1
+                                   else M("fewer people saw the posts (exposure)"))
+        words = M("Exposure drove it: %(ipp)s, while engagements per impression held.", ipp=ipp_words)
     elif rate_moved and not exp_moved:
-        driver, why = "content", ("the same reach, more response (content)" if r_rate >= 1
-                                  else "the same reach, less response (content)")
-        words = f"Content drove it: {rate_words}, with impressions per post steady (×{r_ipp:.2f})."
+        driver, why = "content", (M("the same reach, more response (content)") if r_rate >= 1
+                                  else M("the same reach, less response (content)"))
+        words = M("Content drove it: %(rate)s, with impressions per post steady.", rate=rate_words)
     elif exp_moved and rate_moved:
-        driver, why = "both", "both reach and response moved"
-        words = f"Both moved: {ipp_words} and {rate_words}."
+        driver, why = "both", M("both reach and response moved")
+        words = M("Both moved: %(ipp)s and %(rate)s.", ipp=ipp_words, rate=rate_words)
     else:
         driver, why = "unclear", ""
-        words = f"Neither part moved clearly on its own: {ipp_words}, {rate_words}."
+        words = M("Neither part moved clearly on its own: %(ipp)s, %(rate)s.", ipp=ipp_words, rate=rate_words)
     out.update(driver=driver, why=why, words=words)
     return out
 
@@ -259,17 +299,22 @@ def combine(base: Finding | None, prev: Finding | None) -> Finding | None:
     if prev is None:
         return base
     p = max(base.p_value, prev.p_value) if prev.direction == base.direction else 1.0
-    if prev.effect.kind == "ratio":
-        said = f"×{prev.effect.value:.2f}"
+    against = M(AGAINST["previous"])
+    if prev.direction != base.direction:
+        said = M("Against %(against)s alone it went the other way, so this is not a finding.", against=against)
+    elif prev.effect.kind == "ratio":
+        pct = pct_p(abs(prev.effect.value - 1))
+        said = (M("Against %(against)s alone it rose %(pct)s.", against=against, pct=pct) if prev.direction == "higher"
+                else M("Against %(against)s alone it fell %(pct)s.", against=against, pct=pct))
     else:
-        said = f"{prev.effect.value:+.3g}"
+        d = num_p(round(abs(prev.effect.value), 3))
+        said = (M("Against %(against)s alone it rose by %(n)s.", against=against, n=d) if prev.direction == "higher"
+                else M("Against %(against)s alone it fell by %(n)s.", against=against, n=d))
     before = prev.evidence[0] if prev.evidence else None
     return base.with_(
         p_value=float(p),
-        summary=base.summary + f" Against {prev.comparison} alone: {said}"
-        + ("." if prev.direction == base.direction else ", the other way (so no finding)."),
         evidence=([before] if before is not None else []) + list(base.evidence),
-    )
+    ).with_sentence(said)
 
 
 def _exposure_column(rows: list[dict[str, Any]], platform: str) -> str | None:
@@ -387,7 +432,7 @@ def change(ctx: Any) -> list[Finding]:
                     f = _finding(ctx, metric, platform, against, per[against][2], None, c.difference_ci,
                                  p, c.n_a, c.mean_a, c.mean_b, ev, why=why)
                 if why:
-                    f = f.with_(summary=f.summary + " " + split["words"])  # type: ignore[index]
+                    f = f.with_sentence(split["words"])  # type: ignore[index]
                 got[against] = f
             f = combine(got.get("baseline"), got.get("previous"))
             if f is None:
@@ -397,8 +442,9 @@ def change(ctx: Any) -> list[Finding]:
                 # one fact, one finding: the part that moved states it (exposure per post above,
                 # engagements per impression below), with this change as its context
                 b_mean, a_mean = means["baseline"]
-                explained[platform] = {"words": f"{WORDS[metric].capitalize()} went with it, from "
-                                       f"{_fmt(b_mean)} to {_fmt(a_mean)}. {split['words']}",
+                explained[platform] = {"words": [M("Engagements per post went with it, from %(before)s to %(now)s.",
+                                                   before=_said_num(b_mean, metric), now=_said_num(a_mean, metric)),
+                                                 split["words"]],
                                        "driver": split["driver"]}
                 continue
             out.append(f)
@@ -409,7 +455,9 @@ def change(ctx: Any) -> list[Finding]:
             continue
         if (f.metric.endswith("_per_post") and f.metric != "engagements_per_post" and e["driver"] in ("exposure", "both")) \
                 or (f.metric == "engagement_rate_impressions" and e["driver"] in ("content", "both")):
-            out[i] = f.with_(summary=f.summary + " " + e["words"])
+            for sentence in e["words"]:
+                f = f.with_sentence(sentence)
+            out[i] = f
 
     # response rate: answered inbound items / inbound items
     inbound = {k: _values(ctx, "inbound_interactions", v[0], v[1]) for k, v in per.items()}

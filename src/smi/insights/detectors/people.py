@@ -26,20 +26,20 @@ from smi.insights.detectors._posts import (
     PER_POST,
     RATE_FOLLOWERS,
     adjusted_contrasts,
-    bar_chart,
     catalogue_figure,
     exposure_of,
     large_enough,
     model_frame,
-    times,
     window,
+    window_msg,
     window_words,
 )
 from smi.insights.detectors.practice import platform_name
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, bar_chart, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import Contrast
+from smi.messages import N_, M, num_p, pct_p, platform_p, times_p
 from smi.metrics.tables import OFFICIAL
 
 NAME = "people"
@@ -47,6 +47,8 @@ MIN_N = 10
 MIN_RELATIVE = 0.20  # an adjusted ratio within 20% of 1 is returned with p = 1 (too small to act on)
 FACTORS = ("person", "format", "language", "length", "daypart", "weekday", "kind")
 UNITS = {RATE_FOLLOWERS: "engagements per 1,000 followers", PER_POST: "engagements per post"}
+UNIT_WORDS = {RATE_FOLLOWERS: N_("engagements per 1,000 followers"), PER_POST: N_("engagements per post")}
+HELD_WORDS = N_("with format, language, length, time of day, weekday and kind held fixed")
 SCALE = {RATE_FOLLOWERS: 1000.0, PER_POST: 1.0}
 HELD = "with format, language, length, time of day, weekday and kind held fixed"
 
@@ -55,7 +57,7 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
              words: str) -> Finding:
     person = c.level
     where = platform_name(platform)
-    unit, k = UNITS[metric], SCALE[metric]
+    _unit, k = UNITS[metric], SCALE[metric]
     lo, hi = c.ratio_ci
     direction = "higher" if c.ratio >= 1 else "lower"
     own = ", ".join(sorted(rows[rows.person == person].account_id.unique()))
@@ -66,32 +68,45 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
     def show(f: dict[str, Any]) -> str:
         return "n/a" if f["figure"] is None else f"{f['figure'] * k:.1f}"
 
-    summary = (f"{person}'s own {where} posts ({own}) got {times(c.ratio)} the {unit} of the official "
-               f"account ({offi}), {HELD} (95% CI {lo:.2f}–{hi:.2f}×; {c.n_level} vs {c.n_reference} posts, "
-               f"{words}). Unadjusted: {show(mine)} vs {show(theirs)} {unit} "
-               f"(`smi metric {metric} --by person --platform {platform} --from {mine['from']} --to {mine['to']}`).")
+    said: dict[str, Any] = {
+        "person": person, "platform": platform_p(platform), "own": own, "official": offi,
+        "unit": M(UNIT_WORDS[metric]), "held": M(HELD_WORDS), "n": c.n_level, "m": c.n_reference,
+        "window": window_msg(period),
+        "mine": M("not available") if mine["figure"] is None else num_p(round(mine["figure"] * k, 1)),
+        "theirs": M("not available") if theirs["figure"] is None else num_p(round(theirs["figure"] * k, 1)),
+    }
     if direction == "higher":
-        rec = (f"{person}'s voice lands on {where}: share more of the organisation's news through them, "
-               "or have the official account take up what works in their posts.")
+        said["x"] = times_p(c.ratio)
+        summary = M("%(person)s's own %(platform)s posts (%(own)s) got %(x)s times the %(unit)s of the official "
+                    "account (%(official)s), %(held)s (%(n)s against %(m)s posts, %(window)s).", **said)
+        rec = M("%(person)s's voice lands on %(platform)s (%(own)s): share more of the organisation's news "
+                "through them, or have %(official)s take up what works in their posts.", **said)
+        title = M("%(platform)s: %(person)s's posts resonate more", **said)
     else:
-        rec = (f"{person}'s {where} posts get less response than the official account's: "
-               "keep their account for what only they can say, and post news on the official one.")
+        said["pct"] = pct_p(1 - c.ratio)
+        summary = M("%(person)s's own %(platform)s posts (%(own)s) got %(pct)s fewer %(unit)s than the official "
+                    "account (%(official)s), %(held)s (%(n)s against %(m)s posts, %(window)s).", **said)
+        rec = M("%(person)s's %(platform)s posts (%(own)s) get less response than %(official)s: keep their "
+                "account for what only they can say, and post news on the official one.", **said)
+        title = M("%(platform)s: %(person)s's posts resonate less", **said)
+    raw = M("Before holding the rest fixed: %(mine)s against %(theirs)s %(unit)s.", **said)
     evidence = [
         {"group": person, "posts": c.n_level, "value": None if mine["figure"] is None else round(mine["figure"] * k, 2)},
-        {"group": "official account", "posts": c.n_reference,
+        {"group": M("official account"), "posts": c.n_reference,
          "value": None if theirs["figure"] is None else round(theirs["figure"] * k, 2)},
-        {"group": "adjusted ratio", "ratio": round(c.ratio, 3), "ci_low": round(lo, 3), "ci_high": round(hi, 3)},
+        {"group": M("adjusted ratio"), "ratio": round(c.ratio, 3), "ci_low": round(lo, 3), "ci_high": round(hi, 3)},
     ]
     chart_rows = [r for r in evidence[:2] if r["value"] is not None]
-    return Finding(
+    return make_finding(
         detector=NAME, question="Q4",
-        title=f"{where}: {person}'s posts {'resonate more' if direction == 'higher' else 'resonate less'}",
-        summary=summary, metric=metric,
+        title=title,
+        summary=[summary, raw], metric=metric,
         subject={"dimension": "person", "value": person, "platform": platform},
         comparison=f"the official {where} account's posts ({offi}), {HELD}, {words}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
         p_value=float(c.p_value), n=c.n_level, recommendation=rec, evidence=evidence,
-        chart=bar_chart(f"{where}: {unit}", chart_rows, "group", "value", unit), figures=[mine, theirs],
+        chart=bar_chart(M("%(platform)s: %(unit)s", **said), chart_rows, "group", "value", M(UNIT_WORDS[metric])),
+        figures=[mine, theirs],
     )
 
 

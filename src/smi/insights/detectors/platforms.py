@@ -40,14 +40,15 @@ import pandas as pd
 
 from smi.errors import SmiError
 from smi.insights.detectors import _posts
-from smi.insights.detectors._posts import bar_chart, post_frame, times, window, window_words
+from smi.insights.detectors._posts import bar_chart, post_frame, window, window_msg, window_words
 from smi.insights.detectors.practice import platform_name
 from smi.insights.detectors.time import MIN_HOURS, effort_frame, week_of, weekly, weekly_rates
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import Comparison, LevelShift, compare_values, level_shift
 from smi.insights.thresholds import matters
+from smi.messages import N_, M, Message, num_p, pct_p, platform_p, times_p
 from smi.metrics.exposure import OWN_KINDS
 from smi.metrics.period import Period
 
@@ -67,6 +68,34 @@ ADVICE = {
     "reduce": "Reduce the time on {p}: plan fewer, better posts there and move the hours saved.",
     "reconsider": "Reconsider {p}: check whether it still serves a goal before putting more into it.",
 }
+
+TITLES = {
+    "grow": N_("%(platform)s: grow it"),
+    "keep": N_("%(platform)s: keep it as it is"),
+    "reduce": N_("%(platform)s: reduce the time on it"),
+    "reconsider": N_("%(platform)s: reconsider it"),
+}
+ADVICE_WORDS = {
+    "grow": N_("Grow %(platform)s: put more posts and time into it next month (%(hours)s staff hours went "
+               "there this period); it returns them."),
+    "keep": N_("Keep %(platform)s as it is: what it costs (%(hours)s staff hours this period) is earned by "
+               "what it brings."),
+    "reduce": N_("Reduce the time on %(platform)s: plan fewer, better posts there and move some of its "
+                 "%(hours)s staff hours to where they bring more."),
+    "reconsider": N_("Reconsider %(platform)s: check whether it still serves a goal before putting more "
+                     "time into it (%(hours)s staff hours this period)."),
+}
+
+
+def _title(r: str | None, platform: str, other: str) -> Message:
+    return M(TITLES[r], platform=platform_p(platform)) if r else M(other, platform=platform_p(platform))
+
+
+def _advice(r: str | None, platform: str, hours: float | None) -> Message:
+    said = {"platform": platform_p(platform), "hours": num_p(round(hours)) if hours is not None else M("not available")}
+    if r:
+        return M(ADVICE_WORDS[r], **said)
+    return M("No clear reading for %(platform)s yet: carry on and watch next month's report.", **said)
 
 
 def _efficiency(ctx: Context, period: Period) -> dict[str, tuple[Comparison, dict[str, Any]]]:
@@ -192,48 +221,57 @@ def platforms(ctx: Context) -> list[Finding]:
         e_ok = e is not None and _efficiency_matters(ctx, e[0])
         g_ok = g is not None and _growth_matters(ctx, g[0])
         r = reading(e[0] if e_ok else None, g[0] if g_ok else None)  # type: ignore[index]
-        advice = ADVICE[r].format(p=where) if r else f"No clear reading for {where} yet: carry on and watch."
-        said = f" Reading: {r}." if r else ""
-        goals = _goal_rows(ctx, p)
+        hours = e[1].get("hours") if e is not None else None
+        advice = _advice(r, p, hours)
+        goals = [{**x, "group": M("goal: %(goal)s", goal=x["group"][6:])} for x in _goal_rows(ctx, p)]
         if e is not None:
             c, extra = e
             lo, hi = c.ratio_ci  # type: ignore[misc]
-            summary = (f"{where} brought {c.mean_a:.0f} engagements per staff hour, week by week, against "
-                       f"{c.mean_b:.0f} on the typical other platform: {times(c.ratio)} (95% CI {lo:.1f}–{hi:.1f}×; "
-                       f"{c.n_a} vs {c.n_b} weeks, {extra['hours']:,.0f} h on {where}, {words}).{said}")
+            eff_said = {"platform": platform_p(p), "a": num_p(round(c.mean_a)), "b": num_p(round(c.mean_b)),
+                        "x": times_p(c.ratio), "pct": pct_p(1 - c.ratio), "n": c.n_a, "m": c.n_b,  # type: ignore[arg-type, operator]
+                        "hours": num_p(round(extra["hours"])), "window": window_msg(period)}
+            summary = (M("%(platform)s brought %(a)s engagements per staff hour, week by week, against %(b)s on "
+                         "the typical other platform: %(x)s times as many (%(n)s against %(m)s weeks, %(hours)s staff "
+                         "hours on %(platform)s, %(window)s).", **eff_said) if c.ratio >= 1 else  # type: ignore[operator]
+                       M("%(platform)s brought %(a)s engagements per staff hour, week by week, against %(b)s on "
+                         "the typical other platform: %(pct)s fewer (%(n)s against %(m)s weeks, %(hours)s staff "
+                         "hours on %(platform)s, %(window)s).", **eff_said))
             evidence = [{"group": where, "weeks": c.n_a, "mean": round(c.mean_a, 1)},
-                        {"group": "other platforms", "weeks": c.n_b, "mean": round(c.mean_b, 1)}]
-            out.append(Finding(
-                detector=NAME, question="Q3", title=f"{where}: {r or 'engagement per staff hour'}",
+                        {"group": M("other platforms"), "weeks": c.n_b, "mean": round(c.mean_b, 1)}]
+            out.append(make_finding(
+                detector=NAME, question="Q3", title=_title(r, p, N_("%(platform)s: engagement per staff hour")),
                 summary=summary, metric=EFFICIENCY, subject={"dimension": "platform", "value": p},
                 comparison=f"the typical other platform (the median of their weekly rates), week by week, {words}",
                 direction="higher" if c.ratio >= 1 else "lower", effect=Effect("ratio", float(c.ratio)),  # type: ignore[operator]
                 ci=(float(lo), float(hi)), p_value=float(c.p_value) if e_ok else 1.0, n=c.n_a,
                 recommendation=advice, evidence=evidence + goals,
-                chart=bar_chart(f"{where}: engagements per staff hour", evidence, "group", "mean",
-                                "mean engagements per staff hour (weekly)"),
+                chart=bar_chart(M("%(platform)s: engagements per staff hour", platform=platform_p(p)), evidence,
+                                "group", "mean", M("average engagements per staff hour (weekly)")),
             ))
         if g is not None:
             c, extra = g
             lo, hi = c.shift_ci
-            moved = "faster" if c.shift >= 0 else "slower"
-            summary = (f"{where}'s official accounts grew by {c.observed:.2f} followers per 1,000 a day in "
-                       f"{ctx.month}, against {c.expected:.2f} forecast from the trend and weekdays of the three "
-                       f"months before ({c.baseline:.2f} on average then): {abs(c.shift):.2f} per 1,000 a day "
-                       f"{moved} (95% CI {lo:+.2f} to {hi:+.2f}; {c.n_month} vs {c.n_base} days; "
-                       f"{extra['gained_in_month']:+,.0f} followers this month).{said}")
+            gained = round(extra["gained_in_month"])
+            grown = {"platform": platform_p(p), "a": num_p(round(c.observed, 2)), "b": num_p(round(c.expected, 2)),
+                     "month": {"month": ctx.month}, "gained": abs(gained)}
+            summary = [M("%(platform)s's official accounts grew by %(a)s followers per 1,000 a day in %(month)s, "
+                         "against %(b)s expected from the trend and weekdays of the three months before.", **grown),
+                       (M("They gained %(gained)s followers in all this month.", **grown) if gained >= 0 else
+                        M("They lost %(gained)s followers in all this month.", **grown))]
             evidence = [{"group": ctx.month, "days": c.n_month, "mean": round(c.observed, 3)},
-                        {"group": "forecast from the three months before", "days": c.n_base,
+                        {"group": M("expected from the three months before"), "days": c.n_base,
                          "mean": round(c.expected, 3)}]
-            out.append(Finding(
-                detector=NAME, question="Q3", title=f"{where}: {r or 'follower growth'}",
+            out.append(make_finding(
+                detector=NAME, question="Q3", title=_title(r, p, N_("%(platform)s: follower growth")),
                 summary=summary, metric=GROWTH, subject={"dimension": "platform", "value": p},
                 comparison="a forecast from the same platform's three baseline months (trend and weekdays)",
                 direction="higher" if c.shift >= 0 else "lower",
                 effect=Effect("difference", float(c.shift)),
                 ci=(float(lo), float(hi)), p_value=float(c.p_value) if g_ok else 1.0, n=c.n_month,
                 recommendation=advice, evidence=evidence + goals,
-                chart=bar_chart(f"{where}: daily follower growth per 1,000", evidence, "group", "mean",
-                                "net followers per 1,000 a day"),
+                chart=bar_chart(M("%(platform)s: daily follower growth per 1,000", platform=platform_p(p)),
+                                [{**x, "group": M("%(month)s", month={"month": x["group"]}) if x["group"] == ctx.month
+                                  else x["group"]} for x in evidence],
+                                "group", "mean", M("net new followers per 1,000 a day")),
             ))
     return out

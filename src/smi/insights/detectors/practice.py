@@ -32,20 +32,20 @@ from smi.insights.detectors._posts import (
     RATE_FOLLOWERS,
     RATE_IMPRESSIONS,
     adjusted_contrasts,
-    bar_chart,
     catalogue_figure,
     exposure_of,
     large_enough,
     model_frame,
     official,
-    times,
     window,
+    window_msg,
     window_words,
 )
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, bar_chart, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import Contrast
+from smi.messages import N_, M, Message, num_p, pct_p, platform_p, times_p
 from smi.metrics.tables import OFFICIAL
 
 NAME = "practice"
@@ -78,6 +78,55 @@ HELD_FOR = {"language": "with format, time of day, weekday, kind and author held
 
 def platform_name(p: str) -> str:
     return PLATFORM_NAMES.get(p, p)
+
+
+# The posts with an attribute's value, as messages (the report says them in its language).
+FORMAT_WORDS = {"text": N_("text posts"), "image": N_("image posts"), "video": N_("video posts"),
+                "link": N_("link posts"), "carousel": N_("carousel posts"), "reel": N_("reels"),
+                "story": N_("stories"), "poll": N_("polls"), "document": N_("document posts"),
+                "article": N_("articles"), "audio": N_("audio posts")}
+LANGUAGE_WORDS = {"cy": N_("Welsh posts"), "en": N_("English posts"),
+                  "cy+en": N_("bilingual posts (Welsh and English)"), "other": N_("posts in other languages")}
+LENGTH_WORDS = {"short": N_("short posts (under 80 characters)"),
+                "medium": N_("medium-length posts (80–159 characters)"),
+                "long": N_("long posts (160 characters or more)")}
+DAYPART_WORDS = {"night": N_("posts at night (00:00–06:59)"), "morning": N_("posts in the morning (07:00–11:59)"),
+                 "afternoon": N_("posts in the afternoon (12:00–16:59)"),
+                 "evening": N_("posts in the evening (17:00–23:59)")}
+WEEKDAY_WORDS = (N_("posts on Mondays"), N_("posts on Tuesdays"), N_("posts on Wednesdays"), N_("posts on Thursdays"),
+                 N_("posts on Fridays"), N_("posts on Saturdays"), N_("posts on Sundays"))
+KIND_WORDS = {"original": N_("original posts"), "quote": N_("quote posts"), "reply": N_("replies")}
+UNIT_WORDS = {RATE_IMPRESSIONS: N_("engagement rate (by impressions)"),
+              RATE_FOLLOWERS: N_("engagements per follower"), PER_POST: N_("engagements per post")}
+HELD_WORDS = N_("with format, language, length, time of day, weekday, kind and author held fixed")
+HELD_FOR_WORDS = {"language": N_("with format, time of day, weekday, kind and author held fixed (not length: "
+                                 "a bilingual text is long because it is in two languages)")}
+
+
+def describe_msg(dim: str, value: Any) -> Message:
+    """The posts with the value, as a message: "video posts", "posts on Fridays"."""
+    if dim == "format":
+        return M(FORMAT_WORDS[value]) if value in FORMAT_WORDS else M("%(format)s posts", format=str(value))
+    if dim == "kind" and value in KIND_WORDS:
+        return M(KIND_WORDS[value])
+    if dim == "label":
+        return M("posts labelled ‘%(label)s’", label=str(value))
+    if dim == "language" and value in LANGUAGE_WORDS:
+        return M(LANGUAGE_WORDS[value])
+    if dim == "length" and value in LENGTH_WORDS:
+        return M(LENGTH_WORDS[value])
+    if dim == "weekday":
+        return M(WEEKDAY_WORDS[int(value) - 1])
+    if dim == "daypart" and value in DAYPARTS:
+        return M(DAYPART_WORDS[value])
+    return M("%(format)s posts", format=str(value))
+
+
+def rate_said(v: float | None, metric: str) -> Any:
+    """A per-post or rate figure as words say it: a rate as a percentage, a count a post rounded."""
+    if v is None:
+        return M("not available")
+    return num_p(round(v, 1)) if metric == PER_POST else pct_p(v)
 
 
 def describe(dim: str, value: Any) -> tuple[str, str]:
@@ -115,7 +164,7 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
     if dim == "weekday":
         value = int(value)
         ref = int(ref) if ref is not None else None
-    what, label = describe(dim, value)
+    _what, label = describe(dim, value)
     ref_what, ref_label = (describe(dim, ref) if ref is not None else ("posts without that label", "without"))
     where = platform_name(platform)
     unit = UNITS[metric]
@@ -131,28 +180,46 @@ def _finding(ctx: Context, period: Any, platform: str, metric: str, c: Contrast,
            + f" (`smi metric {metric} --by {dim} --by person --platform {platform} --from {mine['from']} --to {mine['to']}`,"
            " the official accounts' row).")
     held = HELD_FOR.get(dim, HELD)
-    summary = (f"On {where}, {what} got {times(c.ratio)} the {unit} of {ref_what}, {held} "
-               f"(95% CI {lo:.2f}–{hi:.2f}×; {c.n_level} vs {c.n_reference} posts, {words})." + raw)
+    del raw, label, ref_label  # the English words above stay for `comparison`; the texts are messages
+    what_m = describe_msg(dim, value)
+    ref_m = describe_msg(dim, ref) if ref is not None else M("posts without that label")
+    said: dict[str, Any] = {
+        "platform": platform_p(platform), "what": what_m, "other": ref_m, "unit": M(UNIT_WORDS[metric]),
+        "held": M(HELD_FOR_WORDS.get(dim, HELD_WORDS)), "n": c.n_level, "m": c.n_reference,
+        "window": window_msg(period), "mine": rate_said(mine["figure"], metric),
+        "theirs": rate_said(theirs["figure"], metric) if theirs is not None else M("not available"),
+    }
     if direction == "higher":
-        rec = f"Do more {what} on {where} rather than {ref_what}, and keep watching whether the lead holds."
+        said["x"] = times_p(c.ratio)
+        summary = [M("On %(platform)s, %(what)s got %(x)s times the %(unit)s of %(other)s, %(held)s "
+                     "(%(n)s against %(m)s posts, %(window)s).", **said)]
+        rec = M("On %(platform)s, make more %(what)s in place of %(other)s next month (there were %(n)s this "
+                "period), then check in next month's report whether the lead holds.", **said)
+        title = M("%(platform)s: %(what)s do better than %(other)s", **said)
     else:
-        rec = (f"Rethink {what} on {where}: they do worse than {ref_what}; try fewer, or change how they are "
-               "made, and compare next month.")
-    evidence = [{"group": label, "posts": c.n_level, metric: mine["figure"]}]
+        said["pct"] = pct_p(1 - c.ratio)
+        summary = [M("On %(platform)s, %(what)s got %(pct)s less %(unit)s than %(other)s, %(held)s "
+                     "(%(n)s against %(m)s posts, %(window)s).", **said)]
+        rec = M("On %(platform)s, post fewer %(what)s or change how they are made (%(n)s this period did worse "
+                "than %(other)s), and compare again next month.", **said)
+        title = M("%(platform)s: %(what)s do worse than %(other)s", **said)
+    summary.append(M("Before holding the rest fixed: %(mine)s against %(theirs)s.", **said))
+    evidence = [{"group": what_m, "posts": c.n_level, metric: mine["figure"]}]
     if theirs is not None:
-        evidence.append({"group": ref_label, "posts": c.n_reference, metric: theirs["figure"]})
-    evidence.append({"group": "adjusted ratio", "ratio": round(c.ratio, 3), "ci_low": round(lo, 3),
+        evidence.append({"group": ref_m, "posts": c.n_reference, metric: theirs["figure"]})
+    evidence.append({"group": M("adjusted ratio"), "ratio": round(c.ratio, 3), "ci_low": round(lo, 3),
                      "ci_high": round(hi, 3)})
     chart_rows = [{"group": r["group"], "value": r[metric]} for r in evidence[:-1] if r[metric] is not None]
-    return Finding(
+    return make_finding(
         detector=NAME, question="Q2",
-        title=f"{where}: {what} {'do better' if direction == 'higher' else 'do worse'} than {ref_what}",
+        title=title,
         summary=summary, metric=metric,
         subject={"platform": platform, "dimension": dim, "value": value},
         comparison=f"{ref_what} on {where}, {held}, {words}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
         p_value=float(c.p_value), n=c.n_level, recommendation=rec, evidence=evidence,
-        chart=bar_chart(f"{where}: {what} vs {ref_what}", chart_rows, "group", "value", unit),
+        chart=bar_chart(M("%(platform)s: %(what)s and %(other)s", **said), chart_rows, "group", "value",
+                        M(UNIT_WORDS[metric])),
         figures=figures,
     )
 

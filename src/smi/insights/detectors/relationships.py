@@ -33,10 +33,11 @@ from typing import Any
 import scipy.stats as sps
 
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_rates, wilson_interval
 from smi.insights.thresholds import matters
+from smi.messages import M, P, day_p, num_p, pct_p
 
 NAME = "relationships"
 MIN_N = 10  # recurring relationships in all (held alone); messages with a group over both periods
@@ -49,6 +50,10 @@ TOP = 5
 
 def _days(first: date, last: date) -> str:
     return f"{first:%-d %B %Y} to {last:%-d %B %Y}"
+
+
+def _days_msg(first: date, last: date) -> Any:
+    return M("%(first)s to %(last)s", first=day_p(first.isoformat()), last=day_p(last.isoformat()))
 
 
 def _networks(ctx: Context) -> tuple[Any, Any, tuple[date, date], tuple[date, date]]:
@@ -87,7 +92,7 @@ def _single_holders(ctx: Context) -> list[Finding]:
     h = len(everyone)
     if n_all < MIN_N or h < 2:
         return []
-    words = _days(b_first, m_last)
+    _days(b_first, m_last)  # (the window, said as a message below)
     ids = {**{n.key: n for n in base.nodes.values()}, **{n.key: n for n in month.nodes.values()}}
     out = []
     for person in sorted(everyone - {ORG}):
@@ -107,21 +112,29 @@ def _single_holders(ctx: Context) -> list[Finding]:
         staff_n = h - (1 if ORG in everyone else 0)
         who = (f"the official accounts and {staff_n} member{'s' if staff_n != 1 else ''} of staff"
                if ORG in everyone else f"{staff_n} members of staff")
-        summary = (f"{person} is the only one in touch with {k} of the {n_all} people and organisations you "
-                   f"exchanged {RECURRING} or more messages with from {words}: {share:.0%} (95% CI "
-                   f"{lo:.0%}–{hi:.0%}); spread evenly over the {h} holders ({who}) it would be {p0:.0%}. "
-                   f"Those {k} relationships carried {messages:,} messages. Most messages: {top}.")
-        out.append(Finding(
+        del who
+        said = {"person": person, "k": k, "all": n_all, "recurring": RECURRING, "window": _days_msg(b_first, m_last),
+                "share": pct_p(share), "h": h, "even": pct_p(p0), "messages": num_p(messages), "top": top,
+                "staff": staff_n, "start": ", ".join(ids[x].id for x in alone[:3])}
+        summary = [M("%(person)s is the only one in touch with %(k)s of the %(all)s people and organisations you "
+                     "exchanged %(recurring)s or more messages with from %(window)s: %(share)s; spread evenly over "
+                     "the %(h)s holders it would be %(even)s.", **said),
+                   (P("The holders are the official accounts and %(n)s member of staff.",
+                      "The holders are the official accounts and %(n)s members of staff.", staff_n)
+                    if ORG in everyone else
+                    P("The holders are %(n)s member of staff.", "The holders are %(n)s members of staff.", staff_n)),
+                   M("Those %(k)s relationships carried %(messages)s messages. Most messages: %(top)s.", **said)]
+        out.append(make_finding(
             detector=NAME, question="Q1",
-            title=f"{k} relationships held by {person} alone",
+            title=P("%(n)s relationship held by %(person)s alone", "%(n)s relationships held by %(person)s alone",
+                    k, person=person),
             summary=summary, metric="single_holder_relationships",
             subject={"dimension": "person", "value": person},
             comparison=f"an even spread over the {h} holders of recurring relationships",
             direction="higher" if ratio >= 1 else "lower",
             effect=Effect("ratio", ratio), ci=(lo / p0, hi / p0), p_value=p, n=n_all,
-            recommendation=(f"Bring a colleague or the official account into {person}'s main relationships "
-                            f"(start with {', '.join(ids[x].id for x in alone[:3])}), so they do not leave "
-                            f"with {person}."),
+            recommendation=M("Bring a colleague or the official account into %(person)s's main relationships "
+                             "(start with %(start)s), so they do not leave with %(person)s.", **said),
             evidence=[{"counterpart": ids[x].id, "group": ids[x].group, "messages": weight[x]} for x in alone[:10]],
         ))
     return out
@@ -155,29 +168,41 @@ def _groups(ctx: Context) -> list[Finding]:
         held0 = sorted({h for n in mine0 for h in n.holders}, key=str.casefold)
         aim = {"grow": "grow", "keep": "keep", "reduce": "reduce"}[g.aim]
         verb = "fell" if direction == "lower" else "rose"
-        summary = (f"You exchanged {c1:,} messages with {g.name} from {_days(m_first, m_last)} ({rc.rate_a:.2f} a day) "
-                   f"against {c0:,} from {_days(b_first, b_last)} ({rc.rate_b:.2f} a day): contact {verb} to "
-                   f"{rc.ratio:.2f}× (95% CI {ci[0]:.2f}–{ci[1]:.2f}), while the aim for "
-                   f"{g.name} is to {aim} it. {len(mine1)} of its {len(g.handles)} handles heard from you this month, "
-                   f"{len(mine0)} in the three months before.")
+        said = {"group": g.name, "c1": num_p(c1), "c0": num_p(c0), "now": _days_msg(m_first, m_last),
+                "before": _days_msg(b_first, b_last), "a": num_p(round(rc.rate_a, 2)), "b": num_p(round(rc.rate_b, 2)),
+                "pct": pct_p(abs(rc.ratio - 1)), "reached": len(mine1), "handles": len(g.handles),
+                "reached_before": len(mine0), "who": ", ".join(held0[:3])}
+        aims = {"grow": M("grow"), "keep": M("keep"), "reduce": M("reduce")}
+        said["aim"] = aims[aim]
+        summary = [(M("You exchanged %(c1)s messages with %(group)s from %(now)s (%(a)s a day) against %(c0)s from "
+                      "%(before)s (%(b)s a day): contact fell %(pct)s, while the aim is to %(aim)s it.", **said)
+                    if verb == "fell" else
+                    M("You exchanged %(c1)s messages with %(group)s from %(now)s (%(a)s a day) against %(c0)s from "
+                      "%(before)s (%(b)s a day): contact rose %(pct)s, while the aim is to %(aim)s it.", **said)),
+                   M("%(reached)s of its %(handles)s handles heard from you this month, %(reached_before)s in the "
+                     "three months before.", **said)]
         if g.aim == "reduce":
-            rec = f"Contact with {g.name} is rising against the aim to reduce it: agree who answers them and how."
+            rec = M("Contact with %(group)s is rising against the aim to reduce it: agree at the next meeting who "
+                    "answers them and how.", **said)
+        elif held0:
+            rec = M("Plan contact with %(group)s this month (reply, mention, share their work); in the three months "
+                    "before it was held by %(who)s.", **said)
         else:
-            who = ", ".join(held0[:3]) or "nobody"
-            rec = (f"Plan contact with {g.name} this month (reply, mention, share their work); "
-                   f"in the three months before it was held by {who}.")
-        out.append(Finding(
+            rec = M("Plan contact with %(group)s this month (reply, mention, share their work), and agree who holds "
+                    "it.", **said)
+        out.append(make_finding(
             detector=NAME, question="Q1",
-            title=f"{g.name}: contact {verb} against the aim to {aim} it",
+            title=(M("%(group)s: contact fell against the aim to %(aim)s it", **said) if verb == "fell" else
+                   M("%(group)s: contact rose against the aim to %(aim)s it", **said)),
             summary=summary, metric="group_messages",
             subject={"dimension": "group", "value": g.name},
             comparison=f"messages a day with {g.name} over the three months before",
             direction=direction, effect=Effect("ratio", float(rc.ratio)),
             ci=ci, p_value=min(1.0, max(0.0, p)), n=c0 + c1,
             recommendation=rec,
-            evidence=[{"period": "this month", "messages": c1, "per_day": round(rc.rate_a, 3),
+            evidence=[{"period": M("this month"), "messages": c1, "per_day": round(rc.rate_a, 3),
                        "handles_reached": len(mine1), "held_by": ", ".join(held1)},
-                      {"period": "three months before", "messages": c0, "per_day": round(rc.rate_b, 3),
+                      {"period": M("the three months before"), "messages": c0, "per_day": round(rc.rate_b, 3),
                        "handles_reached": len(mine0), "held_by": ", ".join(held0)}],
         ))
     return out

@@ -23,6 +23,7 @@ its chance to be answered, and counting it would make every last month look wors
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -31,11 +32,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from smi.insights.detectors._posts import times
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, bar_chart, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_proportions, shift_ratio, wilson_interval
+from smi.messages import N_, M, Message, P, hours_p, pct_p, platform_p
 from smi.metrics.period import Period
 from smi.metrics.registry import REGISTRY, Query, load_all
 from smi.metrics.service import elapsed_seconds, is_question, with_first_reply
@@ -99,6 +100,36 @@ def questions_with_chance(ctx: Context, df: pd.DataFrame) -> pd.DataFrame:
 
 def _h(x: float) -> str:
     return f"{x:.1f} h" if x < 48 else f"{x / 24:.1f} days"
+
+
+DAYPART_WORDS = {"night": N_("night"), "morning": N_("morning"), "afternoon": N_("afternoon"),
+                 "evening": N_("evening")}
+
+
+def _where(subject: dict[str, Any]) -> Message:
+    """The subject of a response-time finding as a message: a platform or a part of the day."""
+    if subject["dimension"] == "platform":
+        return M("on %(platform)s", platform=platform_p(subject["value"]))
+    lo_h, hi_h = next((x, y) for x, y, n in DAYPARTS if n == subject["value"])
+    return M("for items arriving %(from)s–%(to)s (%(part)s)", **{"from": f"{lo_h:02d}:00", "to": f"{hi_h:02d}:00",
+             "part": M(DAYPART_WORDS.get(subject["value"], subject["value"]))})
+
+
+def said_comparison(words: str) -> Message:
+    """A comparison said in the statistics' English ("the other platforms (leaving out x, which
+    stands apart)", "items arriving in the morning (07:00-12:00)") as a message."""
+    m = re.fullmatch(r"the other (\w+)(?: \(leaving out (.+), which stands? apart\))?", words)
+    if m:
+        noun = M("the other platforms") if m.group(1) == "platforms" else M("the other %(what)s", what=m.group(1))
+        if not m.group(2):
+            return noun
+        left = [platform_p(x) for x in m.group(2).split(", ")]
+        return M("%(others)s (leaving out %(left)s, which stand apart)", others=noun, left=left)
+    m = re.fullmatch(r"items arriving in the (\w+) \((\d\d:\d\d)-(\d\d:\d\d)\)", words)
+    if m:
+        return M("items arriving in the %(part)s (%(from)s–%(to)s)", **{
+            "part": M(DAYPART_WORDS.get(m.group(1), m.group(1))), "from": m.group(2), "to": m.group(3)})
+    return M("%(words)s", words=words)
 
 
 def standouts(platforms: pd.Series, pvalue: Any, min_n: int = MIN_N) -> set[str]:
@@ -207,24 +238,30 @@ def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
         med_b = cmp_fig["figure"] / 60 if cmp_fig and cmp_fig["figure"] is not None else c.median_b
         higher = c.ratio > 1
         lo_r, hi_r = c.ratio_ci
+        said = {"where": _where(subject), "a": hours_p(med_a), "b": hours_p(med_b), "n": len(a), "m": len(b),
+                "other": said_comparison(comparison), "pct": pct_p(abs(c.ratio - 1))}
         if subject["dimension"] == "platform":
-            where = subject["value"]
-        else:
-            lo_h, hi_h = next((x, y) for x, y, n in DAYPARTS if n == subject["value"])
-            where = f"items arriving {lo_h:02d}:00-{hi_h:02d}:00 ({subject['value']})"
-        out.append(Finding(
+            said["platform"] = platform_p(subject["value"])
+        out.append(make_finding(
             detector=NAME, question="Q6",
-            title=f"First responses {'slower' if higher else 'faster'}: {where}",
-            summary=f"{where}: the median first response took {_h(med_a)} ({len(a)} answered items), "
-            f"against {_h(med_b)} for {comparison} ({len(b)}). Compared pair by pair, a wait there was "
-            f"typically {times(c.ratio)} as long (Hodges–Lehmann; 95% CI {lo_r:.2f}–{hi_r:.2f}×).",
+            title=(M("First responses slower %(where)s", **said) if higher else
+                   M("First responses faster %(where)s", **said)),
+            summary=M("The typical first response %(where)s took %(a)s (%(n)s answered items), against %(b)s for "
+                      "%(other)s (%(m)s).", **said),
             metric=MEDIAN_MINUTES, subject=subject, comparison=comparison,
             direction="higher" if higher else "lower", effect=Effect("ratio", c.ratio), ci=c.ratio_ci,
             p_value=c.p_value, n=len(a),
-            recommendation=(f"Check who watches {where} and when; aim to answer there as fast as elsewhere."
-                            if higher else f"Whatever makes {where} quick, share it with the other channels."),
-            evidence=[{"group": str(subject["value"]), "answered": len(a), "median_hours": round(med_a, 2)},
-                      {"group": comparison, "answered": len(b), "median_hours": round(med_b, 2)}],
+            recommendation=(M("Check who watches for messages %(where)s and when (the typical wait was %(a)s "
+                              "against %(b)s); set a rota so they are answered as fast as elsewhere.", **said)
+                            if higher else
+                            M("Whatever makes answering quick %(where)s (a typical %(a)s against %(b)s), write it "
+                              "down and share it with whoever answers elsewhere.", **said)),
+            evidence=[{"group": said["where"], "answered": len(a), "median_hours": round(med_a, 2)},
+                      {"group": said["other"], "answered": len(b), "median_hours": round(med_b, 2)}],
+            chart=bar_chart(M("Typical first response, hours"),
+                            [{"group": said["where"], "value": round(med_a, 2)},
+                             {"group": said["other"], "value": round(med_b, 2)}],
+                            "group", "value", M("hours")),
             figures=[f for f in (figs.get("subject"), cmp_fig) if f],
         ))
     target = ctx.profile.service.response_hours_target
@@ -246,18 +283,29 @@ def _response_time_findings(ctx: Context, items: pd.DataFrame) -> list[Finding]:
             if plat is None:
                 fig["platform"] = None
             med = fig["figure"] / 60 if fig["figure"] is not None else float(np.median(h))
-            out.append(Finding(
+            said = {"target": hours_p(target), "med": hours_p(med), "over": over, "n": len(h),
+                    "inbound": len(inbound), "share": pct_p(len(h) / len(inbound)),
+                    "platform": platform_p(plat) if plat else ""}
+            if plat is None:
+                title = (M("Typical first response over the %(target)s target", **said) if med > target else
+                         M("Typical first response within the %(target)s target", **said))
+            else:
+                title = (M("Typical first response over the %(target)s target on %(platform)s", **said)
+                         if med > target else
+                         M("Typical first response within the %(target)s target on %(platform)s", **said))
+            out.append(make_finding(
                 detector=NAME, question="Q6",
-                title=f"Median first response {'over' if med > target else 'within'} the {target:g} h target"
-                + ("" if plat is None else f" on {plat}"),
-                summary=f"{over} of {len(h)} answered items waited longer than the {target:g} h target; "
-                f"median {_h(med)} over all hours (95% CI {_h(lo_i)}–{_h(hi_i)}, sign test). {len(h)} of "
-                f"{len(inbound)} inbound items ({len(h) / len(inbound):.0%}) were answered.",
+                title=title,
+                summary=[M("%(over)s of %(n)s answered items waited longer than the %(target)s target; the typical "
+                           "wait was %(med)s, counting every hour of the day.", **said),
+                         M("%(n)s of %(inbound)s comments and messages to you (%(share)s) were answered.", **said)],
                 metric=MEDIAN_MINUTES, subject=subject,
                 comparison=f"the target of {target:g} hours", direction="higher" if med > target else "lower",
                 effect=Effect("ratio", med / target), ci=(lo_i / target, hi_i / target), p_value=p, n=len(h),
-                recommendation="Set a rota so someone checks messages within the target." if med > target
-                else "The target is met with room to spare; keep it up.",
+                recommendation=(M("Set a rota so someone checks messages%(on)s at least every %(target)s: "
+                                  "%(over)s of %(n)s waited longer this month.",
+                                  on=M(" on %(platform)s", **said) if plat else "", **said)
+                                if med > target else M("The target is met with room to spare; keep it up.")),
                 evidence=[{"inbound": len(inbound), "answered": len(h), "over_target": over,
                            "median_hours": round(med, 2)}],
                 figures=[fig],
@@ -292,33 +340,43 @@ def _response_rate_findings(ctx: Context, qs: pd.DataFrame) -> list[Finding]:
         if len(a) < MIN_N or len(b) < MIN_N:
             continue
         c = compare_proportions(int(a.sum()), len(a), int(b.sum()), len(b))
-        out.append(Finding(
+        said = {"platform": platform_p(plat), "k": int(a.sum()), "n": len(a), "share_a": pct_p(c.share_a),
+                "j": int(b.sum()), "m": len(b), "share_b": pct_p(c.share_b), "days": w, "other": said_comparison(words)}
+        out.append(make_finding(
             detector=NAME, question="Q6",
-            title=f"{plat}: {'more' if c.difference > 0 else 'fewer'} questions answered than elsewhere",
-            summary=f"On {plat}, {int(a.sum())} of {len(a)} questions ({c.share_a:.0%}) were answered within "
-            f"{w} days, against {int(b.sum())} of {len(b)} ({c.share_b:.0%}) on {words}.",
+            title=(M("%(platform)s: more questions answered than elsewhere", **said) if c.difference > 0 else
+                   M("%(platform)s: fewer questions answered than elsewhere", **said)),
+            summary=M("On %(platform)s, %(k)s of %(n)s questions (%(share_a)s) were answered within %(days)s days, "
+                      "against %(j)s of %(m)s (%(share_b)s) on %(other)s.", **said),
             metric="question_response_rate", subject={"dimension": "platform", "value": plat},
             comparison=words, direction="higher" if c.difference > 0 else "lower",
             effect=Effect("difference", c.difference), ci=c.difference_ci, p_value=c.p_value, n=len(a),
-            recommendation=f"Make sure questions on {plat} are seen and answered." if c.difference < 0
-            else f"Answering on {plat} works; bring the other platforms up to it.",
+            recommendation=(M("Make sure questions on %(platform)s are seen and answered: %(left)s of %(n)s "
+                              "had no answer this month.", left=len(a) - int(a.sum()), **{
+                                  k: v for k, v in said.items() if k != "left"})
+                            if c.difference < 0 else
+                            M("Answering on %(platform)s works (%(share_a)s answered); bring the other platforms "
+                              "up to it.", **said)),
             evidence=[{"platform": plat, "questions": len(a), "answered": int(a.sum())},
-                      {"platform": "others", "questions": len(b), "answered": int(b.sum())}],
+                      {"platform": M("the other platforms"), "questions": len(b), "answered": int(b.sum())}],
         ))
     target = ctx.profile.service.response_rate_target
     if target and len(qs) >= MIN_N:
         k, n = int(qs["answered"].sum()), len(qs)
         p = float(sps.binomtest(k, n, target).pvalue)
         lo, hi = wilson_interval(k, n)
-        out.append(Finding(
+        said = {"share": pct_p(k / n), "target": pct_p(target), "k": k, "n": n, "days": w}
+        out.append(make_finding(
             detector=NAME, question="Q6",
-            title=f"Questions answered: {k / n:.0%} against a {target:.0%} target",
-            summary=f"{k} of {n} questions were answered within {w} days ({k / n:.0%}); the target is {target:.0%}.",
+            title=M("Questions answered: %(share)s against a %(target)s target", **said),
+            summary=M("%(k)s of %(n)s questions were answered within %(days)s days (%(share)s); the target is "
+                      "%(target)s.", **said),
             metric="question_response_rate_vs_target", subject={"dimension": "all", "value": "all"},
             comparison=f"the target of {target:.0%}", direction="higher" if k / n > target else "lower",
             effect=Effect("difference", k / n - target), ci=(lo - target, hi - target), p_value=p, n=n,
-            recommendation="Answer every question, even briefly; unanswered ones cost goodwill."
-            if k / n < target else "The response-rate target is met.",
+            recommendation=(M("Answer every question, even briefly: %(left)s of %(n)s had no answer within %(days)s "
+                              "days, and unanswered ones cost goodwill.", left=n - k, **said)
+                            if k / n < target else M("The response-rate target is met.")),
             evidence=[{"questions": n, "answered": k, "target": target}],
         ))
     return out
@@ -330,23 +388,29 @@ def _unanswered_findings(ctx: Context, qs: pd.DataFrame, base: pd.DataFrame) -> 
     un, un_b = ~qs["answered"], ~base["answered"]
     c = compare_proportions(int(un.sum()), len(qs), int(un_b.sum()), len(base))
     left = qs[un].sort_values("created_at")
-    oldest = ""
+    oldest: list[Message] = []
+    rec_said: dict[str, Any] = {"n": int(un.sum())}
     if len(left):
         o = left.iloc[0]
         text = str(o["text"] or "")[:80]
-        oldest = f" The oldest, on {o['platform']} from {o['created_at'].tz_convert(ctx.timezone):%d %b}: “{text}”."
+        rec_said.update(platform=platform_p(o["platform"]), day={"day": o["created_at"].tz_convert(ctx.timezone).date().isoformat()},
+                        text=text)
+        oldest = [M("The oldest, on %(platform)s from %(day)s: “%(text)s”.", **rec_said)]
     by_platform = left.groupby("platform").size().to_dict()
-    return [Finding(
+    said = {"n": int(un.sum()), "all": len(qs), "share_a": pct_p(c.share_a), "share_b": pct_p(c.share_b),
+            "days": ANSWER_WINDOW_DAYS}
+    return [make_finding(
         detector=NAME, question="Q6",
-        title=f"{int(un.sum())} questions left unanswered ({c.share_a:.0%})",
-        summary=f"{int(un.sum())} of {len(qs)} questions asked this month had no answer within "
-        f"{ANSWER_WINDOW_DAYS} days ({c.share_a:.0%}), against {c.share_b:.0%} in the three months before."
-        + oldest,
+        title=P("%(n)s question left unanswered (%(share_a)s)", "%(n)s questions left unanswered (%(share_a)s)",
+                int(un.sum()), **said),
+        summary=[M("%(n)s of %(all)s questions asked this month had no answer within %(days)s days (%(share_a)s), "
+                   "against %(share_b)s in the three months before.", **said), *oldest],
         metric="unanswered_question_share", subject={"dimension": "all", "value": "all"},
         comparison="the three months before", direction="higher" if c.difference > 0 else "lower",
         effect=Effect("difference", c.difference), ci=c.difference_ci, p_value=c.p_value, n=len(qs),
-        recommendation="Go through the unanswered questions, oldest first, and answer them."
-        if c.difference > 0 else "Fewer questions go unanswered than before; keep it up.",
+        recommendation=(M("Go through the %(n)s unanswered questions, oldest first, and answer them; then decide "
+                          "who checks each platform for questions every day.", **rec_said)
+                        if c.difference > 0 else M("Fewer questions go unanswered than before; keep it up.")),
         evidence=[{"platform": k, "unanswered": int(v)} for k, v in sorted(by_platform.items())],
     )]
 

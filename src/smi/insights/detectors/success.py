@@ -34,10 +34,11 @@ import numpy as np
 from scipy import stats as sps
 
 from smi.goals import PERIOD_MONTHS, kpi_value, window
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, bar_chart, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_rates, compare_values
 from smi.insights.thresholds import matters
+from smi.messages import M, metric_p, month_p, platform_p
 from smi.metrics.period import Period
 from smi.platforms import PLATFORMS, normalise_platform
 from smi.practice.evaluate import KINDS, PER_POST, matches, post_value
@@ -147,32 +148,78 @@ def _post_values(ctx: Any, kpi: Any, first: date, last: date,
     return vals, pairs
 
 
+def said_label(label: str) -> Any:
+    """A period label ("2026-11", "2026-09 to 2026-11", "the three months before (A to B)",
+    "target") as a message."""
+    import re
+
+    m = re.fullmatch(r"(?:the three months before \()?(\d{4}-\d\d) to (\d{4}-\d\d)\)?", label)
+    if m:
+        said = {"first": month_p(m.group(1)), "last": month_p(m.group(2))}
+        return (M("the three months before (%(first)s to %(last)s)", **said) if label.startswith("the three")
+                else M("%(first)s to %(last)s", **said))
+    if re.fullmatch(r"\d{4}-\d\d", label):
+        return M("%(month)s", month=month_p(label))
+    if label == "target":
+        return M("target")
+    try:  # "November 2026" (a month period's label)
+        from datetime import datetime
+
+        return M("%(month)s", month=month_p(datetime.strptime(label, "%B %Y").strftime("%Y-%m")))
+    except ValueError:
+        pass
+    return M("%(words)s", words=label)
+
+
+def _kpi_said(kpi: Any) -> Any:
+    """The KPI by its display name, with its filter: "engagement rate (by impressions) on Instagram"."""
+    what = metric_p(kpi.metric)
+    platforms = [normalise_platform(x) or x for x in (kpi.filter.get("platform") or [])] if isinstance(
+        kpi.filter.get("platform"), list) else ([normalise_platform(kpi.filter["platform"]) or kpi.filter["platform"]]
+                                                if kpi.filter.get("platform") else [])
+    others = {k: v for k, v in kpi.filter.items() if k != "platform"}
+    out: Any = M("%(metric)s", metric=what)
+    if platforms:
+        out = M("%(what)s on %(platforms)s", what=out, platforms=[platform_p(x) for x in platforms])
+    if others:
+        out = M("%(what)s (%(filter)s)", what=out,
+                filter="; ".join(f"{k} {', '.join(map(str, v if isinstance(v, list) else [v]))}" for k, v in others.items()))
+    return out
+
+
 def _finding(ctx: Any, goal: Any, kpi: Any, against: str, comparison: str, value: float, ref: float,
              ratio: float, ci: tuple[float, float], p: float, n: int, evidence: list[dict[str, Any]],
              win: str) -> Finding:
     direction = "higher" if ratio >= 1 else "lower"
     good = (direction == "higher") == (kpi.direction == "higher")
-    what = f"{kpi.metric}{_filter_words(kpi)}"
     lo, hi = min(ci[0], ratio), max(ci[1], ratio)
+    said = {"goal": goal.name, "what": _kpi_said(kpi), "value": {"figure": [kpi.metric, value]},
+            "ref": {"figure": [kpi.metric, ref]}, "window": said_label(win),
+            "comparison": said_label(comparison.removesuffix(", mean per post"))}
     if against == "target":
-        title = f"{goal.name}: {what} {'beats' if good else 'misses'} its target"
-        summary = (f"{what} was {_fmt(value)} in {win} against a target of {_fmt(ref)} "
-                   f"({'at most' if kpi.direction == 'lower' else 'at least'}): ×{ratio:.2f} of the target, "
-                   f"95% interval ×{lo:.2f} to ×{hi:.2f} (n = {n}).")
-        rec = ("Keep doing what got it there, and consider a more ambitious target." if good else
-               "Agree an action that moves this KPI, or a target that the team can reach.")
+        title = (M("%(goal)s: %(what)s beats its target", **said) if good else
+                 M("%(goal)s: %(what)s misses its target", **said))
+        summary = (M("%(what|cap)s was %(value)s in %(window)s against a target of at most %(ref)s.", **said)
+                   if kpi.direction == "lower" else
+                   M("%(what|cap)s was %(value)s in %(window)s against a target of at least %(ref)s.", **said))
+        rec = (M("Keep doing what got %(what)s to %(value)s, and consider a more ambitious target than %(ref)s.",
+                 **said) if good else
+               M("Agree an action at the next meeting that moves %(what)s from %(value)s towards %(ref)s, or a "
+                 "target the team can reach.", **said))
     else:
-        title = f"{goal.name}: {what} {'improved' if good else 'worsened'} against its own baseline"
-        summary = (f"{what} was {_fmt(value)} in {win} against {_fmt(ref)} in {comparison} "
-                   f"(×{ratio:.2f}, 95% interval ×{lo:.2f} to ×{hi:.2f}; n = {n}).")
-        rec = ("Note what changed and keep it." if good else
-               "Look at what changed since the baseline months and whether it can be undone.")
-    return Finding(
+        title = (M("%(goal)s: %(what)s improved against its own baseline", **said) if good else
+                 M("%(goal)s: %(what)s worsened against its own baseline", **said))
+        summary = M("%(what|cap)s was %(value)s in %(window)s against %(ref)s in %(comparison)s.", **said)
+        rec = (M("Note what changed since %(comparison)s and keep it.", **said) if good else
+               M("Look at what changed since %(comparison)s (%(ref)s then, %(value)s now) and whether it can be "
+                 "undone.", **said))
+    ev = [{**r, "what": said_label(r["what"]) if isinstance(r.get("what"), str) else r.get("what")} for r in evidence]
+    return make_finding(
         detector=NAME, question="Q7", title=title, summary=summary, metric=kpi.metric,
         subject=_subject(goal, kpi, against), comparison=comparison, direction=direction,
         effect=Effect("ratio", float(ratio)), ci=(float(lo), float(hi)),
-        p_value=float(min(max(p, 0.0), 1.0)), n=int(n), recommendation=rec, evidence=evidence,
-        chart=_chart(title, evidence, kpi.metric),
+        p_value=float(min(max(p, 0.0), 1.0)), n=int(n), recommendation=rec, evidence=ev,
+        chart=bar_chart(title, [{"what": r["what"], "value": r["value"]} for r in ev], "what", "value", kpi.metric),
     )
 
 

@@ -31,16 +31,17 @@ from smi.insights.detectors._posts import (
     bar_chart,
     official,
     post_frame,
-    times,
     window,
+    window_msg,
     window_words,
 )
 from smi.insights.detectors.practice import platform_name
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_values
 from smi.insights.thresholds import matters
+from smi.messages import N_, M, num_p, pct_p, platform_p
 from smi.metrics.exposure import OWN_KINDS
 
 NAME = "time"
@@ -91,8 +92,14 @@ def weekly_rates(posts: pd.DataFrame, effort: pd.DataFrame, platform: str,
     return (mine.engagements / mine.hours).tolist(), rest.tolist()
 
 
+ACTIVITY_WORDS = {"create": N_("making posts"), "engage": N_("answering and engaging"),
+                  "monitor": N_("monitoring"), "plan": N_("planning"), "report": N_("reporting"),
+                  "learn": N_("learning")}
+
+
 def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFrame,
-             others: list[str], words: str) -> Finding | None:
+             others: list[str], words: str, period: Any = None) -> Finding | None:
+    comparison = words
     mine, rest = weekly_rates(posts, effort, platform, others)
     if len(mine) < MIN_N or len(rest) < MIN_N:
         return None
@@ -109,32 +116,49 @@ def _finding(ctx: Context, platform: str, posts: pd.DataFrame, effort: pd.DataFr
     eng = posts[posts.platform == platform].engagements.sum()
     h_share = h / all_hours if all_hours else 0.0
     e_share = eng / all_eng if all_eng else 0.0
-    summary = (f"{where} took {h_share:.0%} of the staff hours on the platforms compared ({h:,.0f} of {all_hours:,.0f} h) "
-               f"for {e_share:.0%} of the engagements ({eng:,.0f} of {all_eng:,.0f}), {words}: "
-               f"{times(c.ratio)} the engagements per staff hour of the typical other platform, week by week "
-               f"({c.mean_a:.0f} vs {c.mean_b:.0f}; 95% CI {lo:.1f}–{hi:.1f}×; {c.n_a} vs {c.n_b} weeks).")
-    if direction == "lower":
-        rec = (f"Look at where the {h:,.0f} hours on {where} go (by activity below): cut or streamline the work "
-               f"that brings little back, or move some of that time to platforms that return more.")
-    else:
-        rec = f"{where} returns more per hour than the rest: protect the time spent there."
     by_activity = effort[effort.platform == platform].groupby("activity").minutes.sum().sort_values(ascending=False)
+    said: dict[str, Any] = {
+        "platform": platform_p(platform), "h_share": pct_p(h_share), "e_share": pct_p(e_share),
+        "h": num_p(round(h)), "all_hours": num_p(round(all_hours)), "eng": num_p(round(eng)),
+        "all_eng": num_p(round(all_eng)), "a": num_p(round(c.mean_a)), "b": num_p(round(c.mean_b)),
+        "window": window_msg(period) if period is not None else M("%(words)s", words=words),
+    }
+    summary = M("%(platform)s took %(h_share)s of the staff hours on the platforms compared (%(h)s of %(all_hours)s "
+                "hours) for %(e_share)s of the engagements (%(eng)s of %(all_eng)s), %(window)s: %(a)s engagements "
+                "per staff hour, week by week, against %(b)s on the typical other platform.", **said)
+    if len(by_activity):
+        top, top_min = str(by_activity.index[0]), float(by_activity.iloc[0])
+        said.update(activity=M(ACTIVITY_WORDS.get(top, top)), activity_h=num_p(round(top_min / 60)))
+    if direction == "lower":
+        rec = (M("Look at where the %(h)s hours on %(platform)s go: most went to %(activity)s (%(activity_h)s "
+                 "hours). Cut or streamline the work there that brings little back, or move some of that time "
+                 "to a platform that returns more.", **said) if "activity" in said else
+               M("Look at where the %(h)s hours on %(platform)s go: cut or streamline the work that brings little "
+                 "back, or move some of that time to a platform that returns more.", **said))
+        title = M("%(platform)s takes much time for little return", **said)
+    else:
+        rec = M("%(platform)s returns more per hour than the rest: protect the %(h)s hours spent there.", **said)
+        title = M("%(platform)s returns more per hour", **said)
     evidence = [
         {"group": where, "hours": round(h, 1), "engagements": int(eng),
          "engagements_per_hour": round(eng / h, 1) if h else None},
-        {"group": "other platforms", "hours": round(all_hours - h, 1), "engagements": int(all_eng - eng),
+        {"group": M("other platforms"), "hours": round(all_hours - h, 1), "engagements": int(all_eng - eng),
          "engagements_per_hour": round((all_eng - eng) / (all_hours - h), 1) if all_hours - h else None},
-        *[{"group": f"{where}: {a}", "hours": round(m / 60, 1)} for a, m in by_activity.items()],
+        *[{"group": M("%(platform)s: %(activity)s", platform=platform_p(platform),
+                      activity=M(ACTIVITY_WORDS.get(str(a), str(a)))), "hours": round(m / 60, 1)}
+          for a, m in by_activity.items()],
     ]
-    chart_rows = [{"group": where, "share": "hours", "value": round(h_share, 3)},
-                  {"group": where, "share": "engagements", "value": round(e_share, 3)}]
-    chart = bar_chart(f"{where}: share of hours and of engagements", chart_rows, "share", "value", "share")
+    chart_rows = [{"group": where, "share": M("share of staff hours"), "value": round(h_share, 3)},
+                  {"group": where, "share": M("share of engagements"), "value": round(e_share, 3)}]
+    chart = bar_chart(M("%(platform)s: share of hours and of engagements", **said), chart_rows, "share", "value",
+                      M("share"))
     chart["encoding"]["y"]["axis"] = {"format": "%"}
-    return Finding(
+    del words
+    return make_finding(
         detector=NAME, question="Q5",
-        title=f"{where} {'takes much time for little return' if direction == 'lower' else 'returns more per hour'}",
+        title=title,
         summary=summary, metric=METRIC, subject={"dimension": "platform", "value": platform},
-        comparison=f"the typical other platform (the median of their weekly rates), week by week, {words}",
+        comparison=f"the typical other platform (the median of their weekly rates), week by week, {comparison}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
         p_value=float(c.p_value) if matters("efficiency", ctx.profile, subject=c.mean_a, comparison=c.mean_b) else 1.0,
         n=c.n_a, recommendation=rec, evidence=evidence, chart=chart,
@@ -159,7 +183,7 @@ def time(ctx: Context) -> list[Finding]:
         others = [p for p in platforms if p != platform]
         if not others:
             continue
-        f = _finding(ctx, platform, posts, effort, others, window_words(period))
+        f = _finding(ctx, platform, posts, effort, others, window_words(period), period)
         if f is not None:
             out.append(f)
     return out
