@@ -9,7 +9,8 @@ smi.insights.memory), the experiments' verdicts (smi.practice.evaluate) and the 
 Every store read and write of the monthly report happens here, in view:
 
 - reads: the metric catalogue over the store (key figures, trend, top posts, chain), the
-  import log, the goals (smi.goals), the actions and experiments;
+  import log, the goals (smi.goals), the actions and experiments, the learning survey's
+  answers (smi.survey);
 - writes: the month's findings (smi.insights.memory stores them with their data key) and
   the verdicts of experiments whose window has ended (smi.practice.evaluate).
 
@@ -185,6 +186,9 @@ class Month:
     resolved: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     experiments: list[dict[str, Any]] = field(default_factory=list)
+    # The learning survey, anonymised (smi.survey.summary of the answers given by the month's
+    # end): {"every_months", "min_group", "rounds", "items", "suppressed"}; {}: no survey items.
+    learning: dict[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA
 
     def figure(self, platform: str, metric: str) -> KeyFigure | None:
@@ -247,6 +251,9 @@ def _code_key() -> str:
     import smi.goals
 
     h.update(Path(smi.goals.__file__).read_bytes())
+    import smi.survey
+
+    h.update(Path(smi.survey.__file__).read_bytes())
     return h.hexdigest()
 
 
@@ -573,7 +580,21 @@ def _figures(ws: Any, period: Any) -> Month:
         staff_accounts=staff_accounts,
         chain=evaluation_chain(con, period, catalogue),
         scorecard=scorecard(ws, period),
+        learning=_learning(ws, period),
     )
+
+
+def _learning(ws: Any, period: Any) -> dict[str, Any]:
+    """The learning survey's summary up to the month's end (the "outcomes: learning" step)."""
+    from datetime import UTC, time
+    from zoneinfo import ZoneInfo
+
+    from smi.survey import learning
+
+    if not ws.profile.survey.items:
+        return {}
+    end = datetime.combine(period.end, time(0), ZoneInfo(period.timezone)).astimezone(UTC)
+    return plain(learning(ws, end))
 
 
 def finding_dict(r: Any) -> dict[str, Any]:

@@ -142,6 +142,8 @@ class ReportModel:
     # the staff's own accounts (this many) are shown beside the key figures (Figure.staff).
     staff_accounts: int = 0
     currency: str = "GBP"  # the profile's (ISO 4217): money reads "£1,682.70"
+    # The learning survey's anonymised summary (smi.survey.summary); {}: the profile has none.
+    learning: dict[str, Any] = field(default_factory=dict)
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -223,6 +225,7 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         undated_posts=month.undated_posts,
         staff_accounts=month.staff_accounts,
         currency=month.currency,
+        learning=month.learning,
     )
 
 

@@ -62,6 +62,10 @@ def sections(model: ReportModel) -> list[tuple[str, str]]:
             if model.questions:
                 out += [(sid, title) for _q, sid, title in QUESTION_SECTIONS]
             out.append(EVALUATION)
+            if model.learning:
+                from smi.report.learning import LEARNING
+
+                out.append(LEARNING)
             if model.questions:
                 out.append(ACTIONS)
             continue
@@ -241,7 +245,14 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         status_counts=status_counts, beside_text=beside_text, beside_note=BESIDE_NOTE,
         fmt=fmt, kpi_label=kpi_label, currency=model.currency, chain_value=chain_value,
         platform_names=set(PLATFORMS.values()),
+        learning=_learning_view(model, w),
     )
+
+
+def _learning_view(model: ReportModel, w: Words) -> Any:
+    from smi.report.learning import view
+
+    return view(w, model.learning) if model.learning else None
 
 
 def parse_formats(formats: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
