@@ -544,7 +544,9 @@ class Generator:
                     w.interactions.append(Interaction("x", nid, "mention", None, None, partner, False, when,
                                                       f"@{acct.handle} {bank[int(rng.integers(len(bank)))]}",
                                                       lang, to=acct.handle))
-                    at = when + timedelta(hours=float(rng.uniform(1, 6)))
+                    # answered as quickly as anything else on X (no effect on response times)
+                    hours = float(rng.lognormal(np.log(w.effects.response_median_hours("x")), 0.7))
+                    at = when + timedelta(seconds=max(hours * 3600, 120.0))
                     if at < w.end:
                         rid = self.native_id("x", at, rng)
                         reply = thanks[lang][int(rng.integers(len(thanks[lang])))]

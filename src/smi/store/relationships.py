@@ -54,12 +54,6 @@ officials AS (  -- the platform's official account, where it has exactly one
     SELECT platform, any_value(account_id) AS account_id FROM accounts
     WHERE is_official AND person IS NULL GROUP BY platform HAVING count(*) = 1
 ),
-authors AS (  -- who wrote each held message, by native id
-    SELECT p.platform, p.native_id, a.handle AS author, a.native_id AS author_native
-    FROM posts p JOIN accounts a USING (account_id)
-    UNION ALL
-    SELECT platform, native_id, {_norm('author')}, NULL FROM interactions WHERE author IS NOT NULL
-),
 own AS (
     SELECT p.* FROM posts p JOIN holders h USING (account_id)
     WHERE p.published_at >= $start AND p.published_at < $end
@@ -76,6 +70,22 @@ own_targets AS (  -- (post, the message it answers, reposts or quotes, kind)
            coalesce(extra->>'quoted', extra->>'quoted_status_id'), 'quote', NULL
     FROM own WHERE coalesce(extra->>'quoted', extra->>'quoted_status_id') IS NOT NULL
 ),
+inter AS (
+    SELECT * FROM interactions WHERE created_at >= $start AND created_at < $end
+),
+wanted AS (  -- the messages whose author is asked for: what own posts and own replies answer
+    SELECT DISTINCT platform, target AS native_id FROM own_targets WHERE target IS NOT NULL
+    UNION
+    SELECT DISTINCT platform, in_reply_to FROM inter WHERE from_organisation AND in_reply_to IS NOT NULL
+),
+authors AS (  -- who wrote each wanted message, by native id
+    SELECT p.platform, p.native_id, a.handle AS author, a.native_id AS author_native
+    FROM posts p JOIN accounts a ON a.account_id = p.account_id
+    SEMI JOIN wanted w ON w.platform = p.platform AND w.native_id = p.native_id
+    UNION ALL
+    SELECT i.platform, i.native_id, {_norm('i.author')}, NULL FROM interactions i
+    SEMI JOIN wanted w ON w.platform = i.platform AND w.native_id = i.native_id WHERE i.author IS NOT NULL
+),
 own_contacts AS (
     SELECT t.platform, t.native_id, t.account_id AS holder, t.kind,
            coalesce(w.author, d.handle, {_ADDRESS_HANDLE.format(x='t.target')}, {_norm('t.hint')},
@@ -89,9 +99,6 @@ own_contacts AS (
     UNION ALL
     SELECT platform, native_id, account_id, 'mention', {_norm('m')}
     FROM (SELECT platform, native_id, account_id, unnest(mentions) AS m FROM own WHERE len(mentions) > 0)
-),
-inter AS (
-    SELECT * FROM interactions WHERE created_at >= $start AND created_at < $end
 ),
 org_replies AS (  -- the organisation's own replies held as interactions
     SELECT i.platform, i.native_id, h.account_id AS holder, i.kind, w.author AS counterpart
@@ -155,3 +162,14 @@ def unattributed(store: Store, start: datetime, end: datetime) -> int:
     sql = body + ("\nSELECT count(*) FROM theirs t WHERE NOT EXISTS (SELECT 1 FROM contacts c "
                   "WHERE c.platform = t.platform AND c.native_id = t.native_id)")
     return int(store.con.execute(sql, {"start": start, "end": end}).fetchall()[0][0])
+
+
+def edges(store: Store, start: datetime, end: datetime) -> list[tuple[str, str, str, int, list[str]]]:
+    """The contacts of [start, end) summed per holder and counterpart, in the database:
+    (platform, holder account id, counterpart handle, messages, kinds). The same rows as
+    grouping `contacts` (one message counts once per holder and counterpart)."""
+    body = SQL.rsplit("\nORDER BY", 1)[0]
+    sql = (f"SELECT platform, holder, counterpart, count(*) AS weight, "
+           f"list_sort(list_distinct(flatten(list(kinds)))) AS kinds FROM ({body}) "
+           f"GROUP BY platform, holder, counterpart")
+    return [(r[0], r[1], r[2], int(r[3]), list(r[4])) for r in store.con.execute(sql, {"start": start, "end": end}).fetchall()]
