@@ -168,8 +168,13 @@ def edges(store: Store, start: datetime, end: datetime) -> list[tuple[str, str, 
     """The contacts of [start, end) summed per holder and counterpart, in the database:
     (platform, holder account id, counterpart handle, messages, kinds). The same rows as
     grouping `contacts` (one message counts once per holder and counterpart)."""
-    body = SQL.rsplit("\nORDER BY", 1)[0]
-    sql = (f"SELECT platform, holder, counterpart, count(*) AS weight, "
-           f"list_sort(list_distinct(flatten(list(kinds)))) AS kinds FROM ({body}) "
-           f"GROUP BY platform, holder, counterpart")
+    # One pass over the contacts, no row per message kept: the messages of a pair are counted
+    # by the distinct 64-bit hashes of their native ids (a message held twice counts once;
+    # two messages of one pair colliding is about as likely as n^2 / 2^65).
+    body = SQL.split("\nSELECT c.platform", 1)[0]
+    sql = (f"{body}\nSELECT c.platform, c.holder, c.counterpart, count(DISTINCT hash(c.native_id)) AS weight, "
+           "list(DISTINCT c.kind ORDER BY c.kind) AS kinds FROM contacts c "
+           "WHERE c.counterpart IS NOT NULL AND c.counterpart <> '' "
+           "AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.platform = c.platform AND h.handle = c.counterpart) "
+           "GROUP BY c.platform, c.holder, c.counterpart")
     return [(r[0], r[1], r[2], int(r[3]), list(r[4])) for r in store.con.execute(sql, {"start": start, "end": end}).fetchall()]
