@@ -111,17 +111,21 @@ org_replies AS (  -- the organisation's own replies held as interactions
 theirs AS (
     SELECT * FROM inter WHERE NOT coalesce(from_organisation, FALSE) AND author IS NOT NULL
 ),
-on_posts AS (  -- comments and replies on a holder's post
-    SELECT i.platform, i.native_id, coalesce(p.account_id, q.account_id) AS holder, i.kind,
-           {_norm('i.author')} AS counterpart
+theirs_on AS (  -- each message from others (one row each: interactions are keyed by
+                -- platform and native id), with the holder whose post it answers (NULL: none)
+    SELECT i.platform, i.native_id, i.kind, i.author, i.text,
+           CASE WHEN coalesce(p.account_id, q.account_id) IN (SELECT account_id FROM holders)
+                THEN coalesce(p.account_id, q.account_id) END AS on_holder
     FROM theirs i
     LEFT JOIN posts p ON p.post_key = i.post_key
     LEFT JOIN posts q ON q.platform = i.platform AND q.native_id = i.in_reply_to
-    WHERE coalesce(p.account_id, q.account_id) IN (SELECT account_id FROM holders)
+),
+on_posts AS (  -- comments and replies on a holder's post
+    SELECT platform, native_id, on_holder AS holder, kind, {_norm('author')} AS counterpart
+    FROM theirs_on WHERE on_holder IS NOT NULL
 ),
 rest AS (
-    SELECT * FROM theirs i WHERE NOT EXISTS (
-        SELECT 1 FROM on_posts o WHERE o.platform = i.platform AND o.native_id = i.native_id)
+    SELECT platform, native_id, kind, author, text FROM theirs_on WHERE on_holder IS NULL
 ),
 named AS (  -- the holders a message names by @handle
     SELECT r.platform, r.native_id, h.account_id AS holder, r.kind, {_norm('r.author')} AS counterpart
@@ -158,8 +162,11 @@ def contacts(store: Store, start: datetime, end: datetime) -> list[dict[str, Any
 def unattributed(store: Store, start: datetime, end: datetime) -> int:
     """Messages from others in [start, end) tied to no holder: counted, so the network can say
     how many it leaves out."""
+    # the messages answering a holder's post all have a contact: only the rest can lack one
     body = SQL.split("\nSELECT c.platform", 1)[0]
-    sql = body + ("\nSELECT count(*) FROM theirs t WHERE NOT EXISTS (SELECT 1 FROM contacts c "
+    sql = body + ("\nSELECT count(*) FROM rest t WHERE NOT EXISTS (SELECT 1 FROM ("
+                  "SELECT platform, native_id FROM own_contacts UNION ALL SELECT platform, native_id FROM org_replies "
+                  "UNION ALL SELECT platform, native_id FROM named UNION ALL SELECT platform, native_id FROM unnamed) c "
                   "WHERE c.platform = t.platform AND c.native_id = t.native_id)")
     return int(store.con.execute(sql, {"start": start, "end": end}).fetchall()[0][0])
 
