@@ -79,7 +79,10 @@ def test_the_relationships_only_owain_holds_are_found(demos):
 @pytest.mark.xfail(strict=False, reason="the purpose detector ('a purpose getting far more hours than "
                                         "results', issue 13 item 1) is being built beside this; not on main yet")
 def test_the_over_served_purpose_is_found(demos):
-    found = _found(demos["fx"], _effect(demos, "workshops_over_served"))
+    # the purposes detector's hours-against-results test: results per hour lower than the
+    # typical other purpose (planted: 35% of the minutes for about 2% of the engagement)
+    found = [f for f in _found(demos["fx"], _effect(demos, "workshops_over_served"))
+             if f.metric != "share_of_posts_by_purpose"]
     assert len(found) == 1 and found[0].direction == "lower"
 
 
