@@ -175,12 +175,20 @@ def edges(store: Store, start: datetime, end: datetime) -> list[tuple[str, str, 
     """The contacts of [start, end) summed per holder and counterpart, in the database:
     (platform, holder account id, counterpart handle, messages, kinds). The same rows as
     grouping `contacts` (one message counts once per holder and counterpart)."""
-    # One pass over the contacts, no row per message kept: the messages of a pair are counted
-    # by the distinct 64-bit hashes of their native ids (a message held twice counts once;
-    # two messages of one pair colliding is about as likely as n^2 / 2^65).
+    # A message answering a holder's post is one row of on_posts (interactions are keyed by
+    # platform and native id) and in no other branch once holders are left out as
+    # counterparts: counted as it is, with no row per message kept. The other branches (own
+    # posts, own replies, messages naming a holder) can hold a message twice: made distinct
+    # per message first, as `contacts` does.
     body = SQL.split("\nSELECT c.platform", 1)[0]
-    sql = (f"{body}\nSELECT c.platform, c.holder, c.counterpart, count(DISTINCT hash(c.native_id)) AS weight, "
-           "list(DISTINCT c.kind ORDER BY c.kind) AS kinds FROM contacts c "
+    sql = (f"{body},\nsmall AS (SELECT platform, native_id, holder, counterpart, kind FROM ("
+           "SELECT * FROM own_contacts UNION ALL SELECT * FROM org_replies UNION ALL SELECT * FROM named "
+           "UNION ALL SELECT * FROM unnamed) GROUP BY ALL),\n"
+           "counted AS (SELECT platform, holder, counterpart, kind, 1 AS n, native_id FROM small "
+           "UNION ALL SELECT platform, holder, counterpart, kind, 1, NULL FROM on_posts)\n"
+           "SELECT c.platform, c.holder, c.counterpart, "
+           "count(DISTINCT c.native_id) + count(*) FILTER (WHERE c.native_id IS NULL) AS weight, "
+           "list(DISTINCT c.kind ORDER BY c.kind) AS kinds FROM counted c "
            "WHERE c.counterpart IS NOT NULL AND c.counterpart <> '' "
            "AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.platform = c.platform AND h.handle = c.counterpart) "
            "GROUP BY c.platform, c.holder, c.counterpart")
