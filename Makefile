@@ -42,6 +42,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/web.py
+	$(BIN)/python bench/network.py
 
 # The insight engine's accuracy over 20 seeds (60 generated worlds, ~17 min on 2 cores): docs/accuracy.md
 evaluate: $(STAMP)

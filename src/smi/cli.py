@@ -1374,3 +1374,56 @@ def groups_list(workspace: WorkspaceOpt = None) -> None:
     for g in ws.profile.groups:
         t.add_row(escape(g.name), g.aim, escape(", ".join(g.handles)))
     out.print(t)
+
+
+# -- the learning survey (issue 13) -------------------------------------------------------------
+@app.command("survey")
+def survey_cmd(
+    person: Annotated[str | None, typer.Option("--person", help="Who answers (a name in the profile); without it: who is due.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Ask in en or cy (default: the profile's first language).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """The learning survey: who is due, or answer it (--person; answers can come on stdin, one a line)."""
+    from smi.survey import check_answer, due, person_named, record
+
+    with _user_errors():
+        ws = _open(workspace, reads=person is None)
+        status = due(ws)
+        if person is None:
+            t = Table("person", "survey")
+            for d in status:
+                t.add_row(escape(d.person), d.words())
+            if not status:
+                raise SmiError("the profile has no people to answer the survey", fix="add them with `smi people add`")
+            out.print(t)
+            n = sum(d.due for d in status)
+            out.print(f"{n} of {len(status)} {'person' if len(status) == 1 else 'people'} due for the round of {status[0].current_round} "
+                      f"(every {ws.profile.survey.every_months} months)", highlight=False)
+            return
+        items = ws.profile.survey.items
+        language = lang or next((x for x in ws.profile.organisation.languages if x in ("cy", "en")), "en")
+        if language not in ("cy", "en"):
+            raise _fail(SmiError(f"--lang '{language}' is not known", fix="use en or cy"))
+        mine = next((d for d in status if d.person.casefold() == person.strip().casefold()), None)
+        if mine is not None and not mine.due:
+            err.print(f"{escape(mine.person)} {mine.words()}: answering again replaces this round's answers",
+                      highlight=False, soft_wrap=True)
+        if mine is None:
+            person_named(ws.profile, person)  # says which people the profile has
+        blank = "gadewch yn wag i'w hepgor" if language == "cy" else "blank to skip"
+        answers: dict[str, str] = {}
+        for item in items:
+            question = item.cy if language == "cy" else item.en
+            hint = f"{item.min}–{item.max}, {blank}" if item.kind == "scale" else blank
+            while True:
+                raw = typer.prompt(f"{question} ({hint})", default="", show_default=False)
+                try:
+                    check_answer(item, raw)
+                except SmiError as e:
+                    err.print(f"[yellow]{escape(e.message)}:[/] {escape(e.fix or '')}", highlight=False)
+                    continue
+                break
+            answers[item.id] = raw
+        round_, n = record(ws, person, answers)
+    out.print(f"saved {_plural(n, 'answer')} of {len(items)} items for {escape(mine.person if mine else person)}, "
+              f"round of {round_}", highlight=False)

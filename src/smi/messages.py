@@ -216,11 +216,17 @@ def render(m: Message | list[Message] | str | None, tr: Any, locale: str = "en_G
     params = m.get("params") or {}
     said = {k: _param(v, tr, locale) for k, v in params.items()}
 
+    text = with_mutations(text, said)
+    return text % said if params else text
+
+
+def with_mutations(text: str, said: dict[str, str]) -> str:
+    """`text` with each `%(name|mutation)s` replaced by the said value mutated (and its `%`
+    escaped), ready for `text % said`."""
     def mutated(match: re.Match[str]) -> str:
         return mutate(said.get(match.group(1), ""), match.group(2)).replace("%", "%%")
 
-    text = _MUTATED.sub(mutated, text)
-    return text % said if params else text
+    return _MUTATED.sub(mutated, text) if "|" in text else text
 
 
 def english(m: Message | list[Message] | str | None) -> str:

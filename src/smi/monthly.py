@@ -9,7 +9,8 @@ smi.insights.memory), the experiments' verdicts (smi.practice.evaluate) and the 
 Every store read and write of the monthly report happens here, in view:
 
 - reads: the metric catalogue over the store (key figures, trend, top posts, chain), the
-  import log, the goals (smi.goals), the actions and experiments;
+  import log, the goals (smi.goals), the actions and experiments, the learning survey's
+  answers (smi.survey);
 - writes: the month's findings (smi.insights.memory stores them with their data key) and
   the verdicts of experiments whose window has ended (smi.practice.evaluate).
 
@@ -208,6 +209,9 @@ class Month:
     meeting: dict[str, Any] | None = None
     # The profile's branding: {"name", "logo" (data: URI or None), "logo_file", "accent", "tint"}.
     branding: dict[str, Any] = field(default_factory=dict)
+    # The learning survey, anonymised (smi.survey.summary of the answers given by the month's
+    # end): {"every_months", "min_group", "rounds", "items", "suppressed"}; {}: no survey items.
+    learning: dict[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA
 
     def figure(self, platform: str, metric: str) -> KeyFigure | None:
@@ -274,6 +278,9 @@ def _code_key() -> str:
     h.update(Path(smi.goals.__file__).read_bytes())
     for module in (smi.purpose_q1, smi.purpose_model):
         h.update(Path(module.__file__).read_bytes())
+    import smi.survey
+
+    h.update(Path(smi.survey.__file__).read_bytes())
     return h.hexdigest()
 
 
@@ -603,6 +610,7 @@ def _figures(ws: Any, period: Any) -> Month:
         purposes=_purposes(ws, period, con, card),
         kpis=headline_tiles(ws, backend, period, catalogue, card),
         branding=branding(ws),
+        learning=_learning(ws, period),
     )
 
 
@@ -740,6 +748,19 @@ def _purposes(ws: Any, period: Any, con: Any, cards: list[dict[str, Any]]) -> di
     if not ws.store.rows("SELECT 1 AS x FROM posts WHERE purpose IS NOT NULL LIMIT 1"):
         return {}
     return plain(q1(ws, period, con, cards))
+
+
+def _learning(ws: Any, period: Any) -> dict[str, Any]:
+    """The learning survey's summary up to the month's end (the "outcomes: learning" step)."""
+    from datetime import UTC, time
+    from zoneinfo import ZoneInfo
+
+    from smi.survey import learning
+
+    if not ws.profile.survey.items:
+        return {}
+    end = datetime.combine(period.end, time(0), ZoneInfo(period.timezone)).astimezone(UTC)
+    return plain(learning(ws, end))
 
 
 def finding_dict(r: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from smi.errors import ProfileError, SmiError
 from smi.platforms import parse_account
@@ -188,6 +188,73 @@ class Group(BaseModel):
     _handles = field_validator("handles")(Person._handles.__func__)  # type: ignore[attr-defined]
 
 
+SURVEY_TOPICS = ("skills", "confidence", "time", "strategy")  # what a learning survey item asks about
+SURVEY_KINDS = ("scale", "text")
+
+
+class SurveyItem(BaseModel):
+    """One item of the learning survey (`[[survey.items]]`): a scale (a whole number from `min`
+    to `max`, higher is better) or free text, asked in English (`en`) and Welsh (`cy`)."""
+
+    id: str
+    topic: str
+    kind: str = "scale"
+    en: str
+    cy: str
+    min: int = 1
+    max: int = 5
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        v = v.strip()
+        if not re.fullmatch(r"[a-z0-9_]+", v):
+            raise ValueError(f"'{v}' is not an item id: use lower-case letters, digits and _ (e.g. \"confidence_welsh\")")
+        return v
+
+    @field_validator("topic")
+    @classmethod
+    def _topic(cls, v: str) -> str:
+        return _one_of(v, SURVEY_TOPICS, "survey topic")
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str) -> str:
+        return _one_of(v, SURVEY_KINDS, "survey item kind")
+
+    @field_validator("en", "cy")
+    @classmethod
+    def _text(cls, v: str) -> str:
+        v = v.strip()
+        if not v:
+            raise ValueError("an item needs its question in English (en) and Welsh (cy)")
+        return v
+
+    @model_validator(mode="after")
+    def _range(self) -> SurveyItem:
+        if self.kind == "scale" and self.max <= self.min:
+            raise ValueError(f"item '{self.id}': max ({self.max}) must be above min ({self.min})")
+        return self
+
+
+class Survey(BaseModel):
+    """The learning survey (`[survey]`): its items, and how often each person answers it
+    (`every_months`; `smi survey` says when it is due)."""
+
+    every_months: int = Field(default=3, ge=1, le=24)
+    items: list[SurveyItem] = Field(default_factory=list)
+
+    @field_validator("items")
+    @classmethod
+    def _unique(cls, v: list[SurveyItem]) -> list[SurveyItem]:
+        seen: set[str] = set()
+        for item in v:
+            if item.id in seen:
+                raise ValueError(f"item id '{item.id}' is given twice; give each item its own id")
+            seen.add(item.id)
+        return v
+
+
 PURPOSES = ("promote", "serve customers", "develop products", "collaborate", "other")
 KPI_PERIODS = ("month", "quarter", "year")  # the month, or the 3 or 12 months ending with it
 ENGINES = ("duckdb", "spark")
@@ -346,6 +413,7 @@ class Profile(BaseModel):
     groups: list[Group] = Field(default_factory=list)
     purposes: dict[str, PurposeRule] = Field(default_factory=dict)
     branding: Branding = Field(default_factory=Branding)
+    survey: Survey = Field(default_factory=Survey)
 
     @field_validator("purposes", mode="before")
     @classmethod
@@ -426,6 +494,17 @@ end = "17:00"
 # share = 0.25              # the share of the official posts it should have (optional)
 # `smi label` asks you the purpose of the posts the model is least sure of; the model
 # learns from those labels and from labels in the data.
+
+# The learning survey: skills, confidence, time and strategy, answered by each person every
+# few months (`smi survey --person NAME`); the report shows change over time, no names.
+# [survey]
+# every_months = 3
+# [[survey.items]]
+# id = "confidence_posting"
+# topic = "confidence"       # skills | confidence | time | strategy
+# kind = "scale"             # scale (min..max, higher is better) | text
+# en = "How confident are you posting for the organisation?"
+# cy = "Pa mor hyderus ydych chi'n postio ar ran y sefydliad?"
 
 # Goals and their KPIs (used by `smi goals` and the report's scorecard).
 # [[goals]]

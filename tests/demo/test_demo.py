@@ -21,7 +21,8 @@ from smi.errors import SmiError
 
 MONTH = date(2025, 6, 1)
 EFFECT_IDS = {"video_outperforms", "bilingual_does_better_on_facebook", "own_voice_resonates",
-              "facebook_time_sink", "facebook_questions_wait"}
+              "facebook_time_sink", "facebook_questions_wait",
+              "partners_neglected", "community_held_by_one", "workshops_over_served"}
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -78,10 +79,10 @@ def test_manifest_lists_the_planted_effects(generated):
     assert (m["seed"], m["first_month"], m["last_month"], m["months"]) == (7, "2024-06", "2025-06", 13)
     assert {e["id"] for e in m["effects"]} == EFFECT_IDS
     for e in m["effects"]:
-        assert e["question"] in ("Q2", "Q3", "Q4", "Q5", "Q6")
+        assert e["question"] in ("Q1", "Q2", "Q3", "Q4", "Q5", "Q6")
         assert e["metric"] and e["description"]
         assert set(e["subject"]) == {"dimension", "value"}
-        assert e["multiplier"] > 0
+        assert e["multiplier"] > 0 or e["id"] == "partners_neglected"  # contact stops: x0
     by_id = {e["id"]: e for e in m["effects"]}
     assert by_id["video_outperforms"]["subject"] == {"dimension": "format", "value": "video"}
     assert by_id["video_outperforms"]["scope"] == {"platform": "instagram"}
@@ -93,7 +94,14 @@ def test_manifest_lists_the_planted_effects(generated):
     assert by_id["facebook_time_sink"]["realised"]["share_of_engagement"] < 0.2
     assert by_id["facebook_questions_wait"]["realised"]["median_hours"] > 15
     assert by_id["facebook_questions_wait"]["realised"]["elsewhere_median_hours"] < 3
-    # Every file is listed with its hash.
+    # Q1: six partners x three mentions, each answered = 36 messages a month, none in the last
+    assert by_id["partners_neglected"]["realised"] == {"last_month": 0, "a_month_before": 36.0, "ratio": 0.0}
+    assert by_id["community_held_by_one"]["realised"]["members"] == 300
+    assert by_id["community_held_by_one"]["realised"]["share_to_owain_alone"] == 1.0
+    # about 1.5 mentions a member a month over 13 months: 300 x 1.5 x 13 = 5,850 expected
+    assert 5_400 < by_id["community_held_by_one"]["realised"]["messages"] < 6_300
+    assert 0.3 < by_id["workshops_over_served"]["realised"]["share_of_staff_minutes"] < 0.4
+    assert by_id["workshops_over_served"]["realised"]["share_of_engagement"] < 0.05    # Every file is listed with its hash.
     listed = {f["path"]: f["sha256"] for f in m["files"]}
     assert listed == {k: v for k, v in hashes(folder).items() if k != "manifest.json"}
     assert len(files) == 9
@@ -249,7 +257,7 @@ def test_build_imports_every_file_into_a_workspace(built, status):
     assert result.data_dir == folder / "data" and result.manifest_path.exists()
     assert re.match(r"demo: Theatr Glan-y-Môr, 13 months \(2024-06 to 2025-06\), 5 platforms, "
                     r"[\d,]+ posts, [\d,]+ interactions, [\d,]+ time entries, imported from 9 files; "
-                    r"5 planted effects", result.summary)
+                    r"8 planted effects", result.summary)
     st = status(folder)
     assert st["imports"] == 9
     assert st["effort_entries"] > 0
@@ -275,6 +283,20 @@ def test_build_imports_every_file_into_a_workspace(built, status):
     assert len(profile.goals) == 3 and all(g.kpis for g in profile.goals)
     assert {p.name for p in profile.people if p.cost_per_hour} == {"Elin Prys", "Siân Hughes",
                                                                    "Dafydd Rowlands", "Owain Davies"}
+    # Issue 13: groups, purposes, the survey answered twice, the initiatives.
+    assert [(g.name, g.aim, len(g.handles)) for g in profile.groups] == [("partners", "grow", 6)]
+    assert set(profile.purposes) == {"promote", "develop products", "collaborate", "serve customers"}
+    rounds = store.rows("SELECT round, count(DISTINCT person) AS people, count(*) AS answers "
+                        "FROM survey_responses GROUP BY round ORDER BY round")
+    # 4 people x 6 items in each round; six-month rounds: August 2024 is in July-December,
+    # June 2025 in January-June
+    assert rounds == [{"round": "2024-07", "people": 4, "answers": 24},
+                      {"round": "2025-01", "people": 4, "answers": 24}]
+    assert sorted(r["title"] for r in store.rows("SELECT title FROM initiatives")) == [
+        "Bring the community network onto the official Mastodon account", "Cut workshop posting time by half",
+        "Monthly partner spotlight on X"]
+    workshop = store.rows("SELECT count(*) AS n FROM posts WHERE purpose = 'develop products'")[0]["n"]
+    assert workshop > 100  # 12% of the official originals not about a production
 
 
 @pytest.mark.slow

@@ -59,3 +59,27 @@ def test_the_same_handle_on_two_platforms_keeps_ids_and_holders_apart(tmp_path):
     assert set(nodes) == {"x:@theatr", "bluesky:@theatr", "x:@ann", "bluesky:@ann", "@bob"}
     assert nodes["x:@ann"]["holders"] == ["x:@theatr"] and nodes["bluesky:@ann"]["holders"] == ["bluesky:@theatr"]
     assert nodes["@bob"]["holders"] == ["x:@theatr"]
+
+
+def test_messages_tied_to_no_holder_are_counted(tmp_path):
+    """Five messages from others on X, counted by hand: a reply on the official post (held by
+    it), a mention naming @theatr (held), one with no handle (the platform's one official
+    account holds it), one naming only @elsewhere (nobody's), one answering an unknown post
+    and naming nobody held but @elsewhere too (nobody's): 2 unattributed, 3 edges."""
+    ws = Workspace.create(tmp_path / "ws", name="T", timezone="UTC")
+    ws.profile_file.add_account("x", "theatr", True)
+    ws.close()
+    with Workspace.open(tmp_path / "ws") as ws:
+        con = ws.store.con
+        con.execute("INSERT INTO posts (post_key, platform, native_id, account_id, published_at, kind) "
+                    "VALUES ('x:1', 'x', '1', 'x:theatr', ?, 'original')", [WHEN])
+        rows = [("10", "reply", "x:1", None, "ann", "lovely"), ("11", "mention", None, None, "bob", "hi @theatr"),
+                ("12", "message", None, None, "cat", "tickets please"),
+                ("13", "mention", None, None, "dai", "@elsewhere look"),
+                ("14", "reply", None, "999", "eve", "@elsewhere agreed")]
+        con.executemany("INSERT INTO interactions (interaction_key, platform, native_id, kind, post_key, in_reply_to, "
+                        "author, from_organisation, created_at, text) VALUES (?, 'x', ?, ?, ?, ?, ?, FALSE, ?, ?)",
+                        [(f"x:{n}", n, k, p, r, a, WHEN, t) for n, k, p, r, a, t in rows])
+        net = build_network(ws.store, ws.profile)
+    assert net.unattributed == 2
+    assert sorted(e["target"] for e in net.as_json()["edges"]) == ["@ann", "@bob", "@cat"]

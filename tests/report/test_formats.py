@@ -18,12 +18,12 @@ from smi.report.render import SECTIONS
 
 MONTH = "2025-06"
 # The demo has findings and goals: the summary, the goal scorecard, a section per question, the
-# evaluation chain and the actions register first.
-ORDER = ["summary", "scorecard", *(sid for _q, sid, _t in QUESTION_SECTIONS), "evaluation", "actions",
+# evaluation chain, the learning survey (outcomes: learning) and the actions register first.
+ORDER = ["summary", "scorecard", *(sid for _q, sid, _t in QUESTION_SECTIONS), "evaluation", "learning", "actions",
          *(i for i, _ in SECTIONS[1:])]
 HEADINGS = {  # each section's heading as the reader sees it
     "en": ["Summary", "Goal scorecard", *(t for _q, _s, t in QUESTION_SECTIONS), "Evaluation chain (AMEC)",
-           "Actions and experiments",
+           "Outcomes: learning", "Actions and experiments",
            "Key figures for June 2025", "Trend: posts and engagements, June 2024 to June 2025",
            "Top posts of June 2025", "Data coverage", "Methodology"],
     "cy": ["Crynodeb", "Cerdyn sgorio'r nodau", "C1 Ffitio: sut mae'r cyfryngau cymdeithasol yn ffitio gyda gweddill ein gwaith",
@@ -31,7 +31,7 @@ HEADINGS = {  # each section's heading as the reader sees it
            "C3 Llwyfannau: pa lwyfannau sy'n iawn i ni", "C4 Pobl: llais pwy sy'n taro tant",
            "C5 Amser: ble mae ein hamser yn mynd", "C6 Gwerth a gwasanaeth: ydyn ni'n gwasanaethu pobl yn dda",
            "C7 Llwyddiant: ein nodau", "Mannau dall: yr hyn nad ydym yn ei weld",
-           "Cadwyn werthuso (AMEC)", "Camau gweithredu ac arbrofion", "Ffigurau allweddol ar gyfer Mehefin 2025",
+           "Cadwyn werthuso (AMEC)", "Canlyniadau: dysgu", "Camau gweithredu ac arbrofion", "Ffigurau allweddol ar gyfer Mehefin 2025",
            "Tuedd: cyhoeddiadau ac ymgysylltiadau, Mehefin 2024 – Mehefin 2025",
            "Prif gyhoeddiadau Mehefin 2025", "Cwmpas y data", "Methodoleg"],
 }
@@ -442,3 +442,18 @@ def test_each_finding_short_id_is_printed_in_every_format(demo, reports, tmp_pat
     assert "Last meeting: 20 Jun 2025" in register and "<li>reels</li>" in register
     assert f'<a href="#finding-{f["id"]}"><code class="fid">{f["short_id"]}</code></a>' in register
     assert f"| open | {f['short_id']} |" in out[1].read_text(encoding="utf-8").split("### Actions\n")[1]
+def test_the_demo_report_shows_learning_over_time(reports):
+    # The demo's survey answers (smi/demo/organisation.toml, [survey_answers]), hand-averaged:
+    # confidence posting: (3+2+4+3)/4 = 3.0, then (4+3+4+4)/4 = 3.75; Elin, Siân, Owain +1, Dafydd 0
+    # time enough: (2+2+1+3)/4 = 2.0 both rounds; Siân -1, Dafydd +1, Elin and Owain 0
+    md = text(reports["en"]["md"])
+    section = md.split("## Outcomes: learning", 1)[1].split("\n## ", 1)[0]
+    assert "| July 2024 to December 2024 | January 2025 to June 2025 | Change |" in section
+    assert ("| How confident are you posting for the theatre? | confidence | 3.0 of 5 (4 people) | "
+            "3.8 of 5 (4 people) | +0.8: 3 of 4 people higher, 1 the same, 0 lower |") in section
+    assert ("| Is there enough time in your week for social media work? | time | 2.0 of 5 (4 people) | "
+            "2.0 of 5 (4 people) | +0.0: 1 of 4 people higher, 2 the same, 1 lower |") in section
+    for name in ("Elin", "Siân", "Dafydd", "Owain"):
+        assert name not in section
+    cy = text(reports["cy"]["md"]).split("## Canlyniadau: dysgu", 1)[1].split("\n## ", 1)[0]
+    assert "Pa mor hyderus ydych chi'n postio ar ran y theatr?" in cy and "3.0 o 5 (4 o bobl)" in cy

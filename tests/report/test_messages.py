@@ -117,3 +117,15 @@ def test_the_chart_builder_keeps_group_names_as_messages_for_the_report(cy):
     rows, title, _ = _chart_rows({"chart": spec, "metric": "engagement_rate_impressions"}, cy)
     assert [r["group"] for r in rows] == ["postiadau fideo", "Dafydd Rowlands"]
     assert title == "cyfradd ymgysylltu (yn ôl argraffiadau)"
+
+
+def test_plain_report_words_mutate_like_messages():
+    """Words._ (the report's own labels) honours a translation that mutates a parameter, as
+    finding messages do: "i" takes the soft mutation, so December and June after it read
+    "Ragfyr" and "Fehefin" (Welsh grammar: rh -> r, m -> f); English is untouched."""
+    from smi.report.i18n import Words
+
+    cy, en = Words("cy"), Words("en")
+    assert cy._("%(first)s to %(last)s", first="Gorffennaf 2024", last="Rhagfyr 2024") == "Gorffennaf 2024 i Ragfyr 2024"
+    assert cy._("%(first)s to %(last)s", first="Ionawr 2025", last="Mehefin 2025") == "Ionawr 2025 i Fehefin 2025"
+    assert en._("%(first)s to %(last)s", first="July 2024", last="December 2024") == "July 2024 to December 2024"

@@ -178,7 +178,37 @@ def _set_up_profile(ws: Workspace, org: Organisation) -> None:
         t["kpis"] = kpis
         goals.append(t)
     pf.save()
+    for g in org.groups:
+        pf.add_group(g["name"], list(g["handles"]), g.get("aim"))
+    for key in ("purposes", "survey"):
+        if key not in doc:
+            doc[key] = tomlkit.item(getattr(org, key))
+    pf.save()
     ws.store.sync_profile(ws.profile)
+
+
+def _practice(ws: Workspace, org: Organisation, first_month: date, last_month: date) -> int:
+    """The purposes of every post and message (from the profile's rules), the learning
+    survey answered twice (the second six-month round of the data and the last month's
+    round, each person on the 10th at noon), and the initiatives (added once). Re-runs
+    change nothing. Returns how many survey answers are stored."""
+    from smi.practice.initiatives import add_initiative, board
+    from smi.purposes import apply_purposes
+    from smi.survey import record
+
+    apply_purposes(ws)
+    tz = ZoneInfo(org.timezone)
+    first = date(first_month.year + (first_month.month + 1) // 12, (first_month.month + 1) % 12 + 1, 10)
+    when = [datetime(d.year, d.month, 10, 12, tzinfo=tz) for d in (first, last_month)]
+    n = 0
+    for person, items in org.survey_answers.items():
+        for k in range(2):
+            n += record(ws, person, {item: str(v[k]) for item, v in items.items()}, when[k])[1]
+    have = {i.title for i in board(ws, everything=True)}
+    for i in org.initiatives:
+        if i["title"] not in have:
+            add_initiative(ws, i["title"], owner=i.get("owner"), impact=i.get("impact"), effort=i.get("effort"))
+    return n
 
 
 def _neutral_targets(ws: Workspace, first_month: date, last_month: date) -> None:
@@ -229,6 +259,7 @@ def build_demo(directory: Path, *, seed: int = 7, until: str | None = None, effe
                        fix="this is a bug in smi; please report it")
     if not effects:
         _neutral_targets(ws, world.first_month, last_month)
+    _practice(ws, org, world.first_month, last_month)
     counts = ws.store.rows(
         "SELECT (SELECT count(*) FROM posts) AS posts, (SELECT count(*) FROM interactions) AS interactions, "
         "(SELECT count(*) FROM effort) AS effort, (SELECT count(DISTINCT platform) FROM posts) AS platforms"

@@ -8,6 +8,7 @@ planted size and the size realised in the data (measured from the generated reco
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import TYPE_CHECKING, Any
@@ -20,12 +21,18 @@ BASE_ENGAGEMENT_RATE = 0.045  # engagements per impression, every platform, befo
 BASE_RESPONSE_HOURS = 2.0  # median hours to a first response from the organisation
 SLOW_RESPONSE_HOURS = 20.0
 TIME_SINK_SHARE = 0.45  # share of staff minutes on Facebook, with effects on
+PARTNER_MESSAGES = 3  # each partner's mentions of the official X account a month (each answered)
+COMMUNITY_MEMBERS = 300  # the community network on Mastodon (smi.demo.generate: gen_community)
+COMMUNITY_RATE = 1.5  # each member's mentions a month
+WORKSHOP_SHARE = 0.12  # share of official original posts (not about a production) that are workshop posts
+WORKSHOP_MINUTES = 0.35  # share of staff minutes on workshop posts, with effects on
+WORKSHOP_MULTIPLIER = 0.35  # their engagements per impression, with effects on
 
 
 @dataclass(frozen=True)
 class Effect:
     id: str
-    question: str  # Q2 practice, Q3 platforms, Q4 people, Q5 time, Q6 service/value
+    question: str  # Q1 fit, Q2 practice, Q3 platforms, Q4 people, Q5 time, Q6 service/value
     description: str
     metric: str
     subject: dict[str, str]
@@ -82,6 +89,39 @@ PLANTED: tuple[Effect, ...] = (
         multiplier=SLOW_RESPONSE_HOURS / BASE_RESPONSE_HOURS,
         details={"median_hours": SLOW_RESPONSE_HOURS, "elsewhere_median_hours": BASE_RESPONSE_HOURS},
     ),
+    Effect(
+        id="partners_neglected",
+        question="Q1",
+        description="The six partners (group 'partners', aim: grow) each exchange about six messages a month "
+                    "with the official X account (three mentions, each answered), and none in the last month.",
+        metric="group_messages",
+        subject={"dimension": "group", "value": "partners"},
+        scope={"platform": "x"},
+        baseline={"dimension": "period", "value": "the three months before"},
+        multiplier=0.0,
+        details={"partners": 6, "mentions_a_month_each": PARTNER_MESSAGES},
+    ),
+    Effect(
+        id="community_held_by_one",
+        question="Q1",
+        description="Owain Davies alone is in touch with the 300 members of the community network on "
+                    "Mastodon (about 1.5 mentions a member a month); no official account talks with them.",
+        metric="single_holder_relationships",
+        subject={"dimension": "person", "value": "Owain Davies"},
+        scope={"platform": "mastodon"},
+        multiplier=2.0,
+        details={"members": COMMUNITY_MEMBERS, "mentions_a_month_each": COMMUNITY_RATE},
+    ),
+    Effect(
+        id="workshops_over_served",
+        question="Q1",
+        description="Workshop posts (purpose 'develop products') take 35% of the staff's logged minutes but get "
+                    "0.35 times the engagement per impression of other posts: many hours, few results.",
+        metric="engagement_per_staff_hour",
+        subject={"dimension": "purpose", "value": "develop products"},
+        multiplier=WORKSHOP_MULTIPLIER,
+        details={"share_of_staff_minutes": WORKSHOP_MINUTES},
+    ),
 )
 
 
@@ -106,6 +146,21 @@ class Effects:
             if values.get(e.subject["dimension"]) == e.subject["value"]:
                 m *= e.multiplier
         return m
+
+    def workshop_multiplier(self) -> float:
+        e = self._by_id("workshops_over_served")
+        return e.multiplier if e is not None else 1.0
+
+    def workshop_minutes(self) -> float | None:
+        """The planted share of staff minutes on workshop posts, or None: follow the engagement."""
+        e = self._by_id("workshops_over_served")
+        return e.details["share_of_staff_minutes"] if e is not None else None
+
+    def partners_quiet_last_month(self) -> bool:
+        return self._by_id("partners_neglected") is not None
+
+    def community_alone(self) -> bool:
+        return self._by_id("community_held_by_one") is not None
 
     def response_median_hours(self, platform: str) -> float:
         e = self._by_id("facebook_questions_wait")
@@ -179,4 +234,28 @@ def realised(effect_id: str, world: World) -> dict[str, Any]:
         a = median(fb) if fb else 0.0
         b = median(rest) if rest else 0.0
         return {"median_hours": round(a, 2), "elsewhere_median_hours": round(b, 2), "ratio": _ratio(a, b)}
+    if effect_id == "partners_neglected":
+        partners = {h.lower() for h in world.org.partners}
+        by_month: Counter[str] = Counter()
+        for i in world.interactions:
+            who = i.author.lower() if not i.from_organisation else (i.to or "").lower()
+            if i.platform == "x" and who in partners:
+                by_month[world.local_month(i.created)] += 1
+        last = f"{world.last_month:%Y-%m}"
+        before = [m for m in sorted(by_month) if m < last][-3:]
+        base = sum(by_month[m] for m in before) / len(before) if before else 0.0
+        return {"last_month": by_month[last], "a_month_before": round(base, 2), "ratio": _ratio(by_month[last], base)}
+    if effect_id == "community_held_by_one":
+        members = [i for i in world.interactions if i.community]
+        alone = sum(1 for i in members if i.to == "owain@mastodon.example")
+        share = alone / len(members) if members else 0.0
+        return {"members": len({i.author for i in members}), "messages": len(members),
+                "share_to_owain_alone": round(share, 3), "ratio": _ratio(share, 0.5)}
+    if effect_id == "workshops_over_served":
+        minutes = sum(e.minutes for e in world.effort)
+        m_share = sum(e.minutes for e in world.effort if e.workshop) / minutes
+        eng = sum(p.engagement for p in world.posts)
+        e_share = sum(p.engagement for p in world.posts if p.workshop) / eng
+        return {"share_of_staff_minutes": round(m_share, 3), "share_of_engagement": round(e_share, 3),
+                "ratio": _ratio(e_share, m_share)}
     raise KeyError(effect_id)

@@ -23,7 +23,15 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from smi.demo.effects import BASE_ENGAGEMENT_RATE, BILINGUAL, Effects
+from smi.demo.effects import (
+    BASE_ENGAGEMENT_RATE,
+    BILINGUAL,
+    COMMUNITY_MEMBERS,
+    COMMUNITY_RATE,
+    PARTNER_MESSAGES,
+    WORKSHOP_SHARE,
+    Effects,
+)
 from smi.demo.organisation import AccountSpec, Organisation, PersonSpec, Production
 from smi.profile import WEEKDAYS
 
@@ -73,6 +81,7 @@ class Post:
     repost_of_id: str | None = None  # the reposted post's native id
     metrics: dict[str, int | None] = field(default_factory=dict)
     engagement: int = 0  # what the data shows: reactions + comments + shares + saves
+    workshop: bool = False  # a workshop post (purpose "develop products")
 
 
 @dataclass
@@ -88,6 +97,8 @@ class Interaction:
     text: str
     language: str
     question: bool = False
+    to: str | None = None  # a mention's or an answer's holder handle (partners, community)
+    community: bool = False  # from the community network (gen_community)
 
 
 @dataclass
@@ -108,6 +119,7 @@ class EffortEntry:
     platform: str | None
     activity: str
     note: str
+    workshop: bool = False  # time on workshop posts
 
 
 @dataclass
@@ -134,6 +146,9 @@ class World:
             out.append(d)
             d += timedelta(days=1)
         return out
+
+    def local_month(self, when: datetime) -> str:
+        return f"{when.astimezone(ZoneInfo(self.org.timezone)):%Y-%m}"
 
     def engagement_by_platform(self) -> dict[str, int]:
         c: Counter[str] = Counter()
@@ -189,9 +204,10 @@ class Generator:
         exported = datetime.combine(_add_months(last_month, 1), time(9, 14, 27), self.tz).astimezone(UTC)
         self.world = World(org, seed, Effects(effects), first, last_month, start, end, exported,
                            org.productions(first))
-        streams = np.random.SeedSequence(seed).spawn(6)
-        self.r_schedule, self.r_metrics, self.r_talk, self.r_audience, self.r_effort, self.r_people = (
-            np.random.default_rng(s) for s in streams)
+        # The seventh stream (issue 13: workshops, partners, community) leaves the first six as they were.
+        streams = np.random.SeedSequence(seed).spawn(7)
+        (self.r_schedule, self.r_metrics, self.r_talk, self.r_audience, self.r_effort, self.r_people,
+         self.r_extra) = (np.random.default_rng(s) for s in streams)
         self._ids: set[str] = set()
         self._comments: Counter[str] = Counter()  # inbound comments per post native id
         self.followers: dict[tuple[str, date], int] = {}
@@ -261,9 +277,13 @@ class Generator:
     def run(self) -> World:
         self.gen_audience()
         self.gen_posts()
+        self.tag_workshops()
         self.gen_metrics()
         self.gen_conversations()
+        self.gen_partners()
+        self.gen_community()
         self.gen_effort()
+        self.tag_workshop_time()
         w = self.world
         w.posts.sort(key=lambda p: (p.published, p.native_id))
         w.interactions.sort(key=lambda i: (i.created, i.native_id))
@@ -370,6 +390,8 @@ class Generator:
             impressions = int(max(1, round(reach_exp * rng.lognormal(0, 0.45))))
             rate = BASE_ENGAGEMENT_RATE * fx.engagement_multiplier(
                 acct.platform, acct.account_id, p.format or "text", p.language) * rng.lognormal(0, 0.35)
+            if p.workshop:
+                rate *= fx.workshop_multiplier()
             eng = impressions * min(rate, 0.9)
             counts = {k: int(rng.poisson(eng * share)) for k, share in SPLIT.items()}
             m: dict[str, int | None] = dict.fromkeys(
@@ -482,6 +504,104 @@ class Generator:
             num = nid.split("_")[1]
             return f"{post.native_id.split('_')[1]}_{num}" if post is not None else f"m_{num}"
         return nid
+
+    def tag_workshops(self) -> None:
+        """Make WORKSHOP_SHARE of the official accounts' original posts not about a production
+        workshop posts (#gweithdy), whatever the effects: only their results change with them."""
+        rng = self.r_extra
+        ws = self.phrases["workshop"]
+        for p in self.world.posts:
+            if p.kind != "original" or not p.account.official or p.production is not None:
+                continue
+            if rng.random() >= WORKSHOP_SHARE:
+                continue
+            t = ws[int(rng.integers(len(ws)))]
+            p.workshop = True
+            p.text = {"cy": t["cy"], "en": t["en"]}.get(p.language, f"{t['cy']}\n\n{t['en']}")
+            p.hashtags = ["gweithdy"] if p.language != "en" else ["workshop"]
+            p.links = []
+            if p.format == "link":
+                p.format = "text"
+
+    def gen_partners(self) -> None:
+        """Each partner mentions the official X account PARTNER_MESSAGES times a month and is
+        answered; with the effect, not in the last month."""
+        rng = self.r_extra
+        w = self.world
+        acct = next(a for a in self.org.accounts if a.official and a.platform == "x")
+        thanks = self.phrases["thanks"]
+        month = w.first_month
+        while month <= w.last_month:
+            quiet = month == w.last_month and w.effects.partners_quiet_last_month()
+            days = [d for d in w.days if d.year == month.year and d.month == month.month]
+            for partner in self.org.partners:
+                for _ in range(0 if quiet else PARTNER_MESSAGES):
+                    day = days[int(rng.integers(len(days)))]
+                    when = self.local(day, float(rng.uniform(8 * 3600, 20 * 3600)))
+                    lang = "cy" if rng.random() < 0.5 else "en"
+                    bank = self.phrases["comments"][lang]
+                    nid = self.native_id("x", when, rng)
+                    w.interactions.append(Interaction("x", nid, "mention", None, None, partner, False, when,
+                                                      f"@{acct.handle} {bank[int(rng.integers(len(bank)))]}",
+                                                      lang, to=acct.handle))
+                    # answered as quickly as anything else on X (no effect on response times)
+                    hours = float(rng.lognormal(np.log(w.effects.response_median_hours("x")), 0.7))
+                    at = when + timedelta(seconds=max(hours * 3600, 120.0))
+                    if at < w.end:
+                        rid = self.native_id("x", at, rng)
+                        reply = thanks[lang][int(rng.integers(len(thanks[lang])))]
+                        w.interactions.append(Interaction("x", rid, "reply", None, nid, acct.handle, True, at,
+                                                          f"@{partner} {reply}", lang, to=partner))
+            month = _add_months(month, 1)
+
+    def gen_community(self) -> None:
+        """The community network on Mastodon: COMMUNITY_MEMBERS people who mention Owain Davies
+        (with the effect) or, without it, Owain or the official account at random."""
+        rng = self.r_extra
+        w = self.world
+        owain = next(a for a in self.org.accounts if a.platform == "mastodon" and a.person == "Owain Davies")
+        official = next(a for a in self.org.accounts if a.platform == "mastodon" and a.official)
+        members = []
+        for k in range(COMMUNITY_MEMBERS):
+            first = FIRST_NAMES[int(rng.integers(len(FIRST_NAMES)))].lower()
+            members.append(f"cor_{first}{k}@{INSTANCES[k % len(INSTANCES)]}")
+        per_day = COMMUNITY_RATE * 12 / 365.25
+        for day in w.days:
+            for m in members:
+                if rng.random() >= per_day:
+                    continue
+                to = owain if w.effects.community_alone() or rng.random() < 0.5 else official
+                when = self.local(day, float(rng.uniform(8 * 3600, 22 * 3600)))
+                lang = "cy" if rng.random() < 0.5 else "en"
+                bank = self.phrases["comments"][lang]
+                user, host = m.split("@")
+                nid = f"https://{host}/users/{user}/statuses/{self.native_id('mastodon', when, rng)}"
+                w.interactions.append(Interaction("mastodon", nid, "mention", None, None, m, False, when,
+                                                  f"@{to.handle} {bank[int(rng.integers(len(bank)))]}", lang,
+                                                  to=to.handle, community=True))
+
+    def tag_workshop_time(self) -> None:
+        """Mark time entries as workshop work: WORKSHOP_MINUTES of the minutes with the effect,
+        else the workshop posts' share of the engagement (hours follow results)."""
+        rng = self.r_extra
+        w = self.world
+        share = w.effects.workshop_minutes()
+        if share is None:
+            total = sum(p.engagement for p in w.posts)
+            share = sum(p.engagement for p in w.posts if p.workshop) / total if total else 0.0
+        notes = self.phrases["workshop_time"]["notes"]
+        for e in w.effort:
+            if e.activity in ("create", "engage", "plan") and rng.random() < share / self._workshop_eligible():
+                e.workshop = True
+                e.note = notes[int(rng.integers(len(notes)))]
+
+    def _workshop_eligible(self) -> float:
+        """The share of minutes that can be workshop work (create, engage, plan)."""
+        if not hasattr(self, "_eligible"):
+            total = sum(e.minutes for e in self.world.effort)
+            self._eligible = sum(e.minutes for e in self.world.effort
+                                 if e.activity in ("create", "engage", "plan")) / total
+        return self._eligible
 
     def gen_effort(self) -> None:
         rng = self.r_effort

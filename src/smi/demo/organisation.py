@@ -77,6 +77,15 @@ class Organisation:
     people: list[PersonSpec]
     goals: list[dict[str, Any]]
     productions_raw: list[dict[str, Any]] = field(default_factory=list)
+    # Copied into the workspace profile as they are: [[groups]], [purposes.*], [survey].
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    purposes: dict[str, Any] = field(default_factory=dict)
+    survey: dict[str, Any] = field(default_factory=dict)
+    # The people's survey answers, two rounds: {person: {item: [first, second]}}; and the
+    # initiatives on the shortlist (title, owner, impact, effort).
+    survey_answers: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
+    initiatives: list[dict[str, Any]] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)  # the partner handles on X (the "partners" group)
 
     def productions(self, first_month: date) -> list[Production]:
         out = []
@@ -110,6 +119,12 @@ def load_organisation() -> Organisation:
         people=[PersonSpec(**{**p, "days": tuple(p.get("days", PersonSpec.days))}) for p in d["people"]],
         goals=list(d["goals"]),
         productions_raw=list(d["productions"]),
+        groups=list(d.get("groups", [])),
+        purposes=dict(d.get("purposes", {})),
+        survey=dict(d.get("survey", {})),
+        survey_answers=dict(d.get("survey_answers", {})),
+        initiatives=list(d.get("initiatives", [])),
+        partners=[h.split("@", 1)[1] for g in d.get("groups", []) if g["name"] == "partners" for h in g["handles"]],
     )
 
 

@@ -77,7 +77,13 @@ class Words:
 
     def _(self, message: str, **kw: object) -> str:
         text = self.t.gettext(message)
-        return text % kw if kw else text
+        if not kw:
+            return text
+        if "|" in text:  # a translation that mutates a parameter: "%(last|soft)s" (smi.messages)
+            from smi.messages import with_mutations
+
+            text = with_mutations(text, {k: str(v) for k, v in kw.items()})
+        return text % kw
 
     def not_available(self) -> str:
         return self._("not available")

@@ -74,6 +74,7 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "actions_due": [a["id"] for a in model.actions_due],
         "meeting": model.meeting,
         "evaluation_chain": [{"stage": st["stage"], "rows": st["rows"]} for st in model.chain],
+        "learning": model.learning,
         "trend": {"months": model.trend_months,
                   "rows": [{k: r[k] for k in ("month", "platform_id", "measure", "value")}
                            for r in model.trend]},

@@ -212,6 +212,7 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
                                [[fmt.evidence_cell(w, c, r.get(c), model.currency) for c in cols] for r in f["evidence"]])
                 lines.append("")
     lines += _chain(model, w)
+    lines += _learning(model, w)
     if model.questions:
         lines += [f"## {_('Actions and experiments')}", ""]
         mt = model.meeting
@@ -285,4 +286,20 @@ def _chain(model: ReportModel, w: Words) -> list[str]:
             rows.append([_(st["title"]), text, "", "", ""])
     lines += table([_("Stage"), _("Metric"), month, previous, _("Change")], rows, {2, 3, 4})
     lines += ["", *notes, ""]
+    return lines
+
+
+def _learning(model: ReportModel, w: Words) -> list[str]:
+    """Outcomes: learning (the survey's anonymised summary; smi.report.learning)."""
+    from smi.report.learning import LEARNING, view
+
+    if not model.learning:
+        return []
+    v = view(w, model.learning)
+    lines = [f"## {w._(LEARNING[1])}", "", v.intro, ""]
+    if v.rows:
+        lines += table(v.head, v.rows)
+        lines += ["", v.note, ""]
+    for question, round_, texts in v.texts:
+        lines += [f"**{cell(question)}** ({round_})", ""] + [f"- {cell(t)}" for t in texts] + [""]
     return lines

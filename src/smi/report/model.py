@@ -154,6 +154,8 @@ class ReportModel:
     def actions_for(self, finding_id: str) -> list[dict[str, Any]]:
         """The actions taken from a finding (by its id), for the finding's own place."""
         return [a for a in self.actions if a.get("finding") == finding_id]
+    # The learning survey's anonymised summary (smi.survey.summary); {}: the profile has none.
+    learning: dict[str, Any] = field(default_factory=dict)
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -241,6 +243,7 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         actions_due=[a for i in month.actions_due for a in month.actions if a["id"] == i],
         meeting=month.meeting,
         branding=month.branding or {"name": month.organisation, "logo": None, "accent": "#24496b", "tint": "#eef2f6"},
+        learning=month.learning,
     )
 
 

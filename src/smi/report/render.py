@@ -63,6 +63,10 @@ def sections(model: ReportModel) -> list[tuple[str, str]]:
             if model.questions:
                 out += [(sid, title) for _q, sid, title in QUESTION_SECTIONS]
             out.append(EVALUATION)
+            if model.learning:
+                from smi.report.learning import LEARNING
+
+                out.append(LEARNING)
             if model.questions:
                 out.append(ACTIONS)
             continue
@@ -340,6 +344,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         tiles=[tile_texts(w, t, model) for t in model.kpis],
         action_line=lambda a: action_line(w, a, model.period.last_day.isoformat()),
         due_by=_due_by(model), finding_ids={f["id"] for f in model.findings},
+        learning=_learning_view(model, w),
     )
 
 
@@ -349,6 +354,12 @@ def _due_by(model: ReportModel) -> Any:
     from smi.monthly import DUE_AHEAD_DAYS
 
     return model.period.last_day + timedelta(days=DUE_AHEAD_DAYS)
+
+
+def _learning_view(model: ReportModel, w: Words) -> Any:
+    from smi.report.learning import view
+
+    return view(w, model.learning) if model.learning else None
 
 
 def parse_formats(formats: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:

@@ -22,7 +22,7 @@ DATA_TABLES = ("posts", "post_metrics", "interactions", "audience_daily", "effor
 
 
 # What a month (smi.monthly) reads beside the data tables: the import log and the practice records.
-PRACTICE_TABLES = ("imports", "meetings", "actions", "experiments")
+PRACTICE_TABLES = ("imports", "meetings", "actions", "experiments", "survey_responses")
 
 
 def tables_fingerprint(store: Store, tables: tuple[str, ...]) -> str:

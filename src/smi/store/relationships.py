@@ -54,12 +54,6 @@ officials AS (  -- the platform's official account, where it has exactly one
     SELECT platform, any_value(account_id) AS account_id FROM accounts
     WHERE is_official AND person IS NULL GROUP BY platform HAVING count(*) = 1
 ),
-authors AS (  -- who wrote each held message, by native id
-    SELECT p.platform, p.native_id, a.handle AS author, a.native_id AS author_native
-    FROM posts p JOIN accounts a USING (account_id)
-    UNION ALL
-    SELECT platform, native_id, {_norm('author')}, NULL FROM interactions WHERE author IS NOT NULL
-),
 own AS (
     SELECT p.* FROM posts p JOIN holders h USING (account_id)
     WHERE p.published_at >= $start AND p.published_at < $end
@@ -76,6 +70,22 @@ own_targets AS (  -- (post, the message it answers, reposts or quotes, kind)
            coalesce(extra->>'quoted', extra->>'quoted_status_id'), 'quote', NULL
     FROM own WHERE coalesce(extra->>'quoted', extra->>'quoted_status_id') IS NOT NULL
 ),
+inter AS (
+    SELECT * FROM interactions WHERE created_at >= $start AND created_at < $end
+),
+wanted AS (  -- the messages whose author is asked for: what own posts and own replies answer
+    SELECT DISTINCT platform, target AS native_id FROM own_targets WHERE target IS NOT NULL
+    UNION
+    SELECT DISTINCT platform, in_reply_to FROM inter WHERE from_organisation AND in_reply_to IS NOT NULL
+),
+authors AS (  -- who wrote each wanted message, by native id
+    SELECT p.platform, p.native_id, a.handle AS author, a.native_id AS author_native
+    FROM posts p JOIN accounts a ON a.account_id = p.account_id
+    SEMI JOIN wanted w ON w.platform = p.platform AND w.native_id = p.native_id
+    UNION ALL
+    SELECT i.platform, i.native_id, {_norm('i.author')}, NULL FROM interactions i
+    SEMI JOIN wanted w ON w.platform = i.platform AND w.native_id = i.native_id WHERE i.author IS NOT NULL
+),
 own_contacts AS (
     SELECT t.platform, t.native_id, t.account_id AS holder, t.kind,
            coalesce(w.author, d.handle, {_ADDRESS_HANDLE.format(x='t.target')}, {_norm('t.hint')},
@@ -90,9 +100,6 @@ own_contacts AS (
     SELECT platform, native_id, account_id, 'mention', {_norm('m')}
     FROM (SELECT platform, native_id, account_id, unnest(mentions) AS m FROM own WHERE len(mentions) > 0)
 ),
-inter AS (
-    SELECT * FROM interactions WHERE created_at >= $start AND created_at < $end
-),
 org_replies AS (  -- the organisation's own replies held as interactions
     SELECT i.platform, i.native_id, h.account_id AS holder, i.kind, w.author AS counterpart
     FROM inter i
@@ -104,17 +111,21 @@ org_replies AS (  -- the organisation's own replies held as interactions
 theirs AS (
     SELECT * FROM inter WHERE NOT coalesce(from_organisation, FALSE) AND author IS NOT NULL
 ),
-on_posts AS (  -- comments and replies on a holder's post
-    SELECT i.platform, i.native_id, coalesce(p.account_id, q.account_id) AS holder, i.kind,
-           {_norm('i.author')} AS counterpart
+theirs_on AS (  -- each message from others (one row each: interactions are keyed by
+                -- platform and native id), with the holder whose post it answers (NULL: none)
+    SELECT i.platform, i.native_id, i.kind, i.author, i.text,
+           CASE WHEN coalesce(p.account_id, q.account_id) IN (SELECT account_id FROM holders)
+                THEN coalesce(p.account_id, q.account_id) END AS on_holder
     FROM theirs i
     LEFT JOIN posts p ON p.post_key = i.post_key
     LEFT JOIN posts q ON q.platform = i.platform AND q.native_id = i.in_reply_to
-    WHERE coalesce(p.account_id, q.account_id) IN (SELECT account_id FROM holders)
+),
+on_posts AS (  -- comments and replies on a holder's post
+    SELECT platform, native_id, on_holder AS holder, kind, {_norm('author')} AS counterpart
+    FROM theirs_on WHERE on_holder IS NOT NULL
 ),
 rest AS (
-    SELECT * FROM theirs i WHERE NOT EXISTS (
-        SELECT 1 FROM on_posts o WHERE o.platform = i.platform AND o.native_id = i.native_id)
+    SELECT platform, native_id, kind, author, text FROM theirs_on WHERE on_holder IS NULL
 ),
 named AS (  -- the holders a message names by @handle
     SELECT r.platform, r.native_id, h.account_id AS holder, r.kind, {_norm('r.author')} AS counterpart
@@ -151,7 +162,34 @@ def contacts(store: Store, start: datetime, end: datetime) -> list[dict[str, Any
 def unattributed(store: Store, start: datetime, end: datetime) -> int:
     """Messages from others in [start, end) tied to no holder: counted, so the network can say
     how many it leaves out."""
+    # the messages answering a holder's post all have a contact: only the rest can lack one
     body = SQL.split("\nSELECT c.platform", 1)[0]
-    sql = body + ("\nSELECT count(*) FROM theirs t WHERE NOT EXISTS (SELECT 1 FROM contacts c "
+    sql = body + ("\nSELECT count(*) FROM rest t WHERE NOT EXISTS (SELECT 1 FROM ("
+                  "SELECT platform, native_id FROM own_contacts UNION ALL SELECT platform, native_id FROM org_replies "
+                  "UNION ALL SELECT platform, native_id FROM named UNION ALL SELECT platform, native_id FROM unnamed) c "
                   "WHERE c.platform = t.platform AND c.native_id = t.native_id)")
     return int(store.con.execute(sql, {"start": start, "end": end}).fetchall()[0][0])
+
+
+def edges(store: Store, start: datetime, end: datetime) -> list[tuple[str, str, str, int, list[str]]]:
+    """The contacts of [start, end) summed per holder and counterpart, in the database:
+    (platform, holder account id, counterpart handle, messages, kinds). The same rows as
+    grouping `contacts` (one message counts once per holder and counterpart)."""
+    # A message answering a holder's post is one row of on_posts (interactions are keyed by
+    # platform and native id) and in no other branch once holders are left out as
+    # counterparts: counted as it is, with no row per message kept. The other branches (own
+    # posts, own replies, messages naming a holder) can hold a message twice: made distinct
+    # per message first, as `contacts` does.
+    body = SQL.split("\nSELECT c.platform", 1)[0]
+    sql = (f"{body},\nsmall AS (SELECT platform, native_id, holder, counterpart, kind FROM ("
+           "SELECT * FROM own_contacts UNION ALL SELECT * FROM org_replies UNION ALL SELECT * FROM named "
+           "UNION ALL SELECT * FROM unnamed) GROUP BY ALL),\n"
+           "counted AS (SELECT platform, holder, counterpart, kind, 1 AS n, native_id FROM small "
+           "UNION ALL SELECT platform, holder, counterpart, kind, 1, NULL FROM on_posts)\n"
+           "SELECT c.platform, c.holder, c.counterpart, "
+           "count(DISTINCT c.native_id) + count(*) FILTER (WHERE c.native_id IS NULL) AS weight, "
+           "list(DISTINCT c.kind ORDER BY c.kind) AS kinds FROM counted c "
+           "WHERE c.counterpart IS NOT NULL AND c.counterpart <> '' "
+           "AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.platform = c.platform AND h.handle = c.counterpart) "
+           "GROUP BY c.platform, c.holder, c.counterpart")
+    return [(r[0], r[1], r[2], int(r[3]), list(r[4])) for r in store.con.execute(sql, {"start": start, "end": end}).fetchall()]
