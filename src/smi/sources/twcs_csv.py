@@ -34,7 +34,7 @@ from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id
 from smi.sources.base import ImportContext, Source, Unit, register
-from smi.sources.columns import Column, ColumnMap, Match
+from smi.sources.columns import Column, ColumnMap, Match, csv_problem
 from smi.sources.files import InputFile
 
 PLATFORM = "x"
@@ -165,7 +165,7 @@ def _rows(file: InputFile, stream: Any) -> Iterator[tuple[int, str, dict[str, An
                 values = _values(file, match, row, tid, where)
                 yield line, values["id"], values
         except csv.Error as e:
-            raise SourceError(file.name, f"is not valid CSV ({e})", fix=FIX) from None
+            raise SourceError(file.name, csv_problem(e), fix=FIX) from None
         except UnicodeDecodeError:
             raise SourceError(file.name, "is not UTF-8 text", fix=FIX) from None
 
