@@ -845,6 +845,43 @@ for _s in SEEDS:
                 _mutate_bytes(_s, lambda b: b.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")))
 
 
+# -- 7. a hostile workspace.toml: every command refuses it, naming the file and the line or field --
+def _profile(text: str | bytes | tuple[str, str]) -> Callable[[Path], None]:
+    """Bytes: the whole file; text: added at its end; (old, new): a value changed."""
+    def prepare(ws: Path) -> None:
+        path = ws / "workspace.toml"
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        elif isinstance(text, tuple):
+            old = path.read_text(encoding="utf-8")
+            assert text[0] in old, text[0]
+            path.write_text(old.replace(text[0], text[1], 1), encoding="utf-8")
+        else:
+            path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return prepare
+
+
+PROFILES: dict[str, str | bytes | tuple[str, str]] = {
+    "toml-syntax": "\n[organisation\nname = 'x'\n",
+    "toml-duplicate-table": "\n[organisation]\nname = 'again'\n",
+    "toml-nested-deep": "\ndeep = " + "[" * 5000 + "]" * 5000 + "\n",
+    "toml-latin1": "# caf\xe9\n".encode("latin-1"),
+    "toml-utf16": "[organisation]\nname = 'x'\n".encode("utf-16"),
+    "toml-binary": bytes(range(256)),
+    "toml-empty": b"",
+    "toml-languages-a-number": ('languages = ["en"]', "languages = 5"),
+    "toml-timezone": ('timezone = "Europe/London"', 'timezone = "Mars/Olympus_Mons"'),
+    "toml-name-huge": ('name = "Hostile Org"', 'name = "' + "x" * 2_000_000 + '"'),
+    "toml-person-bad-handle": "\n[[people]]\nname = 'Ann'\nhandles = ['not a handle']\n",
+    "toml-goal-purpose": "\n[[goals]]\nname = 'G'\npurpose = 'world domination'\n",
+    "toml-kpi-period": "\n[[goals]]\nname = 'G'\n[[goals.kpis]]\nmetric = 'posts'\ntarget = 1\nperiod = 'decade'\n",
+    "toml-engine": "\n[engine]\nname = 'oracle'\n",
+}
+for _label, _text in PROFILES.items():
+    case(f"profile-{_label}", "rejected", "workspace.toml", "profile", prepare=_profile(_text))(
+        lambda d: [str(_posts(d, "2026-07-02T10:00:00Z"))])
+
+
 def write_all(out: Path) -> list[tuple[Case, list[str]]]:
     """Write every case under `out/NAME/`; returns each case with its import arguments."""
     made = []

@@ -20,7 +20,7 @@ from smi.errors import SourceError
 from smi.platforms import normalise_handle
 from smi.sources.base import ImportContext
 from smi.sources.columns import ColumnMap, Match, csv_problem, norm_header, parse_datetime
-from smi.sources.files import InputFile
+from smi.sources.files import InputFile, read_whole
 
 # Meta's post types, lower-cased without an `IG ` prefix, to our format (smi.canonical.POST_FORMATS).
 POST_FORMATS: dict[str, str] = {
@@ -113,7 +113,7 @@ def decode(data: bytes, file: str, fix: str) -> str:
 def read_text(file: InputFile, ctx: ImportContext, fix: str) -> str:
     """Whole-file read: Meta's exports are a few MB at most (one row per post or day)."""
     with ctx.open(file) as stream:
-        data = stream.read()
+        data = read_whole(stream, file.name, "a Meta export")
     return decode(data, file.name, fix)
 
 

@@ -271,3 +271,47 @@ def expand(paths: list[str | Path]) -> list[InputFile]:
         else:
             out.append(_from_path(p, p.parent))
     return out
+
+
+# JSON read with ijson: its C backend copies a string that spans many reads again on each
+# read (a 20 MB string: 10 s with 64 KB reads), so it reads in large pieces; and no post,
+# profile or comment holds a string anywhere near MAX_JSON_STRING, so a longer run of bytes
+# without a quote is refused before it is held in memory.
+IJSON_BUF = 8 << 20
+MAX_JSON_STRING = 64 << 20
+
+
+class StringGuard:
+    """A byte stream for ijson that raises SourceError when MAX_JSON_STRING bytes pass with
+    no `"` (one string longer than any export holds: a bomb, or a damaged file)."""
+
+    def __init__(self, stream: BinaryIO, name: str, limit: int = MAX_JSON_STRING) -> None:
+        self._stream = stream
+        self._name = name
+        self._limit = limit
+        self._run = 0  # bytes since the last quote
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._stream.read(n)
+        q = data.rfind(b'"')
+        self._run = len(data) - q - 1 if q >= 0 else self._run + len(data)
+        if self._run > self._limit:
+            raise SourceError(self._name, f"holds a string longer than {_size(self._limit)}, which no export does "
+                              "(a damaged file or a zip bomb)",
+                              fix="download the export again from the platform")
+        return data
+
+
+# Sources that read a whole file into memory (the formats are a few MB at most) refuse one
+# over this size rather than hold many times it while parsing (a zip bomb, a wrong file).
+MAX_WHOLE_FILE = 64 << 20
+
+
+def read_whole(stream: BinaryIO, name: str, what: str, limit: int = MAX_WHOLE_FILE) -> bytes:
+    """All of a stream, or a SourceError when it is over `limit` bytes."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(name, f"is over {_size(limit)}, more than {what} ever is (a zip bomb or a wrong file)",
+                          fix="check that this is the export the platform gave; split it into smaller files "
+                              "if it is")
+    return data

@@ -53,10 +53,31 @@ COLUMNS = ColumnMap("Customer Support on Twitter (twcs.csv)", [
 _TRUE = {"true": True, "false": False, "1": True, "0": False}
 
 
-def _lines(stream: Any) -> Iterator[str]:
+MAX_LINE = 16 << 20  # no tweet row is near this: a longer one is a damaged file or a bomb
+
+
+def _raw_lines(stream: Any, name: str) -> Iterator[bytes]:
+    """The stream's lines (ended by \\n), read in 1 MB pieces (iterating a raw zip member
+    reads one byte at a time); a line over MAX_LINE bytes is refused."""
+    buf = b""
+    while chunk := stream.read(1 << 20):
+        buf += chunk
+        if b"\n" not in chunk:
+            if len(buf) > MAX_LINE:
+                raise SourceError(name, f"has a line longer than {MAX_LINE >> 20} MB, "
+                                  "which no tweet is (a damaged file or a zip bomb)", fix=FIX)
+            continue
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            yield line + b"\n"
+    if buf:
+        yield buf
+
+
+def _lines(stream: Any, name: str = "twcs.csv") -> Iterator[str]:
     """Lines ended by \\n only (\\r\\n too); other CRs hidden from the csv module."""
     first = True
-    for raw in stream:  # binary lines end at \n only
+    for raw in _raw_lines(stream, name):  # binary lines end at \n only
         line = raw.decode("utf-8-sig" if first else "utf-8")
         first = False
         end = "\n" if line.endswith("\n") else ""
@@ -146,7 +167,7 @@ def _rows(file: InputFile, stream: Any) -> Iterator[tuple[int, str, dict[str, An
     """(line, tweet id, mapped values) for each data row; a bad row is a SourceError."""
     with stream:
         try:
-            reader = csv.reader(_lines(stream))
+            reader = csv.reader(_lines(stream, file.name))
             header = next(reader, None)
             if header is None:
                 raise SourceError(file.name, "is empty", record="line 1", expected="a header row", fix=FIX)
