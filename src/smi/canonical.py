@@ -202,7 +202,7 @@ def as_text(col: pa.Array | pa.ChunkedArray, i: int) -> str:
 # A count above a trillion or a time entry longer than a month is a broken file (10**15 minutes).
 MAX_COUNT = 10**12
 NUMBER_RANGES: dict[str, dict[str | None, tuple[float, float]]] = {
-    "post_metrics": {None: (-MAX_COUNT, MAX_COUNT)},
+    "post_metrics": {None: (0, MAX_COUNT)},  # counts of a post: never below 0
     "audience_daily": {None: (-MAX_COUNT, MAX_COUNT)},
     "effort": {"minutes": (0, 31 * 24 * 60)},
 }
@@ -226,7 +226,10 @@ def first_implausible(table: str, batch: pa.Table, now: datetime | None = None) 
                                       or pa.types.is_floating(col.type) else None)
         if bounds is None or col.null_count == len(col):
             continue
-        bad = pc.fill_null(pc.or_(pc.less(col, bounds[0]), pc.greater(col, bounds[1])), False)
+        bad = pc.or_(pc.less(col, bounds[0]), pc.greater(col, bounds[1]))
+        if pa.types.is_floating(col.type):  # NaN compares false with every bound
+            bad = pc.or_(bad, pc.is_nan(col))
+        bad = pc.fill_null(bad, False)
         if pc.any(bad).as_py():
             i = pc.index(bad, True).as_py()
             return i, name, as_text(col, i), number_range_text(*bounds)

@@ -11,9 +11,11 @@ person's handles. A tombstone keeps them out of later imports.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,14 +87,53 @@ def resolve(ws: Any, given: str) -> Plan:
     return Plan(given, Target(accounts=sorted(set(handles) | set(accounts)), persons=[person]), person)
 
 
-def _redact_bytes(data: bytes, pattern: Any) -> bytes | None:
-    """The bytes with every match redacted, or None if nothing matched (or not text)."""
+def _redact_bytes(data: bytes, pattern: Any, name: str = "") -> bytes | None:
+    """The bytes with every match redacted, or None if nothing matched (or not text). A CSV
+    file is redacted cell by cell, keeping its numbers (see _redact_csv)."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    if not pattern.search(text):
+        return None
+    if name.lower().endswith(".csv"):
+        new_csv = _redact_csv(text, pattern)
+        if new_csv is not None:
+            return new_csv.encode("utf-8")
     new, n = pattern.subn(REDACTED, text)
     return new.encode("utf-8") if n else None
+
+
+# Header words of the columns whose numbers are ids of accounts or people (redacted like text).
+_ID_WORDS = frozenset({"id", "ids", "author", "user", "username", "account", "handle", "person", "name", "from"})
+_NUMBER = re.compile(r"\s*[-+]?[\d.,\s]*\d[\d.,\s]*%?\s*")
+
+
+def _redact_csv(text: str, pattern: Any) -> str | None:
+    """Redact a CSV cell by cell: a cell that is a number (a count: impressions 12 when the
+    forgotten handle is `x:@12`) keeps its value unless its column holds ids or handles
+    (post_id, author_id, ...); every other cell is redacted as text. None if it is not CSV."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    body = text[len(bom):]
+    crlf = "\r\n" in body[:65536]
+    try:
+        rows = list(csv.reader(io.StringIO(body, newline="")))
+    except csv.Error:
+        return None
+    header = [set(re.split(r"[^a-z]+", h.lower())) for h in rows[0]] if rows else []
+    out = io.StringIO(newline="")
+    w = csv.writer(out, lineterminator="\r\n" if crlf else "\n")
+    for r, row in enumerate(rows):
+        new = []
+        for c, cell in enumerate(row):
+            ids = c < len(header) and bool(header[c] & _ID_WORDS)
+            keep = r > 0 and not ids and _NUMBER.fullmatch(cell) is not None
+            new.append(cell if keep else pattern.sub(REDACTED, cell))
+        w.writerow(new)
+    result = out.getvalue()
+    if not body.endswith(("\n", "\r")):
+        result = result.rstrip("\r\n")
+    return bom + result
 
 
 def _rewrite_zip(path: Path, pattern: Any) -> bytes | None:
@@ -101,7 +142,7 @@ def _rewrite_zip(path: Path, pattern: Any) -> bytes | None:
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            new = _redact_bytes(data, pattern)
+            new = _redact_bytes(data, pattern, info.filename)
             if new is not None:
                 changed = True
                 data = new
@@ -126,7 +167,7 @@ def _archive(ws: Any, pattern: Any, only: list[str] | None = None,
         if zipfile.is_zipfile(path):
             new = _rewrite_zip(path, pattern)
         else:
-            new = _redact_bytes(path.read_bytes(), pattern)
+            new = _redact_bytes(path.read_bytes(), pattern, path.name)
         if new is None:
             continue
         if dead and path.name.split("-", 1)[0] in dead:
@@ -180,6 +221,7 @@ def _profile(ws: Any, target: Target) -> int:
                     if "{}:{}".format(*parse_account(str(handles[j]))) in accounts:
                         del handles[j]
                         removed += 1
+    removed += _goal_kpis(doc, accounts, persons)
     decl = doc.get("accounts")
     if decl is not None:
         for i in reversed(range(len(decl))):
@@ -189,6 +231,37 @@ def _profile(ws: Any, target: Target) -> int:
                 removed += 1
     if removed:
         ws.profile_file.save()
+    return removed
+
+
+def _names_them(value: Any, accounts: set[str], persons: set[str]) -> bool:
+    """A KPI filter's value (or list of values) names a forgotten account or person."""
+    for v in value if isinstance(value, list) else [value]:
+        text = str(v).strip()
+        if text.casefold() in persons:
+            return True
+        if ":" in text:
+            try:
+                if "{}:{}".format(*parse_account(text)) in accounts:
+                    return True
+            except SmiError:
+                continue
+    return False
+
+
+def _goal_kpis(doc: Any, accounts: set[str], persons: set[str]) -> int:
+    """Remove the goals' KPIs whose filter names them (`filter = { account = "x:@them" }`): their
+    numbers are gone, and the profile must not keep their handle. The goal itself stays."""
+    removed = 0
+    for goal in doc.get("goals") or []:
+        kpis = goal.get("kpis")
+        if kpis is None:
+            continue
+        for i in reversed(range(len(kpis))):
+            flt = kpis[i].get("filter") or {}
+            if any(_names_them(v, accounts, persons) for v in flt.values()):
+                del kpis[i]
+                removed += 1
     return removed
 
 

@@ -272,6 +272,17 @@ def _archive(ws: Any, unit: Unit) -> list[Path]:
     return made
 
 
+def _sweep_parts(ws: Any) -> None:
+    """Remove the half-made copies (`.*.part`) an import killed while copying left in
+    archive/. Only the process that holds the store's lock imports, so none is in use: the
+    store is opened (and its lock taken) first."""
+    ws.store  # noqa: B018
+    with contextlib.suppress(OSError):
+        for part in ws.archive_dir.glob("*/.*.part"):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
 def _cleanup(tmp: Path | None) -> None:
     if tmp is not None:
         with contextlib.suppress(OSError):
@@ -292,6 +303,11 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
             redact_archived(ws, [f.sha256() for f in unit.files])  # never an unredacted copy back
         return UnitResult(unit.name, unit.source.name, "unchanged", import_id=prior["import_id"])
     files = [{"name": f.relpath, "sha256": f.sha256(), "bytes": f.size} for f in unit.files]
+    for f in unit.files:  # a text file that is not the text it claims (found while hashing it)
+        if f.text_problem is not None:
+            if progress:
+                progress(unit.size)
+            return UnitResult(unit.name, unit.source.name, "failed", error=f.text_problem)
     writer = store.writer(source=unit.source.name, name=unit.name, unit_hash=digest, files=files,
                           own_export=unit.source.own_export)
     ctx = ImportContext(writer, options, progress=progress)
@@ -352,6 +368,8 @@ def run_import(
                        f"(expected {range_text()})", fix="give the day the export was downloaded, e.g. 2026-11-01")
     files = expand(paths)
     units, unclaimed = plan(files, options, source)
+    if units:
+        _sweep_parts(ws)
     report = ImportReport()
     if not units:
         raise unknown_format(unclaimed, paths)

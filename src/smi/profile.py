@@ -40,7 +40,7 @@ class BusinessHours(BaseModel):
 
 
 class Organisation(BaseModel):
-    name: str
+    name: str = Field(max_length=200)  # printed on every report page: a name, not a document
     timezone: str = "Europe/London"
     languages: list[str] = Field(default_factory=lambda: ["en"])
     currency: str = "GBP"  # ISO 4217: staff cost and money in the report ("£1,682.70")
@@ -538,6 +538,16 @@ class ProfileFile:
             raise ProfileError(
                 str(path), f"line {e.line}", f"not valid TOML ({e})", fix="correct the line"
             ) from None
+        except UnicodeDecodeError as e:
+            line = e.object[: e.start].count(b"\n") + 1 if isinstance(e.object, bytes) else 1
+            raise ProfileError(str(path), f"line {line}", "is not UTF-8 text",
+                               fix=f"save {path.name} as UTF-8 (any text editor can)") from None
+        except RecursionError:
+            raise ProfileError(str(path), "file", "nests arrays or tables too deeply to read",
+                               fix=f"correct {path.name}; a workspace.toml nests at most a few levels") from None
+        except OSError as e:
+            raise ProfileError(str(path), "file", f"cannot be read ({e.strerror or e})",
+                               fix=f"make {path.name} a readable file") from None
         self.model = self._validate(self.doc)
 
     def _validate(self, doc: tomlkit.TOMLDocument) -> Profile:

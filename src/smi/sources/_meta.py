@@ -19,8 +19,8 @@ import orjson
 from smi.errors import SourceError
 from smi.platforms import normalise_handle
 from smi.sources.base import ImportContext
-from smi.sources.columns import ColumnMap, Match, norm_header, parse_datetime
-from smi.sources.files import InputFile
+from smi.sources.columns import ColumnMap, Match, csv_problem, norm_header, parse_datetime
+from smi.sources.files import InputFile, read_whole
 
 # Meta's post types, lower-cased without an `IG ` prefix, to our format (smi.canonical.POST_FORMATS).
 POST_FORMATS: dict[str, str] = {
@@ -113,7 +113,7 @@ def decode(data: bytes, file: str, fix: str) -> str:
 def read_text(file: InputFile, ctx: ImportContext, fix: str) -> str:
     """Whole-file read: Meta's exports are a few MB at most (one row per post or day)."""
     with ctx.open(file) as stream:
-        data = stream.read()
+        data = read_whole(stream, file.name, "a Meta export")
     return decode(data, file.name, fix)
 
 
@@ -157,7 +157,7 @@ def rows(text: str, file: str, header_line: int, fix: str) -> Iterator[tuple[int
                                   fix="the file may be cut short or edited; " + fix)
             yield line, row
     except csv.Error as e:
-        raise SourceError(file, f"is not valid CSV ({e})", record=f"line {start}",
+        raise SourceError(file, csv_problem(e), record=f"line {start}",
                           fix="the file may be cut short or edited; " + fix) from None
 
 
@@ -171,7 +171,7 @@ def header(text: str, columns: ColumnMap, file: str, fix: str, line: int = 1) ->
                 row = r
                 break
     except csv.Error as e:
-        raise SourceError(file, f"is not valid CSV ({e})", record=f"line {line}", fix=fix) from None
+        raise SourceError(file, csv_problem(e), record=f"line {line}", fix=fix) from None
     if row is None:
         raise SourceError(file, "is empty" if line == 1 else "ends before its header",
                           record=f"line {line}", expected=f"a {columns.name} export", fix=fix)

@@ -22,7 +22,7 @@ from smi.canonical import ACTIVITIES, SCHEMAS
 from smi.errors import ProfileError, SourceError
 from smi.platforms import PLATFORMS, normalise_platform
 from smi.sources.base import ImportContext, Source, Unit
-from smi.sources.columns import ColumnMap, Match
+from smi.sources.columns import ColumnMap, Match, csv_problem
 from smi.sources.files import InputFile
 
 # Words in a project, task or tag name that say what kind of work it was.
@@ -111,7 +111,7 @@ def parse_date(text: str, order: str, *, file: str, record: str, field: str) -> 
         m = _DMY.match(t)
         if m:
             a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-            y = y + 2000 if y < 100 else y
+            y = y + 2000 if len(m.group(4)) <= 2 else y  # '26' is 2026; '0001' is year 1 (refused later)
             return date(y, b, a) if order == "dmy" else date(y, a, b)
     except ValueError:
         pass
@@ -248,7 +248,7 @@ def _rows(file: InputFile, ctx: ImportContext) -> Iterator[tuple[int, list[str]]
                               expected="UTF-8 text",
                               fix="export the report again, or save it as CSV UTF-8") from None
         except csv.Error as e:
-            raise SourceError(file.name, f"cannot be read as CSV ({e})", record=f"line {reader.line_num}",
+            raise SourceError(file.name, csv_problem(e), record=f"line {reader.line_num}",
                               fix="export the report again; check the quoting on that line") from None
 
 

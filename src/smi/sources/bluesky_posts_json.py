@@ -39,7 +39,7 @@ from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id, normalise_handle, parse_account
 from smi.sources.base import ImportContext, Source, Unit, register
-from smi.sources.files import InputFile
+from smi.sources.files import InputFile, read_whole
 
 PLATFORM = "bluesky"
 FIX = "give the posts file as the tool wrote it: a JSON array or one JSON object per line"
@@ -211,7 +211,7 @@ def _count(value: Any, field: str) -> int | None:
 def _objects(file: InputFile, ctx: ImportContext) -> Iterator[tuple[str, Any]]:
     """(where, object) for each post: a JSON array, or JSON Lines."""
     with ctx.open(file) as stream:
-        data = stream.read()
+        data = read_whole(stream, file.name, "a file of Bluesky posts")
     body = data.removeprefix(b"\xef\xbb\xbf")
     if body.lstrip().startswith(b"["):
         try:

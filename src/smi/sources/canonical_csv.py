@@ -245,6 +245,10 @@ class _Reader:
     def _parse_error(self, e: Exception) -> SourceError:
         msg = str(e)
         name = self.file.name
+        if "straddling object" in msg:  # one cell (or line) longer than a read block
+            return SourceError(name, f"has a cell longer than {BLOCK_BYTES >> 20} MB, which no post or comment is "
+                               "(a closing quote may be missing)", record=f"after line {self.line}",
+                               fix="check the quoting near that line; save the file as CSV UTF-8")
         if self.bad_row is not None:
             number, expected, actual = self.bad_row
             number = number or _first_ragged_record(self.file, expected)

@@ -9,6 +9,7 @@ which optional ones are missing. Values that are blank, `undefined`, `-` or `N/A
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -127,6 +128,8 @@ def parse_int(text: str | None, *, file: str, record: str, field: str) -> int | 
         try:
             f = float(t)
         except ValueError:
+            f = math.nan
+        if not math.isfinite(f):  # a word, or nan / inf (which float() reads)
             raise SourceError(file, f"'{text}' is not a number", record=record, field=field,
                               expected="a whole number such as 1,234",
                               fix="correct the cell, or leave it blank if the number is not available") from None
@@ -141,10 +144,13 @@ def parse_float(text: str | None, *, file: str, record: str, field: str) -> floa
         return None
     t = _NUM_CLEAN.sub("", text.strip()).rstrip("%")
     try:
-        return float(t)
+        f = float(t)
     except ValueError:
+        f = math.nan
+    if not math.isfinite(f):  # a word, or nan / inf (which float() reads)
         raise SourceError(file, f"'{text}' is not a number", record=record, field=field,
-                          expected="a number such as 12.5", fix="correct the cell") from None
+                          expected="a number such as 12.5", fix="correct the cell")
+    return f
 
 
 def parse_datetime(
@@ -188,3 +194,15 @@ def parse_date(
             continue
     raise SourceError(file, f"'{text}' is not a date", record=record, field=field,
                       expected=" or ".join(formats), fix="correct the cell")
+
+
+def csv_problem(e: Exception) -> str:
+    """What a csv.Error means, in words: Python's csv module refuses a cell over its field
+    limit (131,072 characters), which no post or comment reaches."""
+    import csv
+
+    text = str(e)
+    if "field larger than field limit" in text:
+        return (f"has a cell longer than {csv.field_size_limit():,} characters, which no post or comment is "
+                "(a closing quote may be missing)")
+    return f"is not valid CSV ({text})"

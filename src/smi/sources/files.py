@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import io
 import zipfile
@@ -14,6 +15,11 @@ from typing import BinaryIO
 from smi.errors import SourceError
 
 HEAD_BYTES = 8192
+
+# Files read as text: checked to be what they claim (UTF-8, or UTF-16 with its BOM) in the
+# same pass that hashes them, so a Latin-1 or binary file is refused naming its line before
+# any source reads it (a source reading it with errors="replace" would store mangled text).
+TEXT_SUFFIXES = frozenset({".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".js"})
 
 # Bounds on a zip (a zip bomb expands a few MB into many GB). Exports compress text 5-20
 # times; deflate cannot beat ~1,030 times. Checked on the sizes the zip declares, which are
@@ -70,11 +76,79 @@ class InputFile:
     def sha256(self) -> str:
         if self._sha256 is None:
             h = hashlib.sha256()
+            check = _TextCheck(self) if PurePosixPath(self.basename).suffix.lower() in TEXT_SUFFIXES else None
             with self.open() as f:
                 for chunk in iter(lambda: f.read(1 << 20), b""):
                     h.update(chunk)
+                    if check is not None:
+                        check.feed(chunk)
+            if check is not None:
+                check.end()
+                self.text_problem = check.problem
             self._sha256 = h.hexdigest()
         return self._sha256
+
+    # Set by sha256(): why the file is not the text it claims to be (a SourceError), or None.
+    text_problem: SourceError | None = field(default=None, repr=False)
+
+
+class _TextCheck:
+    """Decode a text file chunk by chunk: the first line that is not UTF-8 (UTF-16 when the
+    file starts with its BOM), or that holds a NUL byte, becomes a SourceError."""
+
+    def __init__(self, f: InputFile) -> None:
+        self.f = f
+        self.decoder: codecs.IncrementalDecoder | None = None
+        self.nl = b"\n"
+        self.lines = 1
+        self.problem: SourceError | None = None
+        self.started = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self.problem is not None:
+            return
+        if not self.started:
+            self.started = True
+            if chunk.startswith((b"\xff\xfe", b"\xfe\xff")):
+                enc = "utf-16-le" if chunk.startswith(b"\xff\xfe") else "utf-16-be"
+                self.decoder = codecs.getincrementaldecoder(enc)()
+                self.nl = "\n".encode(enc)
+            elif len(chunk) >= 64 and (chunk[1:64:2].count(0) > 24 or chunk[0:64:2].count(0) > 24):
+                return  # UTF-16 without a BOM: the source says so (no decoder: nothing checked)
+            else:
+                self.decoder = codecs.getincrementaldecoder("utf-8")()
+        if self.decoder is None:
+            return
+        try:
+            text = self.decoder.decode(chunk)
+        except UnicodeDecodeError as e:
+            self._fail(chunk, e.start, "is not UTF-8 text" if self.nl == b"\n" else "is not valid UTF-16 text")
+            return
+        if "\x00" in text:
+            self._fail(chunk, None, "holds NUL bytes (binary data, not text)", at_text=text.index("\x00"))
+            return
+        self.lines += text.count("\n")
+
+    def end(self) -> None:
+        if self.problem is None and self.decoder is not None:
+            try:
+                self.decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                self.problem = self._error("ends in the middle of a character (the file is cut short)")
+
+    def _fail(self, chunk: bytes, at: int | None, problem: str, at_text: int | None = None) -> None:
+        if at is not None:
+            self.lines += chunk[:at].count(self.nl)
+        elif at_text is not None and self.decoder is not None:
+            self.lines += chunk.decode("utf-8", errors="replace")[:at_text].count("\n") if self.nl == b"\n" else 0
+        self.problem = self._error(problem)
+
+    def _error(self, problem: str) -> SourceError:
+        utf16 = self.nl != b"\n"
+        return SourceError(self.f.name, problem, record=f"line {self.lines:,}",
+                           expected="UTF-16 text" if utf16 else "UTF-8 text",
+                           fix="export the file again from the platform; if you saved it from a spreadsheet, "
+                               "save it as 'CSV UTF-8'")
 
 
 def _from_path(p: Path, root: Path) -> InputFile:
@@ -197,3 +271,47 @@ def expand(paths: list[str | Path]) -> list[InputFile]:
         else:
             out.append(_from_path(p, p.parent))
     return out
+
+
+# JSON read with ijson: its C backend copies a string that spans many reads again on each
+# read (a 20 MB string: 10 s with 64 KB reads), so it reads in large pieces; and no post,
+# profile or comment holds a string anywhere near MAX_JSON_STRING, so a longer run of bytes
+# without a quote is refused before it is held in memory.
+IJSON_BUF = 8 << 20
+MAX_JSON_STRING = 64 << 20
+
+
+class StringGuard:
+    """A byte stream for ijson that raises SourceError when MAX_JSON_STRING bytes pass with
+    no `"` (one string longer than any export holds: a bomb, or a damaged file)."""
+
+    def __init__(self, stream: BinaryIO, name: str, limit: int = MAX_JSON_STRING) -> None:
+        self._stream = stream
+        self._name = name
+        self._limit = limit
+        self._run = 0  # bytes since the last quote
+
+    def read(self, n: int = -1) -> bytes:
+        data = self._stream.read(n)
+        q = data.rfind(b'"')
+        self._run = len(data) - q - 1 if q >= 0 else self._run + len(data)
+        if self._run > self._limit:
+            raise SourceError(self._name, f"holds a string longer than {_size(self._limit)}, which no export does "
+                              "(a damaged file or a zip bomb)",
+                              fix="download the export again from the platform")
+        return data
+
+
+# Sources that read a whole file into memory (the formats are a few MB at most) refuse one
+# over this size rather than hold many times it while parsing (a zip bomb, a wrong file).
+MAX_WHOLE_FILE = 64 << 20
+
+
+def read_whole(stream: BinaryIO, name: str, what: str, limit: int = MAX_WHOLE_FILE) -> bytes:
+    """All of a stream, or a SourceError when it is over `limit` bytes."""
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(name, f"is over {_size(limit)}, more than {what} ever is (a zip bomb or a wrong file)",
+                          fix="check that this is the export the platform gave; split it into smaller files "
+                              "if it is")
+    return data

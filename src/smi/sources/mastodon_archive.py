@@ -42,7 +42,7 @@ from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id, normalise_handle
 from smi.sources.base import ImportContext, ImportOptions, Source, Unit, register
-from smi.sources.files import InputFile
+from smi.sources.files import IJSON_BUF, InputFile, StringGuard
 
 PLATFORM = "mastodon"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -180,7 +180,7 @@ class _Outbox:
     def items(self) -> Iterator[Any]:
         builder: ijson.ObjectBuilder | None = None
         depth = 0
-        for prefix, event, value in ijson.parse(self.stream, use_float=True):
+        for prefix, event, value in ijson.parse(self.stream, use_float=True, buf_size=IJSON_BUF):
             if builder is not None:
                 builder.event(event, value)
                 if event in ("start_map", "start_array"):
@@ -285,7 +285,7 @@ class MastodonArchive(Source):
         self._file = outbox.name
         n = 0
         with ctx.open(outbox) as stream:
-            box = _Outbox(stream)
+            box = _Outbox(StringGuard(stream, outbox.name))
             try:
                 for n, item in enumerate(box.items(), start=1):
                     if box.type is not None and box.type != "OrderedCollection":

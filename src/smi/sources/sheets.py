@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from smi.errors import SourceError
+from smi.sources.columns import csv_problem
 from smi.sources.files import InputFile, check_zip_bounds
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls (and other Office 97 files)
@@ -141,7 +142,7 @@ def csv_rows(file: InputFile, text: str) -> Iterator[tuple[int, list[str]]]:
         for row in reader:
             yield reader.line_num, row
     except csv.Error as e:
-        raise SourceError(file.name, f"is not valid CSV ({e})", record=f"line {reader.line_num}",
+        raise SourceError(file.name, csv_problem(e), record=f"line {reader.line_num}",
                           fix="export the file again from the platform") from None
 
 

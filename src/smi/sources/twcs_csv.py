@@ -34,7 +34,7 @@ from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id
 from smi.sources.base import ImportContext, Source, Unit, register
-from smi.sources.columns import Column, ColumnMap, Match
+from smi.sources.columns import Column, ColumnMap, Match, csv_problem
 from smi.sources.files import InputFile
 
 PLATFORM = "x"
@@ -53,10 +53,31 @@ COLUMNS = ColumnMap("Customer Support on Twitter (twcs.csv)", [
 _TRUE = {"true": True, "false": False, "1": True, "0": False}
 
 
-def _lines(stream: Any) -> Iterator[str]:
+MAX_LINE = 16 << 20  # no tweet row is near this: a longer one is a damaged file or a bomb
+
+
+def _raw_lines(stream: Any, name: str) -> Iterator[bytes]:
+    """The stream's lines (ended by \\n), read in 1 MB pieces (iterating a raw zip member
+    reads one byte at a time); a line over MAX_LINE bytes is refused."""
+    buf = b""
+    while chunk := stream.read(1 << 20):
+        buf += chunk
+        if b"\n" not in chunk:
+            if len(buf) > MAX_LINE:
+                raise SourceError(name, f"has a line longer than {MAX_LINE >> 20} MB, "
+                                  "which no tweet is (a damaged file or a zip bomb)", fix=FIX)
+            continue
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            yield line + b"\n"
+    if buf:
+        yield buf
+
+
+def _lines(stream: Any, name: str = "twcs.csv") -> Iterator[str]:
     """Lines ended by \\n only (\\r\\n too); other CRs hidden from the csv module."""
     first = True
-    for raw in stream:  # binary lines end at \n only
+    for raw in _raw_lines(stream, name):  # binary lines end at \n only
         line = raw.decode("utf-8-sig" if first else "utf-8")
         first = False
         end = "\n" if line.endswith("\n") else ""
@@ -146,7 +167,7 @@ def _rows(file: InputFile, stream: Any) -> Iterator[tuple[int, str, dict[str, An
     """(line, tweet id, mapped values) for each data row; a bad row is a SourceError."""
     with stream:
         try:
-            reader = csv.reader(_lines(stream))
+            reader = csv.reader(_lines(stream, file.name))
             header = next(reader, None)
             if header is None:
                 raise SourceError(file.name, "is empty", record="line 1", expected="a header row", fix=FIX)
@@ -165,7 +186,7 @@ def _rows(file: InputFile, stream: Any) -> Iterator[tuple[int, str, dict[str, An
                 values = _values(file, match, row, tid, where)
                 yield line, values["id"], values
         except csv.Error as e:
-            raise SourceError(file.name, f"is not valid CSV ({e})", fix=FIX) from None
+            raise SourceError(file.name, csv_problem(e), fix=FIX) from None
         except UnicodeDecodeError:
             raise SourceError(file.name, "is not UTF-8 text", fix=FIX) from None
 

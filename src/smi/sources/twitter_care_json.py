@@ -36,7 +36,7 @@ from smi.canonical import post_key
 from smi.errors import SourceError
 from smi.platforms import account_id
 from smi.sources.base import ImportContext, Source, Unit, register
-from smi.sources.files import InputFile
+from smi.sources.files import InputFile, read_whole
 
 PLATFORM = "x"
 FIX = "give the conversations file (e.g. dev.json) as published, a JSON array of conversations"
@@ -81,7 +81,7 @@ class TwitterCareJson(Source):
         self._agents = set()
         for file in unit.files:
             with ctx.open(file) as stream:
-                data = stream.read()
+                data = read_whole(stream, file.name, "a conversations file")
             try:
                 value = orjson.loads(data)
             except orjson.JSONDecodeError as e:

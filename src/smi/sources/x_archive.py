@@ -60,7 +60,7 @@ from smi.canonical import SCHEMAS, STR_LIST, TS, X_PLACEHOLDER_HANDLE
 from smi.errors import SourceError
 from smi.platforms import account_id, parse_account
 from smi.sources.base import ImportContext, ImportOptions, Source, Unit, register
-from smi.sources.files import InputFile
+from smi.sources.files import IJSON_BUF, InputFile, StringGuard
 
 PLATFORM = "x"
 PLACEHOLDER = X_PLACEHOLDER_HANDLE
@@ -662,7 +662,7 @@ def _chunks(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...]) -> Iterato
         offset = bracket + 1  # where buf starts in the file
         nl = b"\r\n" if buf.lstrip(b" \t").startswith(b"\r\n") else b"\n"
         if not buf.lstrip(b" \t").startswith(nl + b"  {"):  # not pretty-printed, or empty
-            yield from _ijson_chunks(buf, stream)
+            yield from _ijson_chunks(buf, StringGuard(stream, f.name))
             return
         sep = nl + b"  }," + nl + b"  {"
         close = len(nl) + 3  # the element's closing "\n  }"
@@ -674,7 +674,7 @@ def _chunks(f: InputFile, ctx: ImportContext, kinds: tuple[str, ...]) -> Iterato
             cut = buf.rfind(sep)
             if cut < 0:
                 if len(buf) > MAX_PENDING:  # no boundary where one should be: another layout
-                    yield from _ijson_chunks(buf, stream)
+                    yield from _ijson_chunks(buf, StringGuard(stream, f.name))
                     return
                 continue
             yield _Chunk(b"[" + buf[: cut + close] + b"]", offset, sep)
@@ -759,7 +759,7 @@ def _ijson_chunks(first: bytes, stream: BinaryIO) -> Iterator[_Chunk]:
     """The rest of the array (any layout), streamed with ijson, in chunks re-encoded by orjson."""
     batch: list[Any] = []
     try:
-        for el in ijson.items(_Rest(b"[" + first, stream), "item", use_float=True):
+        for el in ijson.items(_Rest(b"[" + first, stream), "item", use_float=True, buf_size=IJSON_BUF):
             batch.append(el)
             if len(batch) >= IJSON_BATCH:
                 yield _Chunk(orjson.dumps(batch), 0, None)

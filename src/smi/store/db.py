@@ -130,6 +130,16 @@ class Store:
                         "export, metric and report --out DIR work on it as it is)",
                     read_only_cause=True,
                 ) from None
+            if "lock" in str(e).lower():  # another process writes it (an import, the web server)
+                import os
+
+                waited = float(os.environ.get("SMI_LOCK_WAIT", LOCK_WAIT_SECONDS))
+                raise StoreError(
+                    f"the store {self.path} is in use by another program (another smi command or the web "
+                    f"server); waited {waited:,.0f} s for it",
+                    fix="run the command again when the other has finished, or set SMI_LOCK_WAIT to the "
+                        "seconds to wait (e.g. SMI_LOCK_WAIT=600)",
+                ) from None
             raise StoreError(
                 f"cannot open the store {self.path}: {e}",
                 fix="close other programs using it; if it was written by a newer smi, upgrade smi",
