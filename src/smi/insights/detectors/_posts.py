@@ -127,6 +127,11 @@ def model_frame(ctx: Any, period: Period) -> pd.DataFrame:
     df = t.select(*cols).order_by("post_key").to_pandas()
     df["published"] = (pd.to_datetime(df["published_at"], utc=True).dt.tz_convert(ctx.timezone) if len(df)
                        else pd.Series(dtype="datetime64[ns, UTC]"))
+    # the calendar month posted: rates move from month to month for every kind of post (a
+    # trend, the season, a month whose exposure or rate fell), so the models compare posts
+    # within a month; an attribute whose share changed over the window is not credited with
+    # the month's change
+    df["month"] = df["published"].dt.strftime("%Y-%m") if len(df) else pd.Series(dtype=object)
     df = with_followers(ctx, df) if len(df) else df.assign(followers=np.nan)
     ctx._cache[key] = df
     return df
