@@ -196,7 +196,7 @@ def adjusted_contrasts(rows: pd.DataFrame, factors: tuple[str, ...], exposure: s
                        fixed: dict[str, str] | None = None,
                        never: tuple[tuple[str, str], ...] = (), labels: bool = False) -> list[Any] | None:
     """Every attribute level's engagement against its attribute's reference level, all
-    attributes in one quasi-Poisson model (stats.rate_contrasts), so an attribute is credited
+    attributes in one negative binomial model (stats.rate_contrasts), so an attribute is credited
     only with what it does with the others held fixed.
 
     Levels with fewer than `min_n` posts are pooled (OTHER) and never reported; nor are the
