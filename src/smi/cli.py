@@ -787,6 +787,7 @@ def findings(
 @app.command()
 def evaluate(
     seeds: Annotated[int, typer.Option("--seeds", help="Number of seeds (1, 2, …); three worlds each.")] = 20,
+    first_seed: Annotated[int, typer.Option("--first-seed", help="The first seed (e.g. 101 for a held-out set: seeds 101…120 with --seeds 20); results go to their own section of --doc.")] = 1,
     jobs: Annotated[int, typer.Option("--jobs", help="Worlds built and scored at once.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the measures as JSON.")] = False,
     doc: Annotated[Path | None, typer.Option("--doc", help="Also write the results into this Markdown file (e.g. docs/accuracy.md).")] = None,
@@ -797,16 +798,19 @@ def evaluate(
     from smi.evaluation import evaluate as run_evaluation
     from smi.evaluation import markdown, summary, write_doc
 
-    if seeds < 1 or jobs < 1:
-        raise _fail(SmiError("--seeds and --jobs must be at least 1", fix="e.g. --seeds 20 --jobs 2"))
+    if seeds < 1 or jobs < 1 or first_seed < 0:
+        raise _fail(SmiError("--seeds and --jobs must be at least 1, --first-seed at least 0",
+                             fix="e.g. --seeds 20 --jobs 2"))
     with _user_errors(), err.status("evaluating…") as st:
-        ev = run_evaluation(list(range(1, seeds + 1)), jobs=jobs, progress=st.update)
+        ev = run_evaluation(list(range(first_seed, first_seed + seeds)), jobs=jobs, progress=st.update)
     if as_json:
         print(json.dumps(ev.to_json(), indent=2, ensure_ascii=False, default=str))
     else:
         out.print(escape(summary(ev)), highlight=False, soft_wrap=True)
     if doc is not None:
-        write_doc(doc, markdown(ev, f"smi evaluate --seeds {seeds}", f"{date.today().day} {date.today():%B %Y}"))
+        command = f"smi evaluate --seeds {seeds}" + (f" --first-seed {first_seed}" if first_seed != 1 else "")
+        write_doc(doc, markdown(ev, command, f"{date.today().day} {date.today():%B %Y}"),
+                  "" if first_seed == 1 else f"seeds {first_seed}-{first_seed + seeds - 1}")
     if not ev.passed:
         raise typer.Exit(1)
 

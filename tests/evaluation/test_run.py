@@ -67,6 +67,20 @@ def test_the_results_section_replaces_only_its_own_lines(tmp_path):
     assert "second run" in text and "| format |" not in text
 
 
+def test_a_held_out_set_has_its_own_section(tmp_path):
+    # before, every run replaced the one section: the tuning seeds' results and a held-out
+    # set's could not both be in docs/accuracy.md
+    doc = tmp_path / "accuracy.md"
+    doc.write_text("# Accuracy\n", encoding="utf-8")
+    write_doc(doc, "tuning\n")
+    write_doc(doc, "held out\n", "seeds 101-120")
+    write_doc(doc, "held out again\n", "seeds 101-120")
+    text = doc.read_text(encoding="utf-8")
+    assert text.count(BEGIN) == 1 and "tuning" in text
+    assert text.count("<!-- evaluation results (seeds 101-120): begin") == 1
+    assert "held out again" in text and "held out\n" not in text
+
+
 def test_the_command_refuses_zero_seeds(cli):
     r = cli("evaluate", "--seeds", "0", ok=False)
     assert r.exit_code != 0 and "--seeds" in r.output

@@ -133,3 +133,51 @@ def test_reduce_facebook_time_and_answer_facebook_faster_are_one_recommendation(
     assert "Do not cut the answering" in time_fb.recommendation and slow.title in time_fb.recommendation
     assert "not from more hours" in slow.recommendation
     assert not math.isnan(time_fb.effect.value)
+
+
+def _questions(n: int, unanswered: int) -> pd.DataFrame:
+    return pd.DataFrame({"answered": [False] * unanswered + [True] * (n - unanswered)})
+
+
+@pytest.mark.parametrize(("rest_unanswered", "folded"), [(7, True), (30, False)])
+def test_more_questions_unanswered_is_the_topic_again_when_its_questions_are_the_rise(
+        make_ws, monkeypatch, rest_unanswered, folded):
+    # Before, a month with an unaddressed audience topic stated it twice: the topic ("your
+    # audience asks about allergens; your posts never do", 38 of its 40 questions unanswered)
+    # and Q6's "45 questions left unanswered" (most of them the topic's). By hand: this month
+    # 100 questions, 38 + rest_unanswered unanswered; the three months before 20 of 200 (10%).
+    # Without the topic's 40 questions: 7 of 60 (12%) against 10%, Fisher p ~ 0.6: the same
+    # fact, one finding; 30 of 60 (50%) against 10%: p < 1e-9, a rise of its own, two findings.
+    from smi.insights.detectors import service
+    from smi.insights.engine import unanswered_by_topic
+    from smi.workspace import Workspace
+
+    month_qs, base_qs = _questions(100, 38 + rest_unanswered), _questions(200, 20)
+    calls = []
+
+    def fake_items(ctx, period):
+        calls.append(period)
+        return month_qs if len(calls) == 1 else base_qs
+
+    monkeypatch.setattr(service, "inbound_items", fake_items)
+    monkeypatch.setattr(service, "questions_with_chance", lambda ctx, df: df)
+    topic = Finding(
+        detector="blind_spots", question="blind_spot", title="Your audience asks about “allergens”",
+        summary="40 of the 100 questions.", metric="audience_topic_share",
+        subject={"dimension": "word", "value": "allergens"}, comparison="own posts", direction="higher",
+        effect=Effect("difference", 0.4), ci=(0.3, 0.5), p_value=1e-9, n=40, recommendation="r",
+        evidence=[{"texts": "audience questions, this month", "with_topic": 40, "of": 100,
+                   "answered": 2, "unanswered": 38}])
+    rise = Finding(
+        detector="service", question="Q6", title=f"{38 + rest_unanswered} questions left unanswered",
+        summary="s", metric="unanswered_question_share", subject={"dimension": "all", "value": "all"},
+        comparison="the three months before", direction="higher", effect=Effect("difference", 0.35),
+        ci=(0.25, 0.45), p_value=1e-9, n=100, recommendation="r")
+    ws = Workspace.open(make_ws())
+    out = unanswered_by_topic([topic, rise], ws, MONTH)
+    if folded:
+        assert [f.metric for f in out] == ["audience_topic_share"]
+        assert out[0].summary.endswith("With it: 45 questions left unanswered.")
+    else:
+        assert out == [topic, rise]
+    ws.close()

@@ -30,6 +30,7 @@ def _posts(n: int, seed: int, rate: callable) -> pd.DataFrame:
         "language": rng.choice(["cy", "en", "cy+en"], n),
         "daypart": rng.choice(["morning", "afternoon", "evening"], n),
         "weekday": rng.integers(1, 8, n),
+        "month": rng.choice(["2025-03", "2025-04", "2025-05", "2025-06"], n),
         "kind": "original", "person": "official",
         "labels": [None] * n,
         "impressions": rng.integers(500, 5000, n).astype(float),
@@ -80,7 +81,8 @@ def test_one_attribute_model_is_the_ratio_of_sums():
     df = pd.DataFrame({"g": ["a", "a", "a", "b", "b", "b"] * 5,
                        "engagements": [10, 20, 60, 10, 20, 30] * 5,
                        "impressions": [500, 1000, 1500, 1000, 1000, 2000] * 5})
-    (c,) = rate_contrasts(df, "engagements", {"g": "b"}, "impressions")
+    # (the quasi-Poisson model: the fallback when the negative binomial does not converge)
+    (c,) = rate_contrasts(df, "engagements", {"g": "b"}, "impressions", family="quasi_poisson")
     assert c.level == "a" and c.reference == "b"
     assert c.ratio == pytest.approx((90 / 3000) / (60 / 4000))
     assert c.n_level == 15 and c.n_reference == 15
@@ -102,6 +104,53 @@ def test_p_value_and_interval_come_from_one_estimate_and_small_effects_are_no_fi
     small = replace(c, ratio=1.15, p_value=1e-6)
     assert large_enough(small, MIN_RELATIVE).p_value == 1.0
     assert large_enough(replace(c, ratio=0.79, p_value=1e-6), MIN_RELATIVE).p_value == 1e-6
+
+
+def _heavy_tailed(seed: int, n: int = 150) -> pd.DataFrame:
+    """n posts with no effect at all: impressions lognormal (sd 0.8 on the log scale), engagements
+    negative binomial (shape 2) around 3% of them: the variance grows with the square of the
+    mean, as engagement counts do (one post in twenty draws several times the usual)."""
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame({"g": rng.choice(["a", "b", "c"], n), "h": rng.choice(["x", "y"], n)})
+    df["impressions"] = np.round(rng.lognormal(np.log(2000), 0.8, n))
+    mu = df.impressions * 0.03
+    df["engagements"] = rng.negative_binomial(2, 2 / (2 + mu)).astype(float)
+    return df
+
+
+def test_heavy_tailed_engagements_without_effects_give_about_5_percent_below_p_005():
+    # 60 null data sets x 3 contrasts (g: b and c against a; h: y against x) = 180 tests, of
+    # which ~9 (5%) should have p < 0.05. Before, a quasi-Poisson model (variance proportional
+    # to the mean) gave 21 (12%): the posts with the most exposure weigh far too much and one
+    # dispersion for all understates the contrasts' standard errors. The negative binomial
+    # model (shape by maximum likelihood) gives 8 (measured with these seeds).
+    hits = 0
+    for seed in range(60):
+        cs = rate_contrasts(_heavy_tailed(seed), "engagements", {"g": "a", "h": "x"}, "impressions")
+        assert len(cs) == 3
+        hits += sum(c.p_value < 0.05 for c in cs)
+    assert hits <= 14  # 8% of 180: Binomial(180, 0.05) exceeds it with probability ~0.05
+
+
+def test_the_month_posted_is_held_fixed():
+    # Rates fall by half in the last month for every kind of post (a content drop), and video
+    # is 10% of posts before and 60% in the last month: comparing videos with other posts over
+    # the four months credits video with the month's fall. With the month in the model, video
+    # is compared with images of the same months: no effect (planted none).
+    rng = np.random.default_rng(11)
+    rows = []
+    for m, share, rate in (("2025-06", 0.1, 0.03), ("2025-07", 0.1, 0.03), ("2025-08", 0.1, 0.03),
+                           ("2025-09", 0.6, 0.015)):
+        for _ in range(60):
+            imp = float(rng.integers(500, 5000))
+            rows.append({"month": m, "format": "video" if rng.random() < share else "image",
+                         "language": rng.choice(["cy", "en"]), "length": "medium", "daypart": "morning",
+                         "weekday": int(rng.integers(1, 8)), "kind": "original", "person": "official",
+                         "labels": None, "impressions": imp,
+                         "engagements": float(rng.negative_binomial(2, 2 / (2 + imp * rate)))})
+    df = pd.DataFrame(rows)
+    (video,) = [c for c in platform_contrasts(df, "impressions") if c.factor == "format"]
+    assert video.ratio_ci[0] < 1 < video.ratio_ci[1] and video.p_value > 0.05
 
 
 def test_silent_on_an_empty_workspace(make_ws):
@@ -173,10 +222,12 @@ def test_the_rates_quoted_are_the_catalogues_and_the_models_rows_match_them(demo
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="since practice models the official accounts only, the demo without effects "
-                   "gets one contrast at q = 0.031: X morning posts x0.78 of evening posts (the demo plants no hour "
-                   "effect); a false finding, open (docs/accuracy.md)")
 def test_silent_without_effects(demos):
+    # Before: "X: morning posts x0.78 of evening posts", q = 0.031, on the demo without
+    # effects (it plants no hour effect; X has no impressions, so followers are the exposure and
+    # each post's rate is lognormal around it). The quasi-Poisson model's one dispersion
+    # understated that contrast's standard error (p = 0.0006; the negative binomial model gives
+    # p = 0.006, one of 51 tests: no finding after Benjamini-Hochberg).
     _, none = demos
     tested = run_tests(none, MONTH, only=["practice"])
     assert len(tested) > 40  # it did test: every platform, every attribute level with enough posts

@@ -224,13 +224,16 @@ def markdown(ev: Evaluation, command: str, when: str) -> str:
 BEGIN, END = "<!-- evaluation results: begin (written by smi evaluate --doc) -->", "<!-- evaluation results: end -->"
 
 
-def write_doc(path: Path, section: str) -> None:
-    """Put the results between the markers of `path` (appended, with the markers, if absent)."""
+def write_doc(path: Path, section: str, tag: str = "") -> None:
+    """Put the results between the markers of `path` (appended, with the markers, if absent).
+    `tag` (e.g. "seeds 101-120", a held-out set) gives the results markers of their own."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{BEGIN}\n{section}{END}"
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        _, tail = rest.split(END, 1)
+    begin, end = (BEGIN, END) if not tag else (BEGIN.replace("results:", f"results ({tag}):"),
+                                                END.replace("results:", f"results ({tag}):"))
+    block = f"{begin}\n{section}{end}"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        _, tail = rest.split(end, 1)
         text = head + block + tail
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"

@@ -157,7 +157,7 @@ def run_month(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = No
 
     kept = [f for f in run_tests(ws, month, seed=seed, only=only)
             if f.q_value is not None and f.q_value <= Q_MAX and holds(f)]
-    return rank(one_statement(reconcile(kept, ws, month)), ws.profile)
+    return rank(unanswered_by_topic(one_statement(reconcile(kept, ws, month)), ws, month), ws.profile)
 
 
 # -- one fact, one finding across detectors ---------------------------------------------------
@@ -217,6 +217,53 @@ def one_statement(findings: list[Finding]) -> list[Finding]:
             f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
         final.append(f)
     return final
+
+
+TOPIC = "audience_topic_share"  # blind_spots: questions about what the posts never address
+UNANSWERED = "unanswered_question_share"  # service (Q6): more questions left unanswered
+
+
+def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Finding]:
+    """"More questions left unanswered" (Q6) beside "your audience asks about X; your posts
+    never do" (a blind spot) is one fact when the rise is the topic's questions: the same
+    questions counted twice. The rise is re-tested without the topic's questions (each topic
+    finding's evidence counts its questions of the month, answered and not, from the same
+    questions Q6 counts); when what is left is no longer higher than the three months before
+    (Fisher's exact test, p <= 0.05), the Q6 finding joins the topic's summary as context.
+    A rise beyond the topic stays a finding of its own."""
+    topics = [f for f in findings if f.metric == TOPIC and f.direction == "higher" and f.evidence]
+    rise = [f for f in findings if f.metric == UNANSWERED and f.direction == "higher"]
+    if not topics or not rise:
+        return findings
+    from smi.insights.detectors.service import _period, inbound_items, questions_with_chance
+    from smi.insights.stats import compare_proportions
+
+    ctx = Context(ws, month)
+    qs = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, month, month)))
+    base = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
+    if qs.empty or base.empty:
+        return findings
+    n, left = len(qs), int((~qs["answered"]).sum())
+    asked = sum(int(t.evidence[0].get("answered", 0)) + int(t.evidence[0].get("unanswered", 0)) for t in topics)
+    open_ = sum(int(t.evidence[0].get("unanswered", 0)) for t in topics)
+    n_rest, left_rest = max(n - asked, 0), max(left - open_, 0)
+    k_b = int((~base["answered"]).sum())
+    if n_rest > 0:
+        c = compare_proportions(min(left_rest, n_rest), n_rest, k_b, len(base))
+        if c.difference > 0 and c.p_value <= 0.05:
+            return findings  # a rise beyond the topic's questions: a fact of its own
+    main = max(topics, key=lambda t: int(t.evidence[0].get("unanswered", 0)))
+    out = []
+    for f in findings:
+        if f in rise:
+            continue
+        if f is main:
+            from smi.messages import M
+
+            with_it = [g.messages.get("title") or g.title for g in rise]
+            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
+        out.append(f)
+    return out
 
 
 # -- recommendations checked against each other ---------------------------------------------

@@ -54,6 +54,27 @@ def post_engagements(con: Any, period: Period) -> ir.Table:
     return t.mutate(engagements=engagement_value(t))
 
 
+POST_ROW_COLUMNS = ("post_key", "platform", "account_id", "person", "kind", "format", "language", "labels",
+                    "weekday", "hour", "impressions", "reach", "views", "reactions", "comments", "shares",
+                    "saves", "clicks", "video_views", "engagements")
+
+
+def post_rows(con: Any, period: Period, platform: str | None = None) -> list[dict[str, Any]]:
+    """The posts grain as plain rows, for code that judges posts one by one (the change and
+    success detectors, experiments): each post the per-post metrics count (`post_engagements`:
+    reposts excluded, latest snapshot) published in the period, with its person ('official'
+    for the organisation's accounts), local weekday (1 = Monday) and hour, its numbers and
+    `engagements` as the catalogue sums them; NULL numbers are None. Ordered by post_key."""
+    t = grain_rows(con, "posts", period, ("weekday", "hour"), (platform,) if platform else None,
+                   where=lambda t: t.kind.isin(list(OWN_KINDS)))
+    t = t.mutate(engagements=engagement_value(t))
+    df = t.select(*POST_ROW_COLUMNS).order_by("post_key").to_pandas()
+    rows = df.astype(object).where(df.notna(), None).to_dict("records")
+    for r in rows:
+        r["labels"] = None if r["labels"] is None else [str(x) for x in r["labels"]]
+    return rows
+
+
 def with_followers(q: Query, t: ir.Table) -> ir.Table:
     """Add `followers`: the account's followers on the post's local day, or the latest
     value in the days before it (FOLLOWER_WINDOW_DAYS, from audience_daily); else NULL."""

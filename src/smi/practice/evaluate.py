@@ -46,9 +46,7 @@ MIN_POSTS = 10  # on each side
 ALPHA = 0.05
 RESAMPLES = 2000
 SEED = 20250601
-KINDS = ("original", "quote", "reply")  # the posts the catalogue's per-post rates count (reposts excluded)
 VERDICTS = ("worked", "no detectable effect", "worse", "not carried out", "too little data")
-ENGAGEMENT_PARTS = ("reactions", "comments", "shares", "saves")
 
 
 @dataclass(frozen=True)
@@ -83,16 +81,9 @@ def _per_post() -> dict[str, PerPost]:
 PER_POST = _per_post()
 
 
-def _engagements(row: dict[str, Any]) -> float | None:
-    parts = [row[p] for p in ENGAGEMENT_PARTS]
-    if all(v is None for v in parts):
-        return None
-    return float(sum(v for v in parts if v is not None))
-
-
 def post_value(row: dict[str, Any], how: PerPost) -> float | None:
     """The metric's value for one post, or None when the post lacks the numbers."""
-    num = _engagements(row) if how.numerator == "engagements" else row[how.numerator]
+    num = row[how.numerator]  # engagements: as the catalogue sums them (metrics.engagement.post_rows)
     if num is None:
         return None
     if how.denominator is None:
@@ -131,7 +122,10 @@ class Unit:
 def _post_units(ws: Workspace, metric: str, first: date, last: date, dim: str, value: str) -> list[Unit]:
     how = PER_POST[metric]
     out = []
-    for r in records.posts_between(ws.store, first, last, KINDS):
+    from smi.metrics.engagement import post_rows
+    from smi.metrics.period import Period
+
+    for r in post_rows(ws.store.ibis(), Period.between(first, last, ws.profile.organisation.timezone)):
         if r["person"] != "official" and not (dim == "person" and r["person"] == value):
             continue  # staff's own accounts are theirs, unless the experiment is about that person
         v = post_value(r, how)

@@ -113,35 +113,6 @@ def set_experiment_result(store: Store, experiment_id: int, status: str, result:
     )
 
 
-# -- posts for an experiment --------------------------------------------------------------------
-POST_NUMBERS = ("impressions", "reach", "views", "reactions", "comments", "shares", "saves",
-                "clicks", "video_views")
-
-
-def posts_between(store: Store, first: date, last: date, kinds: tuple[str, ...],
-                  platform: str | None = None) -> list[dict[str, Any]]:
-    """Posts published on local days `first`..`last` (workspace time zone), of `kinds`, with
-    their latest metric snapshot's numbers, their person ('official' for the organisation's
-    own accounts), and local weekday (1 = Monday) and hour."""
-    nums = ", ".join(f"m.{c}" for c in POST_NUMBERS)
-    sql = (
-        "WITH latest AS (SELECT * FROM post_metrics "
-        "QUALIFY row_number() OVER (PARTITION BY post_key ORDER BY observed_at DESC) = 1), "
-        "p AS (SELECT *, timezone(?, published_at) AS local_at FROM posts) "
-        f"SELECT p.post_key, p.platform, p.account_id, p.kind, p.format, p.language, p.labels, "
-        f"coalesce(a.person, CASE WHEN a.is_official THEN 'official' END) AS person, "
-        f"isodow(p.local_at) AS weekday, hour(p.local_at) AS hour, {nums} "
-        "FROM p LEFT JOIN latest m USING (post_key) LEFT JOIN accounts a USING (account_id) "
-        "WHERE p.local_at::DATE BETWEEN ? AND ? AND list_contains(?, p.kind)"
-        + (" AND p.platform = ?" if platform else "")
-        + " ORDER BY p.post_key"
-    )
-    params: list[Any] = [store.timezone, first, last, list(kinds)]
-    if platform:
-        params.append(platform)
-    return store.rows(sql, params)
-
-
 def time_entries(store: Store, person: str, limit: int = 20) -> list[dict[str, Any]]:
     """A person's latest time entries (the effort table), newest first."""
     return store.rows("SELECT date, minutes, platform, activity, note FROM effort "

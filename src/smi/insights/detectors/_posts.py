@@ -128,6 +128,11 @@ def model_frame(ctx: Any, period: Period) -> pd.DataFrame:
     df = t.select(*cols).order_by("post_key").to_pandas()
     df["published"] = (pd.to_datetime(df["published_at"], utc=True).dt.tz_convert(ctx.timezone) if len(df)
                        else pd.Series(dtype="datetime64[ns, UTC]"))
+    # the calendar month posted: rates move from month to month for every kind of post (a
+    # trend, the season, a month whose exposure or rate fell), so the models compare posts
+    # within a month; an attribute whose share changed over the window is not credited with
+    # the month's change
+    df["month"] = df["published"].dt.strftime("%Y-%m") if len(df) else pd.Series(dtype=object)
     df = with_followers(ctx, df) if len(df) else df.assign(followers=np.nan)
     ctx._cache[key] = df
     return df
@@ -192,7 +197,7 @@ def adjusted_contrasts(rows: pd.DataFrame, factors: tuple[str, ...], exposure: s
                        fixed: dict[str, str] | None = None,
                        never: tuple[tuple[str, str], ...] = (), labels: bool = False) -> list[Any] | None:
     """Every attribute level's engagement against its attribute's reference level, all
-    attributes in one quasi-Poisson model (stats.rate_contrasts), so an attribute is credited
+    attributes in one negative binomial model (stats.rate_contrasts), so an attribute is credited
     only with what it does with the others held fixed.
 
     Levels with fewer than `min_n` posts are pooled (OTHER) and never reported; nor are the

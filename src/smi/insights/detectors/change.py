@@ -43,13 +43,12 @@ from smi.insights.registry import detector
 from smi.insights.stats import compare_values, level_shift
 from smi.insights.thresholds import matters, ratio_allowed
 from smi.messages import N_, M, Message, month_p, num_p, pct_p, platform_p
-from smi.store.practice import posts_between
+from smi.metrics.engagement import post_rows
+from smi.metrics.period import Period
 
 NAME = "change"
 MIN_N = 10
-KINDS = ("original", "quote", "reply")  # the posts the per-post metrics count (reposts excluded)
 VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
-PARTS = ("reactions", "comments", "shares", "saves")
 WORDS = {
     "posts": N_("posts a day"),
     "inbound_interactions": N_("comments and messages to you a day"),
@@ -110,15 +109,13 @@ def periods(ctx: Any) -> dict[str, tuple[date, date, str]]:
 def _posts(ctx: Any, first: date, last: date) -> list[dict[str, Any]]:
     key = ("change.posts", first, last)
     if key not in ctx._cache:
-        ctx._cache[key] = posts_between(ctx.ws.store, first, last, KINDS)
+        ctx._cache[key] = post_rows(ctx.con, Period.between(first, last, ctx.timezone))
     return ctx._cache[key]
 
 
 def _engagements(r: dict[str, Any]) -> float | None:
-    vals = [r[p] for p in PARTS]
-    if all(v is None for v in vals):
-        return None
-    return float(sum(v for v in vals if v is not None))
+    """The post's engagements as the catalogue sums them (metrics.engagement.post_rows)."""
+    return None if r["engagements"] is None else float(r["engagements"])
 
 
 def _per_post(rows: list[dict[str, Any]], platform: str, metric: str) -> list[float]:

@@ -1,6 +1,6 @@
 """Q4 People: staff whose own posts resonate more (or less) than the official account's.
 
-Per platform, over the month and its three-month baseline: one quasi-Poisson model of each
+Per platform, over the month and its three-month baseline: one negative binomial model of each
 post's engagements with log(the account's followers on the posting day) as offset, on the
 author (each member of staff against the official account(s), `accounts.person` and
 `accounts.is_official`) and the post's other attributes — format, language, length band,

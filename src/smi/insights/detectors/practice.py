@@ -2,9 +2,9 @@
 
 Per platform, over the month and its three-month baseline (so a small month still has
 enough posts), the official accounts' posts only (staff who post as themselves are Q4, never
-mixed in): one quasi-Poisson model of each post's engagements on all its attributes
-at once — format, language, length band, part of the day, weekday, kind and author
-(person) — (for the language, all but length: a consequence of writing in two languages is
+mixed in): one negative binomial model of each post's engagements on all its attributes
+at once — format, language, length band, part of the day, weekday, kind, author
+(person) and the calendar month posted — (for the language, all but length: a consequence of writing in two languages is
 a longer text, and holding it fixed would take part of the language's effect away) — with log(impressions) as offset where the platform gives impressions, else
 log(followers on the posting day), else none (`_posts.adjusted_contrasts`). So
 "long posts do better" is not reported when long posts are simply mostly bilingual: the
@@ -54,7 +54,7 @@ MIN_N = 10
 # family's minimum elsewhere in the findings); a smaller one is returned with p = 1.
 MIN_RELATIVE = 0.20
 RATE = RATE_IMPRESSIONS
-FACTORS = ("format", "language", "length", "daypart", "weekday", "kind", "person")
+FACTORS = ("format", "language", "length", "daypart", "weekday", "kind", "person", "month")
 REPORTED = ("format", "language", "length", "daypart", "weekday", "kind")  # person: Q4 people
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LANGUAGES = {"cy": "Welsh", "en": "English", "cy+en": "bilingual (Welsh and English)",

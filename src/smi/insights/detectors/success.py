@@ -39,10 +39,10 @@ from smi.insights.registry import detector
 from smi.insights.stats import compare_rates, compare_values
 from smi.insights.thresholds import matters
 from smi.messages import M, metric_p, month_p, platform_p
+from smi.metrics.engagement import post_rows
 from smi.metrics.period import Period
 from smi.platforms import PLATFORMS, normalise_platform
-from smi.practice.evaluate import KINDS, PER_POST, matches, post_value
-from smi.store.practice import posts_between
+from smi.practice.evaluate import PER_POST, matches, post_value
 
 NAME = "success"
 MIN_N = 10
@@ -122,7 +122,7 @@ def _post_values(ctx: Any, kpi: Any, first: date, last: date,
     how = PER_POST[kpi.metric]
     key = ("success.posts", first, last)
     if key not in ctx._cache:
-        ctx._cache[key] = posts_between(ctx.ws.store, first, last, KINDS)
+        ctx._cache[key] = post_rows(ctx.con, Period.between(first, last, ctx.timezone))
     vals: list[float] = []
     pairs: list[tuple[float, float]] = []
     for r in ctx._cache[key]:
