@@ -96,6 +96,7 @@ def routes(srv: Any) -> list[Route]:
     async def finding_page(request: Request) -> Response:
         """One finding of a month, with its chart, evidence, figures and formula links, and
         (for those who may) the forms that make it an action or an experiment."""
+        from smi.practice.evaluate import JUDGED
         from smi.web.meeting import can_act, prefill_action, prefill_experiment
 
         s = srv.require(request)
@@ -115,7 +116,7 @@ def routes(srv: Any) -> list[Route]:
                         month_title=w.month(view.key), ins=insights,
                         chart=finding_charts(view.model, w).get(fid),
                         can_act=can_act(s, host.name), action=prefill_action(f),
-                        experiment=prefill_experiment(f), metrics=metric_names(f))
+                        experiment=prefill_experiment(f), metrics=metric_names(f), judged=sorted(JUDGED))
 
     async def metric_page(request: Request) -> Response:
         """A metric's formula, unit, inputs and platforms, from the catalogue."""

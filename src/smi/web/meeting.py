@@ -43,10 +43,14 @@ def prefill_experiment(f: dict[str, Any], today: date | None = None) -> dict[str
     the finding's metric as the measure, its subject as DIM=VALUE (and platform), four
     weeks from today. Fields it cannot fill are left empty for the user."""
     from smi.practice.evaluate import JUDGED
+    from smi.practice.experiments import DIM_ALIASES, SUBJECT_DIMS
 
     today = today or date.today()
     subject = f.get("subject") or {}
     dim, value = subject.get("dimension"), subject.get("value")
+    dim = DIM_ALIASES.get(str(dim), dim)
+    if dim not in SUBJECT_DIMS:  # e.g. a goal: not something a post has
+        dim = value = None
     platform = subject.get("platform") if dim != "platform" else None
     metric = f.get("metric") if f.get("metric") in JUDGED else ""
     return {"title": str(f.get("title") or "")[:300], "hypothesis": str(f.get("recommendation") or ""),

@@ -170,9 +170,8 @@ def routes(srv: Any) -> list[Route]:
     async def page(request: Request) -> Response:
         s, host = allowed(request)
         mine = sorted(jobs.get(host.name, {}).values(), key=lambda j: j.created, reverse=True)
-        view = srv._cached_month(host, None, srv.words(request, s).lang)
-        months = view.months if view is not None else sorted(
-            {r.month for r in past_reports(folder(host))}, reverse=True)
+        views = list(host.months.values())  # any month worked out knows every month with data
+        months = views[0].months if views else sorted({r.month for r in past_reports(folder(host))}, reverse=True)
         return srv.page(request, "reports.html", s, ws=host.name, jobs=mine[:5],
                         past=past_reports(folder(host)), months=months, can_act=can_act(s, host.name),
                         file_name=file_name, polling=any(not j.finished for j in mine))
