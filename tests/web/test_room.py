@@ -381,7 +381,7 @@ def test_report_is_generated_in_the_background_viewed_and_downloaded(room):
     answered = time.time() - started
     # the request came back while the report was still being written (the PDF alone takes seconds)
     assert re.search(r'class="job" data-state="(queued|running)"', first), (answered, first[-2000:])
-    deadline = time.time() + 600
+    deadline = time.time() + 900
     while 'data-state="done"' not in (text := c.get("/w/demo/reports").text):
         assert 'data-state="failed"' not in text, text
         assert time.time() < deadline
@@ -451,7 +451,7 @@ def test_journey_in_chromium(room, tmp_path, width):
         page.click("button[type=submit]")
         page.wait_for_url(url + "/")
         page.goto(f"{url}/w/demo/?month={MONTH}")
-        page.wait_for_selector("#filters", timeout=600_000)
+        page.wait_for_selector("#filters", timeout=900_000)
         page.select_option("#f-question", f["question"])
         page.click("#filters button[type=submit]")
         page.wait_for_selector(f"article[data-finding='{f['id']}']")
@@ -475,7 +475,7 @@ def test_journey_in_chromium(room, tmp_path, width):
         page.select_option("#r-month", MONTH)
         page.select_option("#r-lang", "en")
         page.click("#generate button[type=submit]")
-        page.wait_for_selector(".job[data-state=done], .job[data-state=failed]", timeout=600_000)
+        page.wait_for_selector(".job[data-state=done], .job[data-state=failed]", timeout=900_000)
         assert page.locator(".job[data-state=done]").count() >= 1, page.inner_text("#jobs")
         assert wide()
         page.screenshot(path=str(shots / f"room-reports-{width}.png"), full_page=True)

@@ -94,7 +94,9 @@ def routes(srv: Any) -> list[Route]:
 
     async def write(request: Request, s: Any, host: Any, what: str, fn: Any) -> Any:
         """Run `fn(ws)` under the writer lock off the event loop; a user error becomes a
-        400 page naming the field and the fix; the month is worked out again after."""
+        400 page naming the field and the fix. The month the dashboard shows is kept: its
+        figures and findings do not read these records (the meeting room reads them itself,
+        and a report generated after works the month out again with them)."""
         def run() -> Any:
             with host.open(wait=BUSY_WAIT) as ws:
                 return fn(ws)
@@ -102,7 +104,6 @@ def routes(srv: Any) -> list[Route]:
             result = await run_in_threadpool(run)
         except SmiError as e:
             raise HTTPException(400, f"{e.message}. {e.fix or ''}".strip()) from None
-        host.changed()
         srv.users.audit(s.user.email, host.name, what, {"result": str(result)[:500]})
         return result
 

@@ -108,7 +108,6 @@ def run_job(host: Any, job: ReportJob) -> None:
     finally:
         out.close()
         job.seconds = round(time.time() - started, 1)
-        host.changed()  # the month stored its findings: the dashboard reads them again
 
 
 def past_reports(folder: Path) -> list[PastReport]:
