@@ -91,7 +91,7 @@ def question_title(q: str, w: Any) -> str:
 def routes(srv: Any) -> list[Route]:
     srv.env.globals.update(findings_view=findings_view, finding_charts=finding_charts,
                            finding_platforms=finding_platforms, question_title=question_title,
-                           finding_statuses=STATUSES)
+                           finding_statuses=STATUSES, finding_metrics=metric_names)
 
     async def finding_page(request: Request) -> Response:
         """One finding of a month, with its chart, evidence, figures and formula links, and
