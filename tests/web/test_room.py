@@ -503,7 +503,7 @@ def test_journey_in_chromium(room, tmp_path, width):
         page.goto(f"{url}/w/demo/meeting?month={MONTH}")
         page.click("button[lang=cy]")
         page.wait_for_selector("html[lang=cy]")
-        page.wait_for_selector("text=Ystafell gyfarfod")
+        page.wait_for_selector("h1:has-text('Ystafell gyfarfod')", timeout=900_000)
         assert wide()
         page.screenshot(path=str(shots / f"room-meeting-cy-{width}.png"), full_page=True)
         page.click("button[lang=en]")
