@@ -481,9 +481,11 @@ def test_journey_in_chromium(room, tmp_path, width):
         page.goto(url + "/w/demo/reports")
         page.select_option("#r-month", MONTH)
         page.select_option("#r-lang", "en")
+        done = page.locator(".job[data-state=done]").count()
         page.click("#generate button[type=submit]")
         # the page polls until the job ends; the English report then joins the past reports
-        page.wait_for_selector(f"tr[data-month='{MONTH}'][data-lang=en], .job[data-state=failed]", timeout=900_000)
+        page.wait_for_function("n => document.querySelectorAll('.job[data-state=done], .job[data-state=failed]').length > n",
+                               arg=done, timeout=900_000)
         assert page.locator(".job[data-state=failed]").count() == 0, page.inner_text("#jobs")
         assert wide()
         page.screenshot(path=str(shots / f"room-reports-{width}.png"), full_page=True)

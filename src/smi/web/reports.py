@@ -171,8 +171,9 @@ def routes(srv: Any) -> list[Route]:
         mine = sorted(jobs.get(host.name, {}).values(), key=lambda j: j.created, reverse=True)
         views = list(host.months.values())  # any month worked out knows every month with data
         months = views[0].months if views else sorted({r.month for r in past_reports(folder(host))}, reverse=True)
-        return srv.page(request, "reports.html", s, ws=host.name, jobs=mine[:5],
-                        past=past_reports(folder(host)), months=months, can_act=can_act(s, host.name),
+        writing = {(j.month, j.lang) for j in mine if not j.finished}
+        past = [r for r in past_reports(folder(host)) if (r.month, r.lang) not in writing]  # no half-written set
+        return srv.page(request, "reports.html", s, ws=host.name, jobs=mine[:5], past=past, months=months, can_act=can_act(s, host.name),
                         file_name=file_name, polling=any(not j.finished for j in mine))
 
     async def start(request: Request) -> Response:
