@@ -36,9 +36,9 @@ def split_names(text: str | list[str] | None) -> list[str]:
 
 
 def add_meeting(ws: Workspace, held_on: str | date, attendees: str | list[str] | None = None,
-                notes_file: Path | None = None) -> Meeting:
+                notes_file: Path | None = None, *, notes: str | None = None) -> Meeting:
+    """Record a meeting; its notes from `notes_file` (the CLI) or given as text (the web)."""
     day = parse_date(held_on, "--date")
-    notes = None
     if notes_file is not None:
         try:
             notes = Path(notes_file).read_text(encoding="utf-8")

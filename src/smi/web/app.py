@@ -451,6 +451,10 @@ def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> 
         return srv.page(request, "error.html", s, status=exc.status_code, code=exc.status_code,
                         detail=exc.detail)
 
+    from smi.web import findings as web_findings
+    from smi.web import meeting as web_meeting
+    from smi.web import reports as web_reports
+
     routes = [
         Route("/", srv.home),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
@@ -468,6 +472,7 @@ def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> 
         Route("/w/{ws}/time/week", timeweek.week_post, methods=["POST"]),
         Route("/w/{ws}/profile", profile_forms.profile_page, methods=["GET"]),
         Route("/w/{ws}/profile", profile_forms.profile_post, methods=["POST"]),
+        *web_findings.routes(srv), *web_meeting.routes(srv), *web_reports.routes(srv),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)],
