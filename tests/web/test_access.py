@@ -36,9 +36,22 @@ def routes(app) -> list[tuple[str, str]]:
     return out
 
 
+# Path parameters besides the workspace: a real metric name; ids, months and report files no
+# workspace holds here (an int where the route converts one, so the router matches it).
+PARAMS = {"name": "posts", "month": "2026-11", "lang": "en", "fid": "x1"}
+# Routes about one item that may not exist (a finding, an action, a written report): to a user
+# who sees the workspace they may answer 404 (no such item) or 409 (no month to show it in).
+ITEM = {"fid", "aid", "month"}
+
+
 def fill(template: str, ws: str, job: str) -> str:
-    params = {"ws": ws, "job": job}
-    return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: params.get(m.group(1), "x1"), template)
+    params = {"ws": ws, "job": job, **PARAMS}
+    return re.sub(r"\{(\w+)(:\w+)?\}",
+                  lambda m: params.get(m.group(1), "999999" if m.group(2) == ":int" else "x1"), template)
+
+
+def about_an_item(template: str) -> bool:
+    return any(f"{{{k}" in template for k in ITEM)
 
 
 def can_see(email: str | None, ws: str) -> bool:
@@ -63,6 +76,8 @@ def expected(email: str | None, method: str, template: str, ws: str) -> set[int]
         return {403}
     if first in ADMINISTER and role in ("viewer", "member"):
         return {403}
+    if about_an_item(template):
+        return {200, 303, 400, 403, 404, 409}  # the item is not there: never 5xx, never a leak (checked below)
     if method == "POST":
         return {200, 303, 400, 403, 409}  # an empty form: refused or nothing done, never 404 or 5xx
     if first == "uploads":
