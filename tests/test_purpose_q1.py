@@ -379,6 +379,18 @@ def test_detector_purpose_with_far_more_hours_than_results(tmp_path):
         assert c.n == 17
         assert got["promote"].effect.value == pytest.approx(40.0)
         assert set(got) == {"collaborate", "promote"}
+        # plain words, counted by hand: collaborate 17 weeks x 4 h = 68 of 102 h (promote 17 x 2 = 34);
+        # engagements 17 x 3 x 5 = 255 of 5,355 (promote 17 x 3 x 100 = 5,100); promote 300 / 2 = 150 an hour
+        assert "(68 of 102 hours)" in c.summary and "(255 of 5,355)" in c.summary
+        assert "×" not in c.summary and "CI" not in c.summary  # the exact ratio stays in effect/ci
+        assert "68 staff hours" in c.recommendation and "move some of the time to promote (150 " in c.recommendation
+        # the Welsh edition says the purpose in Welsh, softened after "i" (cydweithio -> gydweithio)
+        from smi.messages import render
+        from smi.report.i18n import Words
+
+        cy = Words("cy")
+        said = render(c.messages["recommendation"], cy.t, cy.locale)
+        assert "i gydweithio" in said and "i hyrwyddo (150 " in said
 
 
 def test_detector_priority_purpose_neglected(tmp_path):
@@ -395,6 +407,8 @@ def test_detector_priority_purpose_neglected(tmp_path):
         assert got[0].effect.value == 0.0
         assert got[0].n == 24
         assert "0 of the 24" in got[0].summary and "50% over the three months before (39 of 78)" in got[0].summary
+        # the next step counts it: 50% of March's 24 posts would be 12, against 0
+        assert "would have held about 12, against the 0 there were" in got[0].recommendation
 
 
 def test_detector_says_nothing_without_a_priority_drop(tmp_path):

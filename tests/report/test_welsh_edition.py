@@ -95,6 +95,9 @@ def editions(tmp_path_factory):
     names |= {g.name for g in getattr(profile, "goals", [])}
     names |= {p["excerpt"] for p in month.top_posts if p.get("excerpt")}
     names |= {p["handle"] for p in month.top_posts if p.get("handle")}
+    # the learning survey's free-text answers: people's own words, shown as they wrote them
+    names |= {t for item in (month.learning or {}).get("items", []) for r in item.get("texts", [])
+              for t in r.get("texts", [])}
     for f in month.findings + month.resolved:  # evidence that is data, not words: names, quoted messages
         for row in f.get("evidence") or []:
             names |= {v for v in row.values() if isinstance(v, str)}

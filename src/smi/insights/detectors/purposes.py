@@ -34,12 +34,13 @@ from typing import Any
 import pandas as pd
 import scipy.stats as sps
 
-from smi.insights.detectors._posts import bar_chart, window, window_words
+from smi.insights.detectors._posts import window, window_msg, window_words
 from smi.insights.engine import Context
-from smi.insights.finding import Effect, Finding
+from smi.insights.finding import Effect, Finding, bar_chart, make_finding
 from smi.insights.registry import detector
 from smi.insights.stats import compare_proportions, compare_values, wilson_interval
 from smi.insights.thresholds import matters
+from smi.messages import N_, M, Message, P, month_p, num_p, pct_p
 from smi.metrics.period import Period
 from smi.profile import PURPOSES
 
@@ -87,8 +88,25 @@ def weekly_rates(posts: pd.DataFrame, hours: pd.DataFrame, purpose: str) -> tupl
     return mine.rate.tolist(), rest.tolist()
 
 
+PURPOSE_WORDS = {"promote": N_("promote"), "serve customers": N_("serve customers"),
+                 "develop products": N_("develop products"), "collaborate": N_("collaborate"), "other": N_("other")}
+
+
+def purpose_m(purpose: str) -> Message:
+    """A purpose's name as a message (the catalogue says it in the edition's language)."""
+    return M(PURPOSE_WORDS.get(purpose, purpose))
+
+
+def _rate(e: float, h: float) -> float | None:
+    return round(e / h, 1) if h else None
+
+
+def _said_rate(v: float) -> dict[str, float]:
+    return num_p(round(v) if abs(v) >= 10 else round(v, 1))
+
+
 def _hours_finding(ctx: Context, purpose: str, posts: pd.DataFrame, hours: pd.DataFrame,
-                   words: str) -> Finding | None:
+                   words: str, period: Period) -> Finding | None:
     mine, rest = weekly_rates(posts, hours, purpose)
     if len(mine) < MIN_N or len(rest) < MIN_N:
         return None
@@ -104,31 +122,67 @@ def _hours_finding(ctx: Context, purpose: str, posts: pd.DataFrame, hours: pd.Da
     e = float(posts[posts.purpose == purpose].engagements.fillna(0).sum())
     h_share = h / all_h if all_h else 0.0
     e_share = e / all_e if all_e else 0.0
-    summary = (f"Posts to {purpose} took {h_share:.0%} of the staff hours given to a purpose ({h:,.0f} of {all_h:,.0f} h) "
-               f"for {e_share:.0%} of the engagements ({e:,.0f} of {all_e:,.0f}), {words}: "
-               f"{c.ratio:.2f}× the engagements per staff hour of the typical other purpose, week by week "
-               f"({c.mean_a:.1f} vs {c.mean_b:.1f}; 95% CI {lo:.2f}–{hi:.2f}×; {c.n_a} vs {c.n_b} weeks).")
+    # each other purpose given hours: its hours, engagements and engagements per hour (the evidence)
+    others = []
+    for q in PURPOSES:
+        qh = float(att[att.purpose == q].hours.sum())
+        if q == purpose or qh <= 0:
+            continue
+        qe = float(posts[posts.purpose == q].engagements.fillna(0).sum())
+        others.append({"group": purpose_m(q), "hours": round(qh, 1), "engagements": int(qe),
+                       "engagements_per_hour": _rate(qe, qh), "_purpose": q})
+    others.sort(key=lambda r: -(r["engagements_per_hour"] or 0.0))
+    said: dict[str, Any] = {
+        "purpose": purpose_m(purpose), "h_share": pct_p(h_share), "e_share": pct_p(e_share),
+        "h": num_p(round(h)), "all_h": num_p(round(all_h)), "e": num_p(round(e)), "all_e": num_p(round(all_e)),
+        "a": _said_rate(c.mean_a), "b": _said_rate(c.mean_b), "window": window_msg(period),
+    }
+    summary = M("Work to %(purpose)s took %(h_share)s of the staff hours given to a purpose (%(h)s of %(all_h)s "
+                "hours) for %(e_share)s of the engagements (%(e)s of %(all_e)s), %(window)s: %(a)s engagements per "
+                "staff hour, week by week, against %(b)s for the typical other purpose.", **said)
     if direction == "lower":
-        rec = (f"The work to {purpose} takes far more hours than it returns: look at what those {h:,.0f} hours "
-               f"go on, and try a cheaper way to {purpose} (fewer, better posts) or move time to a priority.")
+        title = M("Work to %(purpose)s takes far more hours than results", **said)
+        # where the time could go: the first priority purpose that returns more per hour, else the best other
+        mine_rate = e / h if h else 0.0
+        ranked = sorted(((r.priority, q) for q, r in ctx.profile.purposes.items()
+                         if r.priority is not None and q != purpose), key=lambda t: (t[0], PURPOSES.index(t[1])
+                                                                                   if t[1] in PURPOSES else 99))
+        rates = {r["_purpose"]: r["engagements_per_hour"] for r in others}
+        target = next((q for _, q in ranked if (rates.get(q) or 0.0) > mine_rate), None)
+        best = others[0] if others and (others[0]["engagements_per_hour"] or 0.0) > mine_rate else None
+        if target is not None:
+            rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
+                    "what those hours go on, try a cheaper way to %(purpose)s (fewer, better posts), and move some "
+                    "of the time to %(to)s, your priority %(priority)s (%(to_rate)s engagements per staff hour).",
+                    to=purpose_m(target), priority=ctx.profile.purposes[target].priority,
+                    to_rate=num_p(rates[target] or 0.0), **said)
+        elif best is not None:
+            rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
+                    "what those hours go on, try a cheaper way to %(purpose)s (fewer, better posts), or move some of "
+                    "the time to %(to)s (%(to_rate)s engagements per staff hour).",
+                    to=purpose_m(best["_purpose"]), to_rate=num_p(best["engagements_per_hour"] or 0.0), **said)
+        else:
+            rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
+                    "what those hours go on, and try a cheaper way to %(purpose)s (fewer, better posts).", **said)
     else:
-        rec = f"The work to {purpose} returns more per hour than the rest: protect the time it gets."
-    chart = bar_chart(f"{purpose}: share of hours and of engagements",
-                      [{"share": "hours", "value": round(h_share, 3)},
-                       {"share": "engagements", "value": round(e_share, 3)}], "share", "value", "share")
+        title = M("Work to %(purpose)s returns more per hour", **said)
+        rec = M("Work to %(purpose)s returns more per hour than the other purposes: protect the %(h)s staff hours "
+                "it got, %(window)s.", **said)
+    chart_rows = [{"share": M("share of staff hours"), "value": round(h_share, 3)},
+                  {"share": M("share of engagements"), "value": round(e_share, 3)}]
+    chart = bar_chart(M("Work to %(purpose)s: share of staff hours and of engagements", **said), chart_rows,
+                      "share", "value", M("share"))
     chart["encoding"]["y"]["axis"] = {"format": "%"}
-    return Finding(
-        detector=NAME, question="Q1",
-        title=f"{purpose.capitalize()} {'takes far more hours than results' if direction == 'lower' else 'returns more per hour'}",
+    evidence = [{"group": purpose_m(purpose), "hours": round(h, 1), "engagements": int(e),
+                 "engagements_per_hour": _rate(e, h)},
+                *[{k: v for k, v in r.items() if k != "_purpose"} for r in others]]
+    return make_finding(
+        detector=NAME, question="Q1", title=title,
         summary=summary, metric=HOURS_METRIC, subject={"dimension": "purpose", "value": purpose},
         comparison=f"the typical other purpose (the median of their weekly rates), week by week, {words}",
         direction=direction, effect=Effect("ratio", float(c.ratio)), ci=(float(lo), float(hi)),
         p_value=float(c.p_value) if matters("efficiency", ctx.profile, subject=c.mean_a, comparison=c.mean_b) else 1.0,
-        n=c.n_a, recommendation=rec, chart=chart,
-        evidence=[{"purpose": purpose, "hours": round(h, 1), "engagements": int(e),
-                   "engagements_per_hour": round(e / h, 1) if h else None},
-                  {"purpose": "other purposes", "hours": round(all_h - h, 1), "engagements": int(all_e - e),
-                   "engagements_per_hour": round((all_e - e) / (all_h - h), 1) if all_h - h else None}],
+        n=c.n_a, recommendation=rec, chart=chart, evidence=evidence,
     )
 
 
@@ -161,7 +215,6 @@ def _neglected(ctx: Context) -> list[Finding]:
             lo, hi = wilson_interval(k, n)
             ci = (lo / p0, hi / p0)
             comparison = f"the share the profile wants for it ({p0:.0%})"
-            said = f"the {p0:.0%} you set for it"
             n0 = k0 = None
         else:
             n0 = len(base)
@@ -173,24 +226,50 @@ def _neglected(ctx: Context) -> list[Finding]:
             p = float(sps.fisher_exact([[k, n - k], [k0, n0 - k0]], alternative="less").pvalue)
             ci = (max(0.0, (p0 + c.difference_ci[0]) / p0), (p0 + c.difference_ci[1]) / p0)
             comparison = f"its share of the official posts over the three months before ({p0:.0%})"
-            said = f"{p0:.0%} over the three months before ({k0:,} of {n0:,})"
         ratio = share / p0
         if not (ratio <= NEGLECTED and matters("rates", ctx.profile, subject=share, comparison=p0)):
             p = 1.0
-        summary = (f"{purpose.capitalize()} is priority {rule.priority} in your profile; {k:,} of the {n:,} "
-                   f"official posts of {m_first:%B %Y} with a purpose served it: {share:.0%} (95% CI "
-                   f"{ci[0] * p0:.0%}–{min(1.0, ci[1] * p0):.0%}), against {said}.")
-        out.append(Finding(
+        said: dict[str, Any] = {"purpose": purpose_m(purpose), "priority": rule.priority, "k": k,
+                                "month": month_p(m_first.isoformat()), "share": pct_p(share), "target": pct_p(p0),
+                                "want": round(p0 * n)}
+        if rule.share is not None:
+            summary = P("Your profile gives %(purpose)s priority %(priority)s; %(k)s of the %(n)s official post of "
+                        "%(month)s with a purpose served it (%(share)s), against the %(target)s you want for it.",
+                        "Your profile gives %(purpose)s priority %(priority)s; %(k)s of the %(n)s official posts of "
+                        "%(month)s with a purpose served it (%(share)s), against the %(target)s you want for it.",
+                        n, **said)
+            rec = P("Plan posts to %(purpose)s for next month: %(target)s of this month's %(n)s post would have been "
+                    "about %(want)s, against the %(k)s there were. If its priority has moved, change it in "
+                    "workspace.toml.",
+                    "Plan posts to %(purpose)s for next month: %(target)s of this month's %(n)s posts would have been "
+                    "about %(want)s, against the %(k)s there were. If its priority has moved, change it in "
+                    "workspace.toml.", n, **said)
+            before_label = M("the share you want")
+        else:
+            said.update(k0=num_p(k0), n0=num_p(n0))
+            summary = P("Your profile gives %(purpose)s priority %(priority)s; %(k)s of the %(n)s official post of "
+                        "%(month)s with a purpose served it (%(share)s), against %(target)s over the three months "
+                        "before (%(k0)s of %(n0)s).",
+                        "Your profile gives %(purpose)s priority %(priority)s; %(k)s of the %(n)s official posts of "
+                        "%(month)s with a purpose served it (%(share)s), against %(target)s over the three months "
+                        "before (%(k0)s of %(n0)s).", n, **said)
+            rec = P("Plan posts to %(purpose)s for next month: at its share of the three months before, this "
+                    "month's %(n)s post would have held about %(want)s, against the %(k)s there were. If its "
+                    "priority has moved, change it in workspace.toml.",
+                    "Plan posts to %(purpose)s for next month: at its share of the three months before, this "
+                    "month's %(n)s posts would have held about %(want)s, against the %(k)s there were. If its "
+                    "priority has moved, change it in workspace.toml.", n, **said)
+            before_label = M("the three months before")
+        out.append(make_finding(
             detector=NAME, question="Q1",
-            title=(f"Priority purpose neglected: {purpose}" if ratio <= NEGLECTED
-                   else f"Priority purpose {purpose}: share of posts against its aim"),
+            title=(M("Priority purpose neglected: %(purpose)s", **said) if ratio <= NEGLECTED
+                   else M("Priority purpose %(purpose)s: share of posts against its aim", **said)),
             summary=summary, metric=SHARE_METRIC, subject={"dimension": "purpose", "value": purpose},
             comparison=comparison, direction="lower" if ratio < 1 else "higher",
             effect=Effect("ratio", ratio), ci=ci, p_value=min(1.0, max(0.0, p)), n=n,
-            recommendation=(f"Plan posts that {purpose} for next month (a {p0:.0%} share would be about "
-                            f"{round(p0 * n):,} of {n:,}), or change its priority in workspace.toml if it has moved."),
-            evidence=[{"period": "this month", "posts": n, "purpose_posts": k, "share": round(share, 3)},
-                      {"period": "comparison", "posts": n0, "purpose_posts": k0, "share": round(p0, 3)}],
+            recommendation=rec,
+            evidence=[{"period": M("this month"), "posts": k, "of": n, "share": round(share, 3)},
+                      {"period": before_label, "posts": k0, "of": n0, "share": round(p0, 3)}],
         ))
     return out
 
@@ -212,7 +291,7 @@ def purposes(ctx: Context) -> list[Finding]:
     if len(posts) and len(hours):
         words = window_words(period)
         for purpose in PURPOSES[:-1]:  # not "other": nothing to change about it
-            f = _hours_finding(ctx, purpose, posts, hours, words)
+            f = _hours_finding(ctx, purpose, posts, hours, words, period)
             if f is not None:
                 out.append(f)
     return out + _neglected(ctx)
