@@ -8,8 +8,7 @@ The demo (seed 7, until June 2025) plants (smi.demo.effects):
 - community_held_by_one: 300 community members on Mastodon who talk only with Owain Davies,
   about 1.5 mentions a member a month;
 - workshops_over_served: workshop posts (develop products) with 35% of the staff minutes and
-  0.35x the engagement per impression: found once the purpose detector (issue 13 item 1,
-  built beside this) is on main.
+  0.35x the engagement per impression: found by the purposes detector.
 """
 
 from __future__ import annotations
@@ -76,8 +75,6 @@ def test_the_relationships_only_owain_holds_are_found(demos):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="the purpose detector ('a purpose getting far more hours than "
-                                        "results', issue 13 item 1) is being built beside this; not on main yet")
 def test_the_over_served_purpose_is_found(demos):
     # the purposes detector's hours-against-results test: results per hour lower than the
     # typical other purpose (planted: 35% of the minutes for about 2% of the engagement)

@@ -473,6 +473,7 @@ def test_journey_in_chromium(room, tmp_path, width):
         page.fill("#a-owner", "Ann Evans")
         page.click("#make-action button[type=submit]")
         page.wait_for_selector("#added")
+        assert f"month={MONTH}" in page.url  # back to the month already worked out, not the default one
         row = page.locator("#action-list tr", has_text=f["recommendation"].strip()[:40]).last
         assert row.get_attribute("data-status") == "open"
         assert wide()

@@ -8,6 +8,7 @@ lock. Viewers read; members, advisers and admins of the workspace write.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -84,6 +85,13 @@ def _text(form: Any, name: str) -> str:
     return str(form.get(name) or "").strip()
 
 
+def _back(form: Any) -> str:
+    """"month=YYYY-MM&" when the form came from a month's page (the meeting room then shows
+    the month already worked out, not the default one); else ""."""
+    month = _text(form, "month")
+    return f"month={month}&" if re.fullmatch(r"\d{4}-\d{2}", month) else ""
+
+
 def routes(srv: Any) -> list[Route]:
     from smi.web.findings import month_or_wait
 
@@ -157,7 +165,7 @@ def routes(srv: Any) -> list[Route]:
         a, _warnings = await write(request, s, host, "action added", lambda ws: add(
             ws, _text(form, "title"), owner=_text(form, "owner") or None, due=_text(form, "due") or None,
             meeting_id=int(meeting) if meeting else None, finding_id=_text(form, "finding") or None))
-        return RedirectResponse(f"/w/{host.name}/meeting?added=action-{a.action_id}#actions", status_code=303)
+        return RedirectResponse(f"/w/{host.name}/meeting?{_back(form)}added=action-{a.action_id}#actions", status_code=303)
 
     async def action_done(request: Request) -> Response:
         from smi.practice.actions import complete_action
@@ -179,7 +187,7 @@ def routes(srv: Any) -> list[Route]:
             ws, _text(form, "title"), hypothesis=_text(form, "hypothesis") or None, metric=_text(form, "metric"),
             subject=_text(form, "subject"), from_=_text(form, "from"), to=_text(form, "to"),
             platform=_text(form, "platform") or None))
-        return RedirectResponse(f"/w/{host.name}/meeting?added=experiment-{e.experiment_id}#experiments",
+        return RedirectResponse(f"/w/{host.name}/meeting?{_back(form)}added=experiment-{e.experiment_id}#experiments",
                                 status_code=303)
 
     async def evaluate(request: Request) -> Response:

@@ -13,6 +13,8 @@ are left out of that side; only platforms that give engagement counts are counte
 hours and their posts). Two-sided Mann–Whitney on the weekly rates (stats.compare_values),
 effect = ratio of the mean weekly rates, tested with at least MIN_N weeks a side; a ratio
 short of the `efficiency` minimum effect (smi.insights.thresholds) is returned with p = 1.
+Only a purpose returning less than the others is a finding (a purpose returning more is the
+mirror of that, one fact stated once).
 Measure: `engagements_per_purpose_hour` (this detector's, defined here).
 
 **Priority neglected.** For each purpose the profile gives a `priority`: its share of the
@@ -113,8 +115,13 @@ def _hours_finding(ctx: Context, purpose: str, posts: pd.DataFrame, hours: pd.Da
     c = compare_values(mine, rest, seed=ctx.seed)
     if c.ratio is None or c.ratio_ci is None:
         return None
+    if c.ratio >= 1:
+        # Only the costly side is a finding: a purpose that returns more per hour is the mirror
+        # of the others returning less (one fact, said once, issue 10), and in the demo without
+        # planted effects it was the only Q1 finding ("promote returns more per hour").
+        return None
     lo, hi = c.ratio_ci
-    direction = "higher" if c.ratio >= 1 else "lower"
+    direction = "lower"
     att = hours[hours.purpose.notna()]
     all_h = float(att.hours.sum())
     h = float(att[att.purpose == purpose].hours.sum())
@@ -140,34 +147,29 @@ def _hours_finding(ctx: Context, purpose: str, posts: pd.DataFrame, hours: pd.Da
     summary = M("Work to %(purpose)s took %(h_share)s of the staff hours given to a purpose (%(h)s of %(all_h)s "
                 "hours) for %(e_share)s of the engagements (%(e)s of %(all_e)s), %(window)s: %(a)s engagements per "
                 "staff hour, week by week, against %(b)s for the typical other purpose.", **said)
-    if direction == "lower":
-        title = M("Work to %(purpose)s takes far more hours than results", **said)
-        # where the time could go: the first priority purpose that returns more per hour, else the best other
-        mine_rate = e / h if h else 0.0
-        ranked = sorted(((r.priority, q) for q, r in ctx.profile.purposes.items()
-                         if r.priority is not None and q != purpose), key=lambda t: (t[0], PURPOSES.index(t[1])
-                                                                                   if t[1] in PURPOSES else 99))
-        rates = {r["_purpose"]: r["engagements_per_hour"] for r in others}
-        target = next((q for _, q in ranked if (rates.get(q) or 0.0) > mine_rate), None)
-        best = others[0] if others and (others[0]["engagements_per_hour"] or 0.0) > mine_rate else None
-        if target is not None:
-            rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
-                    "what those hours go on, try a cheaper way to %(purpose)s (fewer, better posts), and move some "
-                    "of the time to %(to)s, your priority %(priority)s (%(to_rate)s engagements per staff hour).",
-                    to=purpose_m(target), priority=ctx.profile.purposes[target].priority,
-                    to_rate=num_p(rates[target] or 0.0), **said)
-        elif best is not None:
-            rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
-                    "what those hours go on, try a cheaper way to %(purpose)s (fewer, better posts), or move some of "
-                    "the time to %(to)s (%(to_rate)s engagements per staff hour).",
-                    to=purpose_m(best["_purpose"]), to_rate=num_p(best["engagements_per_hour"] or 0.0), **said)
-        else:
-            rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
-                    "what those hours go on, and try a cheaper way to %(purpose)s (fewer, better posts).", **said)
+    title = M("Work to %(purpose)s takes far more hours than results", **said)
+    # where the time could go: the first priority purpose that returns more per hour, else the best other
+    mine_rate = e / h if h else 0.0
+    ranked = sorted(((r.priority, q) for q, r in ctx.profile.purposes.items()
+                     if r.priority is not None and q != purpose), key=lambda t: (t[0], PURPOSES.index(t[1])
+                                                                               if t[1] in PURPOSES else 99))
+    rates = {r["_purpose"]: r["engagements_per_hour"] for r in others}
+    target = next((q for _, q in ranked if (rates.get(q) or 0.0) > mine_rate), None)
+    best = others[0] if others and (others[0]["engagements_per_hour"] or 0.0) > mine_rate else None
+    if target is not None:
+        rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
+                "what those hours go on, try a cheaper way to %(purpose)s (fewer, better posts), and move some "
+                "of the time to %(to)s, your priority %(priority)s (%(to_rate)s engagements per staff hour).",
+                to=purpose_m(target), priority=ctx.profile.purposes[target].priority,
+                to_rate=num_p(rates[target] or 0.0), **said)
+    elif best is not None:
+        rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
+                "what those hours go on, try a cheaper way to %(purpose)s (fewer, better posts), or move some of "
+                "the time to %(to)s (%(to_rate)s engagements per staff hour).",
+                to=purpose_m(best["_purpose"]), to_rate=num_p(best["engagements_per_hour"] or 0.0), **said)
     else:
-        title = M("Work to %(purpose)s returns more per hour", **said)
-        rec = M("Work to %(purpose)s returns more per hour than the other purposes: protect the %(h)s staff hours "
-                "it got, %(window)s.", **said)
+        rec = M("The %(h)s staff hours given to work to %(purpose)s, %(window)s, brought little back: look at "
+                "what those hours go on, and try a cheaper way to %(purpose)s (fewer, better posts).", **said)
     chart_rows = [{"share": M("share of staff hours"), "value": round(h_share, 3)},
                   {"share": M("share of engagements"), "value": round(e_share, 3)}]
     chart = bar_chart(M("Work to %(purpose)s: share of staff hours and of engagements", **said), chart_rows,
