@@ -11,6 +11,7 @@ person's handles. A tombstone keeps them out of later imports.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -90,8 +91,12 @@ def resolve(ws: Any, given: str) -> Plan:
 def _redact_bytes(data: bytes, pattern: Any, name: str = "") -> bytes | None:
     """The bytes with every match redacted, or None if nothing matched (or not text). A CSV
     file is redacted cell by cell, keeping its numbers (see _redact_csv)."""
+    # UTF-16 with its byte order mark (Meta's CSV exports), else UTF-8 (a UTF-8 mark stays in
+    # the text and is kept by _redact_csv); written back the way it came
+    bom, codec = next(((b, c) for b, c in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+                       if data.startswith(b)), (b"", "utf-8"))
     try:
-        text = data.decode("utf-8")
+        text = data[len(bom):].decode(codec)
     except UnicodeDecodeError:
         return None
     if not pattern.search(text):
@@ -99,9 +104,9 @@ def _redact_bytes(data: bytes, pattern: Any, name: str = "") -> bytes | None:
     if name.lower().endswith(".csv"):
         new_csv = _redact_csv(text, pattern)
         if new_csv is not None:
-            return new_csv.encode("utf-8")
+            return bom + new_csv.encode(codec)
     new, n = pattern.subn(REDACTED, text)
-    return new.encode("utf-8") if n else None
+    return bom + new.encode(codec) if n else None
 
 
 # Header words of the columns whose numbers are ids of accounts or people (redacted like text).

@@ -63,3 +63,35 @@ def test_a_kpi_filtered_on_the_forgotten_account_goes_with_them(tmp_path):
     r = smi("goals", "-w", ws, "--month", "2026-07")
     _clean(r)
     assert r.exit_code == 0, r.output
+
+
+FB_HEADER = ["Post ID", "Page ID", "Page name", "Title", "Description", "Publish time", "Permalink", "Post type",
+             "Data comment", "Date", "Views", "Reach", "Reactions", "Comments", "Shares"]
+# Hand-made Facebook posts export, saved as Meta saves some: UTF-16 with its byte order mark.
+FB_ROWS = [["1168834171933140", "100064197037125", "Our Page", "", "first", "07/01/2026 10:00",
+            "https://www.facebook.com/1", "Photos", "", "Lifetime", "100", "80", "12", "1", "0"],
+           ["1168834171933141", "100064197037125", "Our Page", "", "thanks @12 for coming", "07/02/2026 10:00",
+            "https://www.facebook.com/2", "Photos", "", "Lifetime", "200", "150", "7", "2", "1"]]
+
+
+def test_a_utf16_meta_copy_is_redacted_too(tmp_path):
+    """Before, a UTF-16 copy in archive/ was skipped (only UTF-8 was read), so the person
+    stayed in it. Now it is redacted cell by cell and written back as UTF-16 with its mark."""
+    ws = tmp_path / "ws"
+    assert smi("init", ws, "--name", "Org", "--timezone", "UTC").exit_code == 0
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerows([FB_HEADER, *FB_ROWS])
+    src = tmp_path / "in" / "Jul-01-2026_Jul-31-2026_2855862537940540.csv"
+    src.parent.mkdir()
+    src.write_bytes(b"\xff\xfe" + buf.getvalue().encode("utf-16-le"))
+    assert smi("import", "--no-enrich", "-w", ws, src).exit_code == 0
+    r = smi("forget", "x:@12", "-w", ws, "--yes")
+    _clean(r)
+    assert r.exit_code == 0, r.output
+    [path] = list((ws / "archive").rglob("*2855862537940540.csv"))
+    data = path.read_bytes()
+    assert data.startswith(b"\xff\xfe")
+    rows = list(csv.reader(io.StringIO(data[2:].decode("utf-16-le"), newline="")))
+    # by hand: only the text naming @12 changes; the 12 reactions of the first post stay
+    assert rows == [FB_HEADER, FB_ROWS[0], [*FB_ROWS[1][:4], "thanks @[forgotten] for coming", *FB_ROWS[1][5:]]]
