@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.web.conftest import csrf
-from tests.web.test_access import fill, routes
+from tests.web.test_access import about_an_item, fill, routes
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.web.test_browser_admin import _sign_in_by_keyboard
 
@@ -40,7 +40,10 @@ def test_every_page_has_no_axe_violations_in_both_languages(site):
     while 'class="figures"' not in admin.get("/w/alpha/").text:  # the dashboard with its month
         assert time.time() < deadline, "the month was not worked out in time"
         time.sleep(1)
-    pages = ["/login"] + [fill(t, "alpha", job) for m, t in routes(site.app) if m == "GET" and t not in ("/login", "/favicon.ico")]
+    # every page but those about one item this workspace does not hold (a finding, a written
+    # report and its stylesheet: their ids are made up here, so they answer 404)
+    pages = ["/login"] + [fill(t, "alpha", job) for m, t in routes(site.app)
+                          if m == "GET" and t not in ("/login", "/favicon.ico") and not about_an_item(t)]
     source = AXE.read_text(encoding="utf-8")
     found: dict[str, list] = {}
     with sync_playwright() as p:

@@ -223,6 +223,8 @@ class Store:
                 key = f"{plat}:{handle}"
                 prev = declared.get(key)
                 declared[key] = (plat, handle, prev[2] if prev else False, p.name)
+        if self._mirrors(profile, declared):
+            return  # nothing to write: opening a workspace leaves its store file as it was
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.execute("DELETE FROM people")
@@ -243,6 +245,25 @@ class Store:
         except duckdb.Error:
             self.con.execute("ROLLBACK")
             raise
+
+    def _mirrors(self, profile: Any, declared: dict[str, tuple[str, str, bool, str | None]]) -> bool:
+        """Whether the store already holds what sync_profile would write (then it writes
+        nothing, so another process can tell a real write from a workspace being opened)."""
+        want_people = sorted((p.name, p.role, p.team, p.cost_per_hour) for p in profile.people)
+        have_people = sorted(tuple(r) for r in self.con.execute(
+            "SELECT person, role, team, cost_per_hour FROM people").fetchall())
+        if want_people != have_people:
+            return False
+        rows = self.con.execute("SELECT account_id, is_official, person, own_export FROM accounts").fetchall()
+        have = {r[0]: r for r in rows}
+        if any(k not in have for k in declared):
+            return False
+        for account_id, official, person, own in rows:
+            d = declared.get(account_id)
+            want = (d[2], d[3]) if d else (bool(own) if own is not None else False, None)
+            if (official, person) != want:
+                return False
+        return True
 
     # -- imports ------------------------------------------------------------------------------
     def find_import(self, unit_hash: str) -> dict[str, Any] | None:

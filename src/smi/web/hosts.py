@@ -148,12 +148,13 @@ class Host:
             raise WorkspaceBusy(f"workspace {self.name} is busy importing or working out a month",
                                 fix="try again in a minute")
         try:
-            # before opening: opening the store rewrites its file (DuckDB), which is not a write
-            # by another process (checked after, every open would forget every month)
-            self._notice_outside()
             ws = Workspace.open(self.path)
             try:
-                ws.store  # noqa: B018 (open it, taking its lock: no other process writes now)
+                # open it, taking its lock: no other process writes now. Opening writes nothing
+                # when the profile is unchanged (Store.sync_profile), so a change seen here is
+                # another process's write (or an edited profile)
+                ws.store  # noqa: B018
+                self._notice_outside()
                 yield ws
             finally:
                 ws.close()

@@ -6,9 +6,10 @@ run and receives one message on the queue:
     ("month", key, reason, months, month_json, opened, closed)
     ("error", message, fix, opened, closed)
 
-`opened` and `closed` are smi.web.hosts.store_stamp taken right before the child opened the
-store (opening it rewrites its file, which is no one's write) and right after it closed it,
-so the server can tell its own writes from another process's.
+`opened` and `closed` are smi.web.hosts.store_stamp taken right after the child opened the
+store (holding its lock: no other process is writing; opening writes nothing while the
+profile is unchanged) and right after it closed it, so the server can tell its own writes
+from another process's.
 
 The child calls smi.monthly.run_month, so the month is also cached on disk by the data it
 read: a later call with the same data is a cache hit.
@@ -31,9 +32,9 @@ def month_job(workspace: str, month: str | None, out: Any) -> None:
     msg: tuple[Any, ...]
     opened = None
     try:
-        opened = store_stamp(Path(workspace))  # before opening: opening rewrites the store's file
         with Workspace.open(Path(workspace)) as ws:
-            ws.store  # noqa: B018 (open it, taking its lock)
+            ws.store  # noqa: B018 (open it, taking its lock; opening writes nothing, Store.sync_profile)
+            opened = store_stamp(Path(workspace))
             chosen = choose_month(ws, month)
             key = chosen.period.key
             m = run_month(ws, key)
