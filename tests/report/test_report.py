@@ -281,7 +281,7 @@ def test_findings_open_the_report_in_every_format(ws):
     assert ids == ["summary", "evaluation", *SECTIONS[1:5], "methodology"]  # no goals: no scorecard
     # the short id is printed beside the title, so `smi action add --from-finding` works from paper
     assert ('<li data-finding="f1e2d3c4b5"><strong>Facebook engagements rose by 18</strong> '
-            '<code class="fid">f1e2d3</code> 30 against 12.</li>') in html
+            '<code class="fid">f1e2d3</code> <span>30 against 12.</span></li>') in html
     md = render_markdown(model)
     assert re.findall(r"^## (.+)$", md, re.M)[0] == "Summary"
     assert "1. **Facebook engagements rose by 18** `f1e2d3` 30 against 12." in md

@@ -54,9 +54,10 @@ def said_in(f: dict[str, Any], part: str, w: Words) -> str | None:
 
 def detail_text(f: dict[str, Any], w: Words) -> str:
     """The summary list's line after the title: the summary and the finding's status."""
+    said = say(f, "summary", w) or f.get("detail") or ""
     if not f.get("status"):
-        return say(f, "summary", w)
-    return f"{say(f, 'summary', w)} ({status_text(f, w)})"
+        return said
+    return f"{said} ({status_text(f, w)})"
 
 
 def effect_text(f: dict[str, Any], w: Words) -> str:

@@ -72,8 +72,8 @@ def sentences(w: Words, q: dict[str, Any]) -> list[str]:
             out.append(w._("Priority %(priority)s, %(purpose)s: %(posts)s of the posts, %(hours)s of the staff hours "
                            "given to a purpose and %(engagements)s of the engagements.", **kw))
     if not q.get("priorities"):
-        out.append(w._("The profile sets no priorities among the purposes: add priority = 1, 2, … to "
-                       "[purposes.<purpose>] in workspace.toml to compare against them."))
+        out.append(w._("The profile sets no priorities among the purposes: add priority = 1, 2, … under each "
+                       "purpose in workspace.toml (for example [purposes.promote]) to compare against them."))
     return out
 
 
