@@ -118,7 +118,7 @@ class Example:
 
 def examples(ws: Workspace) -> list[Example]:
     """Every labelled post and interaction: a person's label, else a label in the data."""
-    from smi.purposes import data_label, rules
+    from smi.purpose_rules import data_label, rules
     from smi.store import purposes as records
 
     compiled = rules(ws.profile)
@@ -212,7 +212,7 @@ def evaluate(ws: Workspace) -> Evaluation:
 def least_sure(ws: Workspace, n: int, seed: int = SEED) -> list[dict[str, Any]]:
     """Up to `n` posts for a person to label, the ones the model is least sure of first
     (see the module docstring). Each: key, platform, text, published_at, guess, confidence."""
-    from smi.purposes import classify_source, rules
+    from smi.purpose_rules import classify_source, rules
     from smi.store import purposes as records
 
     compiled = rules(ws.profile)

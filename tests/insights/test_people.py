@@ -68,10 +68,15 @@ def test_finds_the_directors_x_voice(demos):
     assert 1.4 < director.effect.value < 2.4 and director.ci[0] > 1  # planted 2.0
     assert "x:dafyddrowlands" in director.summary and "x:theatrglanymor" in director.summary
     assert "held fixed" in director.summary
-    # the unadjusted rates quoted are the catalogue's, per 1,000 followers
+    # the unadjusted rates quoted are the catalogue's, per 1,000 followers, to one decimal
+    # (a whole number said without ".0", as the messages say numbers: "10 against 4.5")
     mine, official = director.figures
     assert (mine["dimension"], mine["value"], official["value"]) == ("person", "Dafydd Rowlands", "official")
-    assert f"{mine['figure'] * 1000:.1f} against {official['figure'] * 1000:.1f}" in director.summary
+
+    def said(v: float) -> str:
+        return f"{v * 1000:.1f}".removesuffix(".0")
+
+    assert f"{said(mine['figure'])} against {said(official['figure'])} engagements per 1,000" in director.summary
     assert director.chart["$schema"].startswith("https://vega.github.io/schema/vega-lite")
 
 

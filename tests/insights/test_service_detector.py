@@ -137,7 +137,7 @@ def test_targets_from_the_profile(demos):
           AND i.created_at >= timezone('Europe/London', TIMESTAMP '2025-06-01')
           AND i.created_at < timezone('Europe/London', TIMESTAMP '2025-07-01')""")
     assert over.evidence[0]["inbound"] == row["inbound"] and over.evidence[0]["answered"] == row["answered"]
-    assert f"{row['answered']} of {row['inbound']} inbound items" in over.summary
+    assert f"{row['answered']:,} of {row['inbound']:,} comments and messages to you" in over.summary
     under = by_metric[("question_response_rate_vs_target", "all")]
     assert under.direction == "lower" and under.effect.value < -0.1
 
