@@ -182,6 +182,7 @@ def test_sigkill_at_50_moments_leaves_whole_files_and_a_rerun_converges(tmp_path
     finally:
         driver.stdin.close()  # type: ignore[union-attr]
         driver.wait(timeout=30)
+        driver.stdout.close()  # type: ignore[union-attr]  # left open, its ResourceWarning failed a later test
     print(f"kills: {killed} of {KILLS} killed by SIGKILL; files landed before the kill: {sorted(landed.items())}; "
           f"re-runs converged: {reran}; kills that left a copy not yet recorded: {orphans}, a .part copy: {parts}")
     assert reran == KILLS
