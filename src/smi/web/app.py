@@ -194,12 +194,10 @@ class Server:
         if month is not None and not _is_month(month):
             raise HTTPException(400, "month must be YYYY-MM, e.g. 2026-10")
         w = self.words(request, s)
-        key = (host.name, month, w.lang)
         host.notice_outside()  # `smi import` or an edit while the server runs: work the month out again
         view = self._cached_month(host, month, w.lang)
         if view is None:
-            failed = self.compute_errors.get(key)
-            err = failed[1] if failed is not None and failed[0] == host.generation else None  # else: data changed, try again
+            err = self.month_error(host, month, w.lang)
             if err is None:
                 self._start_month(host, month, w.lang)
                 return self.page(request, "computing.html", s, ws=host.name, month=month)
@@ -217,6 +215,12 @@ class Server:
             if m == month and lg == lang and gen == host.generation:
                 return view
         return None
+
+    def month_error(self, host: Host, month: str | None, lang: str) -> SmiError | None:
+        """Why the month could not be worked out with the workspace's current data; None when
+        it has not failed, or failed before the data changed (then try again)."""
+        failed = self.compute_errors.get((host.name, month, lang))
+        return failed[1] if failed is not None and failed[0] == host.generation else None
 
     def _start_month(self, host: Host, month: str | None, lang: str) -> None:
         key = (host.name, month, lang)

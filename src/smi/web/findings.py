@@ -166,9 +166,7 @@ def month_or_wait(srv: Any, request: Request, s: Any, host: Any, month: str | No
     view = srv._cached_month(host, month, w.lang)
     if view is not None:
         return view, None
-    key = (host.name, month, w.lang)
-    failed = srv.compute_errors.get(key)
-    err = failed[1] if failed is not None and failed[0] == host.generation else None  # else: data changed, try again
+    err = srv.month_error(host, month, w.lang)
     if err is not None:
         if optional:
             request.state.month_error = f"{err.message}. {err.fix or ''}".strip()
