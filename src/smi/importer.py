@@ -28,6 +28,7 @@ from smi.sources import (
     expand,
     load_all,
 )
+from smi.sources.columns import csv_cell_limit
 
 if TYPE_CHECKING:
     import httpx
@@ -315,7 +316,7 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
         ctx.warnings.extend(f.notes)
     copies: list[Path] = []
     try:
-        with writer:
+        with writer, csv_cell_limit():
             unit.source.read(unit, ctx)
             ctx.flush()
             writer.warnings = ctx.warnings

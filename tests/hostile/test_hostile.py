@@ -179,3 +179,24 @@ def test_all_accepted_inputs_then_every_later_command(base_ws, tmp_path):
             r = smi(*args, "-w", ws, limit=900)  # findings over ~90 imports: minutes on a shared machine
             _clean(r)
             assert r.exit_code == 0, (args, r.output)
+
+
+def test_a_raised_csv_limit_elsewhere_in_the_process_does_not_let_a_2mb_cell_in(ws, tmp_path, monkeypatch):
+    """Python's csv field limit is process-wide; a library (or another test) that raises it
+    must not change what an import accepts (in the full suite seven 2 MB cells got in)."""
+    import csv
+
+    case = next(c for c in gen.CASES if c.name == "toggl-text-2mb")
+    files = tmp_path / "in"
+    files.mkdir()
+    args = case.build(files)
+    before_limit = csv.field_size_limit(sys.maxsize)
+    try:
+        before = fingerprint(ws)
+        result = smi("import", "--no-enrich", "-w", ws, *args)
+        assert csv.field_size_limit() == sys.maxsize  # put back as found
+    finally:
+        csv.field_size_limit(before_limit)
+    assert result.exit_code == 1, result.output
+    assert "longer than 131,072 characters" in result.output
+    assert fingerprint(ws) == before

@@ -9,9 +9,10 @@ which optional ones are missing. Values that are blank, `undefined`, `-` or `N/A
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -194,6 +195,22 @@ def parse_date(
             continue
     raise SourceError(file, f"'{text}' is not a date", record=record, field=field,
                       expected=" or ".join(formats), fix="correct the cell")
+
+
+CSV_CELL_LIMIT = 131_072  # characters: Python's default, far above any post or comment
+
+
+@contextlib.contextmanager
+def csv_cell_limit() -> Iterator[None]:
+    """Python's csv field limit is process-wide and any library may raise it: every import
+    reads with smi's own limit and puts the previous one back."""
+    import csv
+
+    before = csv.field_size_limit(CSV_CELL_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def csv_problem(e: Exception) -> str:
