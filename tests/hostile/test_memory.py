@@ -1,8 +1,11 @@
 """Memory on zip bombs (issue 14): a zip whose one member holds a single huge string or cell
 (BOMB_MB expanded, ~50:1, so it passes the zip bounds and reaches the parser), one per
-parser. Each is imported by its own `smi import` process; its peak resident memory (from
-os.wait4's rusage, the kernel's own count) must stay under 1 GB, and it must end cleanly
-(imported, or refused with a message), never a traceback.
+parser. Each is imported by its own `smi import` process; its peak resident memory (the
+kernel's VmHWM of that process, read by the process itself as it exits) must stay under
+1 GB, and it must end cleanly (imported, or refused with a message), never a traceback.
+
+Not rusage's ru_maxrss: Linux carries it across exec, so a child started by a large pytest
+process (1 GB after a full suite) reads at least the parent's size whatever it did itself.
 
 Run by hand to see the figures: pytest tests/hostile/test_memory.py -s -m slow"""
 
@@ -65,13 +68,31 @@ def write_bomb(seed, folder: Path) -> list[str]:  # type: ignore[no-untyped-def]
     return [str(out), *args[1:]]
 
 
+# The smi CLI, writing its own high-water resident memory (kB) to $SMI_HWM_FILE as it exits.
+SMI_MEASURED = """
+import atexit, os
+def _hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            open(os.environ["SMI_HWM_FILE"], "w").write(line.split()[1])
+atexit.register(_hwm)
+from smi.cli import app
+app()
+"""
+
+
 def peak_rss_mb(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[int, float, str, float]:
-    """Run a command; (exit code, its peak RSS in MB, its output, seconds)."""
+    """Run a command started with SMI_MEASURED; (exit code, its peak RSS in MB, its output, seconds)."""
+    import tempfile
+
+    fd, hwm_file = tempfile.mkstemp(suffix=".hwm")
+    os.close(fd)
+    env = {**env, "SMI_HWM_FILE": hwm_file}
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     deadline = t0 + timeout
     while True:
-        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        pid, status, _usage = os.wait4(p.pid, os.WNOHANG)
         if pid:
             break
         if time.monotonic() > deadline:
@@ -83,13 +104,16 @@ def peak_rss_mb(cmd: list[str], env: dict[str, str], timeout: float) -> tuple[in
     if p.stdout:
         p.stdout.close()
     p.returncode = os.waitstatus_to_exitcode(status)
-    return os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024, out, time.monotonic() - t0
+    text = Path(hwm_file).read_text()
+    Path(hwm_file).unlink()
+    assert text, f"{cmd} did not report its memory (killed?): {out[-500:]}"
+    return os.waitstatus_to_exitcode(status), int(text) / 1024, out, time.monotonic() - t0
 
 
 @pytest.mark.slow
 def test_memory_on_every_bomb_stays_under_1_gb(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    smi = [sys.executable, "-c", "from smi.cli import app; app()"]
+    smi = [sys.executable, "-c", SMI_MEASURED]
     ws = tmp_path / "ws"
     subprocess.run([*smi, "init", str(ws), "--name", "Bomb Org", "--timezone", "UTC"], env=env, check=True,
                    capture_output=True)
