@@ -67,7 +67,7 @@ def action(store: Store, action_id: int) -> dict[str, Any] | None:
 
 def actions(store: Store, *, open_only: bool = False, where: str | None = None,
             params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cond = [c for c in (where, "status = 'open'" if open_only else None) if c]
+    cond = [c for c in (where, "status IN ('open', 'in_progress')" if open_only else None) if c]
     sql = (
         "SELECT action_id, meeting_id, title, owner, due, status, finding_id, created_at, done_at "
         "FROM actions" + (" WHERE " + " AND ".join(cond) if cond else "")
@@ -80,6 +80,10 @@ def set_action_done(store: Store, action_id: int, when: datetime) -> None:
     store.con.execute(
         "UPDATE actions SET status = 'done', done_at = ? WHERE action_id = ?", [when, action_id]
     )
+
+
+def set_action_status(store: Store, action_id: int, status: str, done_at: datetime | None) -> None:
+    store.con.execute("UPDATE actions SET status = ?, done_at = ? WHERE action_id = ?", [status, done_at, action_id])
 
 
 # -- experiments --------------------------------------------------------------------------------
