@@ -44,7 +44,7 @@ def test_each_status_is_set_from_the_meeting_room_and_audited(site):
         assert r.status_code == 303 and r.headers["location"].endswith(f"#action-{aid}")
     page = ready(c, "/w/alpha/meeting")
     assert _statuses(page) == dict(zip(ids, ("in_progress", "done", "dropped"), strict=True))
-    assert "(3, 1 open)" in page  # in progress is still to do: counted as open in the heading
+    assert "(3, 1 still to do)" in page  # in progress is still to do: counted in the heading
     with site.app.state.server.hosts["alpha"].open() as ws:
         from smi.practice.actions import list_actions
 
