@@ -196,3 +196,28 @@ def test_a_wrong_change_names_the_field_and_leaves_the_file(site):
         assert r.status_code == 400 and said in r.text, (data, r.text[r.text.find('role="alert"'):][:400])
         assert str(site.root) not in r.text
         assert toml.read_bytes() == before, data
+
+
+def test_a_language_and_business_days_are_removed_by_unticking(site):
+    """Languages and business hours are one form: a language or a day left unticked is
+    removed from workspace.toml (comments kept); none at all is refused, naming the field."""
+    from smi.profile import ProfileFile
+
+    toml = site.root / "beta" / "workspace.toml"
+    c = site.login("admin@example.org")
+    r = _beta(c, {"action": "organisation", "languages": ["en", "cy"], "report_language": "cy",
+                  "days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"})
+    assert r.status_code == 200 and ProfileFile(toml).model.organisation.languages == ["cy", "en"]
+    r = _beta(c, {"action": "organisation", "languages": ["en"], "report_language": "en",
+                  "days": ["mon", "wed"], "start": "10:00", "end": "16:30"})
+    assert r.status_code == 200, r.text[:500]
+    p = ProfileFile(toml).model
+    assert p.organisation.languages == ["en"]
+    assert (p.business_hours.days, p.business_hours.start, p.business_hours.end) == (["mon", "wed"], "10:00", "16:30")
+    assert "# IANA name; month boundaries and hours use it" in toml.read_text(encoding="utf-8")
+    before = toml.read_bytes()
+    r = _beta(c, {"action": "organisation", "report_language": "en", "days": ["mon"], "start": "09:00", "end": "17:00"})
+    assert r.status_code == 400 and "Languages: choose at least one." in r.text
+    r = _beta(c, {"action": "organisation", "languages": ["en"], "report_language": "en", "start": "09:00", "end": "17:00"})
+    assert r.status_code == 400 and "Business hours: choose at least one day." in r.text
+    assert toml.read_bytes() == before
