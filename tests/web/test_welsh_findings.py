@@ -96,6 +96,15 @@ def test_findings_in_welsh_on_the_dashboard_and_the_finding_page(served, tmp_pat
         assert page.inner_text("article.finding h2") == expected(f, "title", "cy")
         assert page.title().startswith(expected(f, "title", "cy"))
         assert page.inner_text("article.finding p.summary") == expected(f, "summary", "cy")
+        # "make it an action / an experiment" start from the Welsh words (the report's, unformatted)
+        from smi.report.i18n import Words
+        from smi.report.insights import say
+
+        cy = Words("cy")
+        if f.get("recommendation"):
+            assert page.input_value("#a-title") == say(f, "recommendation", cy).strip()[:300]  # titles are kept short
+            assert page.input_value("#e-hyp") == say(f, "recommendation", cy)
+        assert page.input_value("#e-title") == say(f, "title", cy)
         if f.get("evidence"):  # its evidence table headed as the Welsh report heads it
             from smi.report.fmt import evidence_header
             from smi.report.i18n import Words

@@ -128,8 +128,8 @@ def routes(srv: Any) -> list[Route]:
         return srv.page(request, "finding.html", s, ws=host.name, view=view, f=f,
                         month_title=w.month(view.key), ins=insights,
                         chart=finding_charts(view.model, w).get(fid),
-                        can_act=can_act(s, host.name), action=prefill_action(f),
-                        experiment=prefill_experiment(f), metrics=metric_names(f), judged=sorted(JUDGED))
+                        can_act=can_act(s, host.name), action=prefill_action(f, w=w),
+                        experiment=prefill_experiment(f, w=w), metrics=metric_names(f), judged=sorted(JUDGED))
 
     async def metric_page(request: Request) -> Response:
         """A metric's formula, unit, inputs and platforms, from the catalogue."""

@@ -31,16 +31,25 @@ def can_act(s: Any, workspace: str) -> bool:
     return s.user.role in ("admin", "adviser", "member") and s.user.can_view(workspace)
 
 
-def prefill_action(f: dict[str, Any], today: date | None = None) -> dict[str, str]:
+def _said(f: dict[str, Any], part: str, w: Any) -> str:
+    """A finding's text in the page's language (smi.report.insights.say); English without `w`."""
+    if w is None or not f.get(part):
+        return str(f.get(part) or "")
+    from smi.report.insights import say
+
+    return say(f, part, w)
+
+
+def prefill_action(f: dict[str, Any], today: date | None = None, w: Any = None) -> dict[str, str]:
     """An action's fields from a finding: its recommendation (else its title) as the title,
-    due in two weeks, linked to the finding's id."""
+    in the page's language (`w`), due in two weeks, linked to the finding's id."""
     today = today or date.today()
-    title = (f.get("recommendation") or f.get("title") or "").strip()
+    title = (_said(f, "recommendation", w) or _said(f, "title", w)).strip()
     return {"title": title[:300], "due": (today + timedelta(days=ACTION_DAYS)).isoformat(),
             "finding": str(f.get("id") or "")}
 
 
-def prefill_experiment(f: dict[str, Any], today: date | None = None) -> dict[str, str]:
+def prefill_experiment(f: dict[str, Any], today: date | None = None, w: Any = None) -> dict[str, str]:
     """An experiment's fields from a finding: its title, the recommendation as hypothesis,
     the finding's metric as the measure, its subject as DIM=VALUE (and platform), four
     weeks from today. Fields it cannot fill are left empty for the user."""
@@ -55,7 +64,7 @@ def prefill_experiment(f: dict[str, Any], today: date | None = None) -> dict[str
         dim = value = None
     platform = subject.get("platform") if dim != "platform" else None
     metric = f.get("metric") if f.get("metric") in JUDGED else ""
-    return {"title": str(f.get("title") or "")[:300], "hypothesis": str(f.get("recommendation") or ""),
+    return {"title": _said(f, "title", w)[:300], "hypothesis": _said(f, "recommendation", w),
             "metric": str(metric or ""), "subject": f"{dim}={value}" if dim and value is not None else "",
             "platform": str(platform or ""), "from": today.isoformat(),
             "to": (today + timedelta(days=EXPERIMENT_DAYS - 1)).isoformat()}
