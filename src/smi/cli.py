@@ -817,7 +817,8 @@ def evaluate(
 
 # -- the meeting loop -----------------------------------------------------------------------------
 meeting_app = typer.Typer(help="Meetings: when the team met, who came, the notes.", no_args_is_help=True)
-action_app = typer.Typer(help="Actions agreed at meetings: owner, due date, done or open.", no_args_is_help=True)
+action_app = typer.Typer(help="Actions agreed at meetings: owner, due date, status (open, in progress, done, dropped).",
+                         no_args_is_help=True)
 experiment_app = typer.Typer(help="Experiments: a change tried for a while, judged on the data.", no_args_is_help=True)
 app.add_typer(meeting_app, name="meeting")
 app.add_typer(action_app, name="action")
@@ -891,9 +892,25 @@ def action_done(
     out.print(f"action {a.action_id} {state}: {a.title}", highlight=False, soft_wrap=True, markup=False)
 
 
+@action_app.command("status")
+def action_status(
+    action_id: Annotated[int, typer.Argument(help="The action's id (see `smi action list`).")],
+    status: Annotated[str, typer.Argument(help="open, in-progress, done or dropped.")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Set an action's status: open, in-progress, done or dropped."""
+    from smi.practice.actions import set_action_status
+
+    with _user_errors():
+        a, before = set_action_status(_open(workspace), action_id, status)
+    shown = a.status.replace("_", " ")
+    state = f"was already {shown}" if before == a.status else f"{shown} (was {before.replace('_', ' ')})"
+    out.print(f"action {a.action_id} {state}: {a.title}", highlight=False, soft_wrap=True, markup=False)
+
+
 @action_app.command("list")
 def action_list(
-    open_only: Annotated[bool, typer.Option("--open", help="Only actions not yet done.")] = False,
+    open_only: Annotated[bool, typer.Option("--open", help="Only actions still to do (open or in progress).")] = False,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     workspace: WorkspaceOpt = None,
 ) -> None:
@@ -908,10 +925,12 @@ def action_list(
         return
     t = Table("id", "due", "owner", "status", "action")
     for a in rows:
-        t.add_row(str(a.action_id), a.due.isoformat() if a.due else "", escape(a.owner or ""), a.status, escape(a.title))
+        t.add_row(str(a.action_id), a.due.isoformat() if a.due else "", escape(a.owner or ""),
+                  a.status.replace("_", " "), escape(a.title))
     out.print(t)
-    n_open = sum(a.status == "open" for a in rows)
-    out.print(f"{_plural(len(rows), 'action')}, {n_open:,} open")
+    counts = {st: sum(a.status == st for a in rows) for st in ("open", "in_progress", "dropped")}
+    more = "".join(f", {counts[st]:,} {st.replace('_', ' ')}" for st in ("in_progress", "dropped") if counts[st])
+    out.print(f"{_plural(len(rows), 'action')}, {counts['open']:,} open{more}")
 
 
 @experiment_app.command("start")

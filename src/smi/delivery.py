@@ -7,11 +7,13 @@ A workspace asks for it in workspace.toml:
     to = ["director@example.org", "board@example.org"]  # who gets it
     day = 3             # from this day of the month on (1-28)
     language = "en"     # en or cy (default: the workspace's first language)
-    attach = true       # attach the HTML report (false: the link only)
-    link = "https://insights.example.org/w/theatr/"     # optional: where the dashboard is
+    attach = true       # attach the PDF report (false: the link only)
+    attach_limit_mb = 10                # a larger PDF is linked, not attached (needs link)
+    link = "https://insights.example.org/w/theatr/"     # optional: the workspace's dashboard
 
 The month sent is the report's default month (the last month every source covers in full);
 each month is sent once: `cache/delivery.json` records what was sent, when and to whom.
+The report linked is the web app's download of it: <link>reports/YYYY-MM/report.pdf.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 from smi.errors import SmiError
 
 STATE = "delivery.json"  # under the workspace's cache/
+ATTACH_LIMIT_MB = 10  # many mail servers refuse a message much over 10 MB
 EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 SUBJECT = {"en": "Social media insights for {month}: {org}", "cy": "Mewnwelediad cyfryngau cymdeithasol {month}: {org}"}
@@ -39,7 +42,9 @@ BODY = {
     "cy": ("Mae adroddiad misol mewnwelediad cyfryngau cymdeithasol {org} yn trafod {month}: {findings} canfyddiad.\n"
            "{attached}{link}\n\nAnfonwyd gan smi (Social Media Insights)."),
 }
-ATTACHED = {"en": "The report is attached (open it in a web browser).\n", "cy": "Mae'r adroddiad ynghlwm (agorwch ef mewn porwr gwe).\n"}
+ATTACHED = {"en": "The report is attached (PDF).\n", "cy": "Mae'r adroddiad ynghlwm (PDF).\n"}
+TOO_LARGE = {"en": "The report ({size}) is too large to attach; download it: {url}\n",
+             "cy": "Mae'r adroddiad ({size}) yn rhy fawr i'w atodi; lawrlwythwch ef: {url}\n"}
 LINK = {"en": "The dashboard: {link}", "cy": "Y dangosfwrdd: {link}"}
 
 
@@ -50,6 +55,7 @@ class Delivery:
     language: str | None = None
     attach: bool = True
     link: str | None = None
+    attach_limit_mb: float = ATTACH_LIMIT_MB
 
 
 @dataclass
@@ -107,7 +113,19 @@ def settings(root: Path) -> Delivery | None:
         raise bad("link", f"is {link!r}", "give the dashboard's address, starting https://")
     if not attach and link is None:
         raise bad("attach", "is false and no link is given", "attach the report, or give link = \"https://…\"")
-    return Delivery([a.lower() for a in to], day, lang, attach, link)
+    limit = table.get("attach_limit_mb", ATTACH_LIMIT_MB)
+    if not isinstance(limit, (int, float)) or isinstance(limit, bool) or not limit > 0:
+        raise bad("attach_limit_mb", f"is {limit!r}", "give the largest PDF to attach in MB, e.g. 10")
+    return Delivery([a.lower() for a in to], day, lang, attach, link, float(limit))
+
+
+def report_url(link: str, month: str, name: str) -> str:
+    """The web app's download address of a report file, from the workspace's dashboard link."""
+    return f"{link.rstrip('/')}/reports/{month}/{name}"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:,.1f} MB"
 
 
 def sent_log(root: Path) -> dict[str, Any]:
@@ -161,7 +179,7 @@ def deliver(root: Path, smtp: Smtp, today: date | None = None, dry_run: bool = F
         lang = lang if lang in ("en", "cy") else "en"
         if dry_run:
             return Outcome(name, "not sent (dry run)", month, conf.to)
-        paths = write_report(ws, month=month, formats="html", lang=lang)
+        paths = write_report(ws, month=month, formats="pdf", lang=lang) if conf.attach else []
         findings = len(run_month(ws, month).findings)  # cached by write_report: no second run
         org = ws.profile.organisation.name
     w = Words(lang)
@@ -169,12 +187,23 @@ def deliver(root: Path, smtp: Smtp, today: date | None = None, dry_run: bool = F
     msg["Subject"] = SUBJECT[lang].format(month=w.month(month), org=org)
     msg["From"] = smtp.sender
     msg["To"] = ", ".join(conf.to)
-    msg.set_content(BODY[lang].format(org=org, month=w.month(month), findings=findings,
-                                      attached=ATTACHED[lang] if conf.attach else "",
+    pdf = paths[0].read_bytes() if paths else None
+    attached = ""
+    if pdf is not None and len(pdf) <= conf.attach_limit_mb * 1_000_000:
+        attached = ATTACHED[lang]
+    elif pdf is not None:
+        if conf.link is None:
+            return Outcome(name, "failed", month, conf.to,
+                           f"the PDF report is {_size(len(pdf))}, over attach_limit_mb = {conf.attach_limit_mb:g}, "
+                           "and [delivery] gives no link to it; give link = \"https://…/w/WORKSPACE/\" "
+                           "(the web app serves the report there) or raise attach_limit_mb")
+        attached = TOO_LARGE[lang].format(size=_size(len(pdf)), url=report_url(conf.link, month, paths[0].name))
+        pdf = None
+    msg.set_content(BODY[lang].format(org=org, month=w.month(month), findings=findings, attached=attached,
                                       link=LINK[lang].format(link=conf.link) if conf.link else ""))
-    if conf.attach:
-        msg.add_attachment(paths[0].read_bytes(), maintype="text", subtype="html",
-                           filename=f"report-{month}{'' if lang == 'en' else '.' + lang}.html")
+    if pdf is not None:
+        msg.add_attachment(pdf, maintype="application", subtype="pdf",
+                           filename=f"report-{month}{'' if lang == 'en' else '.' + lang}.pdf")
     try:
         with smtplib.SMTP(smtp.host, smtp.port, timeout=60) as s:
             if smtp.starttls:

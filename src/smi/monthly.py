@@ -729,12 +729,12 @@ def last_meeting(ws: Any, last_day: date) -> dict[str, Any] | None:
 
 
 def actions_due(actions: list[dict[str, Any]], last_day: date) -> list[int]:
-    """Open actions due by DUE_AHEAD_DAYS after the month (overdue ones included), soonest first;
-    then open actions with no due date."""
+    """Actions still to do (open or in progress) due by DUE_AHEAD_DAYS after the month (overdue
+    ones included), soonest first; then those with no due date."""
     from datetime import timedelta
 
     horizon = last_day + timedelta(days=DUE_AHEAD_DAYS)
-    open_ = [a for a in actions if a.get("status") == "open"]
+    open_ = [a for a in actions if a.get("status") in ("open", "in_progress")]  # still to do
     dated = sorted((a for a in open_ if a.get("due") and date.fromisoformat(a["due"]) <= horizon),
                    key=lambda a: (a["due"], a["id"]))
     undated = [a for a in open_ if not a.get("due")]

@@ -182,3 +182,51 @@ def test_experiment_cli_error(make_ws, cli):
     assert r.exit_code == 1
     assert r.stderr.startswith("error: --subject: metric engagement_rate_impressions cannot be broken down by 'colour'")
     assert "fix: use one of: platform, account_id, person" in r.stderr
+
+
+def test_action_statuses_open_in_progress_done_dropped(make_ws, cli):
+    """Each of the four statuses set through `smi action status`; open and in progress are
+    still to do (`--open`), done and dropped are not; a status that is none of them is named."""
+    ws = make_ws()
+    for title in ("Write a policy", "Try reels", "Answer daily", "Buy ads"):
+        cli("action", "add", title, "-w", ws)
+    assert _lines(cli("action", "status", "2", "in-progress", "-w", ws)) == ["action 2 in progress (was open): Try reels"]
+    assert _lines(cli("action", "status", "3", "done", "-w", ws)) == ["action 3 done (was open): Answer daily"]
+    assert _lines(cli("action", "status", "4", "dropped", "-w", ws)) == ["action 4 dropped (was open): Buy ads"]
+    assert _lines(cli("action", "status", "4", "drop", "-w", ws)) == ["action 4 was already dropped: Buy ads"]
+    all_ = json.loads(cli("action", "list", "--format", "json", "-w", ws).stdout)
+    assert [(a["id"], a["status"]) for a in all_] == [(1, "open"), (2, "in_progress"), (3, "done"), (4, "dropped")]
+    assert [a["done_at"] is not None for a in all_] == [False, False, True, False]
+    still = json.loads(cli("action", "list", "--open", "--format", "json", "-w", ws).stdout)
+    assert [a["id"] for a in still] == [1, 2]
+    assert cli("action", "list", "-w", ws).stdout.strip().endswith("4 actions, 1 open, 1 in progress, 1 dropped")
+    # done reopened: no longer done, its time cleared
+    assert _lines(cli("action", "status", "3", "open", "-w", ws)) == ["action 3 open (was done): Answer daily"]
+    assert json.loads(cli("action", "list", "--format", "json", "-w", ws).stdout)[2]["done_at"] is None
+    r = cli("action", "status", "1", "finished", "-w", ws, ok=False)
+    assert r.exit_code == 1 and "STATUS: 'finished' is not an action status" in r.stderr
+    assert "open, in-progress, done, dropped" in r.stderr
+    r = cli("action", "status", "9", "done", "-w", ws, ok=False)
+    assert "there is no action 9" in r.stderr
+
+
+def test_action_statuses_in_the_reports_words():
+    """The report's action lines and register say each status in English and in Welsh (the
+    Welsh words from the report's catalogue, written here by hand)."""
+    from smi.monthly import actions_due
+    from smi.report.i18n import Words
+    from smi.report.insights import ACTION_STATUS
+    from smi.report.render import action_line
+
+    a = {"id": 1, "title": "Try reels", "owner": "Ann", "due": None}
+    said = {lang: [action_line(Words(lang), {**a, "status": st}) for st in ("open", "in_progress", "done", "dropped")]
+            for lang in ("en", "cy")}
+    assert said["en"] == [f"Try reels (Ann, no due date, {w})" for w in ("open", "in progress", "done", "dropped")]
+    assert [line.rsplit(", ", 1)[1] for line in said["cy"]] == ["ar agor)", "ar waith)", "wedi'i wneud)",
+                                                                 "wedi'i roi heibio)"]
+    assert set(ACTION_STATUS) == {"open", "in_progress", "done", "dropped"}
+    # an action in progress is still due; a dropped one is not
+    from datetime import date
+
+    acts = [{"id": i, "status": st, "due": "2025-07-02"} for i, st in enumerate(("open", "in_progress", "done", "dropped"))]
+    assert actions_due(acts, date(2025, 6, 30)) == [0, 1]

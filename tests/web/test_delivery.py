@@ -4,10 +4,12 @@ on its day, once per month, to the people workspace.toml names; wrong settings n
 from __future__ import annotations
 
 import email
+import io
 import socket
 from email import policy
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -64,10 +66,15 @@ def test_the_report_is_sent_on_its_day_once_to_the_chosen_people(tmp_path, cli, 
     assert msg["Subject"] == "Social media insights for March 2024: Org <Test>"
     body = msg.get_body(("plain",)).get_content()
     assert "https://insights.example.org/w/org/" in body and "covers March 2024" in body
+    assert "The report is attached (PDF)." in body
     (att,) = list(msg.iter_attachments())
-    assert att.get_filename() == "report-2024-03.html"
-    html = att.get_content()
-    assert "Org &lt;Test&gt;" in html and "<html" in html  # the report itself, the name escaped
+    assert att.get_filename() == "report-2024-03.pdf" and att.get_content_type() == "application/pdf"
+    pdf = att.get_content()
+    assert pdf.startswith(b"%PDF-")  # the file's own signature, whatever the header says
+    assert pdf == (root / "org" / "reports" / "2024-03" / "report.pdf").read_bytes()  # the report written, whole
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        first = doc.pages[0].extract_text()
+    assert "Org <Test>" in first and "March 2024" in first  # the report itself, for that month
     again = cli(*args, "--today", "2026-11-20")
     assert "org: already sent 2024-03" in again.output and len(messages) == 1
 
@@ -105,3 +112,52 @@ def test_a_mail_server_that_cannot_be_reached_fails_and_is_tried_again(tmp_path,
     o = deliver(tmp_path / "org", Smtp(host="127.0.0.1", port=closed), date(2026, 11, 5))
     assert o.status == "failed" and f"127.0.0.1:{closed}" in o.message
     assert sent_log(tmp_path / "org")["sent"] == {}  # not recorded: the next run tries again
+
+
+@pytest.mark.slow
+def test_a_pdf_over_the_size_limit_is_linked_not_attached(tmp_path, cli, smtp):
+    """A report larger than attach_limit_mb is linked (the web app's download address) rather
+    than attached; without a link to give, the send fails naming the two fixes and is not
+    recorded as sent."""
+    from datetime import date
+
+    from smi.delivery import Smtp, deliver, sent_log
+
+    port, messages = smtp
+    ws = tmp_path / "org"
+    cli("init", ws, "--name", "Org", "--timezone", "UTC")
+    cli("import", "--no-enrich", FIXTURES / "sample_org" / "posts.csv", "-w", ws)
+    toml = ws / "workspace.toml"
+    base = toml.read_text(encoding="utf-8")
+    # 0.001 MB = 1,000 bytes: any PDF report is larger (a PDF's fonts alone are kilobytes)
+    toml.write_text(base + '\n[delivery]\nto = ["a@example.org"]\nattach_limit_mb = 0.001\n', encoding="utf-8")
+    o = deliver(ws, Smtp(host="127.0.0.1", port=port), date(2026, 11, 5))
+    assert o.status == "failed" and "over attach_limit_mb = 0.001" in o.message and "link =" in o.message
+    assert messages == [] and sent_log(ws)["sent"] == {}
+    toml.write_text(base + '\n[delivery]\nto = ["a@example.org"]\nattach_limit_mb = 0.001\n'
+                    'link = "https://insights.example.org/w/org/"\n', encoding="utf-8")
+    o = deliver(ws, Smtp(host="127.0.0.1", port=port), date(2026, 11, 5))
+    assert o.status == "sent", o.message
+    ((rcpts, raw),) = messages
+    assert rcpts == ["a@example.org"]
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert list(msg.iter_attachments()) == []
+    body = msg.get_body(("plain",)).get_content()
+    size = (ws / "reports" / "2024-03" / "report.pdf").stat().st_size
+    assert f"The report ({size / 1e6:.1f} MB) is too large to attach" in body
+    assert "https://insights.example.org/w/org/reports/2024-03/report.pdf" in body
+
+
+def test_a_wrong_size_limit_is_named(tmp_path, cli):
+    from smi.delivery import settings
+    from smi.errors import SmiError
+
+    cli("init", tmp_path / "org", "--name", "Org", "--timezone", "UTC")
+    toml = tmp_path / "org" / "workspace.toml"
+    base = toml.read_text(encoding="utf-8")
+    assert settings(tmp_path / "org") is None
+    for value in ("0", '"ten"', "-1", "true"):
+        toml.write_text(base + f'\n[delivery]\nto = ["a@example.org"]\nattach_limit_mb = {value}\n', encoding="utf-8")
+        with pytest.raises(SmiError) as e:
+            settings(tmp_path / "org")
+        assert "[delivery] attach_limit_mb" in e.value.message and "in MB" in e.value.fix

@@ -73,3 +73,151 @@ def test_a_wrong_value_is_named_and_nothing_is_written(site):
 def test_only_admins_and_advisers_change_the_profile(site):
     for email, status in (("member@example.org", 403), ("viewer@example.org", 403), ("beta@example.org", 404)):
         assert site.login(email).get("/w/alpha/profile").status_code == status, email
+
+
+ITEMS = """
+# Our accounts (a comment of ours: kept through every change)
+[[accounts]]
+platform = "x"
+handle = "betaorg"   # the main one
+official = true
+
+[[accounts]]
+platform = "instagram"
+handle = "old.handle"
+official = true
+
+[[people]]
+name = "Ceri Jones"
+role = "Officer"
+handles = ["x:@ceri"]
+cost_per_hour = 18.5
+
+# The goals we agreed in March
+[[goals]]
+name = "Fill the season"
+purpose = "promote"
+[[goals.kpis]]
+metric = "engagements"   # what counts
+target = 500
+[[goals.kpis]]
+metric = "posts"
+target = 20
+"""
+
+
+def _beta(c, data: dict):
+    token = csrf(c.get("/w/beta/profile").text)
+    return c.post("/w/beta/profile", data={"csrf": token, **data})
+
+
+def test_accounts_people_goals_and_kpis_are_changed_and_removed(site):
+    """Each item of the profile changed and then removed through its own form, found by its
+    key; the file keeps our comments; each change is one audit line. Expected values are
+    the form's inputs, written by hand."""
+    from smi.profile import ProfileFile
+
+    toml = site.root / "beta" / "workspace.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + ITEMS, encoding="utf-8")
+    c = site.login("admin@example.org")
+    page = c.get("/w/beta/profile").text
+    for key in ("account_edit", "account_remove", "person_edit", "person_remove", "goal_edit", "goal_remove",
+                "kpi_edit", "kpi_remove"):
+        assert f'name="action" value="{key}"' in page, key  # the page offers each change
+    steps = [
+        ({"action": "account_edit", "key": "instagram:@old.handle", "account": "instagram:@New.Handle", "whose": "personal"},
+         lambda p: [(a.platform, a.handle, a.official) for a in p.accounts] == [("x", "betaorg", True),
+                                                                                 ("instagram", "new.handle", False)]),
+        ({"action": "account_remove", "key": "x:@betaorg"},
+         lambda p: [(a.platform, a.handle) for a in p.accounts] == [("instagram", "new.handle")]),
+        ({"action": "person_edit", "key": "Ceri Jones", "name": "Ceri Evans", "handles": "x:@ceri, instagram:@ceri.e",
+          "role": "", "team": "Marketing", "cost_per_hour": "20,25"},
+         lambda p: [(x.name, x.role, x.team, x.handles, x.cost_per_hour) for x in p.people]
+         == [("Ceri Evans", None, "Marketing", ["x:@ceri", "instagram:@ceri.e"], 20.25)]),
+        ({"action": "kpi_edit", "key": "Fill the season", "kpi": "1", "was": "posts", "metric": "posts",
+          "target": "25", "direction": "higher", "period": "month"},
+         lambda p: [(k.metric, k.target) for k in p.goals[0].kpis] == [("engagements", 500), ("posts", 25)]),
+        ({"action": "kpi_remove", "key": "Fill the season", "kpi": "0", "was": "engagements"},
+         lambda p: [(k.metric, k.target) for k in p.goals[0].kpis] == [("posts", 25)]),
+        ({"action": "goal_edit", "key": "Fill the season", "goal": "Fill the autumn season", "purpose": "collaborate"},
+         lambda p: [(g.name, g.purpose) for g in p.goals] == [("Fill the autumn season", "collaborate")]),
+        # a goal's name given again in the add form adds the KPI to that goal
+        ({"action": "goal", "goal": "fill the autumn season", "metric": "engagements", "target": "400"},
+         lambda p: len(p.goals) == 1 and [(k.metric, k.target) for k in p.goals[0].kpis] == [("posts", 25),
+                                                                                             ("engagements", 400)]),
+        ({"action": "person_remove", "key": "Ceri Evans"}, lambda p: p.people == []),
+        ({"action": "goal_remove", "key": "Fill the autumn season"}, lambda p: p.goals == []),
+        ({"action": "account_remove", "key": "instagram:@new.handle"}, lambda p: p.accounts == []),
+    ]
+    for data, check in steps:
+        r = _beta(c, data)
+        assert r.status_code == 200 and "Saved." in r.text, (data, r.text[:800])
+        assert check(ProfileFile(toml).model), data
+        text = toml.read_text(encoding="utf-8")
+        assert "# Our accounts (a comment of ours: kept through every change)" in text, data
+        assert "# The goals we agreed in March" in text and "# Edit freely: smi keeps your comments" in text, data
+    text = toml.read_text(encoding="utf-8")
+    assert "people = []" not in text and "goals = []" not in text and "accounts = []" not in text  # gone, not emptied
+    audit = [a for a in site.app.state.server.users.audit_log("beta") if a["action"].startswith("profile: ")]
+    assert [a["action"] for a in audit] == [f"profile: {d['action']}" for d, _ in steps]
+    assert audit[0]["detail"] == {"account": "instagram:@old.handle", "now": "instagram:@new.handle", "official": False}
+    assert audit[4]["detail"]["kpi"] == {"metric": "engagements", "target": 500}
+
+
+def test_a_wrong_change_names_the_field_and_leaves_the_file(site):
+    toml = site.root / "beta" / "workspace.toml"
+    base = toml.read_text(encoding="utf-8")
+    if "[[accounts]]\nplatform" not in base:
+        toml.write_text(base + ITEMS, encoding="utf-8")
+    before = toml.read_bytes()
+    c = site.login("adviser@example.org")  # alpha's adviser: beta is not theirs
+    assert _beta(c, {"action": "account_remove", "key": "x:@betaorg"}).status_code == 404
+    c = site.login("admin@example.org")
+    cases = [
+        ({"action": "account_edit", "key": "x:@betaorg", "account": "nope", "whose": "official"},
+         "Account: &#39;nope&#39; is not of the form platform:@handle"),
+        ({"action": "account_edit", "key": "x:@betaorg", "account": "instagram:@old.handle", "whose": "official"},
+         "Account: instagram:@old.handle is already in the profile."),
+        ({"action": "person_edit", "key": "Ceri Jones", "name": "Ceri Jones", "cost_per_hour": "lots"},
+         "Cost per hour: &#39;lots&#39; is not a number."),
+        ({"action": "person_edit", "key": "Ceri Jones", "name": "Ceri Jones", "handles": "myspace:@ceri"},
+         "Handles: &#39;myspace&#39; is not a platform smi knows"),
+        ({"action": "kpi_edit", "key": "Fill the season", "kpi": "0", "was": "engagements", "metric": "engagements",
+          "target": "500", "direction": "sideways"}, "goals.0.kpis.0.direction"),
+        ({"action": "kpi_edit", "key": "Fill the season", "kpi": "0", "was": "engagements", "metric": "engagements",
+          "target": "many"}, "the target &#39;many&#39; is not a number"),
+        # a form from a page the file changed under: the KPI at place 0 is no longer "posts"
+        ({"action": "kpi_remove", "key": "Fill the season", "kpi": "0", "was": "posts"},
+         "KPI of the goal &#39;Fill the season&#39; is no longer in the profile"),
+        ({"action": "person_remove", "key": "Nobody"}, "Person &#39;Nobody&#39; is no longer in the profile"),
+    ]
+    for data, said in cases:
+        r = _beta(c, data)
+        assert r.status_code == 400 and said in r.text, (data, r.text[r.text.find('role="alert"'):][:400])
+        assert str(site.root) not in r.text
+        assert toml.read_bytes() == before, data
+
+
+def test_a_language_and_business_days_are_removed_by_unticking(site):
+    """Languages and business hours are one form: a language or a day left unticked is
+    removed from workspace.toml (comments kept); none at all is refused, naming the field."""
+    from smi.profile import ProfileFile
+
+    toml = site.root / "beta" / "workspace.toml"
+    c = site.login("admin@example.org")
+    r = _beta(c, {"action": "organisation", "languages": ["en", "cy"], "report_language": "cy",
+                  "days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00", "end": "17:00"})
+    assert r.status_code == 200 and ProfileFile(toml).model.organisation.languages == ["cy", "en"]
+    r = _beta(c, {"action": "organisation", "languages": ["en"], "report_language": "en",
+                  "days": ["mon", "wed"], "start": "10:00", "end": "16:30"})
+    assert r.status_code == 200, r.text[:500]
+    p = ProfileFile(toml).model
+    assert p.organisation.languages == ["en"]
+    assert (p.business_hours.days, p.business_hours.start, p.business_hours.end) == (["mon", "wed"], "10:00", "16:30")
+    assert "# IANA name; month boundaries and hours use it" in toml.read_text(encoding="utf-8")
+    before = toml.read_bytes()
+    r = _beta(c, {"action": "organisation", "report_language": "en", "days": ["mon"], "start": "09:00", "end": "17:00"})
+    assert r.status_code == 400 and "Languages: choose at least one." in r.text
+    r = _beta(c, {"action": "organisation", "languages": ["en"], "report_language": "en", "start": "09:00", "end": "17:00"})
+    assert r.status_code == 400 and "Business hours: choose at least one day." in r.text
+    assert toml.read_bytes() == before

@@ -80,3 +80,74 @@ def test_a_toggl_report_uploaded_from_the_week_page_lands_in_the_time_log(site):
         (row,) = ws.store.rows("SELECT count(*) AS n, sum(minutes) AS m FROM effort WHERE source = 'toggl'")
     # by hand from the file's Duration column: 1:30 + 0:15 + 1:00 + 0:45 + 0:20 + 0:10 = 240 minutes in 6 entries
     assert (row["n"], row["m"]) == (6, 240.0)
+
+
+def _entries(html: str) -> list[str]:
+    return re.findall(r'<li data-entry="([^"]+)">', html)
+
+
+def test_a_logged_entry_is_corrected_or_removed_and_audited(site):
+    """Under the week's grid each of the person's entries can be corrected (day, platform,
+    activity, hours) or removed; the store holds the change, the audit log says what the
+    entry was and became; another person's entry cannot be touched."""
+    c = site.login("member@example.org")  # person: Mari Jones
+    html = _week(c, "alpha", "2026-09-07")
+    form = {"csrf": csrf(html), "platform_0": "x", "activity_0": "create", "h_0_0": "1", "h_0_1": "2",
+            "platform_1": "", "activity_1": "plan", "h_1_2": "0.5"}
+    assert "Logged 3 new entries" in c.post("/w/alpha/time/week?week=2026-09-07", data=form).text
+    html = _week(c, "alpha", "2026-09-07")
+    keys = _entries(html)
+    assert len(keys) == 3 and "Logged this week (3)" in html
+
+    def stored():
+        with site.app.state.server.hosts["alpha"].open() as ws:
+            return ws.store.rows("SELECT date::VARCHAR AS d, minutes, coalesce(platform, '') AS p, activity FROM effort "
+                                 "WHERE person = 'Mari Jones' AND date >= DATE '2026-09-07' AND date < DATE '2026-09-14' "
+                                 "ORDER BY d")
+
+    by_day = {r["d"]: r for r in stored()}
+    assert sorted(by_day) == ["2026-09-07", "2026-09-08", "2026-09-09"]
+    # the 2 h on Tuesday was 1.5 h, replying rather than posting, on Wednesday
+    tuesday = keys[1]  # entries are listed by date
+    r = c.post("/w/alpha/time/entries?week=2026-09-07",
+               data={"csrf": csrf(html), "key": tuesday, "op": "correct", "date": "2026-09-09", "platform": "x",
+                     "activity": "engage", "hours": "1,5"})
+    assert r.status_code == 303 and r.headers["location"].endswith("changed=corrected#logged")
+    assert stored() == [{"d": "2026-09-07", "minutes": 60.0, "p": "x", "activity": "create"},
+                        {"d": "2026-09-09", "minutes": 90.0, "p": "x", "activity": "engage"},
+                        {"d": "2026-09-09", "minutes": 30.0, "p": "", "activity": "plan"}]
+    # Monday's hour was never worked: removed
+    r = c.post("/w/alpha/time/entries?week=2026-09-07", data={"csrf": csrf(html), "key": keys[0], "op": "remove"})
+    assert r.status_code == 303
+    assert [(x["d"], x["minutes"]) for x in stored()] == [("2026-09-09", 90.0), ("2026-09-09", 30.0)]
+    page = c.get(r.headers["location"]).text
+    assert "The entry is removed." in page and "Logged this week (2)" in page and keys[0] not in _entries(page)
+    audit = [a for a in site.app.state.server.users.audit_log("alpha") if a["action"] in ("time corrected", "time removed")]
+    assert [a["action"] for a in audit] == ["time corrected", "time removed"]
+    assert (audit[0]["detail"]["before"]["date"], audit[0]["detail"]["before"]["minutes"]) == ("2026-09-08", 120.0)
+    assert (audit[0]["detail"]["after"]["date"], audit[0]["detail"]["after"]["activity"]) == ("2026-09-09", "engage")
+    assert audit[1]["detail"]["after"] is None and audit[1]["detail"]["before"]["date"] == "2026-09-07"
+    # wrong values are named and change nothing
+    before = stored()
+    for data, said in (({"hours": "lots"}, "Hours: &#39;lots&#39; is not a number (e.g. 1.5)."),
+                       ({"hours": "0"}, "Hours: must be more than 0 and at most 24"),
+                       ({"date": "Tuesday"}, "Date: &#39;Tuesday&#39; is not a date (YYYY-MM-DD)."),
+                       ({"activity": "napping"}, "Activity: choose one from the list.")):
+        full = {"csrf": csrf(html), "key": tuesday, "op": "correct", "date": "2026-09-09", "platform": "x",
+                "activity": "engage", "hours": "1", **data}
+        r = c.post("/w/alpha/time/entries?week=2026-09-07", data=full)
+        assert r.status_code == 400 and said in r.text, (data, r.text[r.text.find('role="alert"'):][:300])
+    assert stored() == before
+    # another person (the adviser, same workspace) cannot correct or remove Mari's entry
+    other = site.login("adviser@example.org")
+    token = csrf(_week(other, "alpha", "2026-09-07"))
+    for op in ("remove", "correct"):
+        r = other.post("/w/alpha/time/entries?week=2026-09-07",
+                       data={"csrf": token, "key": tuesday, "op": op, "date": "2026-09-09", "activity": "plan", "hours": "3"})
+        assert r.status_code == 400 and "that entry is not in your time log" in r.text
+    assert stored() == before
+    # a viewer may not log or correct time at all
+    viewer = site.login("viewer@example.org")
+    r = viewer.post("/w/alpha/time/entries?week=2026-09-07", data={"csrf": csrf(viewer.get("/").text), "key": tuesday,
+                                                                   "op": "remove"})
+    assert r.status_code == 403 and stored() == before

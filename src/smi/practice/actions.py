@@ -1,4 +1,5 @@
-"""Actions agreed at a meeting (or taken from a report's finding), their owner and due date."""
+"""Actions agreed at a meeting (or taken from a report's finding), their owner, due date and
+status: open, in progress, done or dropped (the first two are still to do)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from smi.store import practice as records
 
 if TYPE_CHECKING:
     from smi.workspace import Workspace
+
+STATUSES = ("open", "in_progress", "done", "dropped")
+UNFINISHED = ("open", "in_progress")  # still to do: on the agenda, in "actions due"
+# what a user may type for each status (the CLI's words, and the stored ones)
+STATUS_ALIASES = {"open": "open", "in_progress": "in_progress", "in-progress": "in_progress",
+                  "in progress": "in_progress", "started": "in_progress", "done": "done",
+                  "dropped": "dropped", "drop": "dropped"}
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,30 @@ def complete_action(ws: Workspace, action_id: int) -> tuple[Action, bool]:
     return _from_row(records.action(ws.store, action_id) or row), True
 
 
+def parse_status(text: str, field: str = "STATUS") -> str:
+    """A status as stored (open, in_progress, done, dropped) from what a user typed."""
+    status = STATUS_ALIASES.get(str(text).strip().lower())
+    if status is None:
+        raise PracticeError(field, f"'{text}' is not an action status",
+                            fix="use one of: open, in-progress, done, dropped")
+    return status
+
+
+def set_action_status(ws: Workspace, action_id: int, status: str) -> tuple[Action, str]:
+    """Set an action's status (open, in progress, done, dropped; see parse_status). Returns the
+    action as it is now and the status it had before. Done records when; any other status
+    clears it."""
+    status = parse_status(status)
+    row = records.action(ws.store, action_id)
+    if row is None:
+        raise PracticeError("ID", f"there is no action {action_id}", fix="see `smi action list` for action ids")
+    before = row["status"]
+    if before != status:
+        records.set_action_status(ws.store, action_id, status, datetime.now(UTC) if status == "done" else None)
+    return _from_row(records.action(ws.store, action_id) or row), before
+
+
 def list_actions(ws: Workspace, *, open_only: bool = False) -> list[Action]:
-    """Actions by due date (none last), then id."""
+    """Actions by due date (none last), then id; with `open_only`, those still to do (open or
+    in progress)."""
     return [_from_row(r) for r in records.actions(ws.store, open_only=open_only)]

@@ -28,7 +28,8 @@ QUESTION_SECTIONS = (
 VERDICTS = {"worked": N_("worked"), "no detectable effect": N_("no detectable effect"),
             "worse": N_("worse"), "not carried out": N_("not carried out"), "too little data": N_("too little data"),
             None: N_("running")}
-ACTION_STATUS = {"open": N_("open"), "done": N_("done")}
+ACTION_STATUS = {"open": N_("open"), "in_progress": N_("in progress"), "done": N_("done"),
+                 "dropped": N_("dropped")}
 
 
 def say(f: dict[str, Any], part: str, w: Words) -> str:

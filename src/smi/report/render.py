@@ -237,7 +237,7 @@ def action_line(w: Words, a: dict[str, Any], today: Any = None) -> str:
     status = w._(insights.ACTION_STATUS.get(a["status"], a["status"]))
     if not a.get("due"):
         return w._(ACTION_LINE["undated"], title=a["title"], owner=owner, status=status)
-    if today is not None and a["status"] == "open" and a["due"] < today:
+    if today is not None and a["status"] in ("open", "in_progress") and a["due"] < today:
         return w._(ACTION_LINE["overdue"], title=a["title"], owner=owner, day=w.day(a["due"]))
     return w._(ACTION_LINE["due"], title=a["title"], owner=owner, day=w.day(a["due"]), status=status)
 

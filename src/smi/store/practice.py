@@ -67,7 +67,7 @@ def action(store: Store, action_id: int) -> dict[str, Any] | None:
 
 def actions(store: Store, *, open_only: bool = False, where: str | None = None,
             params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cond = [c for c in (where, "status = 'open'" if open_only else None) if c]
+    cond = [c for c in (where, "status IN ('open', 'in_progress')" if open_only else None) if c]
     sql = (
         "SELECT action_id, meeting_id, title, owner, due, status, finding_id, created_at, done_at "
         "FROM actions" + (" WHERE " + " AND ".join(cond) if cond else "")
@@ -80,6 +80,10 @@ def set_action_done(store: Store, action_id: int, when: datetime) -> None:
     store.con.execute(
         "UPDATE actions SET status = 'done', done_at = ? WHERE action_id = ?", [when, action_id]
     )
+
+
+def set_action_status(store: Store, action_id: int, status: str, done_at: datetime | None) -> None:
+    store.con.execute("UPDATE actions SET status = ?, done_at = ? WHERE action_id = ?", [status, done_at, action_id])
 
 
 # -- experiments --------------------------------------------------------------------------------
@@ -117,3 +121,30 @@ def time_entries(store: Store, person: str, limit: int = 20) -> list[dict[str, A
     """A person's latest time entries (the effort table), newest first."""
     return store.rows("SELECT date, minutes, platform, activity, note FROM effort "
                       "WHERE person = ? ORDER BY date DESC, entry_key LIMIT ?", [person, limit])
+
+
+def effort_entries(store: Store, person: str, start: date, end: date) -> list[dict[str, Any]]:
+    """A person's time entries from `start` to before `end`, by date then when logged."""
+    return store.rows("SELECT entry_key, date, minutes, coalesce(platform, '') AS platform, activity, note, source "
+                      "FROM effort WHERE person = ? AND date >= ? AND date < ? ORDER BY date, entry_key",
+                      [person, start, end])
+
+
+def effort_entry(store: Store, person: str, entry_key: str) -> dict[str, Any] | None:
+    rows = store.rows("SELECT entry_key, date, minutes, coalesce(platform, '') AS platform, activity, note, source "
+                      "FROM effort WHERE person = ? AND entry_key = ?", [person, entry_key])
+    return rows[0] if rows else None
+
+
+def correct_effort(store: Store, person: str, entry_key: str, *, day: date, minutes: float,
+                   platform: str | None, activity: str) -> int:
+    """Correct one of a person's time entries in place (its key kept). Returns rows changed."""
+    return _one(store, "UPDATE effort SET date = ?, minutes = ?, platform = ?, activity = ? "
+                       "WHERE person = ? AND entry_key = ? RETURNING 1",
+                [day, minutes, platform or None, activity, person, entry_key]) or 0
+
+
+def remove_effort(store: Store, person: str, entry_key: str) -> int:
+    """Remove one of a person's time entries. Returns rows removed."""
+    return _one(store, "DELETE FROM effort WHERE person = ? AND entry_key = ? RETURNING 1",
+                [person, entry_key]) or 0

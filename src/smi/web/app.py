@@ -474,6 +474,7 @@ def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> 
         Route("/w/{ws}/time", srv.log_time, methods=["POST"]),
         Route("/w/{ws}/time/week", timeweek.week_page, methods=["GET"]),
         Route("/w/{ws}/time/week", timeweek.week_post, methods=["POST"]),
+        Route("/w/{ws}/time/entries", timeweek.entry_post, methods=["POST"]),
         Route("/w/{ws}/profile", profile_forms.profile_page, methods=["GET"]),
         Route("/w/{ws}/profile", profile_forms.profile_post, methods=["POST"]),
         *web_findings.routes(srv), *web_meeting.routes(srv), *web_reports.routes(srv),

@@ -79,6 +79,16 @@ def finding_charts(model: Any, w: Any) -> dict[str, dict[str, Any]]:
     return charts(model, w)
 
 
+def finding_text(f: dict[str, Any], part: str, w: Any) -> str:
+    """A finding's title, summary or recommendation as the report says it, in the page's
+    language: its messages rendered through the report's catalogue (smi.report.insights.say,
+    smi.messages), catalogue ids said as names (smi.report.fmt.plain_text)."""
+    from smi.report.fmt import plain_text
+    from smi.report.insights import say
+
+    return plain_text(say(f, part, w))
+
+
 def question_title(q: str, w: Any) -> str:
     from smi.report.insights import QUESTION_SECTIONS
 
@@ -91,7 +101,10 @@ def question_title(q: str, w: Any) -> str:
 def routes(srv: Any) -> list[Route]:
     srv.env.globals.update(findings_view=findings_view, finding_charts=finding_charts,
                            finding_platforms=finding_platforms, question_title=question_title,
-                           finding_statuses=STATUSES, finding_metrics=metric_names)
+                           finding_statuses=STATUSES, finding_metrics=metric_names, finding_text=finding_text)
+    from smi.report import fmt
+
+    srv.env.globals["fmt"] = fmt
 
     async def finding_page(request: Request) -> Response:
         """One finding of a month, with its chart, evidence, figures and formula links, and
@@ -115,8 +128,8 @@ def routes(srv: Any) -> list[Route]:
         return srv.page(request, "finding.html", s, ws=host.name, view=view, f=f,
                         month_title=w.month(view.key), ins=insights,
                         chart=finding_charts(view.model, w).get(fid),
-                        can_act=can_act(s, host.name), action=prefill_action(f),
-                        experiment=prefill_experiment(f), metrics=metric_names(f), judged=sorted(JUDGED))
+                        can_act=can_act(s, host.name), action=prefill_action(f, w=w),
+                        experiment=prefill_experiment(f, w=w), metrics=metric_names(f), judged=sorted(JUDGED))
 
     async def metric_page(request: Request) -> Response:
         """A metric's formula, unit, inputs and platforms, from the catalogue."""

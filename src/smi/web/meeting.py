@@ -1,5 +1,5 @@
 """The meeting room: an agenda drawn from the month's findings and the last meeting's
-actions; meetings with their notes; actions (owner, due date, open or done) and experiments
+actions; meetings with their notes; actions (owner, due date, open, in progress, done or dropped) and experiments
 (hypothesis, measure, start, end), each made in one click from a finding with its fields
 filled in from it. Every change goes through the library the CLI's `meeting`, `action` and
 `experiment` commands use (smi.practice), on the same store, under the workspace's writer
@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from smi.errors import SmiError
+from smi.practice.actions import STATUSES, UNFINISHED
 
 BUSY_WAIT = 10  # seconds a request waits for the workspace's writer lock
 ACTION_DAYS = 14  # an action made from a finding is due this many days on
@@ -30,16 +31,25 @@ def can_act(s: Any, workspace: str) -> bool:
     return s.user.role in ("admin", "adviser", "member") and s.user.can_view(workspace)
 
 
-def prefill_action(f: dict[str, Any], today: date | None = None) -> dict[str, str]:
+def _said(f: dict[str, Any], part: str, w: Any) -> str:
+    """A finding's text in the page's language (smi.report.insights.say); English without `w`."""
+    if w is None or not f.get(part):
+        return str(f.get(part) or "")
+    from smi.report.insights import say
+
+    return say(f, part, w)
+
+
+def prefill_action(f: dict[str, Any], today: date | None = None, w: Any = None) -> dict[str, str]:
     """An action's fields from a finding: its recommendation (else its title) as the title,
-    due in two weeks, linked to the finding's id."""
+    in the page's language (`w`), due in two weeks, linked to the finding's id."""
     today = today or date.today()
-    title = (f.get("recommendation") or f.get("title") or "").strip()
+    title = (_said(f, "recommendation", w) or _said(f, "title", w)).strip()
     return {"title": title[:300], "due": (today + timedelta(days=ACTION_DAYS)).isoformat(),
             "finding": str(f.get("id") or "")}
 
 
-def prefill_experiment(f: dict[str, Any], today: date | None = None) -> dict[str, str]:
+def prefill_experiment(f: dict[str, Any], today: date | None = None, w: Any = None) -> dict[str, str]:
     """An experiment's fields from a finding: its title, the recommendation as hypothesis,
     the finding's metric as the measure, its subject as DIM=VALUE (and platform), four
     weeks from today. Fields it cannot fill are left empty for the user."""
@@ -54,10 +64,17 @@ def prefill_experiment(f: dict[str, Any], today: date | None = None) -> dict[str
         dim = value = None
     platform = subject.get("platform") if dim != "platform" else None
     metric = f.get("metric") if f.get("metric") in JUDGED else ""
-    return {"title": str(f.get("title") or "")[:300], "hypothesis": str(f.get("recommendation") or ""),
+    return {"title": _said(f, "title", w)[:300], "hypothesis": _said(f, "recommendation", w),
             "metric": str(metric or ""), "subject": f"{dim}={value}" if dim and value is not None else "",
             "platform": str(platform or ""), "from": today.isoformat(),
             "to": (today + timedelta(days=EXPERIMENT_DAYS - 1)).isoformat()}
+
+
+def status_word(status: str, w: Any) -> str:
+    """An action's status in the page's language, in the report's words (smi.report.insights)."""
+    from smi.report.insights import ACTION_STATUS
+
+    return w.t.gettext(ACTION_STATUS[status]) if status in ACTION_STATUS else status
 
 
 def agenda(findings: list[dict[str, Any]], meetings: list[Any], actions: list[Any]) -> dict[str, Any]:
@@ -65,7 +82,7 @@ def agenda(findings: list[dict[str, Any]], meetings: list[Any], actions: list[An
     other actions still open, then the month's findings in their ranked order."""
     last = meetings[-1] if meetings else None
     from_last = [a for a in actions if last is not None and a.meeting_id == last.meeting_id]
-    other_open = [a for a in actions if a.status == "open" and a not in from_last]
+    other_open = [a for a in actions if a.status in UNFINISHED and a not in from_last]
     return {"last": last, "from_last": from_last, "other_open": other_open, "findings": list(findings)}
 
 
@@ -100,7 +117,7 @@ def routes(srv: Any) -> list[Route]:
         host = srv.host(s, request.path_params["ws"])
         return s, host
 
-    async def write(request: Request, s: Any, host: Any, what: str, fn: Any) -> Any:
+    async def write(request: Request, s: Any, host: Any, what: str, fn: Any, detail: Any = None) -> Any:
         """Run `fn(ws)` under the writer lock off the event loop; a user error becomes a
         400 page naming the field and the fix. The month the dashboard shows is kept: its
         figures and findings do not read these records (the meeting room reads them itself,
@@ -112,7 +129,8 @@ def routes(srv: Any) -> list[Route]:
             result = await run_in_threadpool(run)
         except SmiError as e:
             raise HTTPException(400, f"{e.message}. {e.fix or ''}".strip()) from None
-        srv.users.audit(s.user.email, host.name, what, {"result": str(result)[:500]})
+        srv.users.audit(s.user.email, host.name, what,
+                        detail(result) if detail is not None else {"result": str(result)[:500]})
         return result
 
     async def room(request: Request) -> Response:
@@ -131,6 +149,7 @@ def routes(srv: Any) -> list[Route]:
         from smi.report import insights
 
         return srv.page(request, "meeting.html", s, ws=host.name, view=view,
+                        statuses=STATUSES, unfinished=UNFINISHED, status_word=status_word,
                         month_title=w.month(view.key) if view else "",
                         month_error=getattr(request.state, "month_error", None),
                         agenda=agenda(view.model.findings if view else [], rec["meetings"], rec["actions"]),
@@ -177,6 +196,21 @@ def routes(srv: Any) -> list[Route]:
         await write(request, s, host, "action done", lambda ws: complete_action(ws, aid))
         return RedirectResponse(f"/w/{host.name}/meeting#actions", status_code=303)
 
+    async def action_status(request: Request) -> Response:
+        from smi.practice.actions import parse_status, set_action_status
+
+        s, host = allowed(request)
+        need_act(s, host)
+        form = await srv.form(request, s)
+        aid = request.path_params["aid"]
+        try:
+            status = parse_status(_text(form, "status"), "status")
+        except SmiError as e:
+            raise HTTPException(400, f"{e.message}. {e.fix or ''}".strip()) from None
+        await write(request, s, host, "action status", lambda ws: set_action_status(ws, aid, status),
+                    detail=lambda r: {"action": aid, "title": r[0].title, "from": r[1], "to": r[0].status})
+        return RedirectResponse(f"/w/{host.name}/meeting?{_back(form)}#action-{aid}", status_code=303)
+
     async def start_experiment(request: Request) -> Response:
         from smi.practice.experiments import start_experiment as start
 
@@ -205,6 +239,7 @@ def routes(srv: Any) -> list[Route]:
         Route("/w/{ws}/meetings", add_meeting, methods=["POST"]),
         Route("/w/{ws}/actions", add_action, methods=["POST"]),
         Route("/w/{ws}/actions/{aid:int}/done", action_done, methods=["POST"]),
+        Route("/w/{ws}/actions/{aid:int}/status", action_status, methods=["POST"]),
         Route("/w/{ws}/experiments", start_experiment, methods=["POST"]),
         Route("/w/{ws}/experiments/evaluate", evaluate, methods=["POST"]),
     ]

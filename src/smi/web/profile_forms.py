@@ -1,7 +1,10 @@
 """The profile in forms: languages, business hours, accounts (official or a person's own),
-people and their handles, goals with a KPI. Each change goes through smi.profile.ProfileFile
-(tomlkit: the comments and order of workspace.toml are kept; the whole profile is validated
-before anything is written) and into the audit log. Admins and advisers only."""
+people and their handles, goals and their KPIs, each added, changed or removed. Each change
+goes through smi.profile.ProfileFile (tomlkit: the comments and order of workspace.toml are
+kept; the whole profile is validated before anything is written) and into the audit log.
+An item is named by what it is (an account by platform:@handle, a person or a goal by name,
+a KPI by its goal and place), so a form from a page the file changed under refers to nothing
+rather than to the wrong item. Admins and advisers only."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from smi.errors import SmiError
 from smi.profile import KPI_PERIODS, PURPOSES, WEEKDAYS, ProfileFile
 from smi.web.hosts import PROFILE_NAME
 
-ACTIONS = ("organisation", "account", "person", "goal")
+ACTIONS = ("organisation", "account", "person", "goal", "account_edit", "account_remove", "person_edit",
+           "person_remove", "goal_edit", "goal_remove", "kpi_edit", "kpi_remove")
 LANGUAGE_NAMES = {"en": "English", "cy": "Cymraeg"}
 
 
@@ -25,10 +29,118 @@ def _text(form: Any, name: str, most: int = 200) -> str:
     return str(form.get(name, "")).strip()[:most]
 
 
+def _number(form: Any, name: str, what: str, w: Any, required: bool = True) -> float | None:
+    given = _text(form, name).replace(",", ".")
+    if not given and not required:
+        return None
+    try:
+        return float(given)
+    except ValueError:
+        raise SmiError(w._("%(what)s: '%(value)s' is not a number.", what=what, value=given), fix=None) from None
+
+
+def _gone(what: str, key: str, w: Any) -> SmiError:
+    return SmiError(w._("%(what)s '%(key)s' is no longer in the profile: reload the page and try again.",
+                        what=what, key=key), fix=None)
+
+
+def _index(items: Any, match: Any, what: str, key: str, w: Any) -> int:
+    for i, item in enumerate(items or []):
+        if match(item):
+            return i
+    raise _gone(what, key, w)
+
+
+def _trailing(table: Any) -> list[Any]:
+    """The comments and blank lines that end a table's body: in the file they stand before
+    the next table's header, so they are the next part's, not this table's."""
+    from tomlkit.items import Comment, Whitespace
+
+    body = table.value.body
+    n = len(body)
+    while n and body[n - 1][0] is None and isinstance(body[n - 1][1], (Comment, Whitespace)):
+        n -= 1
+    return [item for _key, item in body[n:]]
+
+
+def _before(container: Any, name: str) -> Any:
+    """The table written just before `container[name]` (None when there is none)."""
+    from tomlkit.items import AoT, Table
+
+    body = container.body if hasattr(container, "body") else container.value.body
+    last = None
+    for key, item in body:
+        if key is not None and key.key == name:
+            return last
+        if isinstance(item, Table):
+            last = item
+        elif isinstance(item, AoT) and len(item):
+            last = item[-1]
+    return None
+
+
+def _remove(container: Any, name: str, i: int) -> Any:
+    """Remove item `i` of the array of tables `container[name]`; the key itself once empty (an
+    empty array of tables would be written as `name = []`). The comments that end the item
+    (those above the next header) move to the table written before it. Returns the item."""
+    items = container[name]
+    moved = _trailing(items[i])
+    target = items[i - 1] if i > 0 else _before(container, name)
+    item = items[i].unwrap()
+    del items[i]
+    if len(items) == 0:
+        del container[name]
+    if target is not None:
+        for trivia in moved:
+            target.value.append(None, trivia)
+    return item
+
+
+def _account_key(a: Any) -> str:
+    from smi.platforms import parse_account
+
+    return "{}:@{}".format(*parse_account(f"{a['platform']}:{a['handle']}"))
+
+
+def _set(table: Any, key: str, value: Any) -> None:
+    """Set a key of a TOML table, or remove it when the value is empty (None or ""). A new key
+    goes after the table's last key, before the comments that end it (_trailing)."""
+    if value is None or value == "":
+        if key in table:
+            del table[key]
+    elif key in table:
+        table[key] = value
+    else:
+        body = table.value.body
+        at = len(body) - len(_trailing(table))
+        if at < len(body):
+            table.value._insert_at(at, key, tomlkit.item(value))
+        else:
+            table[key] = value
+
+
+def _kpi_fields(form: Any, w: Any) -> dict[str, Any]:
+    metric = _text(form, "metric")
+    if not metric:
+        raise SmiError(w._("KPI metric: choose one from the list."), fix=None)
+    if metric not in metric_names():
+        raise SmiError(w._("Goal: '%(value)s' is not a metric; choose one from the list.", value=metric), fix=None)
+    target = _text(form, "target").replace(",", ".")
+    try:
+        value = float(target)
+    except ValueError:
+        raise SmiError(w._("Goal: the target '%(value)s' is not a number.", value=target), fix=None) from None
+    return {"metric": metric, "target": value, "direction": _text(form, "direction") or "higher",
+            "period": _text(form, "period") or "month"}
+
+
 def apply(path: Any, action: str, form: Any, w: Any) -> dict[str, Any]:
     """Make the change; what changed (for the audit log). Raises SmiError naming the field."""
     pf = ProfileFile(path)
     doc = pf.doc
+    if action in ("account_edit", "account_remove", "person_edit", "person_remove", "goal_edit", "goal_remove",
+                  "kpi_edit", "kpi_remove"):
+        return _change(pf, action, form, w)
     if action == "organisation":
         langs = [x for x in form.getlist("languages") if x in LANGUAGE_NAMES]
         first = _text(form, "report_language")
@@ -91,6 +203,18 @@ def apply(path: Any, action: str, form: Any, w: Any) -> dict[str, Any]:
         if goals is None:
             goals = tomlkit.aot()
             doc.append("goals", goals)
+        same = [g for g in goals if str(g.get("name", "")).casefold() == name.casefold()]
+        if same:  # a goal of that name: the KPI joins it
+            kpis = same[0].get("kpis")
+            if kpis is None:
+                kpis = tomlkit.aot()
+                same[0]["kpis"] = kpis
+            k = tomlkit.table()
+            for key, val in _kpi_fields(form, w).items():
+                k[key] = val
+            kpis.append(k)
+            pf.save()
+            return {"goal": name, "metric": metric, "target": value, "new": False}
         g = tomlkit.table()
         g["name"] = name
         g["purpose"] = _text(form, "purpose") or "other"
@@ -104,8 +228,101 @@ def apply(path: Any, action: str, form: Any, w: Any) -> dict[str, Any]:
         g["kpis"] = kpis
         goals.append(g)
         pf.save()
-        return {"goal": name, "metric": metric, "target": value}
+        return {"goal": name, "metric": metric, "target": value, "new": True}
     raise SmiError(w._("Choose what to change."), fix=None)
+
+
+def _change(pf: ProfileFile, action: str, form: Any, w: Any) -> dict[str, Any]:
+    """Change or remove an account, a person, a goal or a KPI, found by its key (the form's
+    `key`: platform:@handle, a name, or for a KPI its goal's name and `kpi`, its place)."""
+    from smi.platforms import parse_account
+
+    doc = pf.doc
+    key = _text(form, "key", 1000)
+    if action.startswith("account_"):
+        i = _index(doc.get("accounts"), lambda a: _account_key(a) == key, w._("Account"), key, w)
+        if action == "account_remove":
+            _remove(doc, "accounts", i)
+            pf.save()
+            return {"account": key, "removed": True}
+        given = _text(form, "account")
+        if not given:
+            raise SmiError(w._("Account: give it as platform:@handle, e.g. x:@ourcharity."), fix=None)
+        try:
+            platform, handle = parse_account(given)
+        except SmiError as e:
+            raise SmiError(w._("Account: %(problem)s", problem=e.message), fix=e.fix) from None
+        new = f"{platform}:@{handle}"
+        if new != key and any(_account_key(a) == new for a in doc["accounts"]):
+            raise SmiError(w._("Account: %(value)s is already in the profile.", value=new), fix=None)
+        a = doc["accounts"][i]
+        official = _text(form, "whose") != "personal"
+        for name, val in (("platform", platform), ("handle", handle), ("official", official)):
+            _set(a, name, val)
+        pf.save()
+        return {"account": key, "now": new, "official": official}
+    if action.startswith("person_"):
+        i = _index(doc.get("people"), lambda p: str(p.get("name", "")) == key, w._("Person"), key, w)
+        if action == "person_remove":
+            _remove(doc, "people", i)
+            pf.save()
+            return {"person": key, "removed": True}
+        name = _text(form, "name")
+        if not name:
+            raise SmiError(w._("Person: give their name."), fix=None)
+        if name.casefold() != key.casefold() and any(str(p.get("name", "")).casefold() == name.casefold()
+                                                     for p in doc["people"]):
+            raise SmiError(w._("Person: %(value)s is already in the profile.", value=name), fix=None)
+        handles = []
+        for h in [h.strip() for h in _text(form, "handles", 1000).replace("\n", ",").split(",") if h.strip()]:
+            try:
+                handles.append("{}:@{}".format(*parse_account(h)))
+            except SmiError as e:
+                raise SmiError(w._("Handles: %(problem)s", problem=e.message), fix=e.fix) from None
+        rate = _number(form, "cost_per_hour", w._("Cost per hour"), w, required=False)
+        p = doc["people"][i]
+        p["name"] = name
+        arr = tomlkit.array()
+        arr.extend(handles)
+        _set(p, "handles", arr)
+        _set(p, "role", _text(form, "role"))
+        _set(p, "team", _text(form, "team"))
+        _set(p, "cost_per_hour", rate)
+        pf.save()
+        return {"person": key, "now": name, "handles": handles, "role": _text(form, "role") or None,
+                "team": _text(form, "team") or None, "cost_per_hour": rate}
+    # goals and their KPIs
+    i = _index(doc.get("goals"), lambda g: str(g.get("name", "")) == key, w._("Goal"), key, w)
+    goal = doc["goals"][i]
+    if action == "goal_remove":
+        _remove(doc, "goals", i)
+        pf.save()
+        return {"goal": key, "removed": True}
+    if action == "goal_edit":
+        name = _text(form, "goal")
+        if not name:
+            raise SmiError(w._("Goal: give its name."), fix=None)
+        if name.casefold() != key.casefold() and any(str(g.get("name", "")).casefold() == name.casefold()
+                                                     for g in doc["goals"]):
+            raise SmiError(w._("Goal: %(value)s is already in the profile.", value=name), fix=None)
+        goal["name"] = name
+        _set(goal, "purpose", _text(form, "purpose") or "other")
+        pf.save()
+        return {"goal": key, "now": name, "purpose": goal["purpose"]}
+    kpis = goal.get("kpis") or []
+    k = _text(form, "kpi")
+    if not k.isdigit() or int(k) >= len(kpis) or str(kpis[int(k)].get("metric")) != _text(form, "was"):
+        raise _gone(w._("KPI of the goal"), key, w)
+    if action == "kpi_remove":
+        removed = _remove(goal, "kpis", int(k))
+        pf.save()
+        return {"goal": key, "kpi": removed, "removed": True}
+    fields = _kpi_fields(form, w)
+    before = kpis[int(k)].unwrap()
+    for name, val in fields.items():
+        _set(kpis[int(k)], name, val)
+    pf.save()
+    return {"goal": key, "kpi": before, "now": fields}
 
 
 def metric_names() -> list[str]:

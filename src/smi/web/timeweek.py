@@ -2,7 +2,10 @@
 signed-in person; last week's rows come back prefilled so a regular week takes seconds.
 
 The hours are written through the import pipeline as an effort.csv (smi.web.app.write_time):
-one transaction, and the same entry sent twice is counted once.
+one transaction, and the same entry sent twice is counted once. Under the grid, each entry
+the person logged that week (from the grid, the one-entry form or an uploaded Toggl or
+Clockify report) can be corrected (day, platform, activity, hours) or removed; each change
+is audited with the entry before and after.
 """
 
 from __future__ import annotations
@@ -40,10 +43,13 @@ def monday(day: date) -> date:
 def week_context(host: Host, person: str, start: date, wait: float) -> dict[str, Any]:
     """The grid for the week from `start` (a Monday): the workspace's platforms, the rows
     (this week's logged rows, else last week's) and the hours already logged per cell."""
+    from smi.store.practice import effort_entries
+
     end = start + timedelta(days=7)
     last = start - timedelta(days=7)
     with host.open(wait=wait) as ws:
         platforms = sorted(ws.store.status()["platforms"])
+        entries = effort_entries(ws.store, person, start, end)
         rows = ws.store.rows(
             "SELECT date, coalesce(platform, '') AS platform, activity, sum(minutes) AS minutes FROM effort "
             "WHERE person = ? AND date >= ? AND date < ? GROUP BY ALL ORDER BY ALL", [person, last, end])
@@ -60,7 +66,7 @@ def week_context(host: Host, person: str, start: date, wait: float) -> dict[str,
         elif pair not in last_week:
             last_week.append(pair)
     remembered = this_week + [p for p in last_week if p not in this_week]
-    return {"platforms": platforms, "rows": remembered[:MAX_ROWS], "logged": logged,
+    return {"platforms": platforms, "rows": remembered[:MAX_ROWS], "logged": logged, "entries": entries,
             "remembered_from_last_week": [p for p in last_week if p not in this_week]}
 
 
@@ -95,6 +101,62 @@ def grid_rows(form: Any, person: str, start: date, w: Any) -> tuple[list[dict[st
     return out, None
 
 
+def entry_change(form: Any, start: date, w: Any) -> tuple[str, str, dict[str, Any]]:
+    """The entry form's change: (key, "correct" or "remove", the corrected fields: day,
+    minutes, platform, activity); a SmiError naming the field when one is wrong."""
+    from smi.errors import SmiError
+
+    key = str(form.get("key", "")).strip()
+    if not key:
+        raise SmiError(w._("Choose an entry to correct or remove."), fix=None)
+    op = str(form.get("op", ""))
+    if op == "remove":
+        return key, op, {}
+    if op != "correct":
+        raise SmiError(w._("Choose Correct or Remove."), fix=None)
+    given = str(form.get("date", "")).strip()
+    try:
+        day = date.fromisoformat(given)
+    except ValueError:
+        raise SmiError(w._("Date: '%(value)s' is not a date (YYYY-MM-DD).", value=given), fix=None) from None
+    hours = str(form.get("hours", "")).strip().replace(",", ".")
+    try:
+        h = float(hours)
+    except ValueError:
+        raise SmiError(w._("Hours: '%(value)s' is not a number (e.g. 1.5).", value=hours), fix=None) from None
+    if not 0 < h <= 24:
+        raise SmiError(w._("Hours: must be more than 0 and at most 24; to take an entry away, remove it."), fix=None)
+    activity = str(form.get("activity", ""))
+    if activity not in {a for a, _ in GRID_ACTIVITIES}:
+        raise SmiError(w._("Activity: choose one from the list."), fix=None)
+    return key, op, {"day": day, "minutes": round(h * 60), "platform": str(form.get("platform", "")).strip(),
+                     "activity": activity}
+
+
+def write_entry_change(host: Host, person: str, key: str, op: str, fields: dict[str, Any], wait: float) -> dict[str, Any]:
+    """Correct or remove one of the person's entries under the writer lock; the entry before
+    (and after). A key not among the person's entries is a SmiError (nothing changes)."""
+    from smi.errors import SmiError
+    from smi.store import practice as records
+
+    with host.open(wait=wait) as ws:
+        before = records.effort_entry(ws.store, person, key)
+        if before is None:
+            raise SmiError("that entry is not in your time log (any more)", fix="reload the page and try again")
+        if op == "remove":
+            records.remove_effort(ws.store, person, key)
+            after = None
+        else:
+            records.correct_effort(ws.store, person, key, **fields)
+            after = records.effort_entry(ws.store, person, key)
+    host.changed()
+
+    def shown(r: dict[str, Any] | None) -> dict[str, Any] | None:
+        return None if r is None else {**r, "date": str(r["date"])}
+
+    return {"entry": key, "before": shown(before), "after": shown(after)}
+
+
 # -- the routes (added to smi.web.app's router) ----------------------------------------------------
 async def week_page(request: Any) -> Any:
     return await _week(request, post=False)
@@ -104,7 +166,11 @@ async def week_post(request: Any) -> Any:
     return await _week(request, post=True)
 
 
-async def _week(request: Any, post: bool) -> Any:
+async def entry_post(request: Any) -> Any:
+    return await _week(request, post=True, entry=True)
+
+
+async def _week(request: Any, post: bool, entry: bool = False) -> Any:
     from starlette.concurrency import run_in_threadpool
     from starlette.exceptions import HTTPException
 
@@ -125,7 +191,22 @@ async def _week(request: Any, post: bool) -> Any:
         raise HTTPException(400, "week must be a date, YYYY-MM-DD") from None
     error = result = None
     status = 200
-    if post:
+    if post and entry:
+        from starlette.responses import RedirectResponse
+
+        form = await srv.form(request, s)
+        try:
+            key, op, fields = entry_change(form, start, w)
+            detail = await run_in_threadpool(write_entry_change, host, s.user.name, key, op, fields, web.BUSY_WAIT)
+        except SmiError as e:
+            error = f"{e.message.rstrip('.')}. {e.fix or ''}".strip()
+        else:
+            srv.users.audit(s.user.email, host.name, "time corrected" if op == "correct" else "time removed", detail)
+            done = "corrected" if op == "correct" else "removed"
+            return RedirectResponse(f"/w/{host.name}/time/week?week={start.isoformat()}&changed={done}#logged",
+                                    status_code=303)
+        status = 400
+    elif post:
         form = await srv.form(request, s)
         rows, error = grid_rows(form, s.user.name, start, w)
         if error is None:
@@ -147,4 +228,5 @@ async def _week(request: Any, post: bool) -> Any:
     return srv.page(request, "timeweek.html", s, status=status, ws=host.name, start=start, days=days,
                     rows=rows, logged=ctx["logged"], platforms=platforms, activities=GRID_ACTIVITIES,
                     remembered=len(ctx["remembered_from_last_week"]), error=error, result=result,
+                    entries=ctx["entries"], changed=request.query_params.get("changed"),
                     previous=(start - timedelta(days=7)).isoformat(), next=(start + timedelta(days=7)).isoformat())
