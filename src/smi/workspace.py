@@ -111,6 +111,11 @@ class Workspace:
                 raise
             st.close()
             return Store(path, timezone=tz, read_only=True)
+        # an import killed between its archive copy and its commit (issue 14)
+        from smi import journal
+
+        journal.recover(self.root, lambda: journal.recorded_hashes(r["files"] for r in st.rows(
+            "SELECT files FROM imports")))
         return st
 
     # -- metrics (for analysts: notebooks) -------------------------------------------------------
