@@ -73,3 +73,21 @@ def test_a_file_read_in_pieces_gives_every_row(tmp_path):
     table = tmp_path / "yt" / "Table data.csv"
     table.write_bytes(b"\xef\xbb\xbf" + table.read_bytes())
     assert read_like_import(args) == 60_001
+
+
+def test_a_tiktok_file_over_the_whole_file_cap_is_called_a_tiktok_export(tmp_path):
+    """The TikTok reader shares the Meta one's whole-file read: a 65 MB Content.csv was refused
+    as "more than a Meta export ever is" (found measuring the bombs, issue 14 item 9)."""
+    from .test_hostile import gen
+
+    seed = next(s for s in gen.SEEDS if s.name == "tiktok-content")
+    path, args = gen._write(seed, tmp_path / "tt", text="BOMBTEXTMARK")
+    head, _, tail = path.read_bytes().partition(b"BOMBTEXTMARK")
+    with path.open("wb") as f:
+        f.write(head)
+        for _ in range(65):
+            f.write(b"word " * 209_715 + b"w")
+        f.write(tail)
+    with pytest.raises(SmiError) as e:
+        read_like_import(args)
+    assert "more than a TikTok Studio export ever is" in e.value.message, e.value.message

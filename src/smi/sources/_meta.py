@@ -110,10 +110,11 @@ def decode(data: bytes, file: str, fix: str) -> str:
                           fix=fix) from None
 
 
-def read_text(file: InputFile, ctx: ImportContext, fix: str) -> str:
-    """Whole-file read: Meta's exports are a few MB at most (one row per post or day)."""
+def read_text(file: InputFile, ctx: ImportContext, fix: str, what: str = "a Meta export") -> str:
+    """Whole-file read: Meta's exports are a few MB at most (one row per post or day). `what`
+    names the export in the message for a file over the cap (TikTok's reader uses this too)."""
     with ctx.open(file) as stream:
-        data = read_whole(stream, file.name, "a Meta export")
+        data = read_whole(stream, file.name, what)
     return decode(data, file.name, fix)
 
 
