@@ -118,6 +118,17 @@ def read_text(file: InputFile, ctx: ImportContext, fix: str, what: str = "a Meta
     return decode(data, file.name, fix)
 
 
+# smi's own `smi export csv` posts.csv: the canonical columns first, then the columns a Meta
+# export gave that smi kept in `extra` (so the Meta column map matches it too). Meta's
+# headers never name these snake_case columns.
+SMI_EXPORT_COLUMNS = {"platform", "post_id", "published_at"}
+
+
+def is_smi_export(header: list[str]) -> bool:
+    """The header of smi's own export (read by canonical_csv), not of a Meta export."""
+    return {c.strip().lstrip("\ufeff") for c in header} >= SMI_EXPORT_COLUMNS
+
+
 def head_rows(file: InputFile, n: int = 4) -> list[list[str]]:
     """The first `n` CSV rows of the file's head (for detection); [] if it is not text."""
     raw = file.head()
