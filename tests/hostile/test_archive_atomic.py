@@ -184,3 +184,16 @@ def test_a_kill_after_the_commit_keeps_the_copy(ws, tmp_path):
 
 def _archived_of(fp: dict) -> list[str]:
     return [n for n, d in fp["archive"].items() if d != "dir"]
+
+
+def test_a_recorded_import_whose_copy_is_missing_gets_it_back_on_the_re_run(ws, tmp_path):
+    """Issue 14 item 3: when the copy was lost after the commit, the re-run said "already
+    imported" and the copy was never made. Now the unchanged import makes it (whole, by its
+    content hash) and says the file is already imported."""
+    first = _first(tmp_path)
+    (copy,) = [ws / "archive" / p for p in _archived(ws)]
+    copy.unlink()
+    r = smi("import", "--no-enrich", "-w", ws, first)
+    assert r.exit_code == 0 and "already imported" in r.output, r.output
+    assert copy.read_bytes() == first.read_bytes()
+    assert not list((ws / ".journal").iterdir())
