@@ -5,7 +5,6 @@ refused. Read from the real PC Merchandise Page export."""
 from __future__ import annotations
 
 import pytest
-
 from tests.test_export import assert_same_rows, round_trip
 
 FOLDER = "meta-facebook-page-pcmerchandise"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from smi.errors import SmiError
-from smi.sources.youtube_studio import MAX_LINE
+from smi.sources.columns import MAX_LINE
 
 from .test_fuzz import read_like_import
 

@@ -54,6 +54,7 @@ from smi.sources.columns import (
     Column,
     ColumnMap,
     Match,
+    bounded_lines,
     csv_problem,
     norm_header,
     parse_date,
@@ -97,11 +98,6 @@ SIBLINGS = ("chart data", "totals")
 _ZIP_NAME = re.compile(r"^(?P<dim>.+?) (?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2}) (?P<channel>.+)$")
 
 
-# No Studio row is near this (a title, an id and numbers): a longer line is a damaged file or
-# a zip bomb, refused before it is held whole.
-MAX_LINE = 4 << 20  # characters (a row of 32 cells at the csv cell limit, 131,072 each)
-
-
 class _Raw(io.RawIOBase):
     """A raw stream over a file-like object that reads (and counts progress) as it is asked."""
 
@@ -120,33 +116,21 @@ class _Raw(io.RawIOBase):
 def csv_stream(file: InputFile, stream: Any) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for each CSV record of a byte stream, read 1 MB at a time: UTF-8
     (with or without its BOM) or UTF-16 with its BOM, as `sheets.decode`. Memory stays flat
-    whatever the file's size: a line over MAX_LINE characters is refused, and so is a cell over
+    whatever the file's size: a line over `columns.MAX_LINE` characters is refused, and so is a cell over
     the csv module's limit (`columns.csv_cell_limit`)."""
     buf = io.BufferedReader(_Raw(stream), 1 << 20)
     bom = buf.peek(4)[:2]
     enc = "utf-16" if bom in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     text = io.TextIOWrapper(buf, encoding=enc, newline="")
-    count = 0
-
-    def lines() -> Iterator[str]:
-        nonlocal count
-        while line := text.readline(MAX_LINE + 1):
-            count += 1
-            if len(line) > MAX_LINE:
-                raise SourceError(file.name, f"has a line longer than {MAX_LINE >> 20} million characters, which "
-                                  "no YouTube Studio row is (a damaged file or a zip bomb)",
-                                  record=f"line {count}", fix=FIX)
-            yield line
-
     dialect = "excel-tab" if file.basename.lower().endswith(".tsv") else "excel"
-    reader = csv.reader(lines(), dialect=dialect)
+    reader = csv.reader(bounded_lines(text, file.name, FIX, "YouTube Studio row"), dialect=dialect)
     try:
         for row in reader:
             yield reader.line_num, row
     except csv.Error as e:
         raise SourceError(file.name, csv_problem(e), record=f"line {reader.line_num}", fix=FIX) from None
     except UnicodeDecodeError:
-        raise SourceError(file.name, "is not UTF-8 text", record=f"near line {count + 1}",
+        raise SourceError(file.name, "is not UTF-8 text", record=f"near line {reader.line_num + 1}",
                           expected="a CSV file as YouTube Studio exported it",
                           fix="export the file again, or save it as CSV UTF-8") from None
 
