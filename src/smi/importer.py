@@ -374,6 +374,9 @@ def run_import(
                        f"(expected {range_text()})", fix="give the day the export was downloaded, e.g. 2026-11-01")
     files = expand(paths)
     units, unclaimed = plan(files, options, source)
+    if units:
+        ws.store  # noqa: B018  opening it for writing resolves what a killed import left (smi.journal)
+        journal.sweep_parts(ws.archive_dir)  # and half-made copies an older smi left
     report = ImportReport()
     if not units:
         raise unknown_format(unclaimed, paths)

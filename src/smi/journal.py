@@ -170,7 +170,8 @@ def _recover(root: Path, recorded_fn: Callable[[], set[str]], done: Recovered) -
         if clean:  # else kept, to be tried again by the next writer
             with contextlib.suppress(OSError):
                 rec.unlink()
-    done.parts = sweep_parts(root / "archive")
+    if records:  # a kill during a copy leaves its record too (`run_import` sweeps before importing anyway)
+        done.parts = sweep_parts(root / "archive")
 
 
 def sweep_parts(archive: Path) -> int:
