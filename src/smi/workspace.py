@@ -3,6 +3,7 @@
     workspace.toml   the profile (human-editable)
     store.duckdb     the canonical tables
     archive/         every imported file, by content hash
+    .journal/        intent records of archive copies not yet committed (smi.journal)
     reports/         generated reports
 """
 
