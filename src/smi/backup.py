@@ -95,6 +95,11 @@ def _backup(ws: Any, dest: Path, tmp: Path, wait: float) -> Done:
     from smi.store.backup import check, locked
 
     with locked(ws.root / STORE_NAME, wait=wait) as lock:
+        # no copy of an import killed before its commit goes into the backup
+        from smi import journal
+
+        journal.recover(ws.root, lambda: journal.recorded_hashes(
+            f for (f,) in lock.con.execute("SELECT files FROM imports").fetchall()))
         version = lock.version()
         lock.copy_to(tmp / STORE_NAME)
         shutil.copyfile(ws.root / PROFILE_NAME, tmp / PROFILE_NAME)

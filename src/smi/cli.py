@@ -241,7 +241,7 @@ def import_(
         more = f" and {len(report.skipped) - 4} more" if len(report.skipped) > 4 else ""
         line += f"; skipped {_plural(len(report.skipped), 'file')} no importer reads ({names}{more})"
     err.print(line, highlight=False, soft_wrap=True)
-    if ok and enrich:
+    if enrich and (ok or _enrichment_pending(ws)):  # an interrupted enrichment resumes (issue 14)
         _enrich(ws, everything=False)
     if report.failed:
         raise typer.Exit(1)
@@ -333,6 +333,13 @@ def remap(
     out.print(f"re-mapped {_plural(len(results), 'import')}")
     if any(r.status == "failed" for r in results):
         raise typer.Exit(1)
+
+
+def _enrichment_pending(ws) -> bool:  # type: ignore[no-untyped-def]
+    from smi.store.enrichment import TABLES, pending
+
+    with _user_errors():
+        return any(pending(ws.store, t) for t in TABLES)
 
 
 def _enrich(ws, *, everything: bool) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from smi import journal
 from smi.canonical import implausible, range_text
 from smi.errors import SmiError, SourceError, UnknownFormatError
 from smi.pull import PullOptions
@@ -227,18 +228,30 @@ def _undo_archive(made: list[Path]) -> None:
             pass
 
 
-def _archive(ws: Any, unit: Unit) -> list[Path]:
+def _archive(ws: Any, unit: Unit, digest: str) -> tuple[list[Path], Path | None]:
     """Keep a copy of each file read, by content hash (backing up = copying the folder), before
-    the rows commit: to a temporary name, synced, then renamed. Returns what it made, for
-    `_undo_archive` if the commit fails. A copy that cannot be made (a read-only or missing
-    archive/, a full disk) raises SourceError with nothing left behind."""
+    the rows commit: to a temporary name, synced, then renamed. First an intent record names
+    the copies to be made (`smi.journal`): a kill before the import has committed and ended it
+    is undone by the next process that opens the store for writing. Returns what it made (for
+    `_undo_archive` if the commit fails) and the record (`journal.end` once committed or
+    undone). A copy that cannot be made (a read-only or missing archive/, a full disk) raises
+    SourceError with nothing left behind."""
     made: list[Path] = []
     tmp: Path | None = None
+    record: Path | None = None
     try:
+        todo: list[tuple[Path, InputFile]] = []
+        folders: list[Path] = []
         for f in unit.files:
             dest = archive_path(ws, f)
-            if dest.exists():
+            if dest.exists() or any(dest == d for d, _ in todo):
                 continue
+            todo.append((dest, f))
+            folders += [p for p in (ws.archive_dir, dest.parent) if not p.is_dir() and p not in folders]
+        if not todo:
+            return made, None
+        record = journal.begin(ws.root, digest, [(d, f.sha256()) for d, f in todo], folders)
+        for dest, f in todo:
             for parent in (ws.archive_dir, dest.parent):
                 if not parent.is_dir():
                     parent.mkdir()
@@ -261,6 +274,7 @@ def _archive(ws: Any, unit: Unit) -> list[Path]:
     except OSError as e:
         _cleanup(tmp)
         _undo_archive(made)
+        journal.end(record)
         where = e.filename or ws.archive_dir
         raise SourceError(unit.name, f"cannot be copied into the archive ({where}: {e.strerror or e}); "
                           "nothing was imported",
@@ -269,19 +283,9 @@ def _archive(ws: Any, unit: Unit) -> list[Path]:
     except BaseException:
         _cleanup(tmp)
         _undo_archive(made)
+        journal.end(record)
         raise
-    return made
-
-
-def _sweep_parts(ws: Any) -> None:
-    """Remove the half-made copies (`.*.part`) an import killed while copying left in
-    archive/. Only the process that holds the store's lock imports, so none is in use: the
-    store is opened (and its lock taken) first."""
-    ws.store  # noqa: B018
-    with contextlib.suppress(OSError):
-        for part in ws.archive_dir.glob("*/.*.part"):
-            with contextlib.suppress(OSError):
-                part.unlink()
+    return made, record
 
 
 def _cleanup(tmp: Path | None) -> None:
@@ -298,7 +302,7 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
         if progress:
             progress(unit.size)
         with contextlib.suppress(SmiError):  # a copy lost before smi made it first (issue 14): make it now
-            _archive(ws, unit)
+            journal.end(_archive(ws, unit, digest)[1])
             from smi.forget import redact_archived
 
             redact_archived(ws, [f.sha256() for f in unit.files])  # never an unredacted copy back
@@ -314,7 +318,6 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
     ctx = ImportContext(writer, options, progress=progress)
     for f in unit.files:
         ctx.warnings.extend(f.notes)
-    copies: list[Path] = []
     try:
         with writer, csv_cell_limit():
             unit.source.read(unit, ctx)
@@ -322,14 +325,16 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
             writer.warnings = ctx.warnings
             writer.fills = unit.source.fills_for(ctx.kinds)
             # The archive copy first, then the rows: a failed copy imports nothing; a failed
-            # commit removes the copy. (A kill between the two leaves a copy by content hash,
-            # which the next run finds and keeps.)
-            copies = _archive(ws, unit)
+            # commit removes the copy. A kill between the two leaves the copy and its intent
+            # record, which the next process to open the store for writing resolves (smi.journal).
+            copies, intent = _archive(ws, unit, digest)
             try:
                 record = writer.commit()
             except BaseException:
                 _undo_archive(copies)
+                journal.end(intent)
                 raise
+            journal.end(intent)
     except SmiError as e:
         return UnitResult(unit.name, unit.source.name, "failed", error=e, warnings=ctx.warnings)
     except Exception as e:  # a bug in a source must not take the other files down with it
@@ -370,7 +375,8 @@ def run_import(
     files = expand(paths)
     units, unclaimed = plan(files, options, source)
     if units:
-        _sweep_parts(ws)
+        ws.store  # noqa: B018  opening it for writing resolves what a killed import left (smi.journal)
+        journal.sweep_parts(ws.archive_dir)  # and half-made copies an older smi left
     report = ImportReport()
     if not units:
         raise unknown_format(unclaimed, paths)

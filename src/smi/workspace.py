@@ -3,6 +3,7 @@
     workspace.toml   the profile (human-editable)
     store.duckdb     the canonical tables
     archive/         every imported file, by content hash
+    .journal/        intent records of archive copies not yet committed (smi.journal)
     reports/         generated reports
 """
 
@@ -111,6 +112,11 @@ class Workspace:
                 raise
             st.close()
             return Store(path, timezone=tz, read_only=True)
+        # an import killed between its archive copy and its commit (issue 14)
+        from smi import journal
+
+        journal.recover(self.root, lambda: journal.recorded_hashes(r["files"] for r in st.rows(
+            "SELECT files FROM imports")))
         return st
 
     # -- metrics (for analysts: notebooks) -------------------------------------------------------

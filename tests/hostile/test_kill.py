@@ -1,7 +1,10 @@
-"""SIGKILL at 50 moments of an import (issue 14): during the reading, the archive copy, the
-merge, and anywhere at random. After each kill the store opens, holds whole files only
-(its content equals a clean import of the files before the one killed), every import it
-records has its archive copy; and importing again converges to the clean import's state.
+"""SIGKILL at 50 moments of an import (issue 14): during the reading, the archive copy, just
+after the copy (before the commit), the merge, and anywhere at random. After each kill the
+store opens, holds whole files only (its content equals a clean import of the files before
+the one killed); once the next command has opened the store for writing (`smi status`),
+archive/ holds exactly the copies of the imports the store records (the intent journal,
+smi.journal, undid or kept each copy the kill left); and importing again converges to the
+clean import's state, archive/ again exactly the recorded imports' copies.
 
 The moments are drawn from a seeded generator, so a failure can be replayed."""
 
@@ -77,9 +80,34 @@ def content(ws: Path) -> dict:
                            for (f,) in q("SELECT files FROM imports").fetchall()), key=repr)
     finally:
         w.close()
-    archive = {p.relative_to(ws).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-               for p in sorted((ws / "archive").rglob("*")) if p.is_file()}
-    return {"tables": out, "archive": archive, "imported": imported}
+    return {"tables": out, "archive": archive_files(ws), "imported": imported}
+
+
+def archive_files(ws: Path) -> dict[str, str]:
+    """archive/'s files: path -> content hash (read without opening the store)."""
+    return {p.relative_to(ws).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((ws / "archive").rglob("*")) if p.is_file()}
+
+
+def recorded_files(ws: Path) -> set[str]:
+    """The content hashes of the files the store's imports record (the store opened alone, as
+    the tests' Store: no workspace, so nothing is recovered by opening it)."""
+    return {f["sha256"] for (files,) in _rows(ws, "SELECT files FROM imports")
+            for f in (json.loads(files) if isinstance(files, str) else files or [])}
+
+
+def assert_exactly_recorded(ws: Path, when: str) -> None:
+    """archive/ holds exactly one whole copy of each file the store's imports record: no copy
+    of an import that did not commit, no `.part`, no intent record left in .journal/."""
+    files = archive_files(ws)
+    names = {Path(n).name.split("-", 1)[0]: digest for n, digest in files.items()}
+    assert not [n for n in files if Path(n).name.startswith(".")], f"{when}: a .part copy is left: {files}"
+    recorded = recorded_files(ws)
+    assert set(names) == recorded, (f"{when}: archive/ holds {sorted(set(names) - recorded)} not recorded and "
+                                    f"lacks {sorted(recorded - set(names))}")
+    assert len(names) == len(files) and all(k == v for k, v in names.items()), f"{when}: {files}"
+    journal = ws / ".journal"
+    assert not (journal.is_dir() and list(journal.iterdir())), f"{when}: left in .journal/: {list(journal.iterdir())}"
 
 
 def _rows(ws: Path, sql: str) -> list:
@@ -95,19 +123,19 @@ def _rows(ws: Path, sql: str) -> list:
         store.close()
 
 
-def check_consistent(ws: Path, state: dict) -> tuple[int, int]:
-    """Every import the store records has each of its files' archive copy, whole. Returns
-    (copies of files the store does not record, half-made `.part` copies): a kill between
-    the copy and the commit leaves the first, one during the copy the second; the next import
-    keeps the first (it is the file's copy) and removes the second."""
-    copies = {Path(name).name.split("-", 1)[0]: digest for name, digest in state["archive"].items()
+def left_by_kill(ws: Path) -> tuple[int, int, int]:
+    """What a kill left before any command opened the store, read as files: (copies of files
+    the store does not record, half-made `.part` copies, intent records). Every import the
+    store records must already have each of its files' copy, whole (copy first, then commit)."""
+    files = archive_files(ws)
+    copies = {Path(name).name.split("-", 1)[0]: digest for name, digest in files.items()
               if not Path(name).name.startswith(".")}
-    recorded = {f["sha256"] for files in state["imported"] for f in files or []}
-    for files in state["imported"]:
-        for f in files or []:
-            assert copies.get(f["sha256"]) == f["sha256"], f"no whole archive copy of {f['name']}"
-    parts = sum(1 for name in state["archive"] if Path(name).name.endswith(".part"))
-    return len(set(copies) - recorded), parts
+    recorded = recorded_files(ws)
+    for sha in recorded:
+        assert copies.get(sha) == sha, f"no whole archive copy of the recorded file {sha}"
+    parts = sum(1 for name in files if Path(name).name.endswith(".part"))
+    journal = ws / ".journal"
+    return len(set(copies) - recorded), parts, len(list(journal.iterdir())) if journal.is_dir() else 0
 
 
 @pytest.mark.slow
@@ -156,25 +184,30 @@ def test_sigkill_at_50_moments_leaves_whole_files_and_a_rerun_converges(tmp_path
         whole = time.monotonic() - t0
         rnd = random.Random(SEED)
         moments = ([("run", 0, rnd.uniform(0, whole)) for _ in range(20)]
-                   + [("archive", rnd.randrange(4), rnd.uniform(0, 0.02)) for _ in range(15)]
+                   + [("archive", rnd.randrange(4), rnd.uniform(0, 0.02)) for _ in range(10)]
+                   + [("copied", rnd.randrange(4), 0.0) for _ in range(5)]  # after the copy, before the commit
                    + [("commit", rnd.randrange(4), rnd.uniform(0, 0.4)) for _ in range(15)])
-        killed, landed, reran, orphans, parts = 0, {}, 0, 0, 0
+        killed, landed, reran, orphans, parts, intents = 0, {}, 0, 0, 0, 0
         for i, (phase, nth, delay) in enumerate(moments):
             ws = tmp_path / f"k{i}"
             shutil.copytree(base, ws)
             got = run(ws, phase, nth, delay)
             killed += got["signal"] == 9
+            o, pt, jr = left_by_kill(ws)
+            orphans, parts, intents = orphans + (o > 0), parts + (pt > 0), intents + (jr > 0)
+            r = smi("status", "-w", ws)  # the next command: it opens the store for writing
+            assert r.exit_code == 0, r.output
+            assert_exactly_recorded(ws, f"kill {i} ({phase} {nth} +{delay:.3f}s), after `smi status`")
             after = content(ws)
             n = next((k for k, p in enumerate(prefixes) if p["tables"] == after["tables"]), None)
             assert n is not None, (f"kill {i} ({phase} {nth} +{delay:.3f}s) left a state no whole files give: "
                                    + "; ".join(f"{k}: tables {sorted(t for t in after['tables'] if after['tables'][t] != p['tables'][t])}"
                                                for k, p in enumerate(prefixes)))
             landed[n] = landed.get(n, 0) + 1
-            o, pt = check_consistent(ws, after)
-            orphans, parts = orphans + (o > 0), parts + (pt > 0)
             r = smi("import", "--no-enrich", "-w", ws, *args)
             _clean(r)
             assert r.exit_code == 0, r.output
+            assert_exactly_recorded(ws, f"kill {i} ({phase} {nth} +{delay:.3f}s), after the re-run")
             again = content(ws)
             assert again == clean, f"kill {i} ({phase} {nth} +{delay:.3f}s): the re-run did not converge"
             reran += 1
@@ -184,7 +217,8 @@ def test_sigkill_at_50_moments_leaves_whole_files_and_a_rerun_converges(tmp_path
         driver.wait(timeout=30)
         driver.stdout.close()  # type: ignore[union-attr]  # left open, its ResourceWarning failed a later test
     print(f"kills: {killed} of {KILLS} killed by SIGKILL; files landed before the kill: {sorted(landed.items())}; "
-          f"re-runs converged: {reran}; kills that left a copy not yet recorded: {orphans}, a .part copy: {parts}")
+          f"re-runs converged: {reran}; kills that left a copy not recorded: {orphans}, a .part copy: {parts}, "
+          f"an intent record: {intents} (each undone or kept by the next `smi status`)")
     assert reran == KILLS
     # most moments fall inside the import; a late one lets it finish (measured: 33 and 41 of 50)
     assert killed >= KILLS // 2

@@ -93,7 +93,12 @@ def _tag(raw: str | None) -> Any:
 def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
            progress: Callable[[int], None] | None = None) -> EnrichReport:
     """Enrich rows not yet enriched (every row with `everything`); recompute the topics of
-    the months they fall in. Each table's results land in one transaction."""
+    the months they fall in. Each table's results land in one transaction.
+
+    The topics come first: they read only the texts, and the rows' results mark what is done,
+    so an interrupted run (Ctrl-C, a kill) leaves its rows pending and the next run (`smi
+    enrich`, or any `smi import`) redoes their months' topics too. (Topics last, a run stopped
+    after the rows' results had landed never recomputed those months.)"""
     from smi.enrich import questions, sentiment
     from smi.store import enrichment as se
 
@@ -104,6 +109,8 @@ def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
         return report
     conf = settings(ws)
     months = {t: se.pending_months(store, t, everything=everything) for t in se.TABLES}
+    if topics:
+        report.topic_periods = update_topics(store, months)
     detector = LanguageDetector(conf.languages, low_accuracy=conf.low_accuracy)
     scored: dict[str, float] = {}
     for table in se.TABLES:
@@ -136,8 +143,6 @@ def enrich(ws: Any, *, everything: bool = False, topics: bool = True,
                 progress(batch.num_rows)
         n = writer.commit()
         setattr(report, table, n)
-    if topics:
-        report.topic_periods = update_topics(store, months)
     return report
 
 

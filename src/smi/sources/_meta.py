@@ -110,11 +110,23 @@ def decode(data: bytes, file: str, fix: str) -> str:
                           fix=fix) from None
 
 
-def read_text(file: InputFile, ctx: ImportContext, fix: str) -> str:
-    """Whole-file read: Meta's exports are a few MB at most (one row per post or day)."""
+def read_text(file: InputFile, ctx: ImportContext, fix: str, what: str = "a Meta export") -> str:
+    """Whole-file read: Meta's exports are a few MB at most (one row per post or day). `what`
+    names the export in the message for a file over the cap (TikTok's reader uses this too)."""
     with ctx.open(file) as stream:
-        data = read_whole(stream, file.name, "a Meta export")
+        data = read_whole(stream, file.name, what)
     return decode(data, file.name, fix)
+
+
+# smi's own `smi export csv` posts.csv: the canonical columns first, then the columns a Meta
+# export gave that smi kept in `extra` (so the Meta column map matches it too). Meta's
+# headers never name these snake_case columns.
+SMI_EXPORT_COLUMNS = {"platform", "post_id", "published_at"}
+
+
+def is_smi_export(header: list[str]) -> bool:
+    """The header of smi's own export (read by canonical_csv), not of a Meta export."""
+    return {c.strip().lstrip("\ufeff") for c in header} >= SMI_EXPORT_COLUMNS
 
 
 def head_rows(file: InputFile, n: int = 4) -> list[list[str]]:

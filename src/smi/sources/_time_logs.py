@@ -22,7 +22,7 @@ from smi.canonical import ACTIVITIES, SCHEMAS
 from smi.errors import ProfileError, SourceError
 from smi.platforms import PLATFORMS, normalise_platform
 from smi.sources.base import ImportContext, Source, Unit
-from smi.sources.columns import ColumnMap, Match, csv_problem
+from smi.sources.columns import ColumnMap, Match, bounded_lines, csv_problem
 from smi.sources.files import InputFile
 
 # Words in a project, task or tag name that say what kind of work it was.
@@ -236,8 +236,9 @@ class _Raw(io.RawIOBase):
 def _rows(file: InputFile, ctx: ImportContext) -> Iterator[tuple[int, list[str]]]:
     """(line, cells) for each row after the header, as UTF-8 text."""
     with ctx.open(file) as raw:
-        text = io.TextIOWrapper(io.BufferedReader(_Raw(raw)), encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
+        text = io.TextIOWrapper(io.BufferedReader(_Raw(raw), 1 << 20), encoding="utf-8-sig", newline="")
+        # each line read with a bound: a bomb's one huge cell is refused, not held (issue 14)
+        reader = csv.reader(bounded_lines(text, file.name, "export the report again", "time entry"))
         try:
             next(reader, None)
             for cells in reader:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from smi.errors import SourceError
@@ -211,6 +212,25 @@ def csv_cell_limit() -> Iterator[None]:
         yield
     finally:
         csv.field_size_limit(before)
+
+
+# No row of an export smi reads is near this (32 cells at the csv cell limit): a longer line
+# is a damaged file or a zip bomb, refused before it is held whole.
+MAX_LINE = 4 << 20  # characters
+
+
+def bounded_lines(text: Any, name: str, fix: str, what: str = "row",
+                  limit: int = MAX_LINE) -> Iterator[str]:
+    """The lines of a text stream for the csv module (open it with newline=""), each read
+    with a bound, so a line of gigabytes is refused after `limit` characters instead of held:
+    memory stays flat whatever the file holds."""
+    count = 0
+    while line := text.readline(limit + 1):
+        count += 1
+        if len(line) > limit:
+            raise SourceError(name, f"has a line longer than {limit >> 20} million characters, which no {what} "
+                              "is (a damaged file or a zip bomb)", record=f"line {count}", fix=fix)
+        yield line
 
 
 def csv_problem(e: Exception) -> str:

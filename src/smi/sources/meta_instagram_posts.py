@@ -72,8 +72,8 @@ class MetaInstagramPosts(Source):
     priority = 45  # before canonical_csv (50), which takes any *posts.csv with a Reach column
 
     def detect(self, file: InputFile) -> bool:
-        rows = _meta.head_rows(file, 1)
-        return bool(rows) and COLUMNS.matches(rows[0])
+        rows = _meta.head_rows(file, 1)  # (smi's own export holds these columns too: issue 14)
+        return bool(rows) and COLUMNS.matches(rows[0]) and not _meta.is_smi_export(rows[0])
 
     def read(self, unit: Unit, ctx: ImportContext) -> None:
         _meta.set_observed_at(unit.files, ctx)

@@ -193,7 +193,7 @@ class TikTokStudio(Source):
     def read(self, unit: Unit, ctx: ImportContext) -> None:
         tables = {}
         for file in unit.files:
-            text = _meta.read_text(file, ctx, FIX)
+            text = _meta.read_text(file, ctx, FIX, "a TikTok Studio export")
             view = view_of(file) or ""
             match = _meta.header(text, VIEWS[view], file.name, FIX)
             tables[file.name] = (file, view, match, list(_meta.rows(text, file.name, 1, FIX)))

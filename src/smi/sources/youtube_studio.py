@@ -35,10 +35,13 @@ the zip or of `Table data.csv` (the import summary then says so).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import orjson
 
@@ -51,6 +54,8 @@ from smi.sources.columns import (
     Column,
     ColumnMap,
     Match,
+    bounded_lines,
+    csv_problem,
     norm_header,
     parse_date,
     parse_datetime,
@@ -91,6 +96,43 @@ STUDIO_METRICS = {norm_header(h) for h in (
 ANY_METRIC = STUDIO_METRICS | {norm_header(h) for h in ("Views", "Impressions", "Subscribers", "Likes", "Shares")}
 SIBLINGS = ("chart data", "totals")
 _ZIP_NAME = re.compile(r"^(?P<dim>.+?) (?P<start>\d{4}-\d{2}-\d{2})_(?P<end>\d{4}-\d{2}-\d{2}) (?P<channel>.+)$")
+
+
+class _Raw(io.RawIOBase):
+    """A raw stream over a file-like object that reads (and counts progress) as it is asked."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        data = self._inner.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def csv_stream(file: InputFile, stream: Any) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for each CSV record of a byte stream, read 1 MB at a time: UTF-8
+    (with or without its BOM) or UTF-16 with its BOM, as `sheets.decode`. Memory stays flat
+    whatever the file's size: a line over `columns.MAX_LINE` characters is refused, and so is a cell over
+    the csv module's limit (`columns.csv_cell_limit`)."""
+    buf = io.BufferedReader(_Raw(stream), 1 << 20)
+    bom = buf.peek(4)[:2]
+    enc = "utf-16" if bom in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    text = io.TextIOWrapper(buf, encoding=enc, newline="")
+    dialect = "excel-tab" if file.basename.lower().endswith(".tsv") else "excel"
+    reader = csv.reader(bounded_lines(text, file.name, FIX, "YouTube Studio row"), dialect=dialect)
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as e:
+        raise SourceError(file.name, csv_problem(e), record=f"line {reader.line_num}", fix=FIX) from None
+    except UnicodeDecodeError:
+        raise SourceError(file.name, "is not UTF-8 text", record=f"near line {reader.line_num + 1}",
+                          expected="a CSV file as YouTube Studio exported it",
+                          fix="export the file again, or save it as CSV UTF-8") from None
 
 
 def _first_rows(file: InputFile, n: int = 2) -> list[list[str]]:
@@ -195,32 +237,35 @@ class YouTubeStudio(Source):
         for f in unit.files[1:]:
             if _stem(f) != "totals":
                 continue
-            with f.open() as fh:
-                text = sheets.decode(f, fh.read())
             days = []
-            for line, row in list(sheets.csv_rows(f, text))[1:]:
-                if row and row[0].strip():
-                    days.append(parse_date(row[0], file=f.name, record=f"line {line}", field="Date"))
-            return max((d for d in days if d is not None), default=None)
+            with f.open() as fh:
+                rows = csv_stream(f, fh)
+                next(rows, None)  # the header
+                for line, row in rows:
+                    if not (row and row[0].strip()):
+                        continue
+                    day = parse_date(row[0], file=f.name, record=f"line {line}", field="Date")
+                    if day is not None:
+                        days.append(day)
+            return max(days, default=None)
         return None
 
     def _rows(self, file: InputFile, ctx: ImportContext, cmap: ColumnMap) -> Iterator[tuple[str, Match, list[str]]]:
         with ctx.open(file) as fh:
-            text = sheets.decode(file, fh.read())
-        rows = sheets.csv_rows(file, text)
-        first = next(rows, None)
-        if first is None:
-            raise SourceError(file.name, "is empty", expected="a header row and one row per item", fix=FIX)
-        header = first[1]
-        match = cmap.match(header, file.name)
-        for line, row in rows:
-            if all(not c.strip() for c in row):
-                continue
-            if len(row) < len(header):
-                raise SourceError(file.name, f"has {len(row)} of the header's {len(header)} columns",
-                                  record=f"line {line}", expected="a complete row",
-                                  fix="the file may be cut short; " + FIX)
-            yield f"line {line}", match, row
+            rows = csv_stream(file, fh)  # streamed: memory stays flat whatever the file's size
+            first = next(rows, None)
+            if first is None:
+                raise SourceError(file.name, "is empty", expected="a header row and one row per item", fix=FIX)
+            header = first[1]
+            match = cmap.match(header, file.name)
+            for line, row in rows:
+                if all(not c.strip() for c in row):
+                    continue
+                if len(row) < len(header):
+                    raise SourceError(file.name, f"has {len(row)} of the header's {len(header)} columns",
+                                      record=f"line {line}", expected="a complete row",
+                                      fix="the file may be cut short; " + FIX)
+                yield f"line {line}", match, row
 
     def _videos(self, file: InputFile, acct: str, ctx: ImportContext) -> None:
         undated = undated_views = 0

@@ -20,6 +20,7 @@ def import_job(workspace: str, folder: str, out: Any) -> None:
     from smi.errors import SmiError
     from smi.importer import run_import
     from smi.sources import ImportOptions
+    from smi.store.enrichment import TABLES, pending
     from smi.web.hosts import store_stamp
     from smi.workspace import Workspace
 
@@ -35,7 +36,8 @@ def import_job(workspace: str, folder: str, out: Any) -> None:
         with Workspace.open(Path(workspace)) as ws:
             report = run_import(ws, [Path(folder)], options=ImportOptions(), on_start=on_start, on_done=on_done)
             out.put(("skipped", [str(s) for s in report.skipped]))
-            if any(r.status == "imported" for r in report.results):
+            if any(r.status == "imported" for r in report.results) or any(
+                    pending(ws.store, t) for t in TABLES):  # an interrupted enrichment resumes (issue 14)
                 out.put(("step", "enriching"))
                 enrich(ws)
         out.put(("stamp", store_stamp(Path(workspace))))
