@@ -211,6 +211,7 @@ def test_twcs_network_matches_the_csv(tmp_path, real, cli):
     # @sprintcare answered 8 of them (1, 4, 6, 1291, 1294, 1296, 3184, 3187): 17 messages.
     assert got[("@sprintcare", "@115712")] == (17, ["mention", "reply"])
     assert got == expected
+    assert list(got) == sorted(expected)  # edges in order of holder id, then counterpart id
     nodes = {n["id"]: n for n in net.as_json()["nodes"]}
     # a customer who talked with five supermarkets (tweet 7408's thread): five holders
     multi = [n for n in nodes.values() if len(n["holders"]) > 1]
