@@ -212,6 +212,9 @@ class Month:
     # The learning survey, anonymised (smi.survey.summary of the answers given by the month's
     # end): {"every_months", "min_group", "rounds", "items", "suppressed"}; {}: no survey items.
     learning: dict[str, Any] = field(default_factory=dict)
+    # The initiatives board at the month's end and what moved on it since the last meeting
+    # (smi.monthly.initiatives_of_month); {}: no initiative yet.
+    initiatives: dict[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA
 
     def figure(self, platform: str, metric: str) -> KeyFigure | None:
@@ -741,6 +744,46 @@ def actions_due(actions: list[dict[str, Any]], last_day: date) -> list[int]:
     return [a["id"] for a in dated + undated]
 
 
+def initiatives_of_month(ws: Any, m: Month) -> dict[str, Any]:
+    """The initiatives board as it stood at the end of the month's last day (open ones, quick
+    wins first, with the scores they had then and their linked actions done by then) and what
+    moved on it from the start of the last meeting's day (the month's first day when no
+    meeting is recorded) to the month's end: initiatives added, scored again, closed, linked
+    actions done. {} while the workspace has no initiative."""
+    from datetime import UTC, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from smi.practice.initiatives import board_at, moves_since
+    from smi.store import initiatives as records
+    from smi.store import practice as practice_records
+
+    if not records.initiatives(ws.store):
+        return {}
+    tz = ZoneInfo(m.timezone)
+    last_day = date.fromisoformat(m.last_day)
+    until = datetime.combine(last_day + timedelta(days=1), time(0), tz).astimezone(UTC)
+    since_day = date.fromisoformat(m.meeting["date"]) if m.meeting else date.fromisoformat(m.start)
+    since = datetime.combine(since_day, time(0), tz).astimezone(UTC)
+    done_by = {a["action_id"] for a in practice_records.actions(ws.store)
+               if a["status"] == "done" and a["done_at"] is not None and a["done_at"] < until}
+    moves = moves_since(ws, since, until)
+    board = [{"id": i.initiative_id, "title": i.title, "owner": i.owner, "impact": i.impact, "effort": i.effort,
+              "priority": None if i.priority is None else round(i.priority, 2), "findings": list(i.findings),
+              "actions": len(i.actions), "actions_done": sum(a in done_by for a in i.actions)}
+             for i in board_at(ws, until)]
+    return plain({
+        "since": since_day, "since_meeting": m.meeting is not None, "until": last_day, "board": board,
+        "added": [{"id": i.initiative_id, "title": i.title, "impact": i.impact, "effort": i.effort}
+                  for i in moves.added],
+        "rescored": [{"id": i.initiative_id, "title": i.title, "before": list(b), "now": list(n)}
+                     for i, b, n in moves.rescored],
+        "closed": [{"id": i.initiative_id, "title": i.title, "status": i.status, "outcome": i.outcome}
+                   for i in moves.closed],
+        "actions_done": [{"initiative": i.initiative_id, "title": i.title, "action": a["action_id"],
+                          "action_title": a["title"]} for i, a in moves.actions_done],
+    })
+
+
 def _purposes(ws: Any, period: Any, con: Any, cards: list[dict[str, Any]]) -> dict[str, Any]:
     """Q1 by purpose for the month (smi.purpose_q1); {} while no post has a purpose."""
     from smi.purpose_q1 import q1
@@ -792,6 +835,7 @@ def _findings(ws: Any, m: Month, seed: int) -> None:
     last_day = date.fromisoformat(m.last_day)
     m.actions_due = actions_due(m.actions, last_day)
     m.meeting = last_meeting(ws, last_day)
+    m.initiatives = initiatives_of_month(ws, m)
     m.experiments = []
     for e in evaluate_experiments(ws, m.month):
         r = e["result"] or {}
