@@ -215,6 +215,9 @@ class Month:
     # The initiatives board at the month's end and what moved on it since the last meeting
     # (smi.monthly.initiatives_of_month); {}: no initiative yet.
     initiatives: dict[str, Any] = field(default_factory=dict)
+    # The month's relationship map (smi.monthly.relationships_of_month): top groups and the
+    # connectors (people several of the organisation's accounts talk with); {}: no message.
+    relationships: dict[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA
 
     def figure(self, platform: str, metric: str) -> KeyFigure | None:
@@ -784,6 +787,43 @@ def initiatives_of_month(ws: Any, m: Month) -> dict[str, Any]:
     })
 
 
+MAP_CONNECTORS = 5  # the relationship map's connectors
+
+
+def relationships_of_month(ws: Any, m: Month) -> dict[str, Any]:
+    """The month's relationship map (smi.relationships, the month's local days): how many
+    people and organisations the official and staff accounts exchanged messages with, how many
+    only one member of staff holds; per `[[groups]]` group by messages (one with none this
+    month too), then those in no group (None): the counterparts, messages and holders; and the
+    connectors: counterparts held by two or
+    more holders, most holders first, then messages. {} when the month has no message."""
+    from smi.relationships.network import build_network, local_days
+
+    net = build_network(ws.store, ws.profile, between=local_days(
+        date.fromisoformat(m.start), date.fromisoformat(m.last_day), m.timezone), communities=False)
+    people = net.counterparts
+    if not people:
+        return {}
+    by: dict[str | None, dict[str, Any]] = {}
+    for n in people:
+        g = by.setdefault(n.group, {"group": n.group, "counterparts": 0, "messages": 0, "holders": set()})
+        g["counterparts"] += 1
+        g["messages"] += n.weight
+        g["holders"].update(n.holders)
+    for declared in ws.profile.groups:  # a group with no message this month is said, with 0
+        by.setdefault(declared.name, {"group": declared.name, "counterparts": 0, "messages": 0, "holders": set()})
+    groups = sorted(by.values(), key=lambda g: (g["group"] is None, -g["messages"], g["group"] or ""))
+    connectors = sorted((n for n in people if len(n.holders) > 1), key=lambda n: (-len(n.holders), -n.weight, n.id))
+    return plain({
+        "counterparts": len(people), "messages": sum(e.weight for e in net.edges), "holders": len(net.holder_of),
+        "single_holder": len(net.single_holder()), "unattributed": net.unattributed,
+        "groups": [{**g, "holders": sorted(g["holders"], key=str.casefold)} for g in groups],
+        "connectors": [{"id": n.id, "group": n.group, "holders": n.holders, "messages": n.weight}
+                       for n in connectors[:MAP_CONNECTORS]],
+        "connectors_all": len(connectors),
+    })
+
+
 def _purposes(ws: Any, period: Any, con: Any, cards: list[dict[str, Any]]) -> dict[str, Any]:
     """Q1 by purpose for the month (smi.purpose_q1); {} while no post has a purpose."""
     from smi.purpose_q1 import q1
@@ -836,6 +876,7 @@ def _findings(ws: Any, m: Month, seed: int) -> None:
     m.actions_due = actions_due(m.actions, last_day)
     m.meeting = last_meeting(ws, last_day)
     m.initiatives = initiatives_of_month(ws, m)
+    m.relationships = relationships_of_month(ws, m)
     m.experiments = []
     for e in evaluate_experiments(ws, m.month):
         r = e["result"] or {}

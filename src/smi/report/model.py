@@ -158,6 +158,8 @@ class ReportModel:
     learning: dict[str, Any] = field(default_factory=dict)
     # The initiatives board and what moved since the last meeting (Month.initiatives); {}: none.
     initiatives: dict[str, Any] = field(default_factory=dict)
+    # The month's relationship map: top groups and connectors (Month.relationships); {}: none.
+    relationships: dict[str, Any] = field(default_factory=dict)
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -247,6 +249,7 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         branding=month.branding or {"name": month.organisation, "logo": None, "accent": "#24496b", "tint": "#eef2f6"},
         learning=month.learning,
         initiatives=month.initiatives,
+        relationships=month.relationships,
     )
 
 
