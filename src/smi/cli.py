@@ -1186,6 +1186,8 @@ def initiative_add(
     impact: Annotated[int | None, typer.Option("--impact", help="Expected impact, 1 (low) to 5 (high).")] = None,
     effort: Annotated[int | None, typer.Option("--effort", help="Expected effort, 1 (low) to 5 (high).")] = None,
     finding: Annotated[list[str] | None, typer.Option("--finding", help="A finding it answers (id as reports print it; repeat).")] = None,
+    action: Annotated[list[int] | None, typer.Option("--action", help="An action that carries it out (id; repeat).")] = None,
+    experiment: Annotated[list[int] | None, typer.Option("--experiment", help="An experiment that tests it (id; repeat).")] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Put an initiative on the shortlist."""
@@ -1193,7 +1195,7 @@ def initiative_add(
 
     with _user_errors():
         i, warnings = add_initiative(_open(workspace), title, owner=owner, impact=impact, effort=effort,
-                                     findings=finding or [])
+                                     findings=finding or [], actions=action or [], experiments=experiment or [])
     for w in warnings:
         err.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     who = f" for {i.owner}" if i.owner else ""
@@ -1219,6 +1221,24 @@ def initiative_score(
     before = "not scored before" if was_impact is None else f"was impact {was_impact}, effort {was_effort}"
     out.print(f"initiative {i.initiative_id}: {_scores(i)} ({before}): {i.title}",
               highlight=False, soft_wrap=True, markup=False)
+
+
+@initiative_app.command("link")
+def initiative_link(
+    initiative_id: Annotated[int, typer.Argument(help="The initiative's id (see `smi initiative list`).")],
+    finding: Annotated[list[str] | None, typer.Option("--finding", help="A finding it answers (id; repeat).")] = None,
+    action: Annotated[list[int] | None, typer.Option("--action", help="An action that carries it out (id; repeat).")] = None,
+    experiment: Annotated[list[int] | None, typer.Option("--experiment", help="An experiment that tests it (id; repeat).")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Link findings, actions and experiments to an initiative (the report says when a linked action is done)."""
+    from smi.practice.initiatives import link_initiative
+
+    with _user_errors():
+        i = link_initiative(_open(workspace), initiative_id, findings=finding or [], actions=action or [],
+                            experiments=experiment or [])
+    out.print(f"initiative {i.initiative_id}: {_plural(len(i.findings), 'finding')}, {_plural(len(i.actions), 'action')}, "
+              f"{_plural(len(i.experiments), 'experiment')} linked: {i.title}", highlight=False, soft_wrap=True, markup=False)
 
 
 @initiative_app.command("close")
@@ -1263,7 +1283,6 @@ def initiative_list(
     n_open = sum(i.status == "open" for i in rows)
     out.print(f"{_plural(len(rows), 'initiative')}, {n_open:,} open")
     if since is not None:
-        from datetime import UTC as _UTC
         from datetime import time as _time
 
         from smi.practice import parse_date
@@ -1272,7 +1291,7 @@ def initiative_list(
         with _user_errors():
             ws = _open(workspace)
             day = parse_date(since, "--since")
-            start = datetime.combine(day, _time(0), tzinfo=ws.timezone).astimezone(_UTC)
+            start = datetime.combine(day, _time(0), tzinfo=ws.timezone)  # local: the summary says this day
             moves = moves_since(ws, start)
         out.print(moves.summary(), highlight=False, soft_wrap=True, markup=False)
 

@@ -212,6 +212,12 @@ class Month:
     # The learning survey, anonymised (smi.survey.summary of the answers given by the month's
     # end): {"every_months", "min_group", "rounds", "items", "suppressed"}; {}: no survey items.
     learning: dict[str, Any] = field(default_factory=dict)
+    # The initiatives board at the month's end and what moved on it since the last meeting
+    # (smi.monthly.initiatives_of_month); {}: no initiative yet.
+    initiatives: dict[str, Any] = field(default_factory=dict)
+    # The month's relationship map (smi.monthly.relationships_of_month): top groups and the
+    # connectors (people several of the organisation's accounts talk with); {}: no message.
+    relationships: dict[str, Any] = field(default_factory=dict)
     schema: int = SCHEMA
 
     def figure(self, platform: str, metric: str) -> KeyFigure | None:
@@ -741,6 +747,83 @@ def actions_due(actions: list[dict[str, Any]], last_day: date) -> list[int]:
     return [a["id"] for a in dated + undated]
 
 
+def initiatives_of_month(ws: Any, m: Month) -> dict[str, Any]:
+    """The initiatives board as it stood at the end of the month's last day (open ones, quick
+    wins first, with the scores they had then and their linked actions done by then) and what
+    moved on it from the start of the last meeting's day (the month's first day when no
+    meeting is recorded) to the month's end: initiatives added, scored again, closed, linked
+    actions done. {} while the workspace has no initiative."""
+    from datetime import UTC, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from smi.practice.initiatives import board_at, moves_since
+    from smi.store import initiatives as records
+    from smi.store import practice as practice_records
+
+    if not records.initiatives(ws.store):
+        return {}
+    tz = ZoneInfo(m.timezone)
+    last_day = date.fromisoformat(m.last_day)
+    until = datetime.combine(last_day + timedelta(days=1), time(0), tz).astimezone(UTC)
+    since_day = date.fromisoformat(m.meeting["date"]) if m.meeting else date.fromisoformat(m.start)
+    since = datetime.combine(since_day, time(0), tz).astimezone(UTC)
+    done_by = {a["action_id"] for a in practice_records.actions(ws.store)
+               if a["status"] == "done" and a["done_at"] is not None and a["done_at"] < until}
+    moves = moves_since(ws, since, until)
+    board = [{"id": i.initiative_id, "title": i.title, "owner": i.owner, "impact": i.impact, "effort": i.effort,
+              "priority": None if i.priority is None else round(i.priority, 2), "findings": list(i.findings),
+              "actions": len(i.actions), "actions_done": sum(a in done_by for a in i.actions)}
+             for i in board_at(ws, until)]
+    return plain({
+        "since": since_day, "since_meeting": m.meeting is not None, "until": last_day, "board": board,
+        "added": [{"id": i.initiative_id, "title": i.title, "impact": i.impact, "effort": i.effort}
+                  for i in moves.added],
+        "rescored": [{"id": i.initiative_id, "title": i.title, "before": list(b), "now": list(n)}
+                     for i, b, n in moves.rescored],
+        "closed": [{"id": i.initiative_id, "title": i.title, "status": i.status, "outcome": i.outcome}
+                   for i in moves.closed],
+        "actions_done": [{"initiative": i.initiative_id, "title": i.title, "action": a["action_id"],
+                          "action_title": a["title"]} for i, a in moves.actions_done],
+    })
+
+
+MAP_CONNECTORS = 5  # the relationship map's connectors
+
+
+def relationships_of_month(ws: Any, m: Month) -> dict[str, Any]:
+    """The month's relationship map (smi.relationships, the month's local days): how many
+    people and organisations the official and staff accounts exchanged messages with, how many
+    only one member of staff holds; per `[[groups]]` group by messages (one with none this
+    month too), then those in no group (None): the counterparts, messages and holders; and the
+    connectors: counterparts held by two or
+    more holders, most holders first, then messages. {} when the month has no message."""
+    from smi.relationships.network import build_network, local_days
+
+    net = build_network(ws.store, ws.profile, between=local_days(
+        date.fromisoformat(m.start), date.fromisoformat(m.last_day), m.timezone), communities=False)
+    people = net.counterparts
+    if not people:
+        return {}
+    by: dict[str | None, dict[str, Any]] = {}
+    for n in people:
+        g = by.setdefault(n.group, {"group": n.group, "counterparts": 0, "messages": 0, "holders": set()})
+        g["counterparts"] += 1
+        g["messages"] += n.weight
+        g["holders"].update(n.holders)
+    for declared in ws.profile.groups:  # a group with no message this month is said, with 0
+        by.setdefault(declared.name, {"group": declared.name, "counterparts": 0, "messages": 0, "holders": set()})
+    groups = sorted(by.values(), key=lambda g: (g["group"] is None, -g["messages"], g["group"] or ""))
+    connectors = sorted((n for n in people if len(n.holders) > 1), key=lambda n: (-len(n.holders), -n.weight, n.id))
+    return plain({
+        "counterparts": len(people), "messages": sum(e.weight for e in net.edges), "holders": len(net.holder_of),
+        "single_holder": len(net.single_holder()), "unattributed": net.unattributed,
+        "groups": [{**g, "holders": sorted(g["holders"], key=str.casefold)} for g in groups],
+        "connectors": [{"id": n.id, "group": n.group, "holders": n.holders, "messages": n.weight}
+                       for n in connectors[:MAP_CONNECTORS]],
+        "connectors_all": len(connectors),
+    })
+
+
 def _purposes(ws: Any, period: Any, con: Any, cards: list[dict[str, Any]]) -> dict[str, Any]:
     """Q1 by purpose for the month (smi.purpose_q1); {} while no post has a purpose."""
     from smi.purpose_q1 import q1
@@ -792,6 +875,8 @@ def _findings(ws: Any, m: Month, seed: int) -> None:
     last_day = date.fromisoformat(m.last_day)
     m.actions_due = actions_due(m.actions, last_day)
     m.meeting = last_meeting(ws, last_day)
+    m.initiatives = initiatives_of_month(ws, m)
+    m.relationships = relationships_of_month(ws, m)
     m.experiments = []
     for e in evaluate_experiments(ws, m.month):
         r = e["result"] or {}

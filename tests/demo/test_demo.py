@@ -294,7 +294,12 @@ def test_build_imports_every_file_into_a_workspace(built, status):
                       {"round": "2025-01", "people": 4, "answers": 24}]
     assert sorted(r["title"] for r in store.rows("SELECT title FROM initiatives")) == [
         "Bring the community network onto the official Mastodon account", "Cut workshop posting time by half",
-        "Monthly partner spotlight on X"]
+        "Monthly partner spotlight on X", "Quarterly update thread for funders",
+        "Saved replies for box-office questions"]
+    # organisation.toml: two meetings, on the 9th of the last two months; two linked actions
+    assert [str(r["d"]) for r in store.rows("SELECT held_on AS d FROM meetings ORDER BY 1")] == [
+        "2025-05-09", "2025-06-09"]
+    assert store.rows("SELECT count(*) AS n, count(done_at) AS done FROM actions") == [{"n": 2, "done": 1}]
     workshop = store.rows("SELECT count(*) AS n FROM posts WHERE purpose = 'develop products'")[0]["n"]
     assert workshop > 100  # 12% of the official originals not about a production
 

@@ -95,3 +95,59 @@ def test_what_moved_since_the_last_meeting(ws, cli):
     assert "Spotlight: dropped" in r.stdout
     bad = cli("initiative", "list", "--since", "June", "-w", ws, ok=False)
     assert bad.exit_code == 1 and "--since" in bad.output
+
+
+def test_the_board_at_a_months_end_and_linked_actions_done(ws, cli):
+    """A timeline written by hand (UTC): three initiatives agreed on 10 May; after the meeting
+    of 1 June, Podcast is scored again on 5 June, Spotlight closed on 20 June and its linked
+    action done on 15 June; Newsletter added on 25 June; and on 2 July (after June) Podcast
+    is scored again and closed. At the end of June the board holds Podcast (5/2), Captions
+    (unscored), Newsletter (2/1); from 1 June to 1 July: 1 added, 1 scored again, 1 closed,
+    1 linked action done (action 2, done 14 May, is before the window)."""
+    from datetime import UTC, datetime
+
+    from smi.practice.actions import add_action
+    from smi.practice.initiatives import (
+        add_initiative,
+        board_at,
+        close_initiative,
+        link_initiative,
+        moves_since,
+        score_initiative,
+    )
+    from smi.store import practice as records
+
+    def t(month: int, day: int) -> datetime:
+        return datetime(2025, month, day, 12, tzinfo=UTC)
+
+    with Workspace.open(ws) as w:
+        a1, _ = add_action(w, "Book the guests")
+        a2, _ = add_action(w, "Draft the spotlight")
+        a3, _ = add_action(w, "Ask partners")
+        pod, _ = add_initiative(w, "Podcast", impact=5, effort=5, actions=[a1.action_id], at=t(5, 10))
+        spot, _ = add_initiative(w, "Spotlight", impact=3, effort=2, at=t(5, 10))
+        cap, _ = add_initiative(w, "Captions", at=t(5, 10))
+        link_initiative(w, spot.initiative_id, actions=[a2.action_id, a3.action_id])
+        records.set_action_done(w.store, a2.action_id, t(5, 14))
+        score_initiative(w, pod.initiative_id, impact=5, effort=2, at=t(6, 5))
+        records.set_action_done(w.store, a3.action_id, t(6, 15))
+        close_initiative(w, spot.initiative_id, status="done", outcome="4 partners", at=t(6, 20))
+        add_initiative(w, "Newsletter", impact=2, effort=1, at=t(6, 25))
+        score_initiative(w, pod.initiative_id, impact=1, effort=5, at=t(7, 2))
+        close_initiative(w, pod.initiative_id, status="dropped", at=t(7, 2))
+        june_end = t(7, 1).replace(hour=0)
+        board = board_at(w, june_end)
+        moves = moves_since(w, t(6, 1).replace(hour=0), june_end)
+        # Captions is on the board unscored; Podcast with its June scores, open then
+        assert [(i.title, i.impact, i.effort, i.status) for i in board] == [
+            ("Podcast", 5, 2, "open"), ("Newsletter", 2, 1, "open"), ("Captions", None, None, "open")]
+        assert [i.title for i in moves.added] == ["Newsletter"]
+        assert [(i.title, b, n) for i, b, n in moves.rescored] == [("Podcast", (5, 5), (5, 2))]
+        assert [(i.title, i.status, i.outcome) for i in moves.closed] == [("Spotlight", "done", "4 partners")]
+        assert [(i.title, a["title"]) for i, a in moves.actions_done] == [("Spotlight", "Ask partners")]
+        assert board_at(w, t(5, 10)) == []  # nothing agreed yet
+    assert cap.initiative_id
+    r = cli("initiative", "link", str(pod.initiative_id), "--action", "99", "-w", ws, ok=False)
+    assert r.exit_code == 1 and "no action 99" in r.output and "smi action list" in r.output
+    r = cli("initiative", "link", str(pod.initiative_id), "--action", str(a3.action_id), "-w", ws)
+    assert "2 actions" in r.stdout

@@ -59,6 +59,9 @@ def test_the_same_handle_on_two_platforms_keeps_ids_and_holders_apart(tmp_path):
     assert set(nodes) == {"x:@theatr", "bluesky:@theatr", "x:@ann", "bluesky:@ann", "@bob"}
     assert nodes["x:@ann"]["holders"] == ["x:@theatr"] and nodes["bluesky:@ann"]["holders"] == ["bluesky:@theatr"]
     assert nodes["@bob"]["holders"] == ["x:@theatr"]
+    # edges in order of the (prefixed) ids
+    assert [(e["source"], e["target"]) for e in net.as_json()["edges"]] == [
+        ("bluesky:@theatr", "bluesky:@ann"), ("x:@theatr", "@bob"), ("x:@theatr", "x:@ann")]
 
 
 def test_messages_tied_to_no_holder_are_counted(tmp_path):
@@ -83,3 +86,24 @@ def test_messages_tied_to_no_holder_are_counted(tmp_path):
         net = build_network(ws.store, ws.profile)
     assert net.unattributed == 2
     assert sorted(e["target"] for e in net.as_json()["edges"]) == ["@ann", "@bob", "@cat"]
+
+
+def test_an_empty_handle_is_no_counterpart(tmp_path):
+    """A message whose author is written "@" alone (or blank) has no counterpart: dropped,
+    neither an edge nor unattributed (it answers a held post). Written by hand: two replies
+    on the official post, from "@" and from "@Ann"; one message from " @ " naming @theatr."""
+    ws = Workspace.create(tmp_path / "ws", name="T", timezone="UTC")
+    ws.profile_file.add_account("x", "theatr", True)
+    ws.close()
+    with Workspace.open(tmp_path / "ws") as ws:
+        con = ws.store.con
+        con.execute("INSERT INTO posts (post_key, platform, native_id, account_id, published_at, kind) "
+                    "VALUES ('x:1', 'x', '1', 'x:theatr', ?, 'original')", [WHEN])
+        rows = [("10", "reply", "x:1", "@", "hi"), ("11", "reply", "x:1", "@Ann", "hello"),
+                ("12", "mention", None, " @ ", "@theatr hi")]
+        con.executemany("INSERT INTO interactions (interaction_key, platform, native_id, kind, post_key, "
+                        "author, from_organisation, created_at, text) VALUES (?, 'x', ?, ?, ?, ?, FALSE, ?, ?)",
+                        [(f"x:{n}", n, k, p, a, WHEN, t) for n, k, p, a, t in rows])
+        net = build_network(ws.store, ws.profile)
+    assert net.as_json()["edges"] == [{"source": "@theatr", "target": "@ann", "weight": 1, "kinds": ["reply"]}]
+    assert net.unattributed == 0

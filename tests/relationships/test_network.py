@@ -211,6 +211,7 @@ def test_twcs_network_matches_the_csv(tmp_path, real, cli):
     # @sprintcare answered 8 of them (1, 4, 6, 1291, 1294, 1296, 3184, 3187): 17 messages.
     assert got[("@sprintcare", "@115712")] == (17, ["mention", "reply"])
     assert got == expected
+    assert list(got) == sorted(expected)  # edges in order of holder id, then counterpart id
     nodes = {n["id"]: n for n in net.as_json()["nodes"]}
     # a customer who talked with five supermarkets (tweet 7408's thread): five holders
     multi = [n for n in nodes.values() if len(n["holders"]) > 1]
@@ -255,7 +256,9 @@ def test_bluesky_staff_member_mentions(tmp_path, real, cli):
     for text in theirs.values():
         for h in {m.lower() for m in re.findall(r"@([\w-]+(?:\.[\w-]+)+)", text)}:
             expected[h] += 1
-    assert expected  # by hand: zohrankmamdani.bsky.social, sixoneindie.com, indiegameawards.gg
+    # by hand: one post of theirs, naming three handles once each
+    assert len(theirs) == 1
+    assert expected == {"zohrankmamdani.bsky.social": 1, "sixoneindie.com": 1, "indiegameawards.gg": 1}
     ws_path = tmp_path / "ws"
     cli("init", ws_path, "--name", "b", "--timezone", "UTC")
     cli("import", "--no-enrich", "-w", ws_path, path)
@@ -266,3 +269,73 @@ def test_bluesky_staff_member_mentions(tmp_path, real, cli):
     assert got == {("@" + STAFF, "@" + h): (n, ["mention"]) for h, n in expected.items()}
     assert {n.id for n in net.single_holder()} == {"@" + h for h in expected}
     assert all(n.holders == ["Mike"] for n in net.counterparts)
+
+
+# -- IBM Twitter-care (customer-service conversations) ----------------------------------------
+IBM = ("customer-service-ibm-twitter-care", "dev.json")
+OURS = ("TeamYouTube", "AppleSupport")  # the two support accounts declared the organisation's
+
+
+def _ibm_expected(path) -> dict[tuple[str, str], tuple[int, list[str]]]:
+    """From the JSON alone: each tweet at its first place (file order); a message answers the
+    one before it in its conversation. Our agent's tweet (its `agent` name; `agentURL`: the
+    company) is a `reply` to the author of the message before it; a customer's tweet answering
+    our agent's tweet is held by that agent; any other customer tweet is held by the accounts
+    of ours its text names by @handle (kind: `mention` when it opens the conversation, else
+    `reply`)."""
+    ours = {o.lower() for o in OURS}
+    seen: dict[str, tuple[str, bool, str | None, str, str]] = {}  # id -> (author, agent, previous, kind, text)
+    for conv in json.loads(path.read_text(encoding="utf-8")):
+        turns = []
+        for k, msg in enumerate(conv["dialogContent"]):
+            role = "agent" if "agent" in msg else next(r for r in msg if r.startswith("client"))
+            turns.append((str(msg["tweet_ID"]), msg[role], role == "agent", msg["message"], k == 0))
+        url = conv.get("agentURL")
+        if url and url.get("tweet_ID") is not None:
+            turns.append((str(url["tweet_ID"]), conv["dialogHeader"]["company"], True, url["url_utterance"], not turns))
+        previous = None
+        for tid, author, agent, text, first in turns:
+            seen.setdefault(tid, (author.lower(), agent, previous, "mention" if first else "reply", text or ""))
+            previous = tid
+    weight: dict[tuple[str, str], int] = defaultdict(int)
+    kinds: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for author, agent, previous, kind, text in seen.values():
+        before = seen.get(previous) if previous else None
+        links: set[tuple[str, str]] = set()
+        if agent:
+            if author in ours and before and before[0] not in ours:
+                links.add((author, before[0]))
+        elif before and before[1]:  # answers an agent's tweet: that agent's, or nobody's
+            if before[0] in ours:
+                links.add((before[0], author))
+        else:
+            links |= {(h, author) for h in ours & {m.lower() for m in re.findall(r"@(\w+)", text)}}
+        for pair in links:
+            if pair[1] not in ours:
+                weight[pair] += 1
+                kinds[pair].add(kind)
+    return {("@" + h, "@" + c): (n, sorted(kinds[(h, c)])) for (h, c), n in weight.items()}
+
+
+def test_ibm_customer_care_network_matches_the_json(tmp_path, real, cli):
+    path = real(*IBM)
+    ws_path = tmp_path / "ws"
+    cli("init", ws_path, "--name", "care", "--timezone", "UTC")
+    for handle in OURS:
+        cli("accounts", "add", f"x:@{handle}", "-w", ws_path)
+    cli("import", "--no-enrich", "-w", ws_path, path)
+    expected = _ibm_expected(path)
+    with Workspace.open(ws_path) as ws:
+        net = build_network(ws.store, ws.profile)
+    got = _edges(net)
+    assert got == expected
+    # 51 TeamYouTube and 30 AppleSupport conversations in dev.json (dialogHeader.company):
+    # 50 and 32 customers, 173 messages
+    assert len(got) == 82 and sum(w for w, _ in got.values()) == 173
+    # by hand, the first conversation of dev.json: CinVakas writes to @TeamYouTube (a mention,
+    # opening it) and TeamYouTube answers with the help link: 2 messages, both kinds
+    assert got[("@teamyoutube", "@cinvakas")] == (2, ["mention", "reply"])
+    nodes = {n["id"]: n for n in net.as_json()["nodes"]}
+    assert nodes["@teamyoutube"]["group"] == "official" and nodes["@cinvakas"]["holders"] == ["@teamyoutube"]
+    assert {len(n.holders) for n in net.counterparts} <= {1, 2}
+    assert net.single_holder() == []  # official accounts, no member of staff

@@ -98,6 +98,13 @@ def editions(tmp_path_factory):
     # the learning survey's free-text answers: people's own words, shown as they wrote them
     names |= {t for item in (month.learning or {}).get("items", []) for r in item.get("texts", [])
               for t in r.get("texts", [])}
+    # the practice records' own words (initiatives, their outcomes, actions, the meeting's
+    # decisions) and the stakeholder groups' names: written by the team, shown as written
+    ini = month.initiatives or {}
+    names |= {x["title"] for part in ("board", "added", "rescored", "closed") for x in ini.get(part, [])}
+    names |= {x["outcome"] for x in ini.get("closed", []) if x.get("outcome")}
+    names |= {a["title"] for a in month.actions} | {x["action_title"] for x in ini.get("actions_done", [])}
+    names |= set((month.meeting or {}).get("decisions", [])) | {g.name for g in profile.groups}
     for f in month.findings + month.resolved:  # evidence that is data, not words: names, quoted messages
         for row in f.get("evidence") or []:
             names |= {v for v in row.values() if isinstance(v, str)}

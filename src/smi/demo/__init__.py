@@ -192,7 +192,7 @@ def _practice(ws: Workspace, org: Organisation, first_month: date, last_month: d
     survey answered twice (the second six-month round of the data and the last month's
     round, each person on the 10th at noon), and the initiatives (added once). Re-runs
     change nothing. Returns how many survey answers are stored."""
-    from smi.practice.initiatives import add_initiative, board
+    from smi.practice.initiatives import board
     from smi.purposes import apply_purposes
     from smi.survey import record
 
@@ -204,11 +204,56 @@ def _practice(ws: Workspace, org: Organisation, first_month: date, last_month: d
     for person, items in org.survey_answers.items():
         for k in range(2):
             n += record(ws, person, {item: str(v[k]) for item, v in items.items()}, when[k])[1]
-    have = {i.title for i in board(ws, everything=True)}
-    for i in org.initiatives:
-        if i["title"] not in have:
-            add_initiative(ws, i["title"], owner=i.get("owner"), impact=i.get("impact"), effort=i.get("effort"))
+    if not board(ws, everything=True):  # the shortlist and its meetings, made once
+        _shortlist(ws, org, last_month, tz)
     return n
+
+
+def _shortlist(ws: Workspace, org: Organisation, last_month: date, tz: ZoneInfo) -> None:
+    """The meetings, the initiatives agreed at the first, their actions, and what moved after
+    the last meeting (organisation.toml: days as "previous:D" or "last:D", at noon)."""
+    from smi.practice.initiatives import (
+        add_initiative,
+        close_initiative,
+        link_initiative,
+        score_initiative,
+    )
+    from smi.practice.meetings import add_meeting
+    from smi.store import practice as records
+
+    previous = date(last_month.year - (last_month.month == 1), (last_month.month - 2) % 12 + 1, 1)
+
+    def at(day: str) -> datetime:
+        which, d = day.split(":")
+        m = {"previous": previous, "last": last_month}[which]
+        return datetime(m.year, m.month, int(d), 12, tzinfo=tz)
+
+    meetings = {}
+    for mt in org.meetings:
+        meetings[mt["on"]] = add_meeting(ws, at(mt["on"]).date(), list(mt["attendees"]), notes=mt.get("notes")).meeting_id
+    later: list[tuple[datetime, str, int, dict[str, Any]]] = []  # (when, what, id, how): in time order
+    for i in org.initiatives:
+        agreed = at(i.get("agreed", "previous:9"))
+        it, _ = add_initiative(ws, i["title"], owner=i.get("owner"), impact=i.get("impact"), effort=i.get("effort"),
+                               at=agreed)
+        for a in i.get("actions", []):
+            aid = records.add_action(ws.store, title=a["title"], owner=a.get("owner"), due=at(a["due"]).date(),
+                                     meeting_id=meetings.get(i.get("agreed", "previous:9")), finding_id=None,
+                                     created_at=agreed)
+            link_initiative(ws, it.initiative_id, actions=[aid])
+            if "done" in a:
+                later.append((at(a["done"]), "done", aid, a))
+        if "rescored" in i:
+            later.append((at(i["rescored"]["on"]), "score", it.initiative_id, i["rescored"]))
+        if "closed" in i:
+            later.append((at(i["closed"]["on"]), "close", it.initiative_id, i["closed"]))
+    for when, what, ident, how in sorted(later, key=lambda x: x[0]):
+        if what == "done":
+            records.set_action_done(ws.store, ident, when)
+        elif what == "score":
+            score_initiative(ws, ident, impact=how["impact"], effort=how["effort"], note=how.get("note"), at=when)
+        else:
+            close_initiative(ws, ident, status=how["as"], outcome=how.get("outcome"), at=when)
 
 
 def _neutral_targets(ws: Workspace, first_month: date, last_month: date) -> None:

@@ -81,10 +81,12 @@ class Organisation:
     groups: list[dict[str, Any]] = field(default_factory=list)
     purposes: dict[str, Any] = field(default_factory=dict)
     survey: dict[str, Any] = field(default_factory=dict)
-    # The people's survey answers, two rounds: {person: {item: [first, second]}}; and the
-    # initiatives on the shortlist (title, owner, impact, effort).
+    # The people's survey answers, two rounds: {person: {item: [first, second]}}; the
+    # initiatives on the shortlist (title, owner, impact, effort, agreed, rescored, closed,
+    # actions) and the meetings (on, attendees, notes), days as "previous:D" or "last:D".
     survey_answers: dict[str, dict[str, list[Any]]] = field(default_factory=dict)
     initiatives: list[dict[str, Any]] = field(default_factory=list)
+    meetings: list[dict[str, Any]] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)  # the partner handles on X (the "partners" group)
 
     def productions(self, first_month: date) -> list[Production]:
@@ -124,6 +126,7 @@ def load_organisation() -> Organisation:
         survey=dict(d.get("survey", {})),
         survey_answers=dict(d.get("survey_answers", {})),
         initiatives=list(d.get("initiatives", [])),
+        meetings=list(d.get("meetings", [])),
         partners=[h.split("@", 1)[1] for g in d.get("groups", []) if g["name"] == "partners" for h in g["handles"]],
     )
 

@@ -23,7 +23,10 @@ both take the `platform:` prefix (`x:@bbc`, `bluesky:@bbc`) so ids stay unique.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -46,7 +49,7 @@ def full_id(platform: str, handle: str) -> str:
     return f"@{handle}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     key: tuple[str, str]  # (platform, handle as accounts.handle spells it)
     id: str
@@ -65,7 +68,7 @@ class Node:
                 "platform": self.platform, "community": self.community, "weight": self.weight}
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     source: tuple[str, str]  # holder account
     target: tuple[str, str]  # counterpart
@@ -156,10 +159,30 @@ def _group_of(profile: Profile) -> dict[tuple[str, str], str]:
     return out
 
 
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Python's cycle collector paused: building a network makes a node and an edge object
+    per row, none in a cycle, and each collection would walk all of them again (60% of the
+    Python time of 545,000 edges: bench/network.py)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build_network(store: Store, profile: Profile, month: str | None = None, *,
                   between: tuple[datetime, datetime] | None = None, communities: bool = True) -> Network:
     """The network of the month (local, `YYYY-MM`), of [start, end) (`between`, UTC instants),
     or of all the data held when neither is given."""
+    with _no_collection():
+        return _build(store, profile, month, between, communities)
+
+
+def _build(store: Store, profile: Profile, month: str | None, between: tuple[datetime, datetime] | None,
+           communities: bool) -> Network:
     from smi.store import relationships as rel
 
     start, end = between if between is not None else period_bounds(month, profile.organisation.timezone)
@@ -167,51 +190,63 @@ def build_network(store: Store, profile: Profile, month: str | None = None, *,
         "SELECT account_id, platform, handle, display_name, is_official, person FROM accounts")}
     by_id = {r["account_id"]: k for k, r in accounts.items()}
 
-    # summed per holder and counterpart in the database: a message is never a Python object
-    weights: dict[tuple[tuple[str, str], tuple[str, str]], int] = {}
-    kinds: dict[tuple[tuple[str, str], tuple[str, str]], list[str]] = {}
-    for platform, holder, counterpart, w, ks in rel.edges(store, start, end):
-        pair = (by_id[holder], (platform, counterpart))
-        weights[pair] = w
-        kinds[pair] = ks
-
+    # summed per holder and counterpart in the database (a message is never a Python object),
+    # ordered by the two full ids
+    rows, left_out = rel.edges(store, start, end)
     groups = _group_of(profile)
-    holder_of: dict[tuple[str, str], str] = {}
     nodes: dict[tuple[str, str], Node] = {}
-    for (h, c) in weights:
-        if h not in nodes:
+    holder_keys: dict[str, tuple[str, str]] = {}  # holder account id -> its key
+    split: dict[str, list[str]] = {}  # kinds as the database joined them -> one shared list
+    edges: list[Edge] = []
+    for platform, holder, counterpart, w, ks in rows:
+        h = holder_keys.get(holder)
+        if h is None:
+            h = holder_keys[holder] = by_id[holder]
             a = accounts[h]
-            holder_of[h] = a["person"] or full_id(*h)
             nodes[h] = Node(h, full_id(*h), a["person"] or a["display_name"] or full_id(*h),
                             STAFF if a["person"] else OFFICIAL)
-        if c not in nodes:
-            a = accounts.get(c) or {}
-            nodes[c] = Node(c, full_id(*c), a.get("display_name") or full_id(*c), groups.get(c))
-    # ids unique across platforms
-    seen: dict[str, list[Node]] = defaultdict(list)
-    for n in nodes.values():
-        seen[n.id].append(n)
-    for same in seen.values():
-        if len(same) > 1:
-            for n in same:
-                n.id = f"{n.platform}:{n.id}"
-                if n.label.startswith("@"):
-                    n.label = n.id
-    for h in holder_of:  # an official account is named by its (now unique) id
-        if nodes[h].group == OFFICIAL:
-            holder_of[h] = nodes[h].id
-
-    edges = []
-    holders: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for (h, c), w in sorted(weights.items(), key=lambda kv: (nodes[kv[0][0]].id, nodes[kv[0][1]].id)):
-        edges.append(Edge(h, c, w, kinds[(h, c)]))
+        c = (platform, counterpart)
+        node = nodes.get(c)
+        if node is None:
+            cid = full_id(platform, counterpart)
+            a = accounts.get(c)
+            node = nodes[c] = Node(c, cid, (a["display_name"] if a else None) or cid, groups.get(c))
+        node.holders.append(holder)  # account ids for now: named below, once ids are unique
+        node.weight += w
         nodes[h].weight += w
-        nodes[c].weight += w
-        holders[c].add(holder_of[h])
-    for c, hs in holders.items():
-        nodes[c].holders = sorted(hs, key=str.casefold)
+        edges.append(Edge(h, c, w, split.get(ks) or split.setdefault(ks, ks.split(","))))
 
-    net = Network(nodes, edges, (start, end), rel.unattributed(store, start, end), holder_of)
+    # ids unique across platforms
+    seen: dict[str, Node] = {}
+    clash = False
+    for n in nodes.values():
+        other = seen.setdefault(n.id, n)
+        if other is not n:
+            clash = True
+            break
+    if clash:
+        same: dict[str, list[Node]] = defaultdict(list)
+        for n in nodes.values():
+            same[n.id].append(n)
+        for group in same.values():
+            if len(group) > 1:
+                for n in group:
+                    n.id = f"{n.platform}:{n.id}"
+                    if n.label.startswith("@"):
+                        n.label = n.id
+        edges.sort(key=lambda e: (nodes[e.source].id, nodes[e.target].id))
+    holder_of: dict[tuple[str, str], str] = {}
+    name: dict[str, str] = {}
+    for account_id, h in holder_keys.items():
+        a = accounts[h]
+        holder_of[h] = name[account_id] = a["person"] or nodes[h].id  # an official account: its id
+    for n in nodes.values():
+        hs = n.holders
+        if hs:
+            named = list(dict.fromkeys(name[x] for x in hs))  # two accounts of one person: once
+            n.holders = named if len(named) == 1 else sorted(named, key=str.casefold)
+
+    net = Network(nodes, edges, (start, end), left_out, holder_of)
     if communities and edges:
         _communities(net)
     return net
@@ -235,47 +270,62 @@ def _communities(net: Network) -> None:
     that counterpart has joined that holder's community. Only that choice is assumed; the
     communities of the holders are then found exactly."""
     import networkx as nx
+    import numpy as np
 
-    degree: dict[tuple[str, str], int] = defaultdict(int)
-    for e in net.edges:
-        degree[e.target] += 1
+    edges, nodes = net.edges, net.nodes
+    if not edges:
+        return
+    # holders and counterparts as numbers; per edge: holder, counterpart, messages (arrays)
+    holders = sorted({e.source for e in edges} | set(net.holder_of), key=lambda k: nodes[k].id)
+    h_of = {k: i for i, k in enumerate(holders)}
+    c_of: dict[tuple[str, str], int] = {}
+    targets = [c_of.setdefault(e.target, len(c_of)) for e in edges]
+    counterparts = list(c_of)
+    s = np.fromiter((h_of[e.source] for e in edges), dtype=np.int64, count=len(edges))
+    t = np.asarray(targets, dtype=np.int64)
+    w = np.fromiter((e.weight for e in edges), dtype=np.int64, count=len(edges))
+    n_h, n_c = len(holders), len(counterparts)
+
+    degree = np.bincount(t, minlength=n_c)
+    shared = degree[t] > 1
+    home = np.full(n_c, -1, dtype=np.int64)  # the holder whose community a counterpart joins
+    leaf = ~shared
+    home[t[leaf]] = s[leaf]
     g = nx.Graph()
-    loops: dict[tuple[str, str], int] = defaultdict(int)
-    leaves: list[tuple[tuple[str, str], tuple[str, str]]] = []
-    core = sum(1 for e in net.edges if degree[e.target] > 1)
-    heaviest: dict[tuple[str, str], Edge] = {}
-    if core > CORE_EDGES:  # fold every counterpart into the holder it exchanges most with
-        for e in net.edges:
-            best = heaviest.get(e.target)
-            if best is None or (e.weight, net.nodes[best.source].id) > (best.weight, net.nodes[e.source].id):
-                heaviest[e.target] = e
-    for e in net.edges:
-        if degree[e.target] == 1:
-            loops[e.source] += e.weight
-            leaves.append((e.target, e.source))
-        elif heaviest:
-            home = heaviest[e.target].source
-            if e.source == home:
-                loops[home] += e.weight
-                leaves.append((e.target, home))
-            else:
-                w = g.get_edge_data(home, e.source, {"weight": 0})["weight"]
-                g.add_edge(home, e.source, weight=w + e.weight)
-        else:
-            g.add_edge(e.source, e.target, weight=e.weight)
-    for h, w in loops.items():
-        g.add_edge(h, h, weight=w)
-    g.add_nodes_from(net.holder_of)
-    found = nx.community.louvain_communities(g, weight="weight", seed=0)
-    community_of: dict[tuple[str, str], int] = {}
-    for i, members in enumerate(found):
+    g.add_nodes_from(range(n_h))
+    if int(shared.sum()) > CORE_EDGES:  # fold every counterpart into the holder it exchanges most with
+        # per counterpart: most messages first, then the first holder id (holders are numbered by id)
+        order = np.lexsort((s, -w, t))
+        first = order[np.r_[True, t[order][1:] != t[order][:-1]]]
+        home[t[first]] = s[first]
+        other = home[t] != s
+        a, b = np.minimum(home[t][other], s[other]), np.maximum(home[t][other], s[other])
+        pair_w = np.bincount(a * n_h + b, weights=w[other], minlength=n_h * n_h)
+        for code in np.flatnonzero(pair_w):
+            g.add_edge(int(code // n_h), int(code % n_h), weight=int(pair_w[code]))
+        at_home = ~other
+    else:
+        for i in np.flatnonzero(shared):
+            g.add_edge(int(s[i]), ("c", int(t[i])), weight=int(w[i]))
+        at_home = leaf
+    loops = np.bincount(s[at_home], weights=w[at_home], minlength=n_h)
+    for h in np.flatnonzero(loops):
+        g.add_edge(int(h), int(h), weight=int(loops[h]))
+
+    community = np.full(n_h + n_c, -1, dtype=np.int64)  # holders, then counterparts
+    for i, members in enumerate(nx.community.louvain_communities(g, weight="weight", seed=0)):
         for k in members:
-            community_of[k] = i
-    groups: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for k, i in community_of.items():
-        groups[i].append(k)
-    for leaf, h in leaves:
-        groups[community_of[h]].append(leaf)
-    for i, members in enumerate(sorted(groups.values(), key=lambda s: (-len(s), min(net.nodes[k].id for k in s)))):
-        for k in members:
-            net.nodes[k].community = i
+            community[n_h + k[1] if isinstance(k, tuple) else k] = i
+    homed = home >= 0
+    community[n_h:][homed] = community[home[homed]]
+    keys = holders + counterparts
+    # numbered by size (largest first), then by the first id in each
+    size = np.bincount(community)
+    first_id: dict[int, str] = {}
+    for k, c in zip(keys, community.tolist(), strict=True):
+        nid = nodes[k].id
+        if c not in first_id or nid < first_id[c]:
+            first_id[c] = nid
+    number = {c: n for n, c in enumerate(sorted(first_id, key=lambda c: (-int(size[c]), first_id[c])))}
+    for k, c in zip(keys, community.tolist(), strict=True):
+        nodes[k].community = number[c]

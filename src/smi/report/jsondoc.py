@@ -75,6 +75,8 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "meeting": model.meeting,
         "evaluation_chain": [{"stage": st["stage"], "rows": st["rows"]} for st in model.chain],
         "learning": model.learning,
+        "initiatives": model.initiatives,  # the board and what moved since the last meeting; {}: none
+        "relationships": model.relationships,  # the month's relationship map; {}: no message
         "trend": {"months": model.trend_months,
                   "rows": [{k: r[k] for k in ("month", "platform_id", "measure", "value")}
                            for r in model.trend]},

@@ -163,6 +163,31 @@ def _purposes(model: ReportModel, w: Words) -> list[str]:
     lines += [*table([w._(h) for h in pq.HEADERS], pq.rows(w, q)), ""]
     lines += [pq.hours_note(w, q), "", pq.sources_note(w, q) + " " + pq.model_note(w, q), ""]
     return lines
+def _relationships(model: ReportModel, w: Words) -> list[str]:
+    """The month's relationship map: groups and connectors (smi.report.relationships)."""
+    from smi.report.relationships import HEADERS, view
+
+    v = view(w, model.relationships, w.month(model.period.start))
+    lines = [f"### {w._('Relationships')}", "", v.intro, ""]
+    lines += [*table([w._(h) for h in HEADERS], v.rows, right={1, 2}), ""]
+    lines += [f"#### {v.connectors_title}", ""]
+    lines += [f"- {cell(x)}" for x in v.connectors] if v.connectors else [v.nothing]
+    return [*lines, ""]
+
+
+def _initiatives(model: ReportModel, w: Words) -> list[str]:
+    """The initiatives board and what moved since the last meeting (smi.report.initiatives)."""
+    from smi.report.initiatives import HEADERS, view
+
+    v = view(w, model.initiatives)
+    lines = [f"### {w._('Initiatives')}", "", v.intro, ""]
+    if v.rows:
+        lines += [*table([w._(h) for h in HEADERS], v.rows, right={2, 3, 4, 5}), ""]
+    lines += [f"#### {v.moved_title}", ""]
+    lines += [f"- {cell(x)}" for x in v.moved] if v.moved else [v.nothing]
+    return [*lines, ""]
+
+
 def _due_by(model: ReportModel) -> Any:
     from datetime import timedelta
 
@@ -192,6 +217,10 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
         lines += [f"## {_(q['title'])}", ""]
         if q["question"] == "Q1" and model.purposes:
             lines += _purposes(model, w)
+        if q["question"] == "Q1" and model.relationships:
+            lines += _relationships(model, w)
+        if q["question"] == "Q1" and model.initiatives:
+            lines += _initiatives(model, w)
         if not q["findings"]:
             lines += [_("Nothing significant this month."), ""]
         for f in q["findings"]:

@@ -156,6 +156,10 @@ class ReportModel:
         return [a for a in self.actions if a.get("finding") == finding_id]
     # The learning survey's anonymised summary (smi.survey.summary); {}: the profile has none.
     learning: dict[str, Any] = field(default_factory=dict)
+    # The initiatives board and what moved since the last meeting (Month.initiatives); {}: none.
+    initiatives: dict[str, Any] = field(default_factory=dict)
+    # The month's relationship map: top groups and connectors (Month.relationships); {}: none.
+    relationships: dict[str, Any] = field(default_factory=dict)
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -244,6 +248,8 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         meeting=month.meeting,
         branding=month.branding or {"name": month.organisation, "logo": None, "accent": "#24496b", "tint": "#eef2f6"},
         learning=month.learning,
+        initiatives=month.initiatives,
+        relationships=month.relationships,
     )
 
 

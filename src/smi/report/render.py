@@ -345,6 +345,8 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         action_line=lambda a: action_line(w, a, model.period.last_day.isoformat()),
         due_by=_due_by(model), finding_ids={f["id"] for f in model.findings},
         learning=_learning_view(model, w),
+        initiatives=_initiatives_view(model, w), initiative_headers=_initiative_headers(),
+        relationship_map=_relationships_view(model, w), relationship_headers=_relationship_headers(),
     )
 
 
@@ -354,6 +356,30 @@ def _due_by(model: ReportModel) -> Any:
     from smi.monthly import DUE_AHEAD_DAYS
 
     return model.period.last_day + timedelta(days=DUE_AHEAD_DAYS)
+
+
+def _initiatives_view(model: ReportModel, w: Words) -> Any:
+    from smi.report.initiatives import view
+
+    return view(w, model.initiatives) if model.initiatives else None
+
+
+def _relationships_view(model: ReportModel, w: Words) -> Any:
+    from smi.report.relationships import view
+
+    return view(w, model.relationships, w.month(model.period.start)) if model.relationships else None
+
+
+def _relationship_headers() -> tuple[str, ...]:
+    from smi.report.relationships import HEADERS
+
+    return HEADERS
+
+
+def _initiative_headers() -> tuple[str, ...]:
+    from smi.report.initiatives import HEADERS
+
+    return HEADERS
 
 
 def _learning_view(model: ReportModel, w: Words) -> Any:

@@ -22,7 +22,8 @@ DATA_TABLES = ("posts", "post_metrics", "interactions", "audience_daily", "effor
 
 
 # What a month (smi.monthly) reads beside the data tables: the import log and the practice records.
-PRACTICE_TABLES = ("imports", "meetings", "actions", "experiments", "survey_responses")
+PRACTICE_TABLES = ("imports", "meetings", "actions", "experiments", "survey_responses", "initiatives",
+                   "initiative_scores")
 
 
 def tables_fingerprint(store: Store, tables: tuple[str, ...]) -> str:

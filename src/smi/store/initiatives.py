@@ -9,17 +9,19 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from smi.store.db import Store
 
-COLUMNS = ("initiative_id, title, owner, impact, effort, status, findings, created_at, closed_at, outcome")
+COLUMNS = ("initiative_id, title, owner, impact, effort, status, findings, created_at, closed_at, outcome, "
+           "actions, experiments")
 
 
 def add_initiative(store: Store, *, title: str, owner: str | None, impact: int | None, effort: int | None,
-                   findings: list[str], created_at: datetime) -> int:
+                   findings: list[str], created_at: datetime, actions: list[int] | None = None,
+                   experiments: list[int] | None = None) -> int:
     store.con.execute("BEGIN TRANSACTION")
     try:
         rows = store.con.execute(
-            "INSERT INTO initiatives (title, owner, impact, effort, findings, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) RETURNING initiative_id",
-            [title, owner, impact, effort, findings, created_at]).fetchall()
+            "INSERT INTO initiatives (title, owner, impact, effort, findings, created_at, actions, experiments) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING initiative_id",
+            [title, owner, impact, effort, findings, created_at, actions or [], experiments or []]).fetchall()
         iid = int(rows[0][0])
         if impact is not None and effort is not None:
             store.con.execute("INSERT INTO initiative_scores VALUES (?, ?, ?, ?, NULL)",
@@ -64,3 +66,17 @@ def scores(store: Store, initiative_id: int) -> list[dict[str, Any]]:
 def close_initiative(store: Store, initiative_id: int, status: str, outcome: str | None, when: datetime) -> None:
     store.con.execute("UPDATE initiatives SET status = ?, outcome = ?, closed_at = ? WHERE initiative_id = ?",
                       [status, outcome, when, initiative_id])
+
+
+def link_initiative(store: Store, initiative_id: int, *, findings: list[str], actions: list[int],
+                    experiments: list[int]) -> None:
+    """Set the findings, actions and experiments an initiative links (whole lists)."""
+    store.con.execute("UPDATE initiatives SET findings = ?, actions = ?, experiments = ? WHERE initiative_id = ?",
+                      [findings, actions, experiments, initiative_id])
+
+
+def existing_ids(store: Store, table: str, ids: list[int]) -> set[int]:
+    """Which of `ids` are rows of `actions` or `experiments`."""
+    column = {"actions": "action_id", "experiments": "experiment_id"}[table]
+    rows = store.con.execute(f"SELECT {column} FROM {table} WHERE list_contains(?, {column})", [ids]).fetchall()
+    return {int(r[0]) for r in rows}

@@ -23,7 +23,7 @@ account (staff replying to the official account, a thread of one's own posts) is
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from smi.store.db import Store
@@ -46,7 +46,9 @@ def _norm(x: str) -> str:
     return f"lower(ltrim(trim({x}), '@'))"
 
 
-SQL = f"""
+# The contacts, per branch. `inter` is read once per branch (not materialised: 10M rows with
+# their text); `theirs_on` (others' messages) is one pass over them, summed at once.
+CTES = f"""
 WITH holders AS (
     SELECT account_id, platform, handle FROM accounts WHERE is_official OR person IS NOT NULL
 ),
@@ -55,7 +57,8 @@ officials AS (  -- the platform's official account, where it has exactly one
     WHERE is_official AND person IS NULL GROUP BY platform HAVING count(*) = 1
 ),
 own AS (
-    SELECT p.* FROM posts p JOIN holders h USING (account_id)
+    SELECT p.post_key, p.platform, p.native_id, p.account_id, p.in_reply_to, p.extra, p.mentions
+    FROM posts p JOIN holders h USING (account_id)
     WHERE p.published_at >= $start AND p.published_at < $end
 ),
 own_targets AS (  -- (post, the message it answers, reposts or quotes, kind)
@@ -70,7 +73,7 @@ own_targets AS (  -- (post, the message it answers, reposts or quotes, kind)
            coalesce(extra->>'quoted', extra->>'quoted_status_id'), 'quote', NULL
     FROM own WHERE coalesce(extra->>'quoted', extra->>'quoted_status_id') IS NOT NULL
 ),
-inter AS (
+inter AS NOT MATERIALIZED (
     SELECT * FROM interactions WHERE created_at >= $start AND created_at < $end
 ),
 wanted AS (  -- the messages whose author is asked for: what own posts and own replies answer
@@ -79,12 +82,13 @@ wanted AS (  -- the messages whose author is asked for: what own posts and own r
     SELECT DISTINCT platform, in_reply_to FROM inter WHERE from_organisation AND in_reply_to IS NOT NULL
 ),
 authors AS (  -- who wrote each wanted message, by native id
-    SELECT p.platform, p.native_id, a.handle AS author, a.native_id AS author_native
-    FROM posts p JOIN accounts a ON a.account_id = p.account_id
-    SEMI JOIN wanted w ON w.platform = p.platform AND w.native_id = p.native_id
-    UNION ALL
-    SELECT i.platform, i.native_id, {_norm('i.author')}, NULL FROM interactions i
-    SEMI JOIN wanted w ON w.platform = i.platform AND w.native_id = i.native_id WHERE i.author IS NOT NULL
+    SELECT DISTINCT platform, native_id, author FROM (
+        SELECT p.platform, p.native_id, a.handle AS author
+        FROM posts p JOIN accounts a ON a.account_id = p.account_id
+        SEMI JOIN wanted w ON w.platform = p.platform AND w.native_id = p.native_id
+        UNION ALL
+        SELECT i.platform, i.native_id, {_norm('i.author')} FROM interactions i
+        SEMI JOIN wanted w ON w.platform = i.platform AND w.native_id = i.native_id WHERE i.author IS NOT NULL)
 ),
 own_contacts AS (
     SELECT t.platform, t.native_id, t.account_id AS holder, t.kind,
@@ -92,8 +96,7 @@ own_contacts AS (
                     CASE WHEN starts_with(t.target, 'at://did:')
                          THEN regexp_extract(t.target, '^at://(did:[^/]+)', 1) END) AS counterpart
     FROM own_targets t
-    LEFT JOIN (SELECT DISTINCT platform, native_id, author FROM authors) w
-           ON w.platform = t.platform AND w.native_id = t.target
+    LEFT JOIN authors w ON w.platform = t.platform AND w.native_id = t.target
     LEFT JOIN accounts d  -- a Bluesky post's author by its DID (an equi-join: no loop over accounts)
            ON d.platform = t.platform AND d.native_id = regexp_extract(t.target, '^at://(did:[^/]+)/', 1)
     UNION ALL
@@ -104,25 +107,27 @@ org_replies AS (  -- the organisation's own replies held as interactions
     SELECT i.platform, i.native_id, h.account_id AS holder, i.kind, w.author AS counterpart
     FROM inter i
     JOIN holders h ON h.platform = i.platform AND h.handle = {_norm('i.author')}
-    JOIN (SELECT DISTINCT platform, native_id, author FROM authors) w
-      ON w.platform = i.platform AND w.native_id = i.in_reply_to
+    JOIN authors w ON w.platform = i.platform AND w.native_id = i.in_reply_to
     WHERE i.from_organisation
 ),
-theirs AS (
-    SELECT * FROM inter WHERE NOT coalesce(from_organisation, FALSE) AND author IS NOT NULL
-),
-theirs_on AS (  -- each message from others (one row each: interactions are keyed by
-                -- platform and native id), with the holder whose post it answers (NULL: none)
-    SELECT i.platform, i.native_id, i.kind, i.author, i.text,
-           CASE WHEN coalesce(p.account_id, q.account_id) IN (SELECT account_id FROM holders)
-                THEN coalesce(p.account_id, q.account_id) END AS on_holder
-    FROM theirs i
+theirs_on AS MATERIALIZED (
+    -- the messages from others, in one pass: those on a holder's post (the post they comment
+    -- on or reply to) summed per holder, author (as written) and kind; the rest one row each
+    -- (interactions are keyed by platform and native id), with the text to read handles from
+    SELECT i.platform, h.account_id AS on_holder, i.author, i.kind,
+           CASE WHEN h.account_id IS NULL THEN i.native_id END AS native_id,
+           CASE WHEN h.account_id IS NULL THEN i.text END AS text,
+           count(*) AS n
+    FROM inter i
     LEFT JOIN posts p ON p.post_key = i.post_key
     LEFT JOIN posts q ON q.platform = i.platform AND q.native_id = i.in_reply_to
+    LEFT JOIN holders h ON h.account_id = coalesce(p.account_id, q.account_id)
+    WHERE NOT coalesce(i.from_organisation, FALSE) AND i.author IS NOT NULL
+    GROUP BY ALL
 ),
-on_posts AS (  -- comments and replies on a holder's post
-    SELECT platform, native_id, on_holder AS holder, kind, {_norm('author')} AS counterpart
-    FROM theirs_on WHERE on_holder IS NOT NULL
+on_posts AS (  -- comments and replies on a holder's post: messages per holder, counterpart, kind
+    SELECT platform, on_holder AS holder, {_norm('author')} AS counterpart, kind, sum(n) AS n
+    FROM theirs_on WHERE on_holder IS NOT NULL GROUP BY ALL
 ),
 rest AS (
     SELECT platform, native_id, kind, author, text FROM theirs_on WHERE on_holder IS NULL
@@ -139,57 +144,50 @@ unnamed AS (
     FROM rest r JOIN officials o USING (platform)
     WHERE NOT regexp_matches(lower(coalesce(r.text, '')), '@[a-z0-9_]')
 ),
-contacts AS (
-    SELECT * FROM own_contacts UNION ALL SELECT * FROM org_replies UNION ALL
-    SELECT * FROM on_posts UNION ALL SELECT * FROM named UNION ALL SELECT * FROM unnamed
-)
-SELECT c.platform, c.native_id, c.holder, c.counterpart, list(DISTINCT c.kind ORDER BY c.kind) AS kinds
-FROM contacts c
-WHERE c.counterpart IS NOT NULL AND c.counterpart <> ''
-  AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.platform = c.platform AND h.handle = c.counterpart)
-GROUP BY c.platform, c.native_id, c.holder, c.counterpart
-ORDER BY c.platform, c.holder, c.counterpart, c.native_id
+per_message AS (  -- the branches that can hold a message twice (a reply held both as a post
+                  -- and as an interaction; a reply that also mentions): one row per message,
+                  -- holder, counterpart and kind
+    SELECT platform, native_id, holder, counterpart, kind FROM (
+        SELECT * FROM own_contacts UNION ALL SELECT * FROM org_replies UNION ALL
+        SELECT * FROM named UNION ALL SELECT * FROM unnamed) GROUP BY ALL
+),
+summed AS (  -- a message on a holder's post is in no other branch: the two parts add up
+    SELECT platform, holder, counterpart, count(DISTINCT native_id) AS n, list(DISTINCT kind) AS kinds
+    FROM per_message GROUP BY ALL
+    UNION ALL
+    SELECT platform, holder, counterpart, sum(n), list(kind) FROM on_posts GROUP BY ALL
+)"""
+
+# One row per holder and counterpart (messages, kinds joined by ","), ordered by the holder's
+# and the counterpart's full id ("@" + handle; a DID as it is); and one row with holder NULL:
+# the messages from others tied to no holder. A counterpart that is empty (an author written
+# "@" alone) is dropped by `edges`: as a filter here, DuckDB would push it into `theirs_on`
+# and work out every message's handle before summing them.
+_FULL = "CASE WHEN starts_with({x}, 'did:') THEN {x} ELSE '@' || {x} END"
+SQL = CTES + f"""
+SELECT s.platform, s.holder, s.counterpart, sum(s.n)::BIGINT AS weight,
+       array_to_string(list_sort(list_distinct(flatten(list(s.kinds)))), ',') AS kinds,
+       {_FULL.format(x='any_value(hh.handle)')} AS holder_id
+FROM summed s JOIN holders hh ON hh.account_id = s.holder
+WHERE NOT EXISTS (SELECT 1 FROM holders h WHERE h.platform = s.platform AND h.handle = s.counterpart)
+GROUP BY s.platform, s.holder, s.counterpart
+UNION ALL
+SELECT NULL, NULL, NULL, count(*), NULL, NULL FROM rest t
+WHERE NOT EXISTS (SELECT 1 FROM (
+    SELECT platform, native_id FROM own_contacts UNION ALL SELECT platform, native_id FROM org_replies
+    UNION ALL SELECT platform, native_id FROM named UNION ALL SELECT platform, native_id FROM unnamed) c
+    WHERE c.platform = t.platform AND c.native_id = t.native_id)
+ORDER BY holder_id, {_FULL.format(x='counterpart')}
 """
 
 
-def contacts(store: Store, start: datetime, end: datetime) -> list[dict[str, Any]]:
-    """The contacts of messages dated in [start, end) (UTC instants); see the module doc."""
-    cur = store.con.execute(SQL, {"start": start, "end": end})
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
-
-
-def unattributed(store: Store, start: datetime, end: datetime) -> int:
-    """Messages from others in [start, end) tied to no holder: counted, so the network can say
-    how many it leaves out."""
-    # the messages answering a holder's post all have a contact: only the rest can lack one
-    body = SQL.split("\nSELECT c.platform", 1)[0]
-    sql = body + ("\nSELECT count(*) FROM rest t WHERE NOT EXISTS (SELECT 1 FROM ("
-                  "SELECT platform, native_id FROM own_contacts UNION ALL SELECT platform, native_id FROM org_replies "
-                  "UNION ALL SELECT platform, native_id FROM named UNION ALL SELECT platform, native_id FROM unnamed) c "
-                  "WHERE c.platform = t.platform AND c.native_id = t.native_id)")
-    return int(store.con.execute(sql, {"start": start, "end": end}).fetchall()[0][0])
-
-
-def edges(store: Store, start: datetime, end: datetime) -> list[tuple[str, str, str, int, list[str]]]:
-    """The contacts of [start, end) summed per holder and counterpart, in the database:
-    (platform, holder account id, counterpart handle, messages, kinds). The same rows as
-    grouping `contacts` (one message counts once per holder and counterpart)."""
-    # A message answering a holder's post is one row of on_posts (interactions are keyed by
-    # platform and native id) and in no other branch once holders are left out as
-    # counterparts: counted as it is, with no row per message kept. The other branches (own
-    # posts, own replies, messages naming a holder) can hold a message twice: made distinct
-    # per message first, as `contacts` does.
-    body = SQL.split("\nSELECT c.platform", 1)[0]
-    sql = (f"{body},\nsmall AS (SELECT platform, native_id, holder, counterpart, kind FROM ("
-           "SELECT * FROM own_contacts UNION ALL SELECT * FROM org_replies UNION ALL SELECT * FROM named "
-           "UNION ALL SELECT * FROM unnamed) GROUP BY ALL),\n"
-           "counted AS (SELECT platform, holder, counterpart, kind, 1 AS n, native_id FROM small "
-           "UNION ALL SELECT platform, holder, counterpart, kind, 1, NULL FROM on_posts)\n"
-           "SELECT c.platform, c.holder, c.counterpart, "
-           "count(DISTINCT c.native_id) + count(*) FILTER (WHERE c.native_id IS NULL) AS weight, "
-           "list(DISTINCT c.kind ORDER BY c.kind) AS kinds FROM counted c "
-           "WHERE c.counterpart IS NOT NULL AND c.counterpart <> '' "
-           "AND NOT EXISTS (SELECT 1 FROM holders h WHERE h.platform = c.platform AND h.handle = c.counterpart) "
-           "GROUP BY c.platform, c.holder, c.counterpart")
-    return [(r[0], r[1], r[2], int(r[3]), list(r[4])) for r in store.con.execute(sql, {"start": start, "end": end}).fetchall()]
+def edges(store: Store, start: datetime, end: datetime) -> tuple[list[tuple[str, str, str, int, str]], int]:
+    """The contacts of messages dated in [start, end) (UTC instants) summed per holder and
+    counterpart, in the database: rows (platform, holder account id, counterpart handle,
+    messages, kinds joined by ","), one message counted once per holder and counterpart,
+    ordered by the holder's full id, then the counterpart's; and
+    the number of messages from others tied to no holder (left out)."""
+    rows = store.con.execute(SQL, {"start": start, "end": end}).fetchall()
+    out = [r[:5] for r in rows if r[1] is not None and r[2]]
+    left_out = sum(int(r[3]) for r in rows if r[1] is None)
+    return out, left_out
