@@ -156,6 +156,9 @@ class ReportModel:
         return [a for a in self.actions if a.get("finding") == finding_id]
     # The learning survey's anonymised summary (smi.survey.summary); {}: the profile has none.
     learning: dict[str, Any] = field(default_factory=dict)
+    # Best times to post (smi.monthly.best_times) and each platform's top post.
+    best_times: dict[str, Any] = field(default_factory=dict)
+    platform_top: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -244,6 +247,9 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         meeting=month.meeting,
         branding=month.branding or {"name": month.organisation, "logo": None, "accent": "#24496b", "tint": "#eef2f6"},
         learning=month.learning,
+        best_times=month.best_times,
+        platform_top=[{**p, "url": safe_url(p.get("url")), "published_at": _when(p.get("published_at"), tz)}
+                      for p in month.platform_top],
     )
 
 
