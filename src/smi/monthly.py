@@ -497,30 +497,28 @@ def _top_posts(con: Any, period: Any, tz: Any, per_platform: bool = False) -> li
     return top
 
 
-def best_times(con: Any, period: Any, catalogue: dict[str, Any]) -> dict[str, Any]:
-    """When posts do best: each platform's engagements a post (the catalogue's
-    engagements_per_post) and its posts by local weekday (1 = Monday) and part of the day,
-    over the month and the BEST_MONTHS - 1 before it, official accounts. A slot with fewer
-    than BEST_MIN_POSTS posts is left out. Descriptive: not a test (the Q2 findings test)."""
+def best_times(con: Any, period: Any) -> dict[str, Any]:
+    """When posts do best: each platform's engagements a post (as the catalogue's
+    engagements_per_post counts them: posts published in the span, reposts excluded, that have
+    engagement numbers, latest snapshot) and how many posts that is, by local weekday
+    (1 = Monday) and part of the day, over the month and the BEST_MONTHS - 1 before it,
+    official accounts. A slot with fewer than BEST_MIN_POSTS posts is left out. Descriptive:
+    not a test (the Q2 findings test)."""
     from smi.metrics import Period
-    from smi.metrics.tables import DAYPARTS
+    from smi.metrics.engagement import engagement_value
+    from smi.metrics.exposure import OWN_KINDS
+    from smi.metrics.tables import DAYPARTS, grain_rows
 
     span = Period.months_to(period, BEST_MONTHS)
-    dims = ("platform", "weekday", "daypart")
-    per_post = {(r["platform"], r["weekday"], r["daypart"]): r["value"]
-                for r in _rows(catalogue["engagements_per_post"].build(con, span, dims))}
-    rows = []
-    for r in _rows(catalogue["posts"].build(con, span, dims)):
-        key = (r["platform"], r["weekday"], r["daypart"])
-        v = per_post.get(key)
-        if r["daypart"] is None or r["weekday"] is None or v is None or (isinstance(v, float) and math.isnan(v)):
-            continue
-        if (r["value"] or 0) < BEST_MIN_POSTS:
-            continue
-        rows.append({"platform_id": r["platform"], "platform": platform_title(r["platform"]),
-                     "weekday": int(r["weekday"]), "daypart": r["daypart"], "posts": int(r["value"]),
-                     "per_post": round(float(v), 2)})
-    rows.sort(key=lambda x: (x["platform_id"], x["weekday"], [d[2] for d in DAYPARTS].index(x["daypart"])))
+    t = grain_rows(con, "posts", span, ("weekday", "daypart"), where=lambda t: t.kind.isin(list(OWN_KINDS)))
+    t = t.mutate(_eng=engagement_value(t))
+    t = t.filter(t._eng.notnull() & t.daypart.notnull())
+    agg = t.group_by(["platform", "weekday", "daypart"]).aggregate(posts=t.count(), per_post=t._eng.mean())
+    order = [d[2] for d in DAYPARTS]
+    rows = [{"platform_id": r["platform"], "platform": platform_title(r["platform"]), "weekday": int(r["weekday"]),
+             "daypart": r["daypart"], "posts": int(r["posts"]), "per_post": round(float(r["per_post"]), 2)}
+            for r in _rows(agg) if r["posts"] >= BEST_MIN_POSTS]
+    rows.sort(key=lambda x: (x["platform_id"], x["weekday"], order.index(x["daypart"])))
     return {"first": span.months[0].key, "last": span.months[-1].key, "min_posts": BEST_MIN_POSTS,
             "rows": rows} if rows else {}
 
@@ -651,7 +649,7 @@ def _figures(ws: Any, period: Any) -> Month:
         trend_months=[p.key for p in span.months],
         trend=trend,
         top_posts=_top_posts(con, period, ws.timezone),
-        best_times=best_times(con, period, catalogue),
+        best_times=best_times(con, period),
         platform_top=_top_posts(con, period, ws.timezone, per_platform=True),
         currency=ws.profile.organisation.currency,
         imports=plain(imports),
