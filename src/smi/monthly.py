@@ -43,7 +43,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA = 3  # 2: currency; 3: first page (tiles, learned, actions due), meeting, branding; findings carry their texts as messages ("messages")
+SCHEMA = 4  # 4: best times, the trend's measures beyond posts and engagements, top posts' rates; 2: currency; 3: first page (tiles, learned, actions due), meeting, branding; findings carry their texts as messages ("messages")
 CACHE_DIR = "cache"
 
 
@@ -91,6 +91,15 @@ INBOUND_SENTIMENT = ("mean(sentiment) over interactions with from_organisation =
                      "the period that have a sentiment score (smi enrich; VADER compound, -1..1); "
                      "none scored = not available")
 TREND_MONTHS = 13
+# The trend's measures (catalogue names; "response" is the first-response time, in business
+# hours when the profile sets them), per platform and month, over TREND_MONTHS.
+TREND_MEASURES = ("posts", "engagements", "followers", "impressions", "reach", "engagement_rate_impressions",
+                  "response")
+# Best times to post: engagements a post by local weekday and part of the day, over the month
+# and the months before it (this many in all); a slot with fewer posts than BEST_MIN_POSTS is
+# left out (too few to say).
+BEST_MONTHS = 3
+BEST_MIN_POSTS = 5
 TOP_POSTS = 5
 EXCERPT = 140
 SUMMARY_TOP = 5
@@ -177,6 +186,10 @@ class Month:
     # [{"month", "platform" (title), "platform_id", "measure" (posts | engagements), "value"}]
     trend: list[dict[str, Any]] = field(default_factory=list)
     top_posts: list[dict[str, Any]] = field(default_factory=list)
+    # Best times to post (best_times): {"first", "last" (YYYY-MM), "min_posts", "rows": [{"platform_id",
+    # "platform", "weekday" (1 = Monday), "daypart", "posts", "per_post"}]}; {}: too few posts.
+    best_times: dict[str, Any] = field(default_factory=dict)
+    platform_top: list[dict[str, Any]] = field(default_factory=list)  # each platform's top post (as top_posts)
     imports: list[dict[str, Any]] = field(default_factory=list)  # the import log (datetimes ISO)
     # Metrics a platform's data cannot give: [{"platform", "platform_id", "metric", "reason" (message)}]
     unavailable: list[dict[str, Any]] = field(default_factory=list)
@@ -456,18 +469,28 @@ def _key_figures(metrics: list[Any], values: dict[str, dict[tuple[str, str], Any
     return out
 
 
-def _top_posts(con: Any, period: Any, tz: Any) -> list[dict[str, Any]]:
+def _top_posts(con: Any, period: Any, tz: Any, per_platform: bool = False) -> list[dict[str, Any]]:
+    """The month's TOP_POSTS posts with the most engagements (ties: the earlier, then by key);
+    `per_platform`: each platform's first one instead."""
     import ibis
 
     from smi.metrics.engagement import post_engagements
 
     pe = post_engagements(con, period)
-    pe = pe.filter(pe.engagements.notnull()).order_by(
-        [ibis.desc("engagements"), "published_at", "post_key"]
-    ).limit(TOP_POSTS)
-    cols = ("post_key", "platform", "account_id", "published_at", "kind", "text", "url", "engagements")
+    pe = pe.filter(pe.engagements.notnull())
+    order = [ibis.desc("engagements"), "published_at", "post_key"]
+    if per_platform:
+        rank = ibis.row_number().over(group_by=pe.platform, order_by=order)
+        pe = pe.mutate(_rank=rank).filter(lambda t: t._rank == 0).order_by("platform")
+    else:
+        pe = pe.order_by(order).limit(TOP_POSTS)
+    cols = ("post_key", "platform", "account_id", "published_at", "kind", "format", "text", "url", "engagements",
+            "impressions", "reach")
     top = []
     for r in _rows(pe.select(*cols)):
+        # the post's own engagement rate: engagements / impressions (None when the export gives no impressions)
+        imp = r.get("impressions")
+        r["engagement_rate"] = round(r["engagements"] / imp, 6) if imp else None
         text = " ".join((r["text"] or "").split())
         if len(text) > EXCERPT:
             text = text[: EXCERPT - 1].rstrip() + "…"
@@ -478,6 +501,32 @@ def _top_posts(con: Any, period: Any, tz: Any) -> list[dict[str, Any]]:
             "handle": f"@{handle}" if handle else "", "platform_title": platform_title(r["platform"]),
         }))
     return top
+
+
+def best_times(con: Any, period: Any) -> dict[str, Any]:
+    """When posts do best: each platform's engagements a post (as the catalogue's
+    engagements_per_post counts them: posts published in the span, reposts excluded, that have
+    engagement numbers, latest snapshot) and how many posts that is, by local weekday
+    (1 = Monday) and part of the day, over the month and the BEST_MONTHS - 1 before it,
+    official accounts. A slot with fewer than BEST_MIN_POSTS posts is left out. Descriptive:
+    not a test (the Q2 findings test)."""
+    from smi.metrics import Period
+    from smi.metrics.engagement import engagement_value
+    from smi.metrics.exposure import OWN_KINDS
+    from smi.metrics.tables import DAYPARTS, grain_rows
+
+    span = Period.months_to(period, BEST_MONTHS)
+    t = grain_rows(con, "posts", span, ("weekday", "daypart"), where=lambda t: t.kind.isin(list(OWN_KINDS)))
+    t = t.mutate(_eng=engagement_value(t))
+    t = t.filter(t._eng.notnull() & t.daypart.notnull())
+    agg = t.group_by(["platform", "weekday", "daypart"]).aggregate(posts=t.count(), per_post=t._eng.mean())
+    order = [d[2] for d in DAYPARTS]
+    rows = [{"platform_id": r["platform"], "platform": platform_title(r["platform"]), "weekday": int(r["weekday"]),
+             "daypart": r["daypart"], "posts": int(r["posts"]), "per_post": round(float(r["per_post"]), 2)}
+            for r in _rows(agg) if r["posts"] >= BEST_MIN_POSTS]
+    rows.sort(key=lambda x: (x["platform_id"], x["weekday"], order.index(x["daypart"])))
+    return {"first": span.months[0].key, "last": span.months[-1].key, "min_posts": BEST_MIN_POSTS,
+            "rows": rows} if rows else {}
 
 
 def _total(con: Any, m: Any, period: Any) -> float | None:
@@ -578,15 +627,18 @@ def _figures(ws: Any, period: Any) -> Month:
         ]
 
     trend = []
-    for name in ("posts", "engagements"):
+    for measure in TREND_MEASURES:
+        name = _headline_metric(ws, measure)
         m = catalogue[name]
+        if name not in values:
+            values[name] = _by_platform_month(con, m, span)
         for p in platforms:
             for per in span.months:
                 v = values[name].get((p, per.key))
                 if v is None and m.count and avail.has(m, p):
                     v = 0
                 trend.append({"month": per.key, "platform": platform_title(p), "platform_id": p,
-                              "measure": name, "value": plain(v)})
+                              "measure": name, "value": _tidy(plain(v))})
 
     imports = ws.store.imports()
     titles = {name: cls.title for name, cls in load_sources().items()}
@@ -603,6 +655,8 @@ def _figures(ws: Any, period: Any) -> Month:
         trend_months=[p.key for p in span.months],
         trend=trend,
         top_posts=_top_posts(con, period, ws.timezone),
+        best_times=best_times(con, period),
+        platform_top=_top_posts(con, period, ws.timezone, per_platform=True),
         currency=ws.profile.organisation.currency,
         imports=plain(imports),
         unavailable=unavailable,

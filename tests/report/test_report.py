@@ -278,7 +278,8 @@ def test_findings_open_the_report_in_every_format(ws):
                        "detail": "30 against 12."}]
     html = render_html(model)
     ids = re.findall(r'<section id="([^"]+)"', html)
-    assert ids == ["summary", "evaluation", *SECTIONS[1:5], "methodology"]  # no goals: no scorecard
+    # no goals: no scorecard; no weekday and part of the day with 5 posts: no best times
+    assert ids == ["summary", "evaluation", "key-figures", "top-posts", "trend", "coverage", "methodology"]
     # the short id is printed beside the title, so `smi action add --from-finding` works from paper
     assert ('<li data-finding="f1e2d3c4b5"><strong>Facebook engagements rose by 18</strong> '
             '<code class="fid">f1e2d3</code> <span>30 against 12.</span></li>') in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -9,51 +10,119 @@ import vl_convert
 from markupsafe import Markup, escape
 
 from smi.messages import render
-from smi.report.i18n import Words
+from smi.report.i18n import N_, Words
 
 VL_VERSION = "6.4"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 
 
-def trend_chart(rows: list[dict[str, Any]], months: list[str], words: Words | None = None) -> alt.VConcatChart:
-    """Posts and engagements per month, one line per platform.
+def trend_title(w: Words, measure: str) -> str:
+    """A trend panel's title: the metric's name and how it is counted, in `w`'s language."""
+    from smi.labels import display
+    from smi.report import fmt
 
-    `rows`: dicts with month (YYYY-MM), platform (display name), measure, value (None for
-    not available: left as a gap, never drawn as 0). Platforms differ by colour and line dash,
-    so the chart reads in greyscale too. Titles and month names are in `words`' language.
-    """
+    if measure == "posts":
+        return w._("Posts (count)")
+    if measure == "engagements":
+        return w._("Engagements (count)")
+    if display(measure) == "minutes":
+        return w._("%(name)s, minutes", name=fmt.name(w, measure))
+    return fmt.name(w, measure)
+
+
+def trend_grid(rows: list[dict[str, Any]], months: list[str], words: Words | None = None) -> alt.ConcatChart:
+    """Small multiples: one panel per measure (posts, engagements, followers, impressions,
+    reach, engagement rate, response time: whichever `rows` has), one line per platform,
+    two panels a row, each with its own scale. None (not available) is a gap, never 0.
+    Platforms differ by colour and line dash, so the chart reads in greyscale too."""
+    from smi.labels import display
+
     w = words or Words("en")
     names = {m: w.month_short(m) for m in months}
     labels = [names[m] for m in months]
-    data = alt.Data(values=[
-        {"month": names.get(r["month"], r["month"]), "platform": r["platform"],
-         "measure": r["measure"], "value": r["value"]}
-        for r in rows
-    ])
+    measures = list(dict.fromkeys(r["measure"] for r in rows))
+    values = [{"month": names.get(r["month"], r["month"]), "platform": r["platform"], "measure": r["measure"],
+               "value": r["value"]} for r in rows]
+    # named data, given once at the top (datasets): inline values were copied into every panel
+    # and layer as Altair combined them (most of the report's HTML time)
+    data = alt.NamedData(name="trend")
     platform = w._("Platform")
     base = alt.Chart(data).encode(
-        x=alt.X("month:O", title=w._("Month"), sort=labels, scale=alt.Scale(domain=labels),
-                axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("month:O", title=None, sort=labels, scale=alt.Scale(domain=labels),
+                axis=alt.Axis(labelAngle=-45, labelFontSize=9, values=labels[::-3][::-1])),
         color=alt.Color("platform:N", title=platform, sort="ascending"),
         strokeDash=alt.StrokeDash("platform:N", title=platform, sort="ascending"),
     )
     panels = []
-    for measure, title in (("posts", w._("Posts (count)")), ("engagements", w._("Engagements (count)"))):
+    for measure in measures:
+        kind = display(measure)
+        fmt_axis = "%" if kind == "percent" else ("~s" if kind in ("count", "decimal", None) else ",d")
+        present = [r for r in rows if r["measure"] == measure and r["value"] is not None]
+        if not present:
+            continue
+        title = trend_title(w, measure)
+        y = alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt_axis, tickCount=4, labelFontSize=9))
         sub = base.transform_filter(alt.datum.measure == measure)
-        y = alt.Y("value:Q", title=title, axis=alt.Axis(format=",d", tickMinStep=1))
-        chart = sub.mark_line(
-            point=alt.OverlayMarkDef(filled=True, size=45), invalid="break-paths-show-domains"
-        ).encode(
-            y=y, tooltip=["platform:N", "month:O", alt.Tooltip("value:Q", format=",")]
-        )
-        panels.append(chart.properties(width=560, height=160, title=title))
+        line = sub.mark_line(invalid="break-paths-show-domains", strokeWidth=1.5).encode(y=y)
+        # a point on the month itself only (a point a month made the SVG 4 times larger and the PDF slower)
+        last = sub.transform_filter(alt.datum.month == labels[-1]).mark_point(filled=True, size=22).encode(y=y)
+        chart = alt.layer(line, last)
+        panels.append(chart.properties(width=122, height=46, title=alt.TitleParams(textwrap.wrap(title, 28)[:3], fontSize=11, anchor="start")))
     # aria=False: Vega's own SVG descriptions are English; the figure's caption and data table describe it.
-    return alt.vconcat(*panels).configure(font=FONT, aria=False).configure_legend(orient="right", symbolType="stroke", symbolSize=300, symbolStrokeWidth=2.5)
+    return alt.concat(*panels, columns=4).resolve_scale(y="independent").properties(
+        datasets={"trend": values}).configure(font=FONT, aria=False).configure_legend(
+        orient="bottom", columns=5, symbolType="stroke", symbolSize=300, symbolStrokeWidth=2.5, labelFontSize=10,
+        titleFontSize=10, titleOrient="left")
+
+
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+DAYPARTS = {"night": N_("night (0–7)"), "morning": N_("morning (7–12)"), "afternoon": N_("afternoon (12–17)"),
+            "evening": N_("evening (17–24)")}
+
+
+def best_slots(best: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each platform's best slot (highest engagements a post; ties: more posts) and its
+    posts-weighted average over every slot shown: platform id -> {"best": row, "average"}."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in best.get("rows", []):
+        out.setdefault(r["platform_id"], {"rows": []})["rows"].append(r)
+    for v in out.values():
+        rs = v.pop("rows")
+        v["best"] = max(rs, key=lambda r: (r["per_post"], r["posts"]))
+        v["average"] = sum(r["per_post"] * r["posts"] for r in rs) / sum(r["posts"] for r in rs)
+        v["posts"] = sum(r["posts"] for r in rs)
+    return out
+
+
+def best_times_chart(best: dict[str, Any], words: Words) -> alt.FacetChart:
+    """A heat map per platform: engagements a post by weekday (across) and part of the day
+    (down), as an index of the platform's own average (1 = average), so platforms of
+    different sizes read alike; each cell is labelled with its engagements a post."""
+    w = words
+    slots = best_slots(best)
+    days = [w._(d) for d in WEEKDAYS]
+    parts = [w._(DAYPARTS[p]) for p in DAYPARTS]
+    values = [{"platform": r["platform"], "day": days[r["weekday"] - 1], "part": w._(DAYPARTS[r["daypart"]]),
+               "index": r["per_post"] / slots[r["platform_id"]]["average"] if slots[r["platform_id"]]["average"] else 1.0,
+               "label": format(round(r["per_post"]), ",")}
+              for r in best.get("rows", [])]
+    base = alt.Chart(alt.Data(values=values)).encode(
+        x=alt.X("day:O", sort=days, scale=alt.Scale(domain=days), title=None, axis=alt.Axis(labelAngle=0, labelFontSize=9, orient="top")),
+        y=alt.Y("part:O", sort=parts, scale=alt.Scale(domain=parts), title=None, axis=alt.Axis(labelFontSize=9)),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("index:Q", scale=alt.Scale(scheme="blues", domain=[0.5, 1.5], clamp=True), legend=None))
+    text = base.mark_text(fontSize=8).encode(
+        text="label:N", color=alt.condition("datum.index > 1.2", alt.value("white"), alt.value("#1b1b1b")))
+    return alt.layer(cells, text).properties(width=140, height=46).facet(
+        facet=alt.Facet("platform:N", title=None, header=alt.Header(labelFontSize=11, labelFontWeight="bold")),
+        columns=4).configure(font=FONT, aria=False).configure_view(stroke=None)
 
 
 def to_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as an SVG document string. Offline: external data loads are refused."""
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(), vl_version=VL_VERSION, allowed_base_urls=[])
+    # validate=False: the specs are built here, not typed by users; Altair's schema check cost more than drawing
+    svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False), vl_version=VL_VERSION, allowed_base_urls=[])
     # The XML prolog is not valid inside HTML; keep the <svg> element only.
     start = svg.find("<svg")
     return svg[start:] if start > 0 else svg

@@ -49,8 +49,9 @@ def report_data(model: ReportModel) -> dict[str, Any]:
         "new_rows": sum(c.get("new") or 0 for c in i["counts"].values()),
         "warnings": list(i["warnings"]),
     } for i in model.imports]
-    top = [{k: p[k] for k in ("post_key", "platform", "account_id", "date", "kind", "excerpt",
-                              "url", "engagements")} for p in model.top_posts]
+    keys = ("post_key", "platform", "account_id", "date", "kind", "excerpt", "url", "engagements", "impressions",
+            "reach", "engagement_rate")
+    top = [{k: p.get(k) for k in keys} for p in model.top_posts]
     return _plain({
         "schema": SCHEMA,
         "language": model.lang,
@@ -81,6 +82,8 @@ def report_data(model: ReportModel) -> dict[str, Any]:
                   "rows": [{k: r[k] for k in ("month", "platform_id", "measure", "value")}
                            for r in model.trend]},
         "top_posts": top,
+        "platform_top": [{k: p.get(k) for k in keys} for p in model.platform_top],
+        "best_times": model.best_times,
         "coverage": {"imports": imports, "sources": model.source_titles,
                      "observed_until": model.observed_until,
                      "undated_posts": {u["platform_id"]: u["count"] for u in model.undated_posts},

@@ -14,14 +14,18 @@ from smi.report.render import (
     BESIDE_NOTE,
     KINDS,
     beside_text,
+    best_view,
     chain_value,
     kpi_label,
+    rate_text,
     sections,
     status_counts,
     status_word,
     target_text,
+    trend_label,
     trend_table,
     trend_text,
+    trend_value,
 )
 from smi.safety import markdown_text
 
@@ -97,29 +101,39 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
         lines += table(head, rows, {1, 2, 3, 4, 5})
         lines.append("")
 
-    trend, keys = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
-    lines += [f"## {_('Trend: posts and engagements, %(first)s to %(last)s', first=w.month(keys[0]), last=w.month(keys[-1]))}", ""]
-    rows = []
-    for platform, measures in trend_table(model, trend).items():
-        for measure, by_month in measures.items():
-            rows.append([platform, _(LABELS[measure])] + [
-                _("n/a") if by_month.get(k) is None else w.num(by_month[k]) for k in keys])
-    months = [w.month_short(k) for k in keys]
-    lines += table([_("Platform"), _("Measure"), *months], rows, set(range(2, 2 + len(months))))
-    lines += ["", _("n/a: not available."), ""]
-
     lines += [f"## {_('Top posts of %(month)s', month=month)}", ""]
     if model.top_posts:
         rows = []
         for i, p in enumerate(model.top_posts, 1):
             text = p["excerpt"] + ("" if p["kind"] == "original" else f" ({_(KINDS.get(p['kind'], p['kind']))})")
             rows.append([str(i), w.day(p["date"]), p["platform_title"], p["handle"], text,
-                         w.num(p["engagements"]), p["url"] or "–"])
-        lines += table(["#", _("Date"), _("Platform"), _("Account"), _("Text"), _("Engagements"), _("Link")],
-                       rows, {5})
+                         w.num(p["engagements"]), "–" if p.get("impressions") is None else w.num(p["impressions"]),
+                         rate_text(w, p.get("engagement_rate")), p["url"] or "–"])
+        lines += table(["#", _("Date"), _("Platform"), _("Account"), _("Text"), _("Engagements"), _("Impressions"),
+                        _("Engagement rate"), _("Link")], rows, {5, 6, 7})
     else:
         lines.append(_("No post published in %(month)s has engagement numbers.", month=month))
     lines.append("")
+
+    trend, keys = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
+    lines += [f"## {_('Trends, %(first)s to %(last)s', first=w.month(keys[0]), last=w.month(keys[-1]))}", ""]
+    rows = []
+    for platform, measures in trend_table(model, trend).items():
+        for measure, by_month in measures.items():
+            rows.append([platform, trend_label(w, measure)] + [trend_value(w, measure, by_month.get(k), model.currency)
+                                                               for k in keys])
+    months = [w.month_short(k) for k in keys]
+    lines += table([_("Platform"), _("Measure"), *months], rows, set(range(2, 2 + len(months))))
+    lines += ["", _("n/a: not available."), ""]
+
+    best = best_view(model, w, chart=False)
+    if best:
+        lines += [f"## {_('Best times to post, %(first)s to %(last)s', first=best['first'], last=best['last'])}", ""]
+        lines += [_("Engagements a post by local weekday and part of the day, official accounts; a slot with fewer than %(count)s posts is left out. It describes when posts did well; it is not a test (Q2 tests times against each other).", count=w.num(best["min_posts"])), ""]
+        lines += [f"- **{best['titles'][pid]}**: {line}" for pid, line in best["lines"].items()] + [""]
+        rows = [[r["platform"], r["day"], r["part"], r["posts"], r["per_post"]] for r in best["rows"]]
+        lines += table([_("Platform"), _("Day"), _("Part of the day"), _("Posts"), _("Engagements a post")], rows, {3, 4})
+        lines.append("")
 
     lines += [f"## {_('Data coverage')}", "", f"### {_('Imports')}", ""]
     if model.imports:

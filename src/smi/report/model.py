@@ -160,6 +160,9 @@ class ReportModel:
     initiatives: dict[str, Any] = field(default_factory=dict)
     # The month's relationship map: top groups and connectors (Month.relationships); {}: none.
     relationships: dict[str, Any] = field(default_factory=dict)
+    # Best times to post (smi.monthly.best_times) and each platform's top post.
+    best_times: dict[str, Any] = field(default_factory=dict)
+    platform_top: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _param(w: Words, value: Any) -> Any:
@@ -250,6 +253,9 @@ def model_from_month(month: Month, words: Words | None = None) -> ReportModel:
         learning=month.learning,
         initiatives=month.initiatives,
         relationships=month.relationships,
+        best_times=month.best_times,
+        platform_top=[{**p, "url": safe_url(p.get("url")), "published_at": _when(p.get("published_at"), tz)}
+                      for p in month.platform_top],
     )
 
 

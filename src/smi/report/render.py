@@ -15,7 +15,7 @@ from smi.errors import SmiError
 from smi.monthly import Month
 from smi.platforms import PLATFORMS
 from smi.report import fmt
-from smi.report.charts import from_first, to_svg, trend_chart, with_alt
+from smi.report.charts import from_first, to_svg, trend_grid, trend_title, with_alt
 from smi.report.i18n import N_, Words
 from smi.report.model import (
     CHAIN_LABELS,
@@ -32,8 +32,9 @@ DEFAULT_FORMATS = ("html", "pdf")
 SECTIONS = (
     ("summary", N_("Summary")),
     ("key-figures", N_("Key figures")),
-    ("trend", N_("Trend")),
     ("top-posts", N_("Top posts")),
+    ("trend", N_("Trend")),
+    ("best-times", N_("Best times to post")),
     ("coverage", N_("Data coverage")),
     ("methodology", N_("Methodology")),
 )
@@ -43,6 +44,8 @@ KINDS = {"original": N_("original"), "reply": N_("reply"), "quote": N_("quote"),
 ACTIONS = ("actions", N_("Actions and experiments"))
 SCORECARD = ("scorecard", N_("Goal scorecard"))
 EVALUATION = ("evaluation", N_("Evaluation chain (AMEC)"))
+# Evidence rows a finding shows on paper (the HTML shows them all, the PDF says how many more).
+PRINT_ROWS = 5
 DIRECTIONS = {"higher": N_("at least %(target)s"), "lower": N_("at most %(target)s")}
 
 
@@ -55,6 +58,8 @@ def sections(model: ReportModel) -> list[tuple[str, str]]:
 
     out = []
     for i, t in SECTIONS:
+        if i == "best-times" and not model.best_times:
+            continue
         if i == "summary":
             if model.findings or model.questions:
                 out.append((i, t))
@@ -325,9 +330,11 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
 
     w = words or Words(model.lang)
     trend, months = from_first(model.trend, model.trend_months, {b.platform: b.first for b in model.platforms})
-    trend_alt = w._("Line chart of posts and engagements per month and platform, %(first)s to %(last)s; the numbers are in the trend data table.",
-                    first=w.month(months[0]), last=w.month(months[-1]))
-    chart = Markup(one_image(with_alt(to_svg(trend_chart(trend, months, w)), trend_alt)))
+    measures = [trend_title(w, m) for m in dict.fromkeys(r["measure"] for r in trend if r["value"] is not None)]
+    trend_alt = w._("Line charts, one per measure (%(measures)s), one line per platform, %(first)s to %(last)s; the numbers are in the trend data table.",
+                    measures="; ".join(measures), first=w.month(months[0]), last=w.month(months[-1]))
+    chart = Markup(one_image(with_alt(to_svg(trend_grid(trend, months, w)), trend_alt)))
+    best = best_view(model, w)
     month = w.month(model.period.start)
     return _env(w).get_template("report.html.j2").render(
         m=model, w=w, labels=LABELS, units=UNITS, kinds=KINDS, chart=chart,
@@ -347,7 +354,59 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         learning=_learning_view(model, w),
         initiatives=_initiatives_view(model, w), initiative_headers=_initiative_headers(),
         relationship_map=_relationships_view(model, w), relationship_headers=_relationship_headers(),
+        print_rows=PRINT_ROWS, trend_label=lambda m: trend_label(w, m),
+        trend_value=lambda m, v: trend_value(w, m, v, model.currency), best=best,
+        platform_top={p["platform"]: p for p in model.platform_top}, rate=lambda v: rate_text(w, v),
     )
+
+
+def trend_label(w: Words, measure: str) -> str:
+    """A trend measure's name: the key figures' label where it has one, else the catalogue's."""
+    return w._(LABELS[measure]) if measure in LABELS else fmt.name(w, measure)
+
+
+def trend_value(w: Words, measure: str, v: Any, currency: str = "GBP") -> str:
+    """A trend table cell: counts with separators, rates as percentages, times as minutes; n/a."""
+    if v is None:
+        return w._("n/a")
+    return w.num(v) if measure in LABELS else fmt.value(w, measure, v, currency)
+
+
+def rate_text(w: Words, v: float | None) -> str:
+    """A post's engagement rate (engagements / impressions) as a percentage; '–' without impressions."""
+    return "–" if v is None else fmt.percent(w, v)
+
+
+BEST_LINE = N_("%(day)s %(part)s: %(per_post)s engagements a post (%(posts)s posts), against %(average)s over every slot shown")
+
+
+def best_view(model: ReportModel, w: Words, chart: bool = True) -> dict[str, Any] | None:
+    """Best times to post, ready to show: the heat map (SVG), its text alternative, each
+    platform's best slot in words, and the table rows (platform, day, part, posts, a post)."""
+    from smi.report.charts import DAYPARTS, WEEKDAYS, best_slots, best_times_chart
+
+    b = model.best_times
+    if not b:
+        return None
+    slots = best_slots(b)
+    lines = {}
+    for pid, v in slots.items():
+        r = v["best"]
+        lines[pid] = w._(BEST_LINE, day=w._(WEEKDAYS[r["weekday"] - 1]), part=w._(DAYPARTS[r["daypart"]]),
+                         per_post=fmt.decimal(w, round(r["per_post"], 1)), posts=w.num(r["posts"]),
+                         average=fmt.decimal(w, round(v["average"], 1)))
+    alt_text = w._("Heat maps, one per platform, of engagements a post by weekday and part of the day, %(first)s to %(last)s. Best slots: %(best)s.",
+                   first=w.month(b["first"]), last=w.month(b["last"]),
+                   best="; ".join(f"{r['platform']}: {lines[pid]}" for pid, r in
+                                  ((pid, v["best"]) for pid, v in slots.items())))
+    svg = Markup(one_image(with_alt(to_svg(best_times_chart(b, w)), alt_text))) if chart else None
+    rows = [{"platform": r["platform"], "day": w._(WEEKDAYS[r["weekday"] - 1]), "part": w._(DAYPARTS[r["daypart"]]),
+             "posts": w.num(r["posts"]), "per_post": fmt.decimal(w, round(r["per_post"], 1)),
+             "best": slots[r["platform_id"]]["best"] is r}
+            for r in b["rows"]]
+    return {"svg": svg, "alt": alt_text, "lines": lines, "first": w.month(b["first"]), "last": w.month(b["last"]),
+            "min_posts": b["min_posts"], "rows": rows,
+            "titles": {r["platform_id"]: r["platform"] for r in b["rows"]}}
 
 
 def _due_by(model: ReportModel) -> Any:
