@@ -198,6 +198,8 @@ class Host:
         from smi.monthly import Month
         from smi.report.i18n import Words
         from smi.report.model import model_from_month
+        from smi.web.findings import finding_charts
+        from smi.web.i18n import WebWords
         from smi.web.month import MonthView
 
         with self.lock:
@@ -209,6 +211,9 @@ class Host:
                 self.asked[month] = asked
             m = self.findings[asked["key"]]
             view = MonthView(asked["key"], asked["reason"], model_from_month(m, Words(lang)), asked["months"])
+            # the findings' charts are drawn here, in the worker thread, once per view: a page
+            # view only renders the template (smi.web.findings.finding_charts keeps them)
+            finding_charts(view.model, WebWords(lang))
             self.months[(month, lang, m.key, self.generation)] = view
             return view
 
