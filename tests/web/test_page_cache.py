@@ -79,3 +79,16 @@ def test_charts_are_drawn_once_per_model_and_language(monkeypatch):
     assert finding_charts(old, cy) == {"f1": {"svg": "<svg>cy</svg>"}}
     assert finding_charts(new, en) == {"f1": {"svg": "<svg>en</svg>"}}
     assert drawn == [(id(old), "en"), (id(old), "cy"), (id(new), "en")]
+
+
+def test_an_export_read_as_the_upload_folder_is_named_by_its_files(tmp_path):
+    """The Welsh journey's screenshot showed an empty "File" cell for an uploaded X archive:
+    the importer's unit was the upload folder itself, and hiding server paths left nothing."""
+    from smi.web.hosts import Host, Job
+
+    folder = tmp_path / "demo-abc123"
+    job = Job("j1", "demo", "ann@example.org", folder, ["account.js", "tweet.js"], 10)
+    host = Host("demo", tmp_path)
+    host._apply(job, ("start", str(folder), "x_archive", 10))
+    host._apply(job, ("start", str(folder / "posts.csv"), "canonical", 5))
+    assert [f.name for f in job.files] == ["account.js, tweet.js", "posts.csv"]

@@ -312,7 +312,10 @@ class Host:
         """One report from the child; True when it was the last."""
         kind = msg[0]
         if kind == "start":
-            job.files.append(FileProgress(_shown(msg[1], job.folder), msg[2], msg[3]))
+            # an export read as a folder (an X archive's files) is the upload folder itself:
+            # name it by the files uploaded, not by nothing
+            shown = _shown(msg[1], job.folder).strip("/") or ", ".join(job.names)
+            job.files.append(FileProgress(shown, msg[2], msg[3]))
         elif kind == "advance" and job.files:
             job.files[-1].done += msg[1]
         elif kind == "done" and job.files:
