@@ -205,10 +205,14 @@ class Server:
                              can_upload=s.user.can_upload(host.name))
         from smi.report import insights
         from smi.report.model import LABELS
+        from smi.web.pagecache import cached_page, page_key
 
-        return self.page(request, "dashboard.html", s, ws=host.name, view=view, error=None,
-                         month_title=w.month(view.key), can_upload=s.user.can_upload(host.name),
-                         labels=LABELS, ins=insights)
+        # the page reads only the view and the session: kept with the view (smi.web.pagecache)
+        key = page_key(s, w.lang, request.url.path, request.url.query,
+                       request.headers.get("hx-request") == "true", "dashboard.html")
+        return HTMLResponse(cached_page(view, s, key, lambda session: self.page(
+            request, "dashboard.html", session, ws=host.name, view=view, error=None, month_title=w.month(view.key),
+            can_upload=s.user.can_upload(host.name), labels=LABELS, ins=insights).body.decode()))
 
     def _cached_month(self, host: Host, month: str | None, lang: str) -> Any:
         for (m, lg, _v, gen), view in list(host.months.items()):

@@ -9,6 +9,7 @@ template uses (`findings_view`, `finding_charts`) to the server's Jinja environm
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -72,11 +73,27 @@ def findings_view(model: Any, query: str) -> dict[str, Any]:
             "shown": shown, "total": len(findings), "filtered": any(chosen.values())}
 
 
+_CHARTS_LOCK = threading.Lock()
+
+
 def finding_charts(model: Any, w: Any) -> dict[str, dict[str, Any]]:
-    """Each finding's chart (inline SVG and its text alternative), as the report draws it."""
+    """Each finding's chart (inline SVG and its text alternative), as the report draws it;
+    drawn once per month view and language (drawing them took ~1.4 s a page: a page view
+    must not redraw them). The model is made once per month and data version (smi.web.hosts
+    Host.month), so keeping the charts with it keys them by the data they show."""
     from smi.report.render import finding_charts as charts
 
-    return charts(model, w)
+    with _CHARTS_LOCK:
+        got = getattr(model, "_web_charts", {}).get(w.lang)
+    if got is None:
+        got = charts(model, w)
+        with _CHARTS_LOCK:
+            kept = getattr(model, "_web_charts", None)
+            if kept is None:
+                kept = {}
+                model._web_charts = kept  # on the object: it goes when the model goes
+            kept[w.lang] = got
+    return got
 
 
 def finding_text(f: dict[str, Any], part: str, w: Any) -> str:

@@ -198,6 +198,8 @@ class Host:
         from smi.monthly import Month
         from smi.report.i18n import Words
         from smi.report.model import model_from_month
+        from smi.web.findings import finding_charts
+        from smi.web.i18n import WebWords
         from smi.web.month import MonthView
 
         with self.lock:
@@ -209,6 +211,9 @@ class Host:
                 self.asked[month] = asked
             m = self.findings[asked["key"]]
             view = MonthView(asked["key"], asked["reason"], model_from_month(m, Words(lang)), asked["months"])
+            # the findings' charts are drawn here, in the worker thread, once per view: a page
+            # view only renders the template (smi.web.findings.finding_charts keeps them)
+            finding_charts(view.model, WebWords(lang))
             self.months[(month, lang, m.key, self.generation)] = view
             return view
 
@@ -307,7 +312,10 @@ class Host:
         """One report from the child; True when it was the last."""
         kind = msg[0]
         if kind == "start":
-            job.files.append(FileProgress(_shown(msg[1], job.folder), msg[2], msg[3]))
+            # an export read as a folder (an X archive's files) is the upload folder itself:
+            # name it by the files uploaded, not by nothing
+            shown = _shown(msg[1], job.folder).strip("/") or ", ".join(job.names)
+            job.files.append(FileProgress(shown, msg[2], msg[3]))
         elif kind == "advance" and job.files:
             job.files[-1].done += msg[1]
         elif kind == "done" and job.files:
