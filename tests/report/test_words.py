@@ -63,7 +63,7 @@ def test_times_and_ratios():
     ({"metric": "unanswered_questions", "value": 28, "target": 10, "direction": "lower"},
      "2.8 times the limit", "2.8 gwaith y terfyn"),
     ({"metric": "first_response_minutes_median_business", "value": 38.6, "target": 480, "direction": "lower"},
-     "less than half the limit", "llai na hanner y terfyn"),
+     "8% of the limit", "8% o'r terfyn"),  # 38.6 / 480 = 0.080
     ({"metric": "followers", "value": 5046, "target": 5000, "direction": "higher"},
      "1% above the target", "1% uwchben y targed"),  # 46 / 5000 = 0.9% -> 1%
     ({"metric": "click_through_rate", "value": 0.00395, "target": 0.01, "direction": "higher"},

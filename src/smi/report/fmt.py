@@ -115,7 +115,7 @@ GOAL_WORDS = {
     "points_above": N_("%(n)s points above the target"),
     "points_short": N_("%(n)s points short of the target"),
     "on": N_("exactly on the target"),
-    "half": N_("less than half the limit"),
+    "share": N_("%(pct)s of the limit"),
     "under": N_("%(pct)s under the limit"),
     "points_under": N_("%(n)s points under the limit"),
     "over": N_("%(pct)s over the limit"),
@@ -127,8 +127,8 @@ GOAL_WORDS = {
 def goal_words(w: Words, kpi: dict[str, Any]) -> str:
     """Where a KPI's value stands against its target, in words: '7.1 times the target',
     '12% short of the target'; a percentage by points ('0.6 points short of the target': 0.4%
-    against 1.0%); a 'lower' target is a limit: 'less than half the limit', '2.8 times the
-    limit'. '' when the value is not available or the target is 0."""
+    against 1.0%); a 'lower' target is a limit: '8% of the limit' (at half of it or less, said
+    as a share: a new reader took 'less than half' for vague), '2.8 times the limit'. '' when the value is not available or the target is 0."""
     v, t = kpi.get("value"), kpi.get("target")
     if v is None or not t:
         return ""
@@ -142,7 +142,8 @@ def goal_words(w: Words, kpi: dict[str, Any]) -> str:
     if kpi.get("direction") == "lower":
         if r < 1:
             if r <= 0.5 and not as_points:
-                return w._(GOAL_WORDS["half"])
+                share = format_decimal(r * 100, format="#,##0", locale=w.locale) + "%"
+                return w._(GOAL_WORDS["share"], pct=share)
             return w._(GOAL_WORDS["points_under"], n=points) if as_points else w._(GOAL_WORDS["under"], pct=pct)
         if r >= 2:
             return w._(GOAL_WORDS["times_over"], n=n)
