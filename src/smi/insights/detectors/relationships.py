@@ -211,6 +211,9 @@ def _groups(ctx: Context) -> list[Finding]:
 @detector(name=NAME, question="Q1", min_n=MIN_N,
           description="Relationships only one member of staff holds (against an even spread over the "
                       "holders, month and three-month baseline), and stakeholder groups whose contact moved "
-                      "against the profile's aim for them (month against the three months before).")
+                      "against the profile's aim for them (month against the three months before), and "
+                      "communities of the network that grew or faded (month against the month before).")
 def relationships(ctx: Context) -> list[Finding]:
-    return _single_holders(ctx) + _groups(ctx)
+    from smi.insights.detectors._communities import community_changes
+
+    return _single_holders(ctx) + _groups(ctx) + community_changes(ctx)
