@@ -82,6 +82,13 @@ def test_a_community_that_grew_and_one_that_faded(tmp_path):
     assert faded.title == "A community faded: @d0, @d1, @d2"
     # steady: 20/30 against 20/31 messages a day, 0.02 apart: under the practical minimum
     assert found["@o0, @o1, @o2"].p_value == 1.0
+    # said in Welsh from the catalogue, numbers kept
+    from smi.messages import render
+    from smi.report.i18n import translations
+
+    cy = render(faded.messages["summary"], translations("cy"), "cy")
+    assert cy.startswith("Bu i gymuned @d0, @d1, @d2 gyfnewid 6 o negeseuon â chi y mis hwn"), cy
+    assert "y mis diwethaf" in cy and "i lawr" in cy
 
 
 def test_the_same_community_in_both_months_gives_no_finding(tmp_path):
