@@ -7,14 +7,17 @@ shared members, Jaccard >= MIN_JACCARD). A community's **messages** are the mess
 month between the organisation's accounts and its counterparts (edge weights); its
 **active members** are those counterparts.
 
-- A matched pair: messages this month against last month's community.
-- Last month's community left unmatched (it broke up or fell silent): messages this month
-  with its counterparts of last month, wherever they are now.
-- A new community (unmatched this month) is not tested: there is nothing to compare.
+Only matched pairs are tested: messages this month against last month's community. A
+community of either month left unmatched is not tested. Measuring last month's community by
+what its members of last month did this month was tried and dropped: members are chosen for
+being active last month, so their messages fall the next month by selection alone (on the
+demo, that version's tests for May, October and November 2026 came out "faded" at p < 0.05 in
+14 of 18, while the month's total messages moved by 16%, 1% and 4%); and audiences turn over so fast that most
+communities of a month share under a third of their members with any of the month before.
 
 Test: messages a day as Poisson rates (days of each month as exposure), the conditional exact
 binomial test, two-sided (`stats.compare_rates`); effect the ratio of the rates, with its
-interval (no message this month: ratio 0 and the exact Clopper–Pearson upper bound). Tested
+interval. Tested
 when the two months hold MIN_N messages or more together and both months hold messages of
 the network at all (a month not yet imported is not read as a fade). A change under the
 "counts" minimum effect (smi.insights.thresholds: 25% and 0.1 messages a day) is returned
@@ -28,8 +31,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
-
-import scipy.stats as sps
 
 from smi.insights.engine import Context
 from smi.insights.finding import Effect, Finding, make_finding
@@ -94,42 +95,31 @@ def community_changes(ctx: Context) -> list[Finding]:
     d0 = (b_last - b_first).days + 1
     now, before = members(now_net), members(before_net)
     matched = match_communities(now, before)
-    pairs: list[tuple[set[tuple[str, str]] | None, set[tuple[str, str]]]] = [
-        (now[c], before[p]) for c, p in sorted(matched.items())]
-    pairs += [(None, before[p]) for p in sorted(set(before) - set(matched.values()))]
+    pairs = [(now[c], before[p]) for c, p in sorted(matched.items())]
     out: list[Finding] = []
     seen: set[str] = set()
     for cur, prev in pairs:
         prev_cp = _counterparts(before_net, prev)
         c0 = _messages(before_net, prev)
-        if cur is None:  # broke up or fell silent: its counterparts of last month, this month
-            keys = {n.key for n in prev_cp if n.key in now_net.nodes}
-            cur_cp = _counterparts(now_net, keys)
-            c1 = _messages(now_net, keys)
-        else:
-            cur_cp = _counterparts(now_net, cur)
-            c1 = _messages(now_net, cur)
+        cur_cp = _counterparts(now_net, cur)
+        c1 = _messages(now_net, cur)
         if c0 + c1 < MIN_N or not prev_cp:
             continue
         rc = compare_rates(c1, d1, c0, d0)
         p = rc.p_value
         if not matters("counts", ctx.profile, subject=c1 / d1, comparison=c0 / d0):
             p = 1.0
-        ci = (float(rc.ratio_ci[0]), float(rc.ratio_ci[1]))
-        if c1 == 0:
-            share = d1 / (d0 + d1)
-            hi = float(sps.binomtest(0, c0, share).proportion_ci().high)
-            ci = (0.0, hi / (1 - hi) * d0 / d1)
+        ci = (float(rc.ratio_ci[0]), float(rc.ratio_ci[1]))  # a matched community has messages: c1 > 0
         ratio = float(rc.ratio)
         grew = ratio > 1
-        name = community_name(cur_cp if (cur_cp and c1 >= c0) else prev_cp)
+        name = community_name(cur_cp if c1 >= c0 else prev_cp)
         if name in seen:  # two communities with the same top counterparts: keep ids apart
             name = f"{name} [{len(seen) + 1}]"
         seen.add(name)
         said = {"name": name, "c1": num_p(c1), "c0": num_p(c0), "m1": num_p(len(cur_cp)), "m0": num_p(len(prev_cp)),
                 "a": num_p(round(rc.rate_a, 2)), "b": num_p(round(rc.rate_b, 2)), "pct": pct_p(abs(ratio - 1)),
                 "top": ", ".join(n.id for n in prev_cp[:TOP])}
-        holders = sorted({h for n in (cur_cp or prev_cp) for h in n.holders}, key=str.casefold)
+        holders = sorted({h for n in cur_cp for h in n.holders}, key=str.casefold)
         said["holders"] = ", ".join(holders[:3])
         if grew:
             title = M("A community grew: %(name)s", **said)
