@@ -120,3 +120,24 @@ def test_match_communities_by_shared_members():
     assert match_communities(now, before, min_jaccard=0.2) == {0: 1, 1: 0, 2: 2}
     # two of this month's claim the same one of last month: the one sharing more keeps it
     assert match_communities({0: {"a", "b"}, 1: {"a", "b", "c"}}, {5: {"a", "b", "c", "d"}}) == {1: 5}
+
+
+def test_a_community_that_split_is_not_read_as_faded(tmp_path):
+    # May: Ceri and Dai both talk with s0..s5 (3 messages each way: 36), one community;
+    # June: Ceri with s0..s2, Dai with s3..s5 (6 each: 36), two communities. Measured over
+    # the members of either month, the matched pair has 36 messages in both months.
+    # (the official account's steady star beside them makes one community the better split
+    # in May: modularity would otherwise cut the two-holder graph in half)
+    plan = {"ceri": {f"s{i}": (3, 6 if i < 3 else 0) for i in range(6)},
+            "dai": {f"s{i}": (3, 6 if i >= 3 else 0) for i in range(6)},
+            "theatr": {f"o{i}": (5, 5) for i in range(10)}}
+    ws = _world(tmp_path, plan)
+    from smi.relationships.network import build_network
+    from smi.relationships.tracking import members
+
+    assert len(members(build_network(ws.store, ws.profile, "2025-05"))) == 2
+    assert len(members(build_network(ws.store, ws.profile, "2025-06"))) == 3
+    found = [f for f in _community_tests(ws) if "@s" in f.subject["value"]]
+    assert len(found) == 1
+    assert found[0].n == 72 and found[0].effect.value == pytest.approx((36 / 30) / (36 / 31))
+    assert found[0].p_value == 1.0
