@@ -1,4 +1,5 @@
-"""Q1 Fit: relationships held by one person, and stakeholder groups neglected against their aims.
+"""Q1 Fit: relationships held by one person, stakeholder groups neglected against their aims,
+communities that grew or faded.
 
 Both read the relationship network (smi.relationships: an edge's weight is the messages
 between one of the organisation's accounts and another handle).
@@ -21,7 +22,9 @@ both periods hold messages of the network at all (so a month not yet imported is
 neglect) and the group has at least MIN_N messages over the two; a change under the
 "counts" minimum effect (smi.insights.thresholds) is returned with p = 1.
 
-Neither quotes a catalogue metric: `metric` names the detector's own measure
+**A community that grew or faded** (`community_messages`): smi.insights.detectors._communities.
+
+None quotes a catalogue metric: `metric` names the detector's own measure
 (`single_holder_relationships`, `group_messages`), defined here and in docs/relationships.md.
 """
 
@@ -211,6 +214,9 @@ def _groups(ctx: Context) -> list[Finding]:
 @detector(name=NAME, question="Q1", min_n=MIN_N,
           description="Relationships only one member of staff holds (against an even spread over the "
                       "holders, month and three-month baseline), and stakeholder groups whose contact moved "
-                      "against the profile's aim for them (month against the three months before).")
+                      "against the profile's aim for them (month against the three months before), and "
+                      "communities of the network that grew or faded (month against the month before).")
 def relationships(ctx: Context) -> list[Finding]:
-    return _single_holders(ctx) + _groups(ctx)
+    from smi.insights.detectors._communities import community_changes
+
+    return _single_holders(ctx) + _groups(ctx) + community_changes(ctx)
