@@ -181,3 +181,24 @@ def test_more_questions_unanswered_is_the_topic_again_when_its_questions_are_the
     else:
         assert out == [topic, rise]
     ws.close()
+
+
+def test_a_platforms_fall_without_a_collapse_finding_is_stated_once():
+    # A generated LinkedIn collapse (tests/evaluation/test_recall.py) whose collapse test did not
+    # pass was stated as two findings of one fall: "comments and messages a day fell 79%" and
+    # "LinkedIn: reconsider it" (its follower growth fell). The most direct measure states it
+    # (posts, exposure, inbound items, engagements, then growth); the others join its summary.
+    from smi.insights.engine import one_statement
+
+    inbound = _f("change", "Q1", "inbound_interactions", "linkedin", 0.21, 0.001).with_(title="inbound fell")
+    growth = _f("platforms", "Q3", "net_follower_growth_per_1000", "linkedin", -3.6, 1e-8).with_(
+        title="LinkedIn: reconsider it")
+    # a standing return per staff hour (Q5) is not this month's fall: it stays a finding
+    sink = _f("time", "Q5", "engagements_per_staff_hour", "linkedin", 0.3, 1e-6)
+    # a single fall on another platform stays as it is
+    exposure = _f("change", "Q1", "impressions_per_post", "instagram", 0.4, 1e-5)
+    out = one_statement(settle([growth, inbound, sink, exposure]))
+    assert [(f.detector, f.metric) for f in out] == [
+        ("change", "inbound_interactions"), ("time", "engagements_per_staff_hour"), ("change", "impressions_per_post")]
+    assert out[0].summary == "s With it: LinkedIn: reconsider it."
+    assert out[2].summary == "s"
