@@ -196,14 +196,15 @@ def test_finds_instagram_video_and_facebook_bilingual_and_not_long_posts(demos):
 
 @pytest.mark.slow
 def test_the_rates_quoted_are_the_catalogues_and_the_models_rows_match_them(demos):
-    from smi.insights.detectors._posts import exposure_of, model_frame, official, window
+    from smi.insights.detectors._posts import exposure_of, model_frame, official
+    from smi.insights.detectors.practice import practice_window
     from smi.insights.engine import Context
 
     fx, _ = demos
     found = run_month(fx, MONTH, only=["practice"])
     assert found
     ctx = Context(fx, MONTH)
-    frame = official(model_frame(ctx, window(ctx)))  # the organisation's posts, as the model reads them
+    frame = official(model_frame(ctx, practice_window(ctx)))  # the organisation's posts, as the model reads them
     for f in found:
         mine = f.figures[0]
         assert (mine["platform"], mine["dimension"], mine["value"]) == (

@@ -166,6 +166,13 @@ COLLAPSE = "platform_activity"  # blind_spots: a platform whose posting and enga
 WITH_COLLAPSE = frozenset({"posts", "inbound_interactions", "engagements", "engagements_per_post",
                            "impressions_per_post", "reach_per_post", "impressions", "reach",
                            "net_follower_growth_per_1000", "engagements_per_staff_hour"})
+# A platform's fall this month, stated by several findings without a collapse finding (the
+# collapse test needs posts and engagements both to have fallen): one fact, stated by the first
+# of these that is present (the most direct measure of the platform's activity), the others as
+# its context. Not the return per staff hour: that is a standing comparison of the platform's
+# time (Q5), not this month's fall.
+FALL_ORDER = ("posts", "impressions", "reach", "impressions_per_post", "reach_per_post", "inbound_interactions",
+              "engagements", "engagements_per_post", "net_follower_growth_per_1000")
 
 
 def one_statement(findings: list[Finding]) -> list[Finding]:
@@ -199,7 +206,7 @@ def one_statement(findings: list[Finding]) -> list[Finding]:
     gone = {f.subject.get("value"): f for f in out if f.metric == COLLAPSE and f.direction == "lower"
             and f.subject.get("dimension") == "platform"}
     if not gone:
-        return out
+        return _one_fall(out)
     folded: dict[str, list[Finding]] = {}
     kept = []
     for f in out:
@@ -219,8 +226,44 @@ def one_statement(findings: list[Finding]) -> list[Finding]:
     return final
 
 
+def _one_fall(findings: list[Finding]) -> list[Finding]:
+    """A platform with two or more kept findings of its fall this month (FALL_ORDER, direction
+    lower) and no collapse finding: the first in FALL_ORDER states it, the others join its
+    summary ("With it: …"), so "LinkedIn: comments and messages fell 79%" and "LinkedIn:
+    reconsider it" (its follower growth fell) are one finding, not two."""
+    falls: dict[str, list[Finding]] = {}
+    for f in findings:
+        p = _platform(f)
+        if p is not None and f.metric in FALL_ORDER and f.direction == "lower":
+            falls.setdefault(p, []).append(f)
+    owners: dict[int, list[Finding]] = {}
+    gone: set[int] = set()
+    for group in falls.values():
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda g: (FALL_ORDER.index(g.metric), g.q_value if g.q_value is not None else 1.0))
+        owners[id(group[0])] = group[1:]
+        gone |= {id(g) for g in group[1:]}
+    if not owners:
+        return findings
+    from smi.messages import M
+
+    out = []
+    for f in findings:
+        if id(f) in gone:
+            continue
+        if id(f) in owners:
+            with_it = [g.messages.get("title") or g.title for g in owners[id(f)]]
+            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
+        out.append(f)
+    return out
+
+
 TOPIC = "audience_topic_share"  # blind_spots: questions about what the posts never address
 UNANSWERED = "unanswered_question_share"  # service (Q6): more questions left unanswered
+
+
+RESPONSE_RATE = "question_response_rate"  # service (Q6): a platform answers fewer questions than the others
 
 
 def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Finding]:
@@ -230,37 +273,68 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
     finding's evidence counts its questions of the month, answered and not, from the same
     questions Q6 counts); when what is left is no longer higher than the three months before
     (Fisher's exact test, p <= 0.05), the Q6 finding joins the topic's summary as context.
-    A rise beyond the topic stays a finding of its own."""
+    A rise beyond the topic stays a finding of its own.
+
+    The same for "P: fewer questions answered than elsewhere" (Q6, a platform's share answered
+    against the other platforms'): the platform's questions and the others' are compared again
+    without the questions that hold a topic finding's word; when P no longer answers a smaller
+    share (Fisher's exact test, p <= 0.05), it is the topic's unanswered questions landing on P
+    and joins the topic's summary."""
     topics = [f for f in findings if f.metric == TOPIC and f.direction == "higher" and f.evidence]
     rise = [f for f in findings if f.metric == UNANSWERED and f.direction == "higher"]
-    if not topics or not rise:
+    fewer = [f for f in findings if f.metric == RESPONSE_RATE and f.direction == "lower"
+             and f.subject.get("dimension") == "platform"]
+    if not topics or not (rise or fewer):
         return findings
     from smi.insights.detectors.service import _period, inbound_items, questions_with_chance
     from smi.insights.stats import compare_proportions
 
     ctx = Context(ws, month)
     qs = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, month, month)))
-    base = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
-    if qs.empty or base.empty:
+    if qs.empty:
         return findings
-    n, left = len(qs), int((~qs["answered"]).sum())
-    asked = sum(int(t.evidence[0].get("answered", 0)) + int(t.evidence[0].get("unanswered", 0)) for t in topics)
-    open_ = sum(int(t.evidence[0].get("unanswered", 0)) for t in topics)
-    n_rest, left_rest = max(n - asked, 0), max(left - open_, 0)
-    k_b = int((~base["answered"]).sum())
-    if n_rest > 0:
-        c = compare_proportions(min(left_rest, n_rest), n_rest, k_b, len(base))
-        if c.difference > 0 and c.p_value <= 0.05:
-            return findings  # a rise beyond the topic's questions: a fact of its own
+    folded: list[Finding] = []
+    base = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
+    if rise and not base.empty:
+        n, left = len(qs), int((~qs["answered"]).sum())
+        asked = sum(int(t.evidence[0].get("answered", 0)) + int(t.evidence[0].get("unanswered", 0)) for t in topics)
+        open_ = sum(int(t.evidence[0].get("unanswered", 0)) for t in topics)
+        n_rest, left_rest = max(n - asked, 0), max(left - open_, 0)
+        k_b = int((~base["answered"]).sum())
+        beyond = False
+        if n_rest > 0:
+            c = compare_proportions(min(left_rest, n_rest), n_rest, k_b, len(base))
+            beyond = c.difference > 0 and c.p_value <= 0.05  # a rise beyond the topic's questions
+        if not beyond:
+            folded += rise
+    if fewer:
+        from smi.enrich.stopwords import stopwords
+        from smi.insights.detectors.blind_spots import words_of
+
+        stop = frozenset(stopwords())
+        words = {str(t.subject.get("value", "")).lower() for t in topics}
+        on_topic = qs["text"].map(lambda x: bool(words_of(x, stop) & words))
+        rest = qs[~on_topic]
+        for f in fewer:
+            mine = rest[rest["platform"] == f.subject.get("value")]
+            others = rest[rest["platform"] != f.subject.get("value")]
+            if len(mine) == 0 or len(others) == 0:
+                folded.append(f)
+                continue
+            c = compare_proportions(int(mine["answered"].sum()), len(mine), int(others["answered"].sum()), len(others))
+            if not (c.difference < 0 and c.p_value <= 0.05):
+                folded.append(f)  # without the topic's questions, the platform answers as the others do
+    if not folded:
+        return findings
     main = max(topics, key=lambda t: int(t.evidence[0].get("unanswered", 0)))
     out = []
     for f in findings:
-        if f in rise:
+        if any(f is g for g in folded):
             continue
         if f is main:
             from smi.messages import M
 
-            with_it = [g.messages.get("title") or g.title for g in rise]
+            with_it = [g.messages.get("title") or g.title for g in folded]
             f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
         out.append(f)
     return out

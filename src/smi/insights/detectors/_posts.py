@@ -19,9 +19,12 @@ VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def window(ctx: Any) -> Period:
-    """The month and its three-month baseline, as one period of local days."""
+def window(ctx: Any, months: int = 4) -> Period:
+    """The month and its three-month baseline (`months` 4), or the month and the `months` - 1
+    before it, as one period of local days."""
     start, _ = ctx.baseline_range
+    if months != 4:
+        start = date(*map(int, ctx.month_shift(-(months - 1)).split("-")), 1)
     y, m = ctx.first_day.year, ctx.first_day.month
     end = date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)
     return Period.between(start, end, ctx.timezone)
