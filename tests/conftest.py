@@ -103,3 +103,14 @@ def _walk_business_minutes(a: datetime, b: datetime, tz: ZoneInfo, days: set[int
 def walk_business_minutes():
     """The hand count of business minutes between two instants (see _walk_business_minutes)."""
     return _walk_business_minutes
+
+
+@pytest.fixture(autouse=True)
+def _csv_field_limit_put_back():
+    """Python's csv field limit is process-wide: whatever a test (or a library it calls) sets
+    is put back after it, so a later test reads with the default (imports set their own)."""
+    import csv
+
+    before = csv.field_size_limit()
+    yield
+    csv.field_size_limit(before)

@@ -47,6 +47,7 @@ def read_like_import(args: list[str]) -> int:
     """Expand, plan and read the files as `smi import` would; the rows read."""
     from smi.importer import plan, unknown_format
     from smi.sources import ImportContext, ImportOptions, expand
+    from smi.sources.columns import csv_cell_limit
 
     paths = [a for a in args if not a.startswith("--")]
     options = ImportOptions(timezone="Europe/London")
@@ -68,7 +69,8 @@ def read_like_import(args: list[str]) -> int:
                 raise f.text_problem
         writer = _Writer(unit.name)
         ctx = ImportContext(writer, options)
-        unit.source.read(unit, ctx)
+        with csv_cell_limit():  # as smi.importer.import_unit reads
+            unit.source.read(unit, ctx)
         ctx.flush()
         total += writer.rows
     return total
