@@ -134,3 +134,21 @@ def test_bad_media_files_are_skipped_with_a_counted_warning(imported):
     kept = sorted(p.name.split("-", 1)[1] for p in (ws / "archive").glob("*/*") if "tweets_media" not in p.name
                   and p.name.split("-", 1)[1].startswith("10"))
     assert kept == ["101-RedSq_01.png", "105-NoAlt.gif"]
+
+
+def test_thumbnails_are_small_and_bounded(tmp_path):
+    """Independent of the import: a wide photo is shrunk to THUMB_PX on its longer side; an
+    image claiming more than MAX_PIXELS (8000 x 6000 = 48 M, a small file) and a file that is
+    not an image give none; a post whose extra names no media is returned unchanged."""
+    from smi.report.images import THUMB_PX, thumbnail, with_images
+
+    Image.new("RGB", (800, 400), RED).save(tmp_path / "wide.png")
+    Image.new("1", (8000, 6000)).save(tmp_path / "huge.png")
+    (tmp_path / "fake.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"junk" * 10)
+    src = thumbnail(tmp_path / "wide.png")
+    assert src is not None
+    img = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
+    assert img.size == (THUMB_PX, THUMB_PX // 2)
+    assert thumbnail(tmp_path / "huge.png") is None and thumbnail(tmp_path / "fake.png") is None
+    post = {"post_key": "x:1", "excerpt": "hello"}
+    assert with_images(tmp_path, [post], {"x:1": '{"platform_lang": "en"}'}) == [post]
