@@ -228,7 +228,7 @@ def _undo_archive(made: list[Path]) -> None:
             pass
 
 
-def _archive(ws: Any, unit: Unit, digest: str) -> tuple[list[Path], Path | None]:
+def _archive(ws: Any, unit: Unit, digest: str, kept: list[InputFile] | None = None) -> tuple[list[Path], Path | None]:
     """Keep a copy of each file read, by content hash (backing up = copying the folder), before
     the rows commit: to a temporary name, synced, then renamed. First an intent record names
     the copies to be made (`smi.journal`): a kill before the import has committed and ended it
@@ -242,7 +242,7 @@ def _archive(ws: Any, unit: Unit, digest: str) -> tuple[list[Path], Path | None]
     try:
         todo: list[tuple[Path, InputFile]] = []
         folders: list[Path] = []
-        for f in unit.files:
+        for f in [*unit.files, *(kept or [])]:  # kept: files the source asked to keep (ctx.keep_file)
             dest = archive_path(ws, f)
             if dest.exists() or any(dest == d for d, _ in todo):
                 continue
@@ -327,7 +327,7 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
             # The archive copy first, then the rows: a failed copy imports nothing; a failed
             # commit removes the copy. A kill between the two leaves the copy and its intent
             # record, which the next process to open the store for writing resolves (smi.journal).
-            copies, intent = _archive(ws, unit, digest)
+            copies, intent = _archive(ws, unit, digest, ctx.kept_files)
             try:
                 record = writer.commit()
             except BaseException:

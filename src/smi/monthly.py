@@ -503,6 +503,18 @@ def _top_posts(con: Any, period: Any, tz: Any, per_platform: bool = False) -> li
     return top
 
 
+def _post_images(ws: Any, backend: Any, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Top posts with their first kept image as a thumbnail (smi.report.images)."""
+    from smi.report.images import with_images
+
+    keys = [p["post_key"] for p in posts if p.get("post_key")]
+    if not keys:
+        return posts
+    t = backend.table("posts")
+    extras = {r["post_key"]: r["extra"] for r in _rows(t.filter(t.post_key.isin(keys)).select("post_key", "extra"))}
+    return with_images(ws.archive_dir, posts, extras)
+
+
 def best_times(con: Any, period: Any) -> dict[str, Any]:
     """When posts do best: each platform's engagements a post (as the catalogue's
     engagements_per_post counts them: posts published in the span, reposts excluded, that have
@@ -654,7 +666,7 @@ def _figures(ws: Any, period: Any) -> Month:
         metrics=[MetricInfo(m.name, m.unit, m.description, m.formula) for m in metrics],
         trend_months=[p.key for p in span.months],
         trend=trend,
-        top_posts=_top_posts(con, period, ws.timezone),
+        top_posts=_post_images(ws, backend, _top_posts(con, period, ws.timezone)),
         best_times=best_times(con, period),
         platform_top=_top_posts(con, period, ws.timezone, per_platform=True),
         currency=ws.profile.organisation.currency,

@@ -3,6 +3,7 @@ numbers; the CSS's print rules keep tables and charts whole)."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from pathlib import Path
 
@@ -10,7 +11,21 @@ from smi.errors import SmiError
 
 
 def _refuse_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
+    """Fetch nothing: only an image embedded in the page as a data: URI (a top post's
+    thumbnail, smi.report.images) is decoded (WeasyPrint before 67)."""
+    head, sep, data = url.partition(";base64,")
+    if sep and head.startswith("data:image/"):
+        return {"string": base64.b64decode(data), "mime_type": head[len("data:"):]}
     raise ValueError(f"the report fetches nothing ({url})")
+
+
+def _fetcher() -> object:
+    """Data: URIs only (embedded thumbnails): nothing is fetched from a network or a file."""
+    try:
+        from weasyprint.urls import URLFetcher
+    except ImportError:
+        return _refuse_fetch
+    return URLFetcher(allowed_protocols={"data"})
 
 
 def write_pdf(html: str, path: Path) -> Path:
@@ -23,6 +38,6 @@ def write_pdf(html: str, path: Path) -> Path:
         ) from None
     # WeasyPrint logs CSS it ignores (browser-only properties) at warning level: not the user's concern.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    doc = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch, base_url=str(path.parent))
+    doc = weasyprint.HTML(string=html, url_fetcher=_fetcher(), base_url=str(path.parent))
     doc.write_pdf(path)
     return path

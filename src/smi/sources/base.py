@@ -133,6 +133,12 @@ class ImportContext:
         # How observed_at was found when the export does not say (the import summary says so).
         self.dated_by: str | None = None
         self.kinds: set[str] = set()  # the kinds of file read (Source.kinds)
+        # Files read no further but kept in the workspace's archive with the import (an X
+        # archive's photos, for the report): copied with the files read, by content hash.
+        self.kept_files: list[InputFile] = []
+
+    def keep_file(self, f: InputFile) -> None:
+        self.kept_files.append(f)
 
     # -- writing ------------------------------------------------------------------------------
     def emit(self, table: str, row: dict[str, Any]) -> None:

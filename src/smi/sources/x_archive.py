@@ -13,6 +13,12 @@ Sibling files in one folder are one unit, imported in one transaction. The archi
 data files in that folder (like.js, following.js, …), its README.txt and media folders are
 recognised and not read, so they are not reported as unknown.
 
+Photos: each photo's file as the archive names it, `tweets_media/<tweet id>-<last path part
+of media_url_https>`, with `ext_alt_text`, goes to the post's `extra` as `media` (a list of
+{"file", "alt"}). The files of those present that are JPEG, PNG, GIF or WebP by their first
+bytes and at most MEDIA_MAX_BYTES are kept in the workspace's archive (ImportContext.keep_file)
+for the report's thumbnails (smi.report.images); others are skipped, counted in one warning.
+
 Mapping: a tweet whose text starts `RT @` is a repost, one with `in_reply_to_status_id_str`
 a reply, one with `is_quote_status`/`quoted_status_id` a quote. Real archives often lack
 both quote fields: a tweet whose only link (`entities.urls`) is a tweet's address
@@ -80,6 +86,8 @@ _MONTHS = {m: i for i, m in enumerate(
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAYS: dict[tuple[str, str, str], int] = {}  # (month, day, year) -> seconds since 1970 at 00:00 UTC
 _LANG_JSON: dict[str, str] = {}  # the `extra` of a tweet with only a platform language
+MEDIA_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}\.(?:jpe?g|png|gif|webp)", re.I)
+MEDIA_MAX_BYTES = 5 << 20  # an image kept from tweets_media/ (larger ones are skipped, with a warning)
 _UNKNOWN_URL = "https://x.com/i/web/status/"
 _FIX = "download the archive again from X (Settings > Your account > Download an archive of your data)"
 
@@ -204,8 +212,10 @@ class XArchive(Source):
         self.map_item("archive", info, ctx)
 
         posts = 0
+        self._media_wanted: set[str] = set()
         for f in roles.get("tweets", []):
             posts += self._read_tweets(f, ctx)
+        self._keep_media(unit, ctx)
         # Give back the memory Arrow kept for the batches before the store merges them
         # (1M tweets: about 170 MB less at the peak).
         pa.default_memory_pool().release_unused()
@@ -236,6 +246,8 @@ class XArchive(Source):
                     raw = el.tweet
                     row = _map_tweet(decode(raw))
                     add(row)
+                    if row[3] == "image" and row[9] is not None and '"media"' in row[9]:
+                        self._media_wanted.update(m["file"] for m in orjson.loads(row[9])["media"])
                     if keep is not None:
                         keep("tweet", row[0], compact(raw, indent=0))
                 if len(rows) >= FLUSH_ROWS:
@@ -254,6 +266,31 @@ class XArchive(Source):
             if collecting:
                 gc.enable()
         return n
+
+    def _keep_media(self, unit: Unit, ctx: ImportContext) -> None:
+        """Keep the tweets' photos the archive carries (`tweets_media/<tweet id>-<name>`) in the
+        workspace's archive, for the report: JPEG, PNG, GIF or WebP by their first bytes, at
+        most MEDIA_MAX_BYTES each. Others are skipped, counted in one warning."""
+        wanted = getattr(self, "_media_wanted", set())
+        if not wanted:
+            return
+        skipped: list[str] = []
+        for f in unit.extra_files:
+            if not _dirkey(f).endswith("tweets_media/") or f.basename not in wanted:
+                continue
+            if f.size > MEDIA_MAX_BYTES:
+                skipped.append(f"{f.basename} (over {MEDIA_MAX_BYTES >> 20} MB)")
+                continue
+            with f.open() as stream:
+                head = stream.read(12)
+            if not _is_image(head):
+                skipped.append(f"{f.basename} (not a JPEG, PNG, GIF or WebP image)")
+                continue
+            ctx.keep_file(f)
+        if skipped:
+            n = len(skipped)
+            shown = "; ".join(skipped[:3]) + (f"; and {n - 3:,} more" if n > 3 else "")
+            ctx.warn(f"{n:,} media file{'s' if n != 1 else ''} in tweets_media/ not kept for the report: {shown}")
 
     def _emit_rows(self, rows: list[tuple[Any, ...]], ctx: ImportContext) -> None:
         """Emit mapped tweets (tuples from _map_tweet) as Arrow tables, column by column."""
@@ -348,6 +385,8 @@ class _Url(msgspec.Struct, gc=False):
 
 class _Media(msgspec.Struct, gc=False):
     type: str | None = None
+    media_url_https: str | None = None
+    ext_alt_text: str | None = None
 
 
 class _Entities(msgspec.Struct, gc=False):
@@ -422,18 +461,22 @@ def _map_tweet(t: _Tweet) -> tuple[Any, ...]:
     else:
         kind = "original"
     ext = t.extended_entities
+    media: list[dict[str, str | None]] = []
     if ext is not None and ext.media:
         types = {m.type for m in ext.media}
         fmt = "video" if "video" in types or "animated_gif" in types else "image"
+        media = _photos(tid, ext.media)
     else:
         fmt = "link" if links else "text"
     lang = t.lang
-    if reply_to or quoted:
+    if reply_to or quoted or media:
         extra: dict[str, Any] = {"platform_lang": lang} if lang else {}
         if reply_to and t.in_reply_to_screen_name:
             extra["reply_to_handle"] = t.in_reply_to_screen_name
         if quoted:
             extra["quoted_status_id"] = str(quoted)
+        if media:
+            extra["media"] = media
         extra_json = orjson.dumps(extra).decode() if extra else None
     elif lang:
         extra_json = _LANG_JSON.get(lang)
@@ -447,6 +490,27 @@ def _map_tweet(t: _Tweet) -> tuple[Any, ...]:
         _count(t.favorite_count, "favorite_count"),
         _count(t.retweet_count, "retweet_count"),
     )
+
+
+def _is_image(head: bytes) -> bool:
+    """True if a file's first 12 bytes are those of a JPEG, PNG, GIF or WebP image."""
+    return (head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a"))
+            or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"))
+
+
+def _photos(tid: str, media: list[_Media]) -> list[dict[str, str | None]]:
+    """The tweet's photos as the archive names their files in `tweets_media/`:
+    `<tweet id>-<last path part of media_url_https>`, with the alt text where given."""
+    out: list[dict[str, str | None]] = []
+    for m in media:
+        if m.type != "photo" or not m.media_url_https:
+            continue
+        name = m.media_url_https.rsplit("/", 1)[-1]
+        if not MEDIA_NAME.fullmatch(name):
+            continue  # not a name smi would look for (and never a path)
+        alt = " ".join(m.ext_alt_text.split())[:1000] if m.ext_alt_text else None
+        out.append({"file": f"{tid}-{name}", "alt": alt or None})
+    return out
 
 
 # -- files and roles ---------------------------------------------------------------------------
