@@ -324,6 +324,7 @@ class Host:
                         msg = out.get(timeout=0.5)
                     except queue.Empty:
                         if not child.is_alive() and out.empty():
+                            self.changed()
                             job.state, job.error = "failed", f"the import stopped (exit code {child.exitcode})"
                             break
                         continue
@@ -333,7 +334,8 @@ class Host:
         finally:
             out.close()
             job.step = ""
-            self.changed()
+            if not job.finished:  # else forgotten when the job ended (below)
+                self.changed()
             if self.on_change is not None:
                 self.on_change(self.name, job)
 
@@ -359,10 +361,14 @@ class Host:
         elif kind == "stamp":
             job.stamp = tuple(tuple(x) if isinstance(x, list) else x for x in msg[1])
         elif kind == "error":
+            # forget what the old data gave before the job shows as ended: a page asked for
+            # once the job is done must not be served from the old data's months
+            self.changed()
             job.state, job.error = "failed", _scrub(msg[1], job.folder)
             job.fix = _scrub(msg[2], job.folder) if msg[2] else None
             return True
         elif kind == "end":
+            self.changed()  # as for "error"
             failed, total = msg[1], msg[2]
             job.state = "failed" if failed else "done"
             if failed:

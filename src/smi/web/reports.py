@@ -175,20 +175,22 @@ def routes(srv: Any) -> list[Route]:
         s, host = allowed(request)
         mine = sorted(jobs.get(host.name, {}).values(), key=lambda j: j.created, reverse=True)
         host.notice_outside()  # `smi import` while the server runs: the months may have changed
+        acts = can_act(s, host.name)  # only those who may generate a report see the month picker
         months = host.data_months()  # kept from the last month worked out, until the data changes
         months_error = None
-        if months is None:
+        if months is None and acts:
             failed = months_failed.get(host.name)
             if failed is not None and failed[0] == host.generation:
                 months_error = failed[1]
             else:
                 start_months(host)
-            # meanwhile: the months of past reports (the page polls until the months are known)
+                months = host.data_months()  # it may be done already
+        finding = acts and months is None and months_error is None  # the page polls until known
+        if months is None:  # meanwhile: the months of past reports
             months = sorted({r.month for r in past_reports(folder(host))}, reverse=True)
-        finding = months_error is None and host.data_months() is None
         writing = {(j.month, j.lang) for j in mine if not j.finished}
         past = [r for r in past_reports(folder(host)) if (r.month, r.lang) not in writing]  # no half-written set
-        return srv.page(request, "reports.html", s, ws=host.name, jobs=mine[:5], past=past, months=months, can_act=can_act(s, host.name),
+        return srv.page(request, "reports.html", s, ws=host.name, jobs=mine[:5], past=past, months=months, can_act=acts,
                         file_name=file_name, finding_months=finding, months_error=months_error,
                         polling=finding or any(not j.finished for j in mine))
 
