@@ -137,6 +137,7 @@ class Host:
         self.on_change = on_change
         self._worker: threading.Thread | None = None
         self.stamp: tuple[Any, ...] | None = None  # the store's files as this process last left them
+        self.span: tuple[int, list[str]] | None = None  # (generation, every month with data, newest first)
 
     @contextmanager
     def open(self, wait: float | None = None) -> Iterator[Any]:
@@ -215,18 +216,46 @@ class Host:
             # view only renders the template (smi.web.findings.finding_charts keeps them)
             finding_charts(view.model, WebWords(lang))
             self.months[(month, lang, m.key, self.generation)] = view
+            self.span = (self.generation, list(asked["months"]))
             return view
+
+    # -- the months with data -----------------------------------------------------------------
+    def data_months(self) -> list[str] | None:
+        """Every month with data, newest first, as last worked out for the current data
+        version; None when the data changed since (work_out_months finds them)."""
+        span = self.span
+        if span is None or span[0] != self.generation:
+            return None
+        return list(span[1])
+
+    def work_out_months(self) -> list[str]:
+        """Every month with data, newest first: smi.metrics.months.data_span read in a child
+        process (smi.web.month_worker.months_job; this process never opens DuckDB for it),
+        kept until the data changes."""
+        with self.lock:
+            known = self.data_months()
+            if known is not None:
+                return known
+            msg = self._in_child("months_job")
+            self.span = (self.generation, list(msg[1]))
+            return list(msg[1])
 
     def _month_in_child(self, month: str | None) -> tuple[str, str, list[str], str]:
         """Run smi.web.month_worker.month_job; its answer. Call it under the lock."""
+        msg = self._in_child("month_job", month)
+        return msg[1], msg[2], msg[3], msg[4]
+
+    def _in_child(self, job: str, *args: Any) -> tuple[Any, ...]:
+        """Run smi.web.month_worker's `job` in a child process; its message (an error
+        raised). Call it under the lock."""
         import multiprocessing as mp
 
-        from smi.web.month_worker import month_job
+        from smi.web import month_worker
 
         ctx = mp.get_context("spawn")
         out = ctx.Queue()
         try:
-            child = ctx.Process(target=month_job, args=(str(self.path), month, out), daemon=True)
+            child = ctx.Process(target=getattr(month_worker, job), args=(str(self.path), *args, out), daemon=True)
             child.start()
             while True:
                 try:
@@ -247,7 +276,7 @@ class Host:
         self.stamp = closed
         if msg[0] == "error":
             raise SmiError(msg[1], fix=msg[2])
-        return msg[1], msg[2], msg[3], msg[4]
+        return msg
 
     # -- uploads ------------------------------------------------------------------------------
     def submit(self, user: str, folder: Path, names: list[str], total: int) -> Job:
@@ -295,6 +324,7 @@ class Host:
                         msg = out.get(timeout=0.5)
                     except queue.Empty:
                         if not child.is_alive() and out.empty():
+                            self.changed()
                             job.state, job.error = "failed", f"the import stopped (exit code {child.exitcode})"
                             break
                         continue
@@ -304,7 +334,8 @@ class Host:
         finally:
             out.close()
             job.step = ""
-            self.changed()
+            if not job.finished:  # else forgotten when the job ended (below)
+                self.changed()
             if self.on_change is not None:
                 self.on_change(self.name, job)
 
@@ -330,10 +361,14 @@ class Host:
         elif kind == "stamp":
             job.stamp = tuple(tuple(x) if isinstance(x, list) else x for x in msg[1])
         elif kind == "error":
+            # forget what the old data gave before the job shows as ended: a page asked for
+            # once the job is done must not be served from the old data's months
+            self.changed()
             job.state, job.error = "failed", _scrub(msg[1], job.folder)
             job.fix = _scrub(msg[2], job.folder) if msg[2] else None
             return True
         elif kind == "end":
+            self.changed()  # as for "error"
             failed, total = msg[1], msg[2]
             job.state = "failed" if failed else "done"
             if failed:

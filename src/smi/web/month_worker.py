@@ -44,3 +44,30 @@ def month_job(workspace: str, month: str | None, out: Any) -> None:
     except Exception as e:  # a bug, not bad input: say so rather than poll forever
         msg = ("error", f"the month could not be worked out: {type(e).__name__}: {e}", None)
     out.put((*msg, opened, store_stamp(Path(workspace))))
+
+
+def months_job(workspace: str, out: Any) -> None:
+    """Every month with data (smi.metrics.months.data_span), newest first, and no more: what
+    the reports page offers when no month has been worked out since the data changed.
+
+        ("months", months, opened, closed)
+        ("error", message, fix, opened, closed)
+    """
+    from smi.errors import SmiError
+    from smi.metrics.months import data_span
+    from smi.web.hosts import store_stamp
+    from smi.web.month import month_keys
+    from smi.workspace import Workspace
+
+    msg: tuple[Any, ...]
+    opened = None
+    try:
+        with Workspace.open(Path(workspace)) as ws:
+            ws.store  # noqa: B018 (as month_job)
+            opened = store_stamp(Path(workspace))
+            msg = ("months", month_keys(*data_span(ws)))
+    except SmiError as e:
+        msg = ("error", e.message, e.fix)
+    except Exception as e:  # a bug, not bad input: say so rather than poll forever
+        msg = ("error", f"the months with data could not be worked out: {type(e).__name__}: {e}", None)
+    out.put((*msg, opened, store_stamp(Path(workspace))))

@@ -152,6 +152,8 @@ def routes(srv: Any) -> list[Route]:
     from smi.web.meeting import can_act
 
     jobs: dict[str, dict[str, ReportJob]] = {}  # workspace -> job id -> job
+    months_threads: dict[str, threading.Thread] = {}  # workspace -> working out its months with data
+    months_failed: dict[str, tuple[int, str]] = {}  # workspace -> (generation, why the months were not found)
 
     def allowed(request: Request) -> tuple[Any, Any]:
         s = srv.require(request)
@@ -172,12 +174,48 @@ def routes(srv: Any) -> list[Route]:
     async def page(request: Request) -> Response:
         s, host = allowed(request)
         mine = sorted(jobs.get(host.name, {}).values(), key=lambda j: j.created, reverse=True)
-        views = list(host.months.values())  # any month worked out knows every month with data
-        months = views[0].months if views else sorted({r.month for r in past_reports(folder(host))}, reverse=True)
+        host.notice_outside()  # `smi import` while the server runs: the months may have changed
+        acts = can_act(s, host.name)  # only those who may generate a report see the month picker
+        months = host.data_months()  # kept from the last month worked out, until the data changes
+        months_error = None
+        if months is None and acts:
+            failed = months_failed.get(host.name)
+            if failed is not None and failed[0] == host.generation:
+                months_error = failed[1]
+            else:
+                start_months(host)
+                months = host.data_months()  # it may be done already
+        finding = acts and months is None and months_error is None  # the page polls until known
+        if months is None:  # meanwhile: the months of past reports
+            months = sorted({r.month for r in past_reports(folder(host))}, reverse=True)
         writing = {(j.month, j.lang) for j in mine if not j.finished}
         past = [r for r in past_reports(folder(host)) if (r.month, r.lang) not in writing]  # no half-written set
-        return srv.page(request, "reports.html", s, ws=host.name, jobs=mine[:5], past=past, months=months, can_act=can_act(s, host.name),
-                        file_name=file_name, polling=any(not j.finished for j in mine))
+        return srv.page(request, "reports.html", s, ws=host.name, jobs=mine[:5], past=past, months=months, can_act=acts,
+                        file_name=file_name, finding_months=finding, months_error=months_error,
+                        polling=finding or any(not j.finished for j in mine))
+
+    def start_months(host: Any) -> None:
+        """Work out the months with data in the background (a child process, under the
+        workspace's lock: after an import or a month being worked out), once at a time."""
+        running = months_threads.get(host.name)
+        if running is not None and running.is_alive():
+            return
+
+        def run() -> None:
+            from smi.errors import SmiError
+
+            generation = host.generation
+            try:
+                host.work_out_months()
+                months_failed.pop(host.name, None)
+            except SmiError as e:
+                months_failed[host.name] = (generation, e.message)
+            except Exception as e:  # a bug: show it rather than poll forever
+                months_failed[host.name] = (generation, f"{type(e).__name__}: {e}")
+
+        t = threading.Thread(target=run, name=f"smi-months-{host.name}", daemon=True)
+        months_threads[host.name] = t
+        t.start()
 
     async def start(request: Request) -> Response:
         s, host = allowed(request)
