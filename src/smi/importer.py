@@ -203,19 +203,6 @@ def archive_path(ws: Any, f: InputFile) -> Path:
     return ws.archive_dir / digest[:2] / name
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _undo_archive(made: list[Path]) -> None:
     """Remove copies (and the folders made for them) of an import that did not commit."""
     for path in reversed(made):
@@ -270,7 +257,7 @@ def _archive(ws: Any, unit: Unit, digest: str, kept: list[InputFile] | None = No
             os.replace(tmp, dest)
             tmp = None
             made.append(dest)
-            _fsync_dir(dest.parent)
+            journal.fsync_path(dest.parent)
     except OSError as e:
         _cleanup(tmp)
         _undo_archive(made)

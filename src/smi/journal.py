@@ -30,7 +30,8 @@ _ACTIVE: set[Path] = set()  # records this process has written and not yet ended
 _SEQ = itertools.count()
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """fsync a file or folder (a folder: its entries), quietly where the system cannot."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -50,7 +51,7 @@ def begin(root: Path, unit_hash: str, copies: list[tuple[Path, str]], folders: l
     folder = root / JOURNAL
     if not folder.is_dir():
         folder.mkdir()
-        _fsync(root)
+        fsync_path(root)
     record = folder / f"{os.getpid()}-{next(_SEQ)}.json"
     tmp = record.with_suffix(".tmp")
     body = {"unit_hash": unit_hash,
@@ -67,7 +68,7 @@ def begin(root: Path, unit_hash: str, copies: list[tuple[Path, str]], folders: l
             tmp.unlink(missing_ok=True)
         raise
     _ACTIVE.add(record)
-    _fsync(folder)
+    fsync_path(folder)
     return record
 
 
