@@ -504,8 +504,8 @@ def _top_posts(con: Any, period: Any, tz: Any, per_platform: bool = False) -> li
 
 
 def _post_images(ws: Any, backend: Any, posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Top posts with their first kept image as a thumbnail (smi.report.images)."""
-    from smi.report.images import with_images
+    """Top posts with their first kept image as a thumbnail (smi.images)."""
+    from smi.images import with_images
 
     keys = [p["post_key"] for p in posts if p.get("post_key")]
     if not keys:

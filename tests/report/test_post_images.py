@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from smi.report.images import MAX_BYTES
+from smi.images import MAX_BYTES
 
 RED = (200, 30, 30)
 ALT = "A red square on the charity's stall"
@@ -140,7 +140,7 @@ def test_thumbnails_are_small_and_bounded(tmp_path):
     """Independent of the import: a wide photo is shrunk to THUMB_PX on its longer side; an
     image claiming more than MAX_PIXELS (8000 x 6000 = 48 M, a small file) and a file that is
     not an image give none; a post whose extra names no media is returned unchanged."""
-    from smi.report.images import THUMB_PX, thumbnail, with_images
+    from smi.images import THUMB_PX, thumbnail, with_images
 
     Image.new("RGB", (800, 400), RED).save(tmp_path / "wide.png")
     Image.new("1", (8000, 6000)).save(tmp_path / "huge.png")

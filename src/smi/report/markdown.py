@@ -106,7 +106,7 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
         rows = []
         for i, p in enumerate(model.top_posts, 1):
             text = p["excerpt"] + ("" if p["kind"] == "original" else f" ({_(KINDS.get(p['kind'], p['kind']))})")
-            if p.get("image"):  # the post's first kept image (smi.report.images), named
+            if p.get("image"):  # the post's first kept image (smi.images), named
                 text += " " + _("(image: %(file)s)", file=p["image"]["file"])
             rows.append([str(i), w.day(p["date"]), p["platform_title"], p["handle"], text,
                          w.num(p["engagements"]), "–" if p.get("impressions") is None else w.num(p["impressions"]),

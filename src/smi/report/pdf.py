@@ -12,7 +12,7 @@ from smi.errors import SmiError
 
 def _refuse_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
     """Fetch nothing: only an image embedded in the page as a data: URI (a top post's
-    thumbnail, smi.report.images) is decoded (WeasyPrint before 67)."""
+    thumbnail, smi.images) is decoded (WeasyPrint before 67)."""
     head, sep, data = url.partition(";base64,")
     if sep and head.startswith("data:image/"):
         return {"string": base64.b64decode(data), "mime_type": head[len("data:"):]}

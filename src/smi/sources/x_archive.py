@@ -17,7 +17,7 @@ Photos: each photo's file as the archive names it, `tweets_media/<tweet id>-<las
 of media_url_https>`, with `ext_alt_text`, goes to the post's `extra` as `media` (a list of
 {"file", "alt"}). The files of those present that are JPEG, PNG, GIF or WebP by their first
 bytes and at most MEDIA_MAX_BYTES are kept in the workspace's archive (ImportContext.keep_file)
-for the report's thumbnails (smi.report.images); others are skipped, counted in one warning.
+for the report's thumbnails (smi.images); others are skipped, counted in one warning.
 
 Mapping: a tweet whose text starts `RT @` is a repost, one with `in_reply_to_status_id_str`
 a reply, one with `is_quote_status`/`quoted_status_id` a quote. Real archives often lack
