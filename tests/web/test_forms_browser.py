@@ -29,7 +29,7 @@ official = true
 [[people]]
 name = '{HOSTILE}'
 role = "Officer"
-handles = ["x:@ceri"]
+handles = ["x:@ceri", "mastodon:@a_long_handle_of_the_theatre@social.example.org"]  # long: must wrap at 390 px
 
 [[goals]]
 name = "Fill the season"
