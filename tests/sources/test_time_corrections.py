@@ -88,3 +88,21 @@ def test_an_entry_removed_then_typed_again_by_hand_counts_again(make_ws, tmp_pat
         (res,) = run_import(w, [typed], options=ImportOptions(by_hand=True)).results
         assert res.status == "imported" and res.counts["effort"]["new"] == 1
         assert effort_corrections(w.store) == {}  # the mark is lifted: a later upload leaves it as typed
+
+
+def test_an_entry_corrected_then_typed_again_by_hand_stays_corrected(make_ws, tmp_path):
+    """Seen walking the demo: a grid entry of 1.5 h corrected to 2 h, then the same 1.5 h
+    typed in the grid again, was put back to 1.5 h without a word. Now the correction
+    stands and the typed row counts as already logged."""
+    ws = make_ws("UTC")
+    typed = tmp_path / "web-effort.csv"
+    typed.write_text("person,date,minutes,platform,activity,note\nMari Jones,2026-07-06,90,x,create,weekly grid\n",
+                     encoding="utf-8")
+    with Workspace.open(ws) as w:
+        run_import(w, [typed], options=ImportOptions(by_hand=True))
+        (key,) = [r["entry_key"] for r in w.store.rows("SELECT entry_key FROM effort")]
+        correct_effort(w.store, "Mari Jones", key, day=date(2026, 7, 6), minutes=120, platform="x", activity="create")
+        (res,) = run_import(w, [typed], options=ImportOptions(by_hand=True)).results
+        assert res.counts["corrected"] == {"kept": 1} and res.counts["effort"] == {"new": 0, "updated": 0, "unchanged": 0}
+        assert w.store.rows("SELECT minutes FROM effort") == [{"minutes": 120.0}]
+        assert effort_corrections(w.store) == {key: "corrected"}

@@ -227,3 +227,31 @@ def test_a_correction_and_a_removal_stand_when_the_toggl_report_is_uploaded_agai
     assert sorted(r["note"] for r in after.values()) == ["Autumn season carousel", "July newsletter",
                                                          "Summer season carousel"]
     assert len(_entries(_week(c, "alpha", "2026-06-29"))) == 3
+
+
+def test_a_corrected_entry_typed_again_in_the_grid_keeps_its_correction(site):
+    """1.5 h on Monday logged, corrected to 2 h, then 1.5 h typed on Monday again (the
+    same row as first sent): the 2 h stands and the row counts as already logged; removed,
+    then typed again, it is back."""
+    c = site.login("member@example.org")
+    html = _week(c, "alpha", "2026-08-03")
+    form = {"csrf": csrf(html), "platform_0": "x", "activity_0": "create", "h_0_0": "1.5"}
+    assert "Logged 1 new entries; 0 already logged." in c.post("/w/alpha/time/week?week=2026-08-03", data=form).text
+    (key,) = _entries(_week(c, "alpha", "2026-08-03"))
+    r = c.post("/w/alpha/time/entries?week=2026-08-03", data={"csrf": csrf(html), "key": key, "op": "correct",
+                                                             "date": "2026-08-03", "platform": "x", "activity": "create",
+                                                             "hours": "2"})
+    assert r.status_code == 303
+
+    def monday():
+        with site.app.state.server.hosts["alpha"].open() as ws:
+            return [x["minutes"] for x in ws.store.rows("SELECT minutes FROM effort WHERE person = 'Mari Jones' "
+                                                        "AND date = DATE '2026-08-03'")]
+
+    assert "Logged 0 new entries; 1 already logged." in c.post("/w/alpha/time/week?week=2026-08-03", data=form).text
+    assert monday() == [120.0]
+    r = c.post("/w/alpha/time/entries?week=2026-08-03", data={"csrf": csrf(html), "key": key, "op": "remove",
+                                                             "confirm": "yes"})
+    assert r.status_code == 303 and monday() == []
+    assert "Logged 1 new entries; 0 already logged." in c.post("/w/alpha/time/week?week=2026-08-03", data=form).text
+    assert monday() == [90.0]

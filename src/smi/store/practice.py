@@ -186,14 +186,15 @@ def keep_corrections(con: Any, staged: set[str], *, by_hand: bool = False) -> in
     """Inside an import's transaction, before its merge: drop the staged time entries a
     person corrected or removed by hand, so the correction stands (the held row, or its
     absence). Returns the number dropped. `by_hand`: the rows were typed by a person (the
-    web app's time log): an entry they type again counts again, its mark is lifted."""
+    web app's time log): a removed entry they type again counts again (its mark is lifted);
+    a corrected one stays as corrected (typing the first version again never undoes it)."""
     if "effort" not in staged:
         return 0
     if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'effort_corrections' "
                        "AND table_schema = 'main'").fetchall()[0][0]:
         return 0  # a store opened at an older version (Store(upto=...))
     if by_hand:
-        con.execute("DELETE FROM effort_corrections WHERE entry_key IN (SELECT entry_key FROM stage_effort)")
-        return 0
+        con.execute("DELETE FROM effort_corrections WHERE kind = 'removed' "
+                    "AND entry_key IN (SELECT entry_key FROM stage_effort)")
     return con.execute("DELETE FROM stage_effort s WHERE EXISTS "
                        "(SELECT 1 FROM effort_corrections c WHERE c.entry_key = s.entry_key)").fetchall()[0][0]

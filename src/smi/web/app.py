@@ -436,7 +436,9 @@ def write_time(host: Host, rows: list[dict[str, str]]) -> dict[str, int]:
     if res.status == "failed" and res.error is not None:
         raise res.error
     c = res.counts.get("effort", {})
-    return {"new": c.get("new", 0), "unchanged": c.get("unchanged", 0) + (len(rows) if res.status == "unchanged" else 0)}
+    kept = res.counts.get("corrected", {}).get("kept", 0)  # typed again after a correction: it stands
+    return {"new": c.get("new", 0),
+            "unchanged": c.get("unchanged", 0) + kept + (len(rows) if res.status == "unchanged" else 0)}
 
 
 def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> Starlette:
