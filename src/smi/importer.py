@@ -55,7 +55,7 @@ class UnitResult:
             return "already imported; nothing changed"
         parts = []
         for table, c in self.counts.items():
-            if table in ("post_metrics", "forgotten"):
+            if table in ("post_metrics", "forgotten", "corrected"):
                 continue
             label = table.replace("_", " ")
             parts.append(f"{label} {c['new']:,} new, {c['updated']:,} updated, {c['unchanged']:,} unchanged")
@@ -65,6 +65,9 @@ class UnitResult:
         skipped = self.counts.get("forgotten", {}).get("skipped")
         if skipped:  # smi forget's tombstones
             parts.append(f"{skipped:,} row{'s' if skipped != 1 else ''} of forgotten accounts or people skipped")
+        kept = self.counts.get("corrected", {}).get("kept")
+        if kept:  # time entries corrected or removed by hand (migration 0014)
+            parts.append(f"{kept:,} time {'entries' if kept != 1 else 'entry'} kept as corrected by hand")
         text = "; ".join(parts) or "nothing to import"
         if self.dated_by and self.observed_at is not None:
             text += (f"; numbers dated {self.observed_at.date().isoformat()} ({self.dated_by}); "
@@ -284,6 +287,8 @@ def _cleanup(tmp: Path | None) -> None:
 def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[[int], None] | None = None) -> UnitResult:
     store = ws.store
     digest = unit_hash(unit, options)
+    if options.by_hand:  # typed again after a removal: not "already imported" (keep_corrections)
+        digest = hashlib.sha256(f"by hand:{datetime.now(UTC).isoformat()}:{digest}".encode()).hexdigest()
     prior = store.find_import(digest)
     if prior is not None:
         if progress:
@@ -302,6 +307,7 @@ def import_unit(ws: Any, unit: Unit, options: ImportOptions, progress: Callable[
             return UnitResult(unit.name, unit.source.name, "failed", error=f.text_problem)
     writer = store.writer(source=unit.source.name, name=unit.name, unit_hash=digest, files=files,
                           own_export=unit.source.own_export)
+    writer.by_hand = options.by_hand
     ctx = ImportContext(writer, options, progress=progress)
     for f in unit.files:
         ctx.warnings.extend(f.notes)

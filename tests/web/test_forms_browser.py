@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from tests.web.conftest import csrf
-from tests.web.test_axe import AXE, _check
+from tests.web.test_axe import AXE, TAGS, _check
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, no_horizontal_scroll
 from tests.web.test_browser_admin import _sign_in_by_keyboard
 
@@ -29,7 +29,7 @@ official = true
 [[people]]
 name = '{HOSTILE}'
 role = "Officer"
-handles = ["x:@ceri"]
+handles = ["x:@ceri", "mastodon:@a_long_handle_of_the_theatre@social.example.org"]  # long: must wrap at 390 px
 
 [[goals]]
 name = "Fill the season"
@@ -96,6 +96,17 @@ def test_change_and_remove_forms_in_chromium(site, tmp_path, width):
         tuesday.locator("button[value=correct]").click()
         page.wait_for_selector("p.ok")
         page.locator("li[data-entry]").nth(0).locator("button[value=remove]").click()
+        # a page asks first; its own form, reached and answered by keyboard, passes axe
+        page.wait_for_selector("h1#confirm-title")
+        assert page.locator("h1#confirm-title").inner_text() == "Remove this time entry?"
+        page.add_script_tag(content=source)
+        asked = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+        found["en confirm"] = [v["id"] for v in asked["violations"]]
+        assert no_horizontal_scroll(page), "the question scrolls sideways"
+        page.screenshot(path=str(shots / f"forms-confirm-{width}.png"), full_page=True)
+        assert page.locator("li[data-entry]").count() == 0 and page.locator("a", has_text="No, keep it").count() == 1
+        page.locator("form.confirm button[type=submit]").focus()
+        page.keyboard.press("Enter")
         page.wait_for_selector("text=The entry is removed.")
         assert page.locator("li[data-entry]").count() == 1
         assert page.locator("li[data-entry] input[name=hours]").input_value() == "1.5"
@@ -117,6 +128,6 @@ def test_change_and_remove_forms_in_chromium(site, tmp_path, width):
         page.wait_for_selector("html[lang=en]")
         browser.close()
     assert alerts == []  # no script of the hostile name ran
-    assert sorted(found) == sorted(f"{lang} {p}" for lang in ("en", "cy") for p in pages)  # each page answered
+    assert sorted(found) == sorted([*(f"{lang} {p}" for lang in ("en", "cy") for p in pages), "en confirm"])  # each page answered
     bad = {k: v for k, v in found.items() if v}
     assert not bad, bad

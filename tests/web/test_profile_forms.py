@@ -4,6 +4,8 @@ and is written to the audit log."""
 
 from __future__ import annotations
 
+import re
+
 from tests.web.conftest import csrf
 
 
@@ -128,7 +130,7 @@ def test_accounts_people_goals_and_kpis_are_changed_and_removed(site):
         ({"action": "account_edit", "key": "instagram:@old.handle", "account": "instagram:@New.Handle", "whose": "personal"},
          lambda p: [(a.platform, a.handle, a.official) for a in p.accounts] == [("x", "betaorg", True),
                                                                                  ("instagram", "new.handle", False)]),
-        ({"action": "account_remove", "key": "x:@betaorg"},
+        ({"action": "account_remove", "key": "x:@betaorg", "confirm": "yes"},
          lambda p: [(a.platform, a.handle) for a in p.accounts] == [("instagram", "new.handle")]),
         ({"action": "person_edit", "key": "Ceri Jones", "name": "Ceri Evans", "handles": "x:@ceri, instagram:@ceri.e",
           "role": "", "team": "Marketing", "cost_per_hour": "20,25"},
@@ -137,7 +139,7 @@ def test_accounts_people_goals_and_kpis_are_changed_and_removed(site):
         ({"action": "kpi_edit", "key": "Fill the season", "kpi": "1", "was": "posts", "metric": "posts",
           "target": "25", "direction": "higher", "period": "month"},
          lambda p: [(k.metric, k.target) for k in p.goals[0].kpis] == [("engagements", 500), ("posts", 25)]),
-        ({"action": "kpi_remove", "key": "Fill the season", "kpi": "0", "was": "engagements"},
+        ({"action": "kpi_remove", "key": "Fill the season", "kpi": "0", "was": "engagements", "confirm": "yes"},
          lambda p: [(k.metric, k.target) for k in p.goals[0].kpis] == [("posts", 25)]),
         ({"action": "goal_edit", "key": "Fill the season", "goal": "Fill the autumn season", "purpose": "collaborate"},
          lambda p: [(g.name, g.purpose) for g in p.goals] == [("Fill the autumn season", "collaborate")]),
@@ -145,9 +147,9 @@ def test_accounts_people_goals_and_kpis_are_changed_and_removed(site):
         ({"action": "goal", "goal": "fill the autumn season", "metric": "engagements", "target": "400"},
          lambda p: len(p.goals) == 1 and [(k.metric, k.target) for k in p.goals[0].kpis] == [("posts", 25),
                                                                                              ("engagements", 400)]),
-        ({"action": "person_remove", "key": "Ceri Evans"}, lambda p: p.people == []),
-        ({"action": "goal_remove", "key": "Fill the autumn season"}, lambda p: p.goals == []),
-        ({"action": "account_remove", "key": "instagram:@new.handle"}, lambda p: p.accounts == []),
+        ({"action": "person_remove", "key": "Ceri Evans", "confirm": "yes"}, lambda p: p.people == []),
+        ({"action": "goal_remove", "key": "Fill the autumn season", "confirm": "yes"}, lambda p: p.goals == []),
+        ({"action": "account_remove", "key": "instagram:@new.handle", "confirm": "yes"}, lambda p: p.accounts == []),
     ]
     for data, check in steps:
         r = _beta(c, data)
@@ -171,7 +173,8 @@ def test_a_wrong_change_names_the_field_and_leaves_the_file(site):
         toml.write_text(base + ITEMS, encoding="utf-8")
     before = toml.read_bytes()
     c = site.login("adviser@example.org")  # alpha's adviser: beta is not theirs
-    assert _beta(c, {"action": "account_remove", "key": "x:@betaorg"}).status_code == 404
+    assert _beta(c, {"action": "account_remove", "key": "x:@betaorg", "confirm": "yes"}).status_code == 404
+    assert _beta(c, {"action": "account_remove", "key": "x:@betaorg"}).status_code == 404  # not even asked
     c = site.login("admin@example.org")
     cases = [
         ({"action": "account_edit", "key": "x:@betaorg", "account": "nope", "whose": "official"},
@@ -187,9 +190,9 @@ def test_a_wrong_change_names_the_field_and_leaves_the_file(site):
         ({"action": "kpi_edit", "key": "Fill the season", "kpi": "0", "was": "engagements", "metric": "engagements",
           "target": "many"}, "the target &#39;many&#39; is not a number"),
         # a form from a page the file changed under: the KPI at place 0 is no longer "posts"
-        ({"action": "kpi_remove", "key": "Fill the season", "kpi": "0", "was": "posts"},
+        ({"action": "kpi_remove", "key": "Fill the season", "kpi": "0", "was": "posts", "confirm": "yes"},
          "KPI of the goal &#39;Fill the season&#39; is no longer in the profile"),
-        ({"action": "person_remove", "key": "Nobody"}, "Person &#39;Nobody&#39; is no longer in the profile"),
+        ({"action": "person_remove", "key": "Nobody", "confirm": "yes"}, "Person &#39;Nobody&#39; is no longer in the profile"),
     ]
     for data, said in cases:
         r = _beta(c, data)
@@ -221,3 +224,45 @@ def test_a_language_and_business_days_are_removed_by_unticking(site):
     r = _beta(c, {"action": "organisation", "languages": ["en"], "report_language": "en", "start": "09:00", "end": "17:00"})
     assert r.status_code == 400 and "Business hours: choose at least one day." in r.text
     assert toml.read_bytes() == before
+
+
+def test_a_removal_asks_first_on_a_page_of_its_own(site):
+    """Each Remove button of the profile leads to a page asking, naming the item, with its
+    own form (CSRF token, the same fields, confirm=yes) and a way back; the file is
+    untouched until the answer is yes. No script is involved: plain forms."""
+    from smi.profile import ProfileFile
+
+    toml = site.root / "beta" / "workspace.toml"
+    base = toml.read_text(encoding="utf-8")
+    if "[[accounts]]\nplatform" not in base:
+        toml.write_text(base + ITEMS, encoding="utf-8")
+    before = toml.read_bytes()
+    c = site.login("admin@example.org")
+    asks = [
+        ({"action": "account_remove", "key": "x:@betaorg"}, "Remove the account x:@betaorg from the profile?", "#accounts"),
+        ({"action": "person_remove", "key": "Ceri Jones"}, "Remove Ceri Jones from the profile&#39;s people?", "#people"),
+        ({"action": "goal_remove", "key": "Fill the season"}, "Remove the goal &#39;Fill the season&#39; and its KPIs?",
+         "#goals"),
+        ({"action": "kpi_remove", "key": "Fill the season", "kpi": "1", "was": "posts"},
+         "Remove the KPI posts from the goal &#39;Fill the season&#39;?", "#goals"),
+    ]
+    for data, question, back in asks:
+        r = _beta(c, data)
+        assert r.status_code == 200 and f'<h1 id="confirm-title">{question}</h1>' in r.text, (data, r.text[:600])
+        form = re.search(r'<form method="post" action="/w/beta/profile" class="confirm".*?</form>', r.text, re.S).group(0)
+        assert 'name="csrf" value="' in form and 'name="confirm" value="yes"' in form
+        for n, v in data.items():
+            assert f'name="{n}" value="{v}"' in form, (n, form)
+        assert f'href="/w/beta/profile{back}">No, keep it</a>' in form
+        assert toml.read_bytes() == before, data  # asking changes nothing
+    # yes: the KPI goes (the same fields, with confirm=yes)
+    r = _beta(c, {**asks[3][0], "confirm": "yes"})
+    assert r.status_code == 200 and "Saved." in r.text
+    assert [k.metric for k in ProfileFile(toml).model.goals[0].kpis] == ["engagements"]
+    toml.write_bytes(before)
+    # Welsh: the question in Welsh
+    cy = site.login("admin@example.org")
+    cy.post("/lang", data={"csrf": csrf(cy.get("/").text), "lang": "cy", "next": "/"})
+    r = _beta(cy, asks[0][0])
+    assert "Tynnu&#39;r cyfrif x:@betaorg o&#39;r proffil?" in r.text and "Ie, tynnwch ef" in r.text
+    cy.post("/lang", data={"csrf": csrf(r.text), "lang": "en", "next": "/"})  # the choice is the user's: put it back

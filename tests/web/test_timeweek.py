@@ -116,8 +116,16 @@ def test_a_logged_entry_is_corrected_or_removed_and_audited(site):
     assert stored() == [{"d": "2026-09-07", "minutes": 60.0, "p": "x", "activity": "create"},
                         {"d": "2026-09-09", "minutes": 90.0, "p": "x", "activity": "engage"},
                         {"d": "2026-09-09", "minutes": 30.0, "p": "", "activity": "plan"}]
-    # Monday's hour was never worked: removed
+    # Monday's hour was never worked: removed, after a page that asks first (no script needed)
     r = c.post("/w/alpha/time/entries?week=2026-09-07", data={"csrf": csrf(html), "key": keys[0], "op": "remove"})
+    assert r.status_code == 200 and "<h1 id=\"confirm-title\">Remove this time entry?</h1>" in r.text, r.text[:500]
+    assert "7 Sept 2026 · x · 1 h · posting" in r.text  # the entry as logged above, in words
+    ask = re.search(r'<form method="post" action="([^"]+)" class="confirm".*?</form>', r.text, re.S)
+    assert ask and 'name="confirm" value="yes"' in ask.group(0) and f'value="{keys[0]}"' in ask.group(0)
+    assert 'href="/w/alpha/time/week?week=2026-09-07#logged">No, keep it</a>' in ask.group(0)
+    assert len(stored()) == 3  # asking changed nothing
+    r = c.post(ask.group(1).replace("&amp;", "&"), data={"csrf": csrf(r.text), "key": keys[0], "op": "remove",
+                                                        "confirm": "yes"})
     assert r.status_code == 303
     assert [(x["d"], x["minutes"]) for x in stored()] == [("2026-09-09", 90.0), ("2026-09-09", 30.0)]
     page = c.get(r.headers["location"]).text
@@ -143,11 +151,107 @@ def test_a_logged_entry_is_corrected_or_removed_and_audited(site):
     token = csrf(_week(other, "alpha", "2026-09-07"))
     for op in ("remove", "correct"):
         r = other.post("/w/alpha/time/entries?week=2026-09-07",
-                       data={"csrf": token, "key": tuesday, "op": op, "date": "2026-09-09", "activity": "plan", "hours": "3"})
+                       data={"csrf": token, "key": tuesday, "op": op, "date": "2026-09-09", "activity": "plan", "hours": "3",
+                             "confirm": "yes"})
         assert r.status_code == 400 and "that entry is not in your time log" in r.text
     assert stored() == before
     # a viewer may not log or correct time at all
     viewer = site.login("viewer@example.org")
     r = viewer.post("/w/alpha/time/entries?week=2026-09-07", data={"csrf": csrf(viewer.get("/").text), "key": tuesday,
-                                                                   "op": "remove"})
+                                                                   "op": "remove", "confirm": "yes"})
     assert r.status_code == 403 and stored() == before
+
+
+def _upload(c, ws: str, page: str, name: str, data: bytes) -> str:
+    """Upload one file from the week page's form; the finished job's page."""
+    import time
+
+    r = c.post(f"/w/{ws}/upload", data={"csrf": csrf(page)}, files=[("files", (name, data))])
+    assert r.status_code == 303, r.text[:300]
+    deadline = time.time() + 120
+    while 'data-state="done"' not in (job := c.get(r.headers["location"]).text):
+        assert 'data-state="failed"' not in job and time.time() < deadline, job[:2000]
+        time.sleep(0.3)
+    return job
+
+
+def test_a_correction_and_a_removal_stand_when_the_toggl_report_is_uploaded_again(site):
+    """The Toggl fixture (its user renamed to the signed-in person, Mari Jones) uploaded;
+    one entry corrected, one removed; the report uploaded again with one new row: the
+    correction stands, the removed entry stays away, the new row is added, and the job
+    says how many were kept."""
+    import csv
+    import io
+    from pathlib import Path
+
+    toggl = (Path(__file__).resolve().parents[1] / "fixtures" / "time_logs" / "toggl_detailed.csv").read_text(encoding="utf-8")
+    first = toggl.replace("Ceri Jones", "Mari Jones")
+    c = site.login("member@example.org")
+    html = _week(c, "alpha", "2026-06-29")
+    assert "comes back as it was" not in html  # the old warning is gone
+    _upload(c, "alpha", html, "toggl_detailed.csv", first.encode())
+    html = _week(c, "alpha", "2026-06-29")
+    keys = _entries(html)
+    # by hand from the file: Ceri's (now Mari's) rows: 1 Jul 1:30 and 0:15, 2 Jul 1:00 (dafydd's are not hers)
+    assert len(keys) == 3, html[html.find('id="logged"'):][:600]
+
+    def mine():
+        with site.app.state.server.hosts["alpha"].open() as ws:
+            return ws.store.rows("SELECT entry_key, date::VARCHAR AS d, minutes, activity, note FROM effort "
+                                 "WHERE person = 'Mari Jones' AND source = 'toggl' ORDER BY d, minutes")
+
+    held = {r["entry_key"]: r for r in mine()}
+    carousel = next(k for k, r in held.items() if r["note"] == "Summer season carousel")
+    replies = next(k for k, r in held.items() if r["note"] == "Replies to comments")
+    r = c.post("/w/alpha/time/entries?week=2026-06-29",
+               data={"csrf": csrf(html), "key": carousel, "op": "correct", "date": "2026-07-01", "platform": "instagram",
+                     "activity": "create", "hours": "1"})
+    assert r.status_code == 303
+    r = c.post("/w/alpha/time/entries?week=2026-06-29",
+               data={"csrf": csrf(html), "key": replies, "op": "remove", "confirm": "yes"})
+    assert r.status_code == 303
+
+    rows = list(csv.reader(io.StringIO(first)))
+    new = list(rows[1])
+    new[rows[0].index("Description")] = "Autumn season carousel"
+    new[rows[0].index("Start date")] = new[rows[0].index("End date")] = "2026-07-03"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([*rows, new])
+    job = _upload(c, "alpha", html, "toggl_again.csv", buf.getvalue().encode())
+    # 7 rows staged: 2 kept as corrected, 1 new, 4 as held
+    assert "effort 1 new, 0 updated, 4 unchanged" in job and "2 time entries kept as corrected by hand" in job, job
+
+    after = {r["entry_key"]: r for r in mine()}
+    assert replies not in after
+    assert (after[carousel]["minutes"], after[carousel]["d"]) == (60.0, "2026-07-01")  # 1 h, not the file's 1:30
+    assert sorted(r["note"] for r in after.values()) == ["Autumn season carousel", "July newsletter",
+                                                         "Summer season carousel"]
+    assert len(_entries(_week(c, "alpha", "2026-06-29"))) == 3
+
+
+def test_a_corrected_entry_typed_again_in_the_grid_keeps_its_correction(site):
+    """1.5 h on Monday logged, corrected to 2 h, then 1.5 h typed on Monday again (the
+    same row as first sent): the 2 h stands and the row counts as already logged; removed,
+    then typed again, it is back."""
+    c = site.login("member@example.org")
+    html = _week(c, "alpha", "2026-08-03")
+    form = {"csrf": csrf(html), "platform_0": "x", "activity_0": "create", "h_0_0": "1.5"}
+    assert "Logged 1 new entries; 0 already logged." in c.post("/w/alpha/time/week?week=2026-08-03", data=form).text
+    (key,) = _entries(_week(c, "alpha", "2026-08-03"))
+    r = c.post("/w/alpha/time/entries?week=2026-08-03", data={"csrf": csrf(html), "key": key, "op": "correct",
+                                                             "date": "2026-08-03", "platform": "x", "activity": "create",
+                                                             "hours": "2"})
+    assert r.status_code == 303
+
+    def monday():
+        with site.app.state.server.hosts["alpha"].open() as ws:
+            return [x["minutes"] for x in ws.store.rows("SELECT minutes FROM effort WHERE person = 'Mari Jones' "
+                                                        "AND date = DATE '2026-08-03'")]
+
+    assert "Logged 0 new entries; 1 already logged." in c.post("/w/alpha/time/week?week=2026-08-03", data=form).text
+    assert monday() == [120.0]
+    r = c.post("/w/alpha/time/entries?week=2026-08-03", data={"csrf": csrf(html), "key": key, "op": "remove",
+                                                             "confirm": "yes"})
+    assert r.status_code == 303 and monday() == []
+    assert "Logged 1 new entries; 0 already logged." in c.post("/w/alpha/time/week?week=2026-08-03", data=form).text
+    assert monday() == [90.0]

@@ -179,6 +179,8 @@ def test_upload_runs_the_import_pipeline_and_shows_the_result(site):
     # sample_org/posts.csv has 16 rows, each a different (platform, post_id); interactions.csv 7
     assert re.search(r"posts 16 new, 0 updated, 0 unchanged", html), html
     assert re.search(r"interactions 7 new", html), html
+    # the heading counts the files (a long list of names made it wrap over the page at 390 px)
+    assert "<h1>Upload: 2 files</h1>" in html and '<p class="muted">posts.csv, interactions.csv</p>' in html
     # the same files again: the pipeline is idempotent and says so
     html = wait_job(c, _upload(c, "beta", [("posts.csv", posts)]).headers["location"])
     assert "already imported; nothing changed" in html

@@ -25,6 +25,7 @@ class ImportOptions:
     observed_at: datetime | None = None  # when the export's numbers were true
     timezone: str = "UTC"  # the workspace time zone (times without an offset)
     profile: Any = None  # smi.profile.Profile, for sources that map via the profile
+    by_hand: bool = False  # rows a person typed (the web app's time log), not an export
 
 
 @dataclass

@@ -25,6 +25,7 @@ from smi.canonical import (
 )
 from smi.errors import SourceError, StoreError
 from smi.store.forget import skip_forgotten
+from smi.store.practice import keep_corrections
 
 MIGRATIONS_PACKAGE = "smi.store.migrations"
 # DuckDB's memory limit while an import merges its rows (staging uses less; see
@@ -474,6 +475,9 @@ class ImportWriter:
         # What this import's files could fill (Source.fills_for); None: all its source fills.
         self.fills: list[str] | None = None
         self._staged: dict[str, int] = {}
+        # Rows a person typed (the web app's time log): an entry corrected or removed by hand
+        # and typed again counts again (smi.store.practice.keep_corrections).
+        self.by_hand = False
 
     # Rows are staged in DuckDB's in-memory temp catalog. While an import runs: no automatic
     # checkpoint every 16 MB staged (measured: staging 1M tweets took 17 s instead of 2 s), and
@@ -730,6 +734,10 @@ class ImportWriter:
             skipped = skip_forgotten(con, set(self._staged))
             if skipped:
                 counts["forgotten"] = {"skipped": skipped}
+            # time entries a person corrected or removed by hand stay so (migration 0014)
+            kept = keep_corrections(con, set(self._staged), by_hand=self.by_hand)
+            if kept:
+                counts["corrected"] = {"kept": kept}
             for table in ("accounts", "posts", "interactions", "audience_daily", "effort"):
                 if table in self._staged:
                     counts[table] = self._merge_keyed(table, import_id)

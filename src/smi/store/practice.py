@@ -138,13 +138,63 @@ def effort_entry(store: Store, person: str, entry_key: str) -> dict[str, Any] | 
 
 def correct_effort(store: Store, person: str, entry_key: str, *, day: date, minutes: float,
                    platform: str | None, activity: str) -> int:
-    """Correct one of a person's time entries in place (its key kept). Returns rows changed."""
-    return _one(store, "UPDATE effort SET date = ?, minutes = ?, platform = ?, activity = ? "
-                       "WHERE person = ? AND entry_key = ? RETURNING 1",
-                [day, minutes, platform or None, activity, person, entry_key]) or 0
+    """Correct one of a person's time entries in place (its key kept) and remember that it
+    was corrected by hand, so importing its source row again does not undo it (migration
+    0014). Returns rows changed."""
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        n = _one(store, "UPDATE effort SET date = ?, minutes = ?, platform = ?, activity = ? "
+                        "WHERE person = ? AND entry_key = ? RETURNING 1",
+                 [day, minutes, platform or None, activity, person, entry_key]) or 0
+        if n:
+            _mark_corrected(store, entry_key, "corrected")
+        store.con.execute("COMMIT")
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
+    return n
 
 
 def remove_effort(store: Store, person: str, entry_key: str) -> int:
-    """Remove one of a person's time entries. Returns rows removed."""
-    return _one(store, "DELETE FROM effort WHERE person = ? AND entry_key = ? RETURNING 1",
-                [person, entry_key]) or 0
+    """Remove one of a person's time entries and remember it, so importing its source row
+    again does not bring it back (migration 0014). Returns rows removed."""
+    store.con.execute("BEGIN TRANSACTION")
+    try:
+        n = _one(store, "DELETE FROM effort WHERE person = ? AND entry_key = ? RETURNING 1",
+                 [person, entry_key]) or 0
+        if n:
+            _mark_corrected(store, entry_key, "removed")
+        store.con.execute("COMMIT")
+    except BaseException:
+        store.con.execute("ROLLBACK")
+        raise
+    return n
+
+
+def _mark_corrected(store: Store, entry_key: str, kind: str) -> None:
+    store.con.execute(
+        "INSERT INTO effort_corrections VALUES (?, ?, now()) ON CONFLICT (entry_key) "
+        "DO UPDATE SET kind = excluded.kind, changed_at = excluded.changed_at", [entry_key, kind])
+
+
+def effort_corrections(store: Store) -> dict[str, str]:
+    """The entries corrected or removed by hand: entry key -> 'corrected' | 'removed'."""
+    return {r["entry_key"]: r["kind"] for r in store.rows("SELECT entry_key, kind FROM effort_corrections")}
+
+
+def keep_corrections(con: Any, staged: set[str], *, by_hand: bool = False) -> int:
+    """Inside an import's transaction, before its merge: drop the staged time entries a
+    person corrected or removed by hand, so the correction stands (the held row, or its
+    absence). Returns the number dropped. `by_hand`: the rows were typed by a person (the
+    web app's time log): a removed entry they type again counts again (its mark is lifted);
+    a corrected one stays as corrected (typing the first version again never undoes it)."""
+    if "effort" not in staged:
+        return 0
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'effort_corrections' "
+                       "AND table_schema = 'main'").fetchall()[0][0]:
+        return 0  # a store opened at an older version (Store(upto=...))
+    if by_hand:
+        con.execute("DELETE FROM effort_corrections WHERE kind = 'removed' "
+                    "AND entry_key IN (SELECT entry_key FROM stage_effort)")
+    return con.execute("DELETE FROM stage_effort s WHERE EXISTS "
+                       "(SELECT 1 FROM effort_corrections c WHERE c.entry_key = s.entry_key)").fetchall()[0][0]

@@ -421,6 +421,7 @@ def write_time(host: Host, rows: list[dict[str, str]]) -> dict[str, int]:
     import csv
 
     from smi.importer import run_import
+    from smi.sources.base import ImportOptions
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "web-effort.csv"
@@ -429,13 +430,15 @@ def write_time(host: Host, rows: list[dict[str, str]]) -> dict[str, int]:
             wr.writeheader()
             wr.writerows(rows)
         with host.open(wait=BUSY_WAIT) as ws:
-            report = run_import(ws, [path])
+            report = run_import(ws, [path], options=ImportOptions(by_hand=True))
     host.changed()
     res = report.results[0]
     if res.status == "failed" and res.error is not None:
         raise res.error
     c = res.counts.get("effort", {})
-    return {"new": c.get("new", 0), "unchanged": c.get("unchanged", 0) + (len(rows) if res.status == "unchanged" else 0)}
+    kept = res.counts.get("corrected", {}).get("kept", 0)  # typed again after a correction: it stands
+    return {"new": c.get("new", 0),
+            "unchanged": c.get("unchanged", 0) + kept + (len(rows) if res.status == "unchanged" else 0)}
 
 
 def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> Starlette:

@@ -332,6 +332,20 @@ def metric_names() -> list[str]:
 
 
 # -- the routes (added to smi.web.app's router) ----------------------------------------------------
+def remove_question(action: str, form: Any, w: Any) -> dict[str, Any]:
+    """The page asking before an item leaves the profile: the question naming the item, and
+    the same form's fields to send again with confirm=yes (it works without script)."""
+    key = _text(form, "key")
+    question = {
+        "account_remove": w._("Remove the account %(name)s from the profile?", name=key),
+        "person_remove": w._("Remove %(name)s from the profile's people?", name=key),
+        "goal_remove": w._("Remove the goal '%(name)s' and its KPIs?", name=key),
+        "kpi_remove": w._("Remove the KPI %(metric)s from the goal '%(name)s'?", metric=_text(form, "was"), name=key),
+    }[action]
+    fields = [(n, _text(form, n)) for n in ("action", "key", "kpi", "was") if form.get(n) is not None]
+    return {"question": question, "what": None, "note": None, "yes": w._("Yes, remove it"), "fields": fields}
+
+
 async def profile_page(request: Any) -> Any:
     return await _profile(request, post=False)
 
@@ -358,6 +372,10 @@ async def _profile(request: Any, post: bool) -> Any:
     if post:
         form = await srv.form(request, s)
         action = str(form.get("action", ""))
+        if action.endswith("_remove") and action in ACTIONS and form.get("confirm") != "yes":
+            section = {"account_remove": "accounts", "person_remove": "people"}.get(action, "goals")
+            return srv.page(request, "confirm.html", s, ws=host.name, **remove_question(action, form, w),
+                            action=f"/w/{host.name}/profile", back=f"/w/{host.name}/profile#{section}")
 
         def change() -> dict[str, Any]:
             if not host.lock.acquire(timeout=web.BUSY_WAIT):

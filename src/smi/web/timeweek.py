@@ -157,6 +157,30 @@ def write_entry_change(host: Host, person: str, key: str, op: str, fields: dict[
     return {"entry": key, "before": shown(before), "after": shown(after)}
 
 
+def read_entry(host: Host, person: str, key: str, wait: float) -> dict[str, Any]:
+    """One of the person's entries, for the page asking before it is removed; a SmiError
+    when it is not theirs (or gone)."""
+    from smi.errors import SmiError
+    from smi.store.practice import effort_entry
+
+    with host.open(wait=wait) as ws:
+        held = effort_entry(ws.store, person, key)
+    if held is None:
+        raise SmiError("that entry is not in your time log (any more)", fix="reload the page and try again")
+    return held
+
+
+def entry_words(e: dict[str, Any], w: Any) -> str:
+    """An entry in one line: day · platform · hours · activity (· note)."""
+    words = dict(GRID_ACTIVITIES)
+    day = e["date"] if isinstance(e["date"], date) else date.fromisoformat(str(e["date"]))
+    parts = [w.day(day.isoformat()), e["platform"] or w._("not platform work"),
+             w._("%(h)s h", h=f"{round(e['minutes'] / 60, 2):g}"), w._(words.get(e["activity"], e["activity"]))]
+    if e.get("note") and e["note"] != "weekly grid":
+        parts.append(e["note"])
+    return " · ".join(parts)
+
+
 # -- the routes (added to smi.web.app's router) ----------------------------------------------------
 async def week_page(request: Any) -> Any:
     return await _week(request, post=False)
@@ -197,6 +221,14 @@ async def _week(request: Any, post: bool, entry: bool = False) -> Any:
         form = await srv.form(request, s)
         try:
             key, op, fields = entry_change(form, start, w)
+            if op == "remove" and form.get("confirm") != "yes":  # ask first: a page of its own, no script
+                held = await run_in_threadpool(read_entry, host, s.user.name, key, web.BUSY_WAIT)
+                return srv.page(request, "confirm.html", s, ws=host.name, question=w._("Remove this time entry?"),
+                                what=entry_words(held, w), yes=w._("Yes, remove it"),
+                                note=w._("Uploading a Toggl or Clockify report again does not bring it back."),
+                                action=f"/w/{host.name}/time/entries?week={start.isoformat()}",
+                                fields=[("key", key), ("op", "remove")],
+                                back=f"/w/{host.name}/time/week?week={start.isoformat()}#logged")
             detail = await run_in_threadpool(write_entry_change, host, s.user.name, key, op, fields, web.BUSY_WAIT)
         except SmiError as e:
             error = f"{e.message.rstrip('.')}. {e.fix or ''}".strip()
