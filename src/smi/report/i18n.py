@@ -85,6 +85,29 @@ class Words:
             text = with_mutations(text, {k: str(v) for k, v in kw.items()})
         return text % kw
 
+    def say(self, m: object) -> str:
+        """A message the library built (smi.messages), in this language; a string as it is."""
+        from smi.messages import render
+
+        return render(m, self.t, self.locale)  # type: ignore[arg-type]
+
+    def say_html(self, m: object) -> object:
+        """The message as HTML: escaped, with English text inside it marked lang="en"."""
+        from markupsafe import Markup
+
+        from smi.messages import render
+
+        return Markup(render(m, self.t, self.locale, html=True))  # type: ignore[arg-type]
+
+    def lang_attr(self, m: object) -> object:
+        """` lang="en"` for an element holding `m` when part of it has no translation (a msgid
+        the catalogue lacks, or plain English text), else nothing."""
+        from markupsafe import Markup
+
+        from smi.messages import untranslated
+
+        return Markup(' lang="en"') if untranslated(m, self.t, en_text=False) else Markup("")
+
     def not_available(self) -> str:
         return self._("not available")
 
