@@ -112,17 +112,20 @@ class Job:
 
 def check_zip(path: Path, name: str) -> None:
     """Refuse a zip that expands past the limits, naming it."""
+    from smi.messages import M
+
     try:
         with zipfile.ZipFile(path) as zf:
             expanded = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile:
-        raise SmiError(f"{name} is not a readable zip file",
-                       fix="download the export again; it may be incomplete") from None
+        raise SmiError(M("%(name)s is not a readable zip file", name=name),
+                       fix=M("download the export again; it may be incomplete")) from None
     size = max(path.stat().st_size, 1)
     if expanded > MAX_EXPANDED_BYTES or expanded > MAX_EXPANSION_RATIO * size:
-        raise SmiError(f"{name} expands to {expanded:,} bytes from {size:,} "
-                       f"(at most {MAX_EXPANDED_BYTES:,} bytes and {MAX_EXPANSION_RATIO}× its size)",
-                       fix="unzip it and upload the export files it holds")
+        raise SmiError(M("%(name)s expands to %(expanded)s bytes from %(size)s (at most %(limit)s bytes and "
+                         "%(ratio)s× its size)", name=name, expanded=expanded, size=size, limit=MAX_EXPANDED_BYTES,
+                         ratio=MAX_EXPANSION_RATIO),
+                       fix=M("unzip it and upload the export files it holds"))
 
 
 class Host:
