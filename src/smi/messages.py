@@ -167,7 +167,7 @@ def _param(v: Any, tr: Any, locale: str, html: bool = False) -> str:
             return ", ".join(_param(x, tr, locale, True) for x in v)
         if isinstance(v, dict) and len(v) == 1 and "en" in v:
             text = str(escape(v["en"]))
-            return f'<span lang="en">{text}</span>' if getattr(tr, "_catalog", None) is not None and text else text
+            return f'<span lang="en">{text}</span>' if getattr(tr, "_catalog", None) and text else text
         if isinstance(v, dict) and len(v) == 1 and "seq" in v:
             return "; ".join(t for t in (_param(i, tr, locale, True) for i in v["seq"]) if t)
         if isinstance(v, dict) and len(v) == 1 and "lines" in v:
@@ -280,7 +280,7 @@ def with_mutations(text: str, said: dict[str, str]) -> str:
 
 def _has(tr: Any, msgid: str, plural: bool) -> bool:
     catalog = getattr(tr, "_catalog", None)
-    if catalog is None:  # NullTranslations: English, the msgids' own language
+    if not catalog:  # NullTranslations: English, the msgids' own language
         return True
     return ((msgid, 0) if plural else msgid) in catalog
 
@@ -291,7 +291,7 @@ def untranslated(m: Any, tr: Any, en_text: bool = True) -> bool:
     inside; `render(..., html=True)` marks that text itself, so a page asks with
     en_text=False. Names and numbers given as parameters do not count. English
     (NullTranslations) is never untranslated."""
-    if getattr(tr, "_catalog", None) is None:
+    if not getattr(tr, "_catalog", None):  # English: no catalogue (Babel's NullTranslations has an empty one)
         return False
     if m is None:
         return False
