@@ -20,7 +20,7 @@ from smi.report.i18n import Words, po_path, translations
 SRC = Path(__file__).resolve().parents[2] / "src" / "smi"
 # the modules whose messages this covers: every M/P/N_ msgid in them needs a Welsh entry
 MODULES = ["errors.py", "importer.py", "sources/columns.py", "sources/canonical_csv.py", "sources/files.py",
-           "metrics/availability.py", "web/hosts.py", "web/app.py"]
+           "metrics/availability.py", "metrics/months.py", "web/hosts.py", "web/app.py"]
 
 
 def _placeholders(text: str) -> list[str]:

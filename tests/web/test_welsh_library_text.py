@@ -162,6 +162,7 @@ def ready(c, url: str, timeout: float = 600) -> str:
         time.sleep(1)
 
 
+WHY = r'</form>\s*<p class="muted"([^>]*)>(.*?)</p>'
 REASON = r'<td class="n na"[^>]*>[^<]*<span class="reason"([^>]*)>(.*?)</span>'
 
 
@@ -173,6 +174,13 @@ def test_the_dashboards_not_available_reasons_are_welsh(clients, uploaded):
     assert reasons_cy and len(reasons_cy) == len(reasons_en)
     assert english_places(reasons_cy, reasons_en) == []
     assert "ddim ar gael" in html_cy
+    # why this month: the one asked for, and (no month asked) the one smi chose
+    why_cy, why_en = places(html_cy, WHY), places(html_en, WHY)
+    assert why_cy == [("", "y mis y gofynnwyd amdano")] and why_en[0][1] == "the month asked for"
+    html_cy, html_en = ready(cy, "/w/alpha/"), ready(en, "/w/alpha/")
+    why_cy, why_en = places(html_cy, WHY), places(html_en, WHY)
+    assert english_places(why_cy, why_en) == []
+    assert why_cy[0][1].startswith(("y mis olaf", "dim data yn", "nid oes mis")), why_cy
 
 
 def test_a_metrics_formula_page_describes_it_in_welsh(clients, uploaded):
