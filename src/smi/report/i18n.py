@@ -6,8 +6,11 @@ Regenerate the template after changing any text: `pybabel extract -F src/smi/rep
 -o src/smi/report/locale/smi.pot src/smi/report src/smi/monthly.py` (the month's
 messages, e.g. why a number is not available, are marked there) then `pybabel update`.
 Finding texts are messages the detectors build (smi.messages; extract them from
-src/smi/insights with the keywords `M`, `P:1,2` and `N_`); the Welsh terms are in
-docs/glossary-cy.md.
+src/smi/insights with the keywords `M`, `P:1,2` and `N_`); so are the library's own texts the
+web app and the report show (import summaries and errors, "not available" reasons, why a month
+was chosen: smi.errors, smi.importer, smi.sources, smi.metrics.availability and .months) and
+each catalogue metric's description and unit. `Words.say` / `say_html` / `lang_attr` say them
+and mark what has no translation lang="en". The Welsh terms are in docs/glossary-cy.md.
 """
 
 from __future__ import annotations
