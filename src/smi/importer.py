@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from smi import journal
 from smi.canonical import implausible, range_text
 from smi.errors import SmiError, SourceError, UnknownFormatError
+from smi.messages import N_, M, Message, P, en_p, english, seq_p
 from smi.pull import PullOptions
 from smi.sources import (
     REGISTRY,
@@ -48,33 +49,57 @@ class UnitResult:
     dated_by: str | None = None  # set when the export does not say when its numbers were true
 
     def summary(self) -> str:
-        """One line a person can read: what happened to this file."""
+        """One line a person can read: what happened to this file (English, for the CLI)."""
+        return english(self.summary_message())
+
+    def summary_message(self) -> Message:
+        """The summary as a message (smi.messages), said in the reader's language."""
         if self.status == "failed":
-            return f"failed: {self.error.message if self.error else ''}"
+            return M("failed: %(error)s", error=self.error.said if self.error else "")
         if self.status == "unchanged":
-            return "already imported; nothing changed"
-        parts = []
+            return M("already imported; nothing changed")
+        parts: list[Any] = []
         for table, c in self.counts.items():
             if table in ("post_metrics", "forgotten", "corrected"):
                 continue
-            label = table.replace("_", " ")
-            parts.append(f"{label} {c['new']:,} new, {c['updated']:,} updated, {c['unchanged']:,} unchanged")
+            said = TABLE_COUNTS.get(table)
+            if said is None:  # a table with no words of its own: its name, in English
+                parts.append(M("%(table)s %(new)s new, %(updated)s updated, %(unchanged)s unchanged",
+                               table=en_p(table.replace("_", " ")), new=c["new"], updated=c["updated"],
+                               unchanged=c["unchanged"]))
+            else:
+                parts.append(M(said, new=c["new"], updated=c["updated"], unchanged=c["unchanged"]))
         snaps = self.counts.get("post_metrics", {}).get("new")
         if snaps:
-            parts.append(f"{snaps:,} metric snapshots")
+            parts.append(P("%(n)s metric snapshot", "%(n)s metric snapshots", snaps))
         skipped = self.counts.get("forgotten", {}).get("skipped")
         if skipped:  # smi forget's tombstones
-            parts.append(f"{skipped:,} row{'s' if skipped != 1 else ''} of forgotten accounts or people skipped")
+            parts.append(P("%(n)s row of forgotten accounts or people skipped",
+                           "%(n)s rows of forgotten accounts or people skipped", skipped))
         kept = self.counts.get("corrected", {}).get("kept")
         if kept:  # time entries corrected or removed by hand (migration 0014)
-            parts.append(f"{kept:,} time {'entries' if kept != 1 else 'entry'} kept as corrected by hand")
-        text = "; ".join(parts) or "nothing to import"
+            parts.append(P("%(n)s time entry kept as corrected by hand",
+                           "%(n)s time entries kept as corrected by hand", kept))
+        if not parts:
+            parts.append(M("nothing to import"))
         if self.dated_by and self.observed_at is not None:
-            text += (f"; numbers dated {self.observed_at.date().isoformat()} ({self.dated_by}); "
-                     "use --as-of to set it")
+            how = M(DATED_BY[self.dated_by]) if self.dated_by in DATED_BY else en_p(self.dated_by)
+            parts.append(M("numbers dated %(day)s (%(how)s); use --as-of to set it",
+                           day=self.observed_at.date().isoformat(), how=how))
         if self.warnings:
-            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
-        return text
+            parts.append(P("%(n)s warning", "%(n)s warnings", len(self.warnings)))
+        return M("%(parts)s", parts=seq_p(parts))
+
+
+# The canonical tables an import summary names, and how an export's date was found (msgids)
+TABLE_COUNTS = {
+    "accounts": N_("accounts %(new)s new, %(updated)s updated, %(unchanged)s unchanged"),
+    "posts": N_("posts %(new)s new, %(updated)s updated, %(unchanged)s unchanged"),
+    "interactions": N_("interactions %(new)s new, %(updated)s updated, %(unchanged)s unchanged"),
+    "audience_daily": N_("audience daily %(new)s new, %(updated)s updated, %(unchanged)s unchanged"),
+    "effort": N_("effort %(new)s new, %(updated)s updated, %(unchanged)s unchanged"),
+}
+DATED_BY = {"file modified time": N_("file modified time")}
 
 
 @dataclass
@@ -134,22 +159,28 @@ def unknown_format(files: list[InputFile], paths: list[str | Path]) -> UnknownFo
     """A few short lines: the file, the closest formats and what each expected."""
     load_all()
     readable = sum(1 for cls in REGISTRY.values() if not cls.reads.lower().startswith("no files"))
-    fix = f"run `smi sources` to see the {readable} formats smi reads; to read it as one of them, add --source NAME"
+    fix = M("run `smi sources` to see the %(n)s formats smi reads; to read it as one of them, add --source NAME",
+            n=str(readable))
     if not files:
-        return UnknownFormatError(", ".join(str(p) for p in paths), "holds no file to import",
-                                  fix="give the file, folder or zip that holds the export")
+        return UnknownFormatError(", ".join(str(p) for p in paths), M("holds no file to import"),
+                                  fix=M("give the file, folder or zip that holds the export"))
     first = files[0]
-    more = f" (and {len(files) - 1:,} more file{'s' if len(files) > 2 else ''})" if len(files) > 1 else ""
+    more = P(" (and %(n)s more file)", " (and %(n)s more files)", len(files) - 1) if len(files) > 1 else ""
     formats, names, what = closest_formats(first)
     shown = ", ".join(names[:6]) + (", …" if len(names) > 6 else "")
+    kind = M(N_("columns")) if what == "columns" else M(N_("keys"))
     if formats:
-        lines = [f"no importer recognises this file{more}" + (f"; its {what}: {shown}" if shown else ""),
-                 "  closest formats:"]
-        lines += [f"  - {cls.name}, {cls.title}: expects {cls.reads}" for cls in formats]
-        problem = "\n".join(lines)
+        head = M("no importer recognises this file%(more)s; its %(what)s: %(shown)s", more=more, what=kind,
+                 shown=shown) if shown else M("no importer recognises this file%(more)s", more=more)
+        lines: list[Any] = [head, M("  closest formats:")]
+        lines += [M("  - %(name)s, %(title)s: expects %(reads)s", name=cls.name, title=cls.title, reads=en_p(cls.reads))
+                  for cls in formats]
+        problem = M("%(lines)s", lines={"lines": lines})
+    elif shown:
+        problem = M("no importer recognises this file%(more)s; no format smi reads has its %(what)s (%(shown)s)",
+                    more=more, what=kind, shown=shown)
     else:
-        problem = f"no importer recognises this file{more}" + (
-            f"; no format smi reads has its {what} ({shown})" if shown else "")
+        problem = M("no importer recognises this file%(more)s", more=more)
     return UnknownFormatError(first.name, problem, fix=fix)
 
 

@@ -85,6 +85,17 @@ def metric_p(name: str) -> dict[str, str]:
     return {"metric": str(name)}
 
 
+def en_p(text: str) -> dict[str, str]:
+    """English text no catalogue translates (a problem a source wrote as a sentence): said as it
+    is, and `untranslated` says so, so a page marks it lang="en"."""
+    return {"en": str(text)}
+
+
+def seq_p(items: list[Any]) -> dict[str, list[Any]]:
+    """Parts said one after another, joined by "; " (an import's summary)."""
+    return {"seq": list(items)}
+
+
 def figure_p(metric: str, value: float | None) -> dict[str, list[Any]]:
     """A value of a catalogue metric, said as its display reads (a rate as a percentage)."""
     return {"figure": [str(metric), value]}
@@ -146,7 +157,26 @@ def _hours(h: float, tr: Any, locale: str) -> str:
     return tr.ngettext("%(n)s day", "%(n)s days", int(days) if days.is_integer() else 5) % {"n": _num(days, locale)}
 
 
-def _param(v: Any, tr: Any, locale: str) -> str:
+def _param(v: Any, tr: Any, locale: str, html: bool = False) -> str:
+    if html:
+        from markupsafe import escape
+
+        if is_message(v):
+            return render(v, tr, locale, html=True)
+        if isinstance(v, list):
+            return ", ".join(_param(x, tr, locale, True) for x in v)
+        if isinstance(v, dict) and len(v) == 1 and "en" in v:
+            text = str(escape(v["en"]))
+            return f'<span lang="en">{text}</span>' if getattr(tr, "_catalog", None) and text else text
+        if isinstance(v, dict) and len(v) == 1 and "seq" in v:
+            return "; ".join(t for t in (_param(i, tr, locale, True) for i in v["seq"]) if t)
+        if isinstance(v, dict) and len(v) == 1 and "lines" in v:
+            return "<br>".join(_param(i, tr, locale, True) for i in v["lines"])
+        return str(escape(_param(v, tr, locale)))
+    return _plain_param(v, tr, locale)
+
+
+def _plain_param(v: Any, tr: Any, locale: str) -> str:
     from babel.dates import format_date
 
     from smi.labels import label
@@ -162,6 +192,12 @@ def _param(v: Any, tr: Any, locale: str) -> str:
         return ", ".join(_param(x, tr, locale) for x in v)
     if isinstance(v, dict) and len(v) == 1:
         (kind, x), = v.items()
+        if kind == "en":
+            return str(x)
+        if kind == "seq":
+            return "; ".join(t for t in (_param(i, tr, locale) for i in x) if t)
+        if kind == "lines":
+            return "\n".join(_param(i, tr, locale) for i in x)
         if kind == "month":
             from datetime import date
             return format_date(date.fromisoformat(x + "-01"), "LLLL y", locale=locale)
@@ -203,18 +239,31 @@ def _param(v: Any, tr: Any, locale: str) -> str:
 _MUTATED = re.compile(r"%\((\w+)\|(" + "|".join(MUTATIONS) + r")\)s")
 
 
-def render(m: Message | list[Message] | str | None, tr: Any, locale: str = "en_GB") -> str:
+def render(m: Message | list[Message] | str | None, tr: Any, locale: str = "en_GB", html: bool = False) -> str:
     """The message said through `tr` (a gettext translations object); a list of messages is
-    said as sentences one after another; a plain string is returned as it is."""
+    said as sentences one after another; a plain string is returned as it is.
+
+    With `html`, the text is HTML-escaped and English text inside (`en_p`) is wrapped in
+    `<span lang="en">` when the language is not English."""
     if m is None:
         return ""
     if isinstance(m, str):
+        if html:
+            from markupsafe import escape
+
+            return str(escape(m))
         return m
     if isinstance(m, list):
-        return " ".join(t for t in (render(x, tr, locale) for x in m) if t)
+        return " ".join(t for t in (render(x, tr, locale, html) for x in m) if t)
+    if not is_message(m):  # a typed parameter on its own (en_p, seq_p)
+        return _param(m, tr, locale, html)
     text = tr.ngettext(m["id"], m["plural"], m["n"]) if "plural" in m else tr.gettext(m["id"])
+    if html:
+        from markupsafe import escape
+
+        text = str(escape(text))
     params = m.get("params") or {}
-    said = {k: _param(v, tr, locale) for k, v in params.items()}
+    said = {k: _param(v, tr, locale, html) for k, v in params.items()}
 
     text = with_mutations(text, said)
     return text % said if params else text
@@ -227,6 +276,65 @@ def with_mutations(text: str, said: dict[str, str]) -> str:
         return mutate(said.get(match.group(1), ""), match.group(2)).replace("%", "%%")
 
     return _MUTATED.sub(mutated, text) if "|" in text else text
+
+
+def _has(tr: Any, msgid: str, plural: bool) -> bool:
+    catalog = getattr(tr, "_catalog", None)
+    if not catalog:  # NullTranslations: English, the msgids' own language
+        return True
+    return ((msgid, 0) if plural else msgid) in catalog
+
+
+def untranslated(m: Any, tr: Any, en_text: bool = True) -> bool:
+    """True when saying `m` through `tr` leaves some English: a msgid the catalogue lacks, a
+    plain string where a message was expected, or (with `en_text`) English text (`en_p`)
+    inside; `render(..., html=True)` marks that text itself, so a page asks with
+    en_text=False. Names and numbers given as parameters do not count. English
+    (NullTranslations) is never untranslated."""
+    if not getattr(tr, "_catalog", None):  # English: no catalogue (Babel's NullTranslations has an empty one)
+        return False
+    if m is None:
+        return False
+    if isinstance(m, str):
+        return bool(m)
+    if isinstance(m, list):
+        return any(untranslated(x, tr, en_text) for x in m)
+    if is_message(m):
+        if not _has(tr, m["id"], "plural" in m):
+            return True
+        return any(_untranslated_param(v, tr, en_text) for v in (m.get("params") or {}).values())
+    return _untranslated_param(m, tr, en_text)
+
+
+def _untranslated_param(v: Any, tr: Any, en_text: bool) -> bool:
+    if is_message(v):
+        return untranslated(v, tr, en_text)
+    if isinstance(v, list):
+        return any(_untranslated_param(x, tr, en_text) for x in v)
+    if isinstance(v, dict) and len(v) == 1:
+        (kind, x), = v.items()
+        if kind == "en":
+            return en_text and bool(x)
+        if kind in ("seq", "lines"):
+            return any(_untranslated_param(i, tr, en_text) for i in x)
+    return False
+
+
+def map_strings(m: Any, fn: Any) -> Any:
+    """`m` with `fn` applied to every string said as it is (a parameter, English text), not to
+    msgids: e.g. to take a server's folder out of file names."""
+    if isinstance(m, str):
+        return fn(m)
+    if isinstance(m, list):
+        return [map_strings(x, fn) for x in m]
+    if is_message(m):
+        out = dict(m)
+        if m.get("params"):
+            out["params"] = {k: map_strings(v, fn) for k, v in m["params"].items()}
+        return out
+    if isinstance(m, dict):
+        return {k: map_strings(v, fn) for k, v in m.items()}
+    return m
 
 
 def english(m: Message | list[Message] | str | None) -> str:

@@ -439,10 +439,10 @@ class _Availability:
                 return message(SOURCE_GIVES, source=who[0], what=what)
             return message(SOURCES_GIVE, sources={"items": who, "join": "and"}, what=what)
         if m.count:  # NULL only where no import covers the month (metrics/availability.py)
-            from smi.metrics.availability import reasons
+            from smi.metrics.availability import reason_messages
 
-            why = reasons(self.con, m, period, (platform,)).get("")
-            return None if why is None else message(why)  # English text: its own msgid
+            # a message of smi.messages ({"id", "params"}): the report's model says it (model.say)
+            return reason_messages(self.con, m, period, (platform,)).get("")
         month = {"month": period.key}
         if all(i.startswith("post_metrics.") for i in m.inputs):
             return message(NO_POST_HAS, month=month, what=what)

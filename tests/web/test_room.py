@@ -308,7 +308,7 @@ def test_dashboard_filters_charts_evidence_and_formula_links(room):
     assert len(names) >= 10 and names <= set(catalogue)
     for name in names:
         page = c.get(f"/w/demo/metrics/{name}").text
-        shown = re.search(r'<dd lang="en" id="formula">(.*?)</dd>', page, re.S).group(1)
+        shown = re.search(r'<dd id="formula">(.*?)</dd>', page, re.S).group(1)
         assert unescape(shown) == catalogue[name].formula, name
     # a figure the data does not give says "not available" with its reason
     assert re.search(r'class="n na" data-value="" colspan="2">not available<span class="reason">[^<]+</span>', html)

@@ -29,6 +29,7 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
+from smi.messages import N_, M, Message, P, day_p, en_p, english, month_p
 from smi.metrics.period import Period
 from smi.metrics.registry import Metric
 from smi.platforms import PLATFORMS
@@ -40,22 +41,23 @@ DERIVED = {"posts.language": "posts.text", "interactions.language": "interaction
 # Time entries come from time logs; they are not per platform.
 EFFORT = "effort"
 # What an input means, for the reasons ("no import … holds WHAT").
+# (msgids: the reasons are messages, smi.messages, said in the reader's language)
 WHAT = {
-    "posts.kind": "which items are replies, reposts or quotes",
+    "posts.kind": N_("which items are replies, reposts or quotes"),
     # not columns: whether a source's exports can hold the organisation's replies / reposts at all
-    "posts.replies": "the organisation's replies (page and channel analytics exports hold none)",
-    "posts.reposts": "the organisation's reposts",
-    "posts.published_at": "posts",
-    "posts.language": "post texts",
-    "posts.text": "post texts",
-    "posts.account_id": "posts",
-    "interactions": "other people's messages (comments, replies, mentions)",
-    "audience_daily.followers": "follower counts",
-    "audience_daily.gained": "daily follower gains",
-    "audience_daily.lost": "daily follower losses",
-    "audience_daily.visits": "page visits",
-    "audience_daily.impressions": "daily page impressions",
-    "effort": "time-log entries",
+    "posts.replies": N_("the organisation's replies (page and channel analytics exports hold none)"),
+    "posts.reposts": N_("the organisation's reposts"),
+    "posts.published_at": N_("posts"),
+    "posts.language": N_("post texts"),
+    "posts.text": N_("post texts"),
+    "posts.account_id": N_("posts"),
+    "interactions": N_("other people's messages (comments, replies, mentions)"),
+    "audience_daily.followers": N_("follower counts"),
+    "audience_daily.gained": N_("daily follower gains"),
+    "audience_daily.lost": N_("daily follower losses"),
+    "audience_daily.visits": N_("page visits"),
+    "audience_daily.impressions": N_("daily page impressions"),
+    "effort": N_("time-log entries"),
 }
 
 
@@ -246,21 +248,35 @@ def zero_months(out: ir.Table, period: Period, dims: tuple[str, ...]) -> ir.Tabl
 
 
 # -- reasons ------------------------------------------------------------------------------------
-def _what(group: tuple[str, ...]) -> str:
+def _what(group: tuple[str, ...]) -> Message | dict[str, str]:
     for i in group:
         if i in WHAT:
-            return WHAT[i]
+            return M(WHAT[i])
         if i.split(".", 1)[0] in WHAT:
-            return WHAT[i.split(".", 1)[0]]
+            return M(WHAT[i.split(".", 1)[0]])
     cols = [i.split(".", 1)[1].replace("_", " ") for i in group]
-    return " or ".join(dict.fromkeys(cols))
+    return en_p(" or ".join(dict.fromkeys(cols)))
+
+
+def period_said(period: Period) -> Any:
+    """The period's label (Period.label) as a message parameter."""
+    if period.is_month:
+        return month_p(period.key)
+    return M("%(first)s to %(last)s", first=day_p(period.start.isoformat()), last=day_p(period.last_day.isoformat()))
 
 
 def reasons(con: Any, m: Metric, period: Period, platforms: tuple[str, ...] | None = None,
             by_platform: bool = False) -> dict[str, str]:
     """Why the metric is not available over the period: {"": reason} for the whole (when no
     import covers it), and with `by_platform` {platform: reason} for each platform that has
-    imports in the period but none that fills the metric's inputs. Empty when available."""
+    imports in the period but none that fills the metric's inputs. Empty when available.
+    In English; `reason_messages` gives the same as messages."""
+    return {k: english(v) for k, v in reason_messages(con, m, period, platforms, by_platform).items()}
+
+
+def reason_messages(con: Any, m: Metric, period: Period, platforms: tuple[str, ...] | None = None,
+                    by_platform: bool = False) -> dict[str, Message]:
+    """`reasons` as messages (smi.messages), said in the reader's language."""
     groups = [tuple(g) for g in m.requires if _needs_import(tuple(g))]
     if not groups:
         return {}
@@ -269,7 +285,7 @@ def reasons(con: Any, m: Metric, period: Period, platforms: tuple[str, ...] | No
             and (not platforms or r["platform"] in platforms or r["table"] == EFFORT)]
     srcs = _sources()
 
-    def explain(rs: list[dict[str, Any]], where: str) -> str | None:
+    def explain(rs: list[dict[str, Any]], where: Any) -> Message | None:
         for g in groups:
             named, generic, tables = _group_sources(g)
             if any((r["source"] in named and _import_fills(r.get("fills"), g))
@@ -278,23 +294,30 @@ def reasons(con: Any, m: Metric, period: Period, platforms: tuple[str, ...] | No
             what = _what(g)
             held_by = sorted({_kinds_label(r["source"], r.get("fills")) for r in rs})
             if not held_by:
-                return f"no import covers {where}"
+                return M("no import covers %(where)s", where=where)
             plats = {r["platform"] for r in rs}
             fillers = sorted({_kinds_label(n, _fills_of(srcs[n], g)) for n in named
                               if len(plats) != 1 or srcs[n].platform in plats})
-            tail = f"; they come from: {', '.join(fillers)}" if fillers else ""
-            return (f"no import covering {where} holds {what} (the "
-                    f"{', '.join(held_by)} {'does' if len(held_by) == 1 else 'do'} not){tail}")
+            # source titles (with the kinds of file read) are names: said as they are
+            said = P("no import covering %(where)s holds %(what)s (the %(sources)s does not)",
+                     "no import covering %(where)s holds %(what)s (the %(sources)s do not)", len(held_by),
+                     where=where, what=what, sources=", ".join(held_by))
+            if fillers:
+                said = M("%(reason)s; they come from: %(sources)s", reason=said, sources=", ".join(fillers))
+            return said
         return None
 
-    label = period.label + (f" on {', '.join(PLATFORMS.get(p, p) for p in platforms)}" if platforms else "")
-    out: dict[str, str] = {}
+    label = period_said(period)
+    if platforms:
+        label = M("%(period)s on %(platforms)s", period=label, platforms=", ".join(PLATFORMS.get(p, p) for p in platforms))
+    out: dict[str, Message] = {}
     whole = explain(rows, label)
     if whole:
         out[""] = whole
     if by_platform:
         for p in sorted({r["platform"] for r in rows if r["platform"]}):
-            why = explain([r for r in rows if r["platform"] == p], f"{period.label} on {PLATFORMS.get(p, p)}")
+            why = explain([r for r in rows if r["platform"] == p],
+                          M("%(period)s on %(platforms)s", period=period_said(period), platforms=PLATFORMS.get(p, p)))
             if why:
                 out[p] = why
     return out

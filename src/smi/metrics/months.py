@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import ibis
 
 from smi.errors import SmiError
+from smi.messages import M, Message, english
 from smi.metrics.period import Period
 from smi.metrics.tables import TableCache, in_period
 
@@ -44,7 +45,8 @@ class ChosenMonth:
     """The month to report on and why it was chosen (one line for the user)."""
 
     period: Period
-    reason: str
+    reason: str  # English (the CLI's)
+    said: Any = None  # the reason as a message (smi.messages), for the web in the reader's language
 
     def line(self) -> str:
         return f"month: {self.period.key} ({self.reason})"
@@ -100,7 +102,7 @@ def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> Cho
                 f"the workspace has no data for {period.label}",
                 fix=f"choose a month with data (it holds {held}), or import that month's exports",
             )
-        return ChosenMonth(period, "the month asked for")
+        return _chosen(period, M("the month asked for"))
     now = now or datetime.now(UTC)
     current = Period.containing(now, tz)
     yesterday = now.astimezone(ZoneInfo(tz)).date() - timedelta(days=1)
@@ -118,30 +120,35 @@ def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> Cho
         stale = sorted(set(full) - set(live))
         limit = min(live, key=lambda src: (through[src], src))
         chosen = live[limit]
-        def ends(src: str) -> str:
+        def ends(src: str) -> Message:
             span = next(s for s in spans if s["source"] == src)
-            when = f"data ends {span['last']:%Y-%m-%d}"
             if span["observed"] is not None and through[src] == span["observed"] - timedelta(days=1):
-                when += f", exported {span['observed']:%Y-%m-%d}"
-            return when
+                return M("data ends %(last)s, exported %(observed)s", last=f"{span['last']:%Y-%m-%d}",
+                         observed=f"{span['observed']:%Y-%m-%d}")
+            return M("data ends %(last)s", last=f"{span['last']:%Y-%m-%d}")
 
+        # (source titles are names; days are said as the CLI writes them, YYYY-MM-DD)
         if len(live) == 1 and chosen.last_day == through[limit]:
-            why = f"the last month {titles.get(limit, limit)} covers in full"
+            why = M("the last month %(source)s covers in full", source=titles.get(limit, limit))
         elif len(live) == 1:
-            why = f"the last month {titles.get(limit, limit)} covers in full: its {ends(limit)}"
+            why = M("the last month %(source)s covers in full: its %(ends)s", source=titles.get(limit, limit),
+                    ends=ends(limit))
         elif all(through[s] == chosen.last_day for s in live):
-            why = f"the last month every source covers in full; the data ends {chosen.last_day:%Y-%m-%d}"
+            why = M("the last month every source covers in full; the data ends %(last)s",
+                    last=f"{chosen.last_day:%Y-%m-%d}")
         else:
-            why = f"the last month every source covers in full; {titles.get(limit, limit)} {ends(limit)}"
+            why = M("the last month every source covers in full; %(source)s %(ends)s", source=titles.get(limit, limit),
+                    ends=ends(limit))
         if stale:
-            why += "; left out as more than a month behind the rest: " + ", ".join(
-                f"{titles.get(s, s)} ({ends(s)})" for s in stale)
+            why = M("%(why)s; left out as more than a month behind the rest: %(stale)s", why=why, stale=[
+                M("%(source)s (%(ends)s)", source=titles.get(s, s), ends=ends(s)) for s in stale])
         period = chosen
         while period.end > first:
             if has_data(con, period):
                 if period != chosen:
-                    why = f"no data in {chosen.key}, the month chosen ({why}): the last month with data before it"
-                return ChosenMonth(period, why)
+                    why = M("no data in %(month)s, the month chosen (%(why)s): the last month with data before it",
+                            month=chosen.key, why=why)
+                return _chosen(period, why)
             period = period.previous()
     # No month is covered in full: the past month with the most days between the first and the
     # last day of data (the later one on a tie), so not a sliver of a few days.
@@ -155,12 +162,17 @@ def choose_month(ws: Any, month: str | None, now: datetime | None = None) -> Cho
         period = period.shift(1)
     if best is not None:
         days, period = best
-        return ChosenMonth(period, f"no month is covered in full by the sources; {period.key} has the most "
-                                   f"days of data ({days} of {(period.last_day - period.start).days + 1})")
+        return _chosen(period, M("no month is covered in full by the sources; %(month)s has the most days of data "
+                                 "(%(days)s of %(all)s)", month=period.key, days=days,
+                                 all=(period.last_day - period.start).days + 1))
     raise SmiError(
         f"the workspace only has data for {current.label}, which is not over yet",
         fix=f"pass --month {current.key} to report on it anyway",
     )
+
+
+def _chosen(period: Period, said: Message) -> ChosenMonth:
+    return ChosenMonth(period, english(said), said)
 
 
 def choose_period(ws: Any, month: str | None, now: datetime | None = None) -> Period:

@@ -6,8 +6,11 @@ Regenerate the template after changing any text: `pybabel extract -F src/smi/rep
 -o src/smi/report/locale/smi.pot src/smi/report src/smi/monthly.py` (the month's
 messages, e.g. why a number is not available, are marked there) then `pybabel update`.
 Finding texts are messages the detectors build (smi.messages; extract them from
-src/smi/insights with the keywords `M`, `P:1,2` and `N_`); the Welsh terms are in
-docs/glossary-cy.md.
+src/smi/insights with the keywords `M`, `P:1,2` and `N_`); so are the library's own texts the
+web app and the report show (import summaries and errors, "not available" reasons, why a month
+was chosen: smi.errors, smi.importer, smi.sources, smi.metrics.availability and .months) and
+each catalogue metric's description and unit. `Words.say` / `say_html` / `lang_attr` say them
+and mark what has no translation lang="en". The Welsh terms are in docs/glossary-cy.md.
 """
 
 from __future__ import annotations
@@ -84,6 +87,29 @@ class Words:
 
             text = with_mutations(text, {k: str(v) for k, v in kw.items()})
         return text % kw
+
+    def say(self, m: object) -> str:
+        """A message the library built (smi.messages), in this language; a string as it is."""
+        from smi.messages import render
+
+        return render(m, self.t, self.locale)  # type: ignore[arg-type]
+
+    def say_html(self, m: object) -> object:
+        """The message as HTML: escaped, with English text inside it marked lang="en"."""
+        from markupsafe import Markup
+
+        from smi.messages import render
+
+        return Markup(render(m, self.t, self.locale, html=True))  # type: ignore[arg-type]
+
+    def lang_attr(self, m: object) -> object:
+        """` lang="en"` for an element holding `m` when part of it has no translation (a msgid
+        the catalogue lacks, or plain English text), else nothing."""
+        from markupsafe import Markup
+
+        from smi.messages import untranslated
+
+        return Markup(' lang="en"') if untranslated(m, self.t, en_text=False) else Markup("")
 
     def not_available(self) -> str:
         return self._("not available")

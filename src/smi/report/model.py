@@ -181,6 +181,8 @@ def say(w: Words, msg: dict[str, Any] | None) -> str | None:
     """A Month's message (smi.monthly.message) in `w`'s language; None stays None."""
     if msg is None:
         return None
+    if "id" in msg:  # a message of smi.messages (the reasons smi.metrics.availability gives)
+        return w.say(msg)
     params = {k: _param(w, v) for k, v in (msg.get("params") or {}).items()}
     return w._(msg["msgid"], **params)
 

@@ -35,6 +35,7 @@ from smi.canonical import (
     range_text,
 )
 from smi.errors import SourceError
+from smi.messages import M, P
 from smi.platforms import PLATFORMS, account_id, normalise_platform
 from smi.sources._time_logs import effort_key
 from smi.sources.base import ImportContext, Source, Unit, register
@@ -182,16 +183,18 @@ class _Reader:
         for h in self.header:
             n = _norm(h)
             if n in self.columns:
-                raise SourceError(file.name, f"the column '{h}' appears twice", record="line 1",
-                                  field=h, fix="remove or rename one of the two columns")
+                raise SourceError(file.name, M("the column '%(column)s' appears twice", column=h), record="line 1",
+                                  field=h, fix=M("remove or rename one of the two columns"))
             self.columns[n] = h
         missing = [c for c in spec.required if c not in self.columns]
         if missing:
             raise SourceError(
-                file.name, "the header has no column " + ", ".join(f"'{c}'" for c in missing),
+                file.name, M("the header has no column %(names)s", names=", ".join(f"'{c}'" for c in missing)),
                 record="line 1 (header)", field=missing[0],
-                expected=f"{spec.kind}.csv with at least the columns " + ", ".join(spec.required),
-                fix=f"add the column{'s' if len(missing) > 1 else ''} to the header row (see docs/formats.md)",
+                expected=M("%(kind)s.csv with at least the columns %(columns)s", kind=spec.kind,
+                           columns=", ".join(spec.required)),
+                fix=P("add the column to the header row (see docs/formats.md)",
+                      "add the columns to the header row (see docs/formats.md)", len(missing)),
             )
         self.unknown = [self.columns[n] for n in self.columns if n not in spec.known and n]
         if self.unknown:
@@ -293,7 +296,7 @@ class _Reader:
             self.ctx.observed_at = self.observed_max or fallback
 
     # -- errors ------------------------------------------------------------------------------
-    def fail(self, index: int, field: str, problem: str, expected: str, fix: str) -> SourceError:
+    def fail(self, index: int, field: str, problem: Any, expected: Any, fix: Any) -> SourceError:
         return SourceError(self.file.name, problem, record=f"line {self.line + 1 + index}",
                            field=self.columns.get(field, field), expected=expected, fix=fix)
 
@@ -315,8 +318,8 @@ class _Reader:
         arr = self.col(cols, name, n)
         if arr.null_count:
             i = pc.index(pc.is_null(arr), True).as_py()
-            raise self.fail(i, name, f"the {name} is empty", what,
-                            f"fill in the {name}, or delete the row")
+            raise self.fail(i, name, M("the %(name)s is empty", name=name), what,
+                            M("fill in the %(name)s, or delete the row", name=name))
         return arr
 
     def platforms(self, cols: dict[str, pa.Array], n: int, *, required: bool = True) -> pa.Array:
@@ -328,9 +331,9 @@ class _Reader:
             p = normalise_platform(v)
             if p is None:
                 i = pc.index(raw, v).as_py()
-                raise self.fail(i, "platform", f"'{v}' is not a platform smi knows",
-                                "one of " + ", ".join(PLATFORMS),
-                                "write the platform's id, e.g. instagram or x")
+                raise self.fail(i, "platform", M("'%(value)s' is not a platform smi knows", value=v),
+                                M("one of %(values)s", values=", ".join(PLATFORMS)),
+                                M("write the platform's id, e.g. instagram or x"))
             mapped.append(p)
         return pc.take(pa.array(mapped, pa.string()), enc.indices)
 
@@ -376,10 +379,12 @@ class _Reader:
             try:
                 pa.array([v]).cast(TS if re.search(_OFFSET, v) else pa.timestamp("us"))
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                raise self.fail(i, field, f"'{v}' is not a date and time",
-                                "ISO 8601, e.g. 2026-10-03T18:30:00+01:00, 2026-10-03 18:30 or 2026-10-03",
-                                "write the time as YYYY-MM-DD HH:MM[:SS], with an offset such as +01:00 "
-                                "or Z if it is not in the workspace time zone") from None
+                raise self.fail(i, field, M("'%(value)s' is not a date and time", value=v),
+                                M("ISO 8601, e.g. %(examples)s", examples=M(
+                                    "%(first)s or %(rest)s", first="2026-10-03T18:30:00+01:00, 2026-10-03 18:30",
+                                    rest="2026-10-03")),
+                                M("write the time as YYYY-MM-DD HH:MM[:SS], with an offset such as +01:00 "
+                                  "or Z if it is not in the workspace time zone")) from None
         raise SourceError(self.file.name, "a time cannot be converted", field=field,
                           fix="check the times in this column")  # pragma: no cover
 
@@ -395,22 +400,23 @@ class _Reader:
             try:
                 pa.array([v], pa.string()).cast(pa.date32())
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                raise self.fail(i, field, f"'{v}' is not a date", "an ISO date such as 2026-10-03",
-                                "write the date as YYYY-MM-DD") from None
+                raise self.fail(i, field, M("'%(value)s' is not a date", value=v),
+                                M("an ISO date such as %(example)s", example="2026-10-03"),
+                                M("write the date as YYYY-MM-DD")) from None
         raise SourceError(self.file.name, "a date cannot be converted", field=field,
                           fix="check the dates in this column")  # pragma: no cover
 
     def numbers(self, arr: pa.Array, field: str, typ: pa.DataType = INT) -> pa.Array:
         whole = pa.types.is_integer(typ)
-        what = "a whole number such as 1234 (no separators), or blank if not available" if whole \
-            else "a number such as 12.5, or blank if not available"
+        what = M("a whole number such as 1234 (no separators), or blank if not available") if whole \
+            else M("a number such as 12.5, or blank if not available")
         out = None
         # Arrow reads "0x10" as 16: a spreadsheet or a person never means hex in a count
         hexa = pc.fill_null(pc.match_substring_regex(arr, r"^\s*[+-]?0[xX]"), False)
         if pc.any(hexa).as_py():
             i = pc.index(hexa, True).as_py()
-            raise self.fail(i, field, f"'{arr[i].as_py()}' is not a number", what,
-                            "write the number in decimal digits")
+            raise self.fail(i, field, M("'%(value)s' is not a number", value=str(arr[i].as_py())), what,
+                            M("write the number in decimal digits"))
         try:
             out = arr.cast(typ)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
@@ -418,20 +424,21 @@ class _Reader:
                 try:
                     pa.array([v], pa.string()).cast(typ)
                 except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                    raise self.fail(i, field, f"'{v}' is not a number", what,
-                                    "correct the cell, or leave it blank if the number is not available") from None
+                    raise self.fail(i, field, M("'%(value)s' is not a number", value=str(v)), what,
+                                    M("correct the cell, or leave it blank if the number is not available")) from None
         if out is None:  # pragma: no cover
             raise SourceError(self.file.name, "a number cannot be converted", field=field, fix="check the column")
         if not whole:
             bad = pc.invert(pc.fill_null(pc.is_finite(out), True))
             if pc.any(bad).as_py():
                 i = pc.index(bad, True).as_py()
-                raise self.fail(i, field, f"'{arr[i].as_py()}' is not a number", what, "correct the cell")
+                raise self.fail(i, field, M("'%(value)s' is not a number", value=str(arr[i].as_py())), what,
+                                M("correct the cell"))
         neg = pc.fill_null(pc.less(out, 0), False)
         if pc.any(neg).as_py():
             i = pc.index(neg, True).as_py()
-            raise self.fail(i, field, f"{arr[i].as_py()} is negative", "a number of 0 or more",
-                            "write counts as positive numbers (e.g. followers lost as 5, not -5)")
+            raise self.fail(i, field, M("%(value)s is negative", value=str(arr[i].as_py())), M("a number of 0 or more"),
+                            M("write counts as positive numbers (e.g. followers lost as 5, not -5)"))
         return out
 
     def lists(self, arr: pa.Array) -> pa.Array:

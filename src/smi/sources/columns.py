@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from smi.errors import SourceError
+from smi.messages import N_, M, Message
 
 MISSING = frozenset({"", "undefined", "-", "--", "n/a", "na", "null", "none", "not available"})
 
@@ -101,12 +102,12 @@ class ColumnMap:
             names = "; ".join(f"'{c.aliases[0] if c.aliases else c.field}'" for c in missing)
             raise SourceError(
                 file,
-                f"the header has no column {names}",
+                M("the header has no column %(names)s", names=names),
                 record="line 1 (header)",
-                expected=f"a {self.name} export with columns " + ", ".join(
+                expected=M("a %(format)s export with columns %(columns)s", format=self.name, columns=", ".join(
                     f"'{c.aliases[0] if c.aliases else c.field}'" for c in self.required
-                ),
-                fix="export the file again from the platform, keeping its header row",
+                )),
+                fix=M("export the file again from the platform, keeping its header row"),
             )
         known = set(pos.values())
         unknown = [h for i, h in enumerate(header) if i not in known and h.strip()]
@@ -132,12 +133,11 @@ def parse_int(text: str | None, *, file: str, record: str, field: str) -> int | 
         except ValueError:
             f = math.nan
         if not math.isfinite(f):  # a word, or nan / inf (which float() reads)
-            raise SourceError(file, f"'{text}' is not a number", record=record, field=field,
-                              expected="a whole number such as 1,234",
-                              fix="correct the cell, or leave it blank if the number is not available") from None
+            raise SourceError(file, M("'%(value)s' is not a number", value=text), record=record, field=field,
+                              expected=M("a whole number such as 1,234"), fix=M(FIX_BLANK)) from None
         if f != int(f):
-            raise SourceError(file, f"'{text}' is not a whole number", record=record, field=field,
-                              expected="a whole number", fix="correct the cell") from None
+            raise SourceError(file, M("'%(value)s' is not a whole number", value=text), record=record, field=field,
+                              expected=M("a whole number"), fix=M(FIX_CELL)) from None
         return int(f)
 
 
@@ -150,8 +150,8 @@ def parse_float(text: str | None, *, file: str, record: str, field: str) -> floa
     except ValueError:
         f = math.nan
     if not math.isfinite(f):  # a word, or nan / inf (which float() reads)
-        raise SourceError(file, f"'{text}' is not a number", record=record, field=field,
-                          expected="a number such as 12.5", fix="correct the cell")
+        raise SourceError(file, M("'%(value)s' is not a number", value=text), record=record, field=field,
+                          expected=M("a number such as 12.5"), fix=M(FIX_CELL))
     return f
 
 
@@ -173,11 +173,11 @@ def parse_datetime(
             except ValueError:
                 continue
     if dt is None:
-        expected = "an ISO 8601 time such as 2026-10-03T18:30:00+01:00"
+        expected = M("an ISO 8601 time such as %(example)s", example="2026-10-03T18:30:00+01:00")
         if formats:
-            expected += " or " + " or ".join(formats)
-        raise SourceError(file, f"'{text}' is not a date and time", record=record, field=field,
-                          expected=expected, fix="correct the cell") from None
+            expected = either([expected, *formats])
+        raise SourceError(file, M("'%(value)s' is not a date and time", value=text), record=record, field=field,
+                          expected=expected, fix=M(FIX_CELL)) from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=ZoneInfo(tz))
     return dt.astimezone(UTC)
@@ -194,8 +194,19 @@ def parse_date(
             return datetime.strptime(t, f).date()
         except ValueError:
             continue
-    raise SourceError(file, f"'{text}' is not a date", record=record, field=field,
-                      expected=" or ".join(formats), fix="correct the cell")
+    raise SourceError(file, M("'%(value)s' is not a date", value=text), record=record, field=field,
+                      expected=either(list(formats)), fix=M(FIX_CELL))
+
+
+FIX_CELL = N_("correct the cell")
+FIX_BLANK = N_("correct the cell, or leave it blank if the number is not available")
+
+
+def either(items: list[Any]) -> Message | Any:
+    """'a or b or c' as a message (each item a message or a literal such as a date format)."""
+    if len(items) == 1:
+        return items[0]
+    return M("%(first)s or %(rest)s", first=items[0], rest=either(items[1:]))
 
 
 CSV_CELL_LIMIT = 131_072  # characters: Python's default, far above any post or comment

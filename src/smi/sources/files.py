@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from smi.errors import SourceError
+from smi.messages import N_, M, en_p
 
 HEAD_BYTES = 8192
 
@@ -166,10 +167,10 @@ def _size(n: int) -> str:
 def check_zip_bounds(name: str, infos: list[zipfile.ZipInfo]) -> None:
     """Refuse a zip bomb before reading it: too many members, too much expanded, or a member
     that expands far more than any export does. Raises SourceError naming the member."""
-    fix = "download the export again from the platform; smi does not read a zip like this"
+    fix = M("download the export again from the platform; smi does not read a zip like this")
     if len(infos) > ZIP_MAX_MEMBERS:
-        raise SourceError(name, f"holds {len(infos):,} files, more than smi reads from a zip "
-                          f"({ZIP_MAX_MEMBERS:,})", fix=fix)
+        raise SourceError(name, M("holds %(n)s files, more than smi reads from a zip (%(limit)s)",
+                                  n=f"{len(infos):,}", limit=f"{ZIP_MAX_MEMBERS:,}"), fix=fix)
     total = 0
     for i in infos:
         total += i.file_size
@@ -179,8 +180,9 @@ def check_zip_bounds(name: str, infos: list[zipfile.ZipInfo]) -> None:
                               f"{ZIP_MAX_RATIO} times): a zip bomb or a damaged zip", record=f"member {i.filename}",
                               fix=fix)
     if total > ZIP_MAX_TOTAL:
-        raise SourceError(name, f"expands to {_size(total)}, more than smi reads from a zip "
-                          f"({_size(ZIP_MAX_TOTAL)})", fix="unzip it and import only the files smi reads")
+        raise SourceError(name, M("expands to %(size)s, more than smi reads from a zip (%(limit)s)",
+                                  size=_size(total), limit=_size(ZIP_MAX_TOTAL)),
+                          fix=M("unzip it and import only the files smi reads"))
 
 
 def _from_zip(p: Path) -> Iterator[InputFile]:
@@ -255,7 +257,7 @@ def expand(paths: list[str | Path]) -> list[InputFile]:
     for raw in paths:
         p = Path(raw).expanduser()
         if not p.exists():
-            raise SourceError(str(p), "does not exist", fix="check the path")
+            raise SourceError(str(p), M("does not exist"), fix=M("check the path"))
         if not (p.is_dir() or p.is_file()):  # a named pipe, socket or device would block or never end
             raise SourceError(str(p), "is not a regular file (a named pipe, socket or device)",
                               fix="give the export file itself")
@@ -307,11 +309,18 @@ class StringGuard:
 MAX_WHOLE_FILE = 64 << 20
 
 
+# What a whole-file source reads, as read_whole's callers name it (msgids: the error is said in
+# the reader's language)
+WHOLE_FILES = (N_("a Meta export"), N_("a TikTok Studio export"), N_("a file of Bluesky posts"),
+               N_("a conversations file"))
+
+
 def read_whole(stream: BinaryIO, name: str, what: str, limit: int = MAX_WHOLE_FILE) -> bytes:
     """All of a stream, or a SourceError when it is over `limit` bytes."""
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise SourceError(name, f"is over {_size(limit)}, more than {what} ever is (a zip bomb or a wrong file)",
-                          fix="check that this is the export the platform gave; split it into smaller files "
-                              "if it is")
+        raise SourceError(name, M("is over %(size)s, more than %(what)s ever is (a zip bomb or a wrong file)",
+                                  size=_size(limit), what=M(what) if what in WHOLE_FILES else en_p(what)),
+                          fix=M("check that this is the export the platform gave; split it into smaller files "
+                                "if it is"))
     return data

@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smi.errors import SmiError
+from smi.messages import M
 from smi.web import profile_forms, timeweek
 from smi.web.hosts import (
     MAX_UPLOAD_BYTES,
@@ -278,8 +279,9 @@ class Server:
         try:
             folder, names, total = await run_in_threadpool(save_upload, self.uploads, host.name, files)
         except SmiError as e:
+            said = M("%(problem)s. %(fix)s", problem=e.said, fix=e.fix_said) if e.fix_said else e.said
             return self.page(request, "upload.html", s, status=400, ws=host.name, jobs=[], limit=MAX_UPLOAD_BYTES,
-                             error=f"{e.message}. {e.fix or ''}".strip())
+                             error=said)
         job = host.submit(s.user.email, folder, names, total)
         self.users.audit(s.user.email, host.name, "upload", {"job": job.id, "files": names, "bytes": total})
         return RedirectResponse(f"/w/{host.name}/uploads/{job.id}", status_code=303)

@@ -71,6 +71,8 @@ class FileProgress:
     status: str = "running"  # running | imported | unchanged | failed
     summary: str = ""
     fix: str | None = None
+    said: Any = None  # the summary and the fix as messages (smi.messages), for the reader's language
+    fix_said: Any = None
 
 
 @dataclass
@@ -88,6 +90,8 @@ class Job:
     files: list[FileProgress] = field(default_factory=list)
     error: str | None = None
     fix: str | None = None
+    error_said: Any = None  # the error and the fix as messages (smi.messages)
+    fix_said: Any = None
     skipped: list[str] = field(default_factory=list)
     created: float = field(default_factory=time.time)
     stamp: tuple[Any, ...] | None = None  # the store as the import left it (store_stamp)
@@ -108,17 +112,20 @@ class Job:
 
 def check_zip(path: Path, name: str) -> None:
     """Refuse a zip that expands past the limits, naming it."""
+    from smi.messages import M
+
     try:
         with zipfile.ZipFile(path) as zf:
             expanded = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile:
-        raise SmiError(f"{name} is not a readable zip file",
-                       fix="download the export again; it may be incomplete") from None
+        raise SmiError(M("%(name)s is not a readable zip file", name=name),
+                       fix=M("download the export again; it may be incomplete")) from None
     size = max(path.stat().st_size, 1)
     if expanded > MAX_EXPANDED_BYTES or expanded > MAX_EXPANSION_RATIO * size:
-        raise SmiError(f"{name} expands to {expanded:,} bytes from {size:,} "
-                       f"(at most {MAX_EXPANDED_BYTES:,} bytes and {MAX_EXPANSION_RATIO}× its size)",
-                       fix="unzip it and upload the export files it holds")
+        raise SmiError(M("%(name)s expands to %(expanded)s bytes from %(size)s (at most %(limit)s bytes and "
+                         "%(ratio)s× its size)", name=name, expanded=expanded, size=size, limit=MAX_EXPANDED_BYTES,
+                         ratio=MAX_EXPANSION_RATIO),
+                       fix=M("unzip it and upload the export files it holds"))
 
 
 class Host:
@@ -354,6 +361,8 @@ class Host:
             fp.status, fp.summary = msg[1], _scrub(msg[2], job.folder)
             fp.done = fp.size or 0
             fp.fix = _scrub(msg[3], job.folder) if msg[3] else None
+            if len(msg) > 4:
+                fp.said, fp.fix_said = _scrub_said(msg[4], job.folder), _scrub_said(msg[5], job.folder)
         elif kind == "skipped":
             job.skipped = [_shown(s, job.folder) for s in msg[1]]
         elif kind == "step":
@@ -366,13 +375,19 @@ class Host:
             self.changed()
             job.state, job.error = "failed", _scrub(msg[1], job.folder)
             job.fix = _scrub(msg[2], job.folder) if msg[2] else None
+            if len(msg) > 3:
+                job.error_said, job.fix_said = _scrub_said(msg[3], job.folder), _scrub_said(msg[4], job.folder)
             return True
         elif kind == "end":
             self.changed()  # as for "error"
             failed, total = msg[1], msg[2]
             job.state = "failed" if failed else "done"
             if failed:
-                job.error = f"{failed} of {total} files failed"
+                from smi.messages import P, english
+
+                job.error_said = P("%(failed)s of %(n)s file failed", "%(failed)s of %(n)s files failed", total,
+                                   failed=failed)
+                job.error = english(job.error_said)
             return True
         return False
 
@@ -380,6 +395,13 @@ class Host:
 def _shown(name: str, folder: Path) -> str:
     """A file's name as the user uploaded it (no server paths)."""
     return _scrub(str(name), folder)
+
+
+def _scrub_said(m: Any, folder: Path) -> Any:
+    """A message with the upload folder taken out of every name in it (see _scrub)."""
+    from smi.messages import map_strings
+
+    return None if m is None else map_strings(m, lambda t: _scrub(t, folder))
 
 
 def _scrub(text: str, folder: Path) -> str:

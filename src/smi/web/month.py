@@ -18,7 +18,7 @@ class MonthView:
     """What the dashboard renders for one month in one language."""
 
     key: str  # YYYY-MM
-    reason: str  # why this month (when none was asked for)
+    reason: Any  # why this month (when none was asked for): a message (smi.messages) or English text
     model: Any  # smi.report.model.ReportModel with the findings gathered
     months: list[str] = field(default_factory=list)  # every month with data, newest first
 
@@ -52,4 +52,4 @@ def compute_month(ws: Any, month: str | None, lang: str,
     if key not in cache:
         cache[key] = run_month(ws, key)
     model = model_from_month(cache[key], Words(lang))
-    return MonthView(key, chosen.reason, model, month_keys(*data_span(ws)))
+    return MonthView(key, chosen.said or chosen.reason, model, month_keys(*data_span(ws)))

@@ -38,7 +38,8 @@ def month_job(workspace: str, month: str | None, out: Any) -> None:
             chosen = choose_month(ws, month)
             key = chosen.period.key
             m = run_month(ws, key)
-            msg = ("month", key, chosen.reason, month_keys(*data_span(ws)), m.to_json())
+            # the reason as a message: the dashboard says it in the reader's language
+            msg = ("month", key, chosen.said or chosen.reason, month_keys(*data_span(ws)), m.to_json())
     except SmiError as e:
         msg = ("error", e.message, e.fix)
     except Exception as e:  # a bug, not bad input: say so rather than poll forever

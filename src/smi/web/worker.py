@@ -2,8 +2,10 @@
 it parses and enriches (both hold Python's lock for long stretches). The parent holds the
 workspace's writer lock for the child's whole run; the child reports through a queue:
 
-    ("start", name, source, size)  ("advance", n)  ("done", status, summary, fix)
-    ("skipped", [names])  ("step", "enriching")  ("error", message, fix)  ("end", failed, total)
+    ("start", name, source, size)  ("advance", n)  ("done", status, summary, fix, said, fix_said)
+    ("skipped", [names])  ("step", "enriching")  ("error", message, fix, said, fix_said)  ("end", failed, total)
+
+(`said`/`fix_said`: the same texts as messages, smi.messages, said in the reader's language)
 
 and, first of the last two, ("stamp", smi.web.hosts.store_stamp) taken right after closing
 the store, so the server can tell its own writes from another process's.
@@ -29,8 +31,9 @@ def import_job(workspace: str, folder: str, out: Any) -> None:
         return lambda n: out.put(("advance", n))
 
     def on_done(result: Any) -> None:
-        fix = result.error.fix if result.error is not None else None
-        out.put(("done", result.status, result.summary(), fix))
+        err = result.error
+        out.put(("done", result.status, result.summary(), err.fix if err is not None else None,
+                 result.summary_message(), err.fix_said if err is not None else None))
 
     try:
         with Workspace.open(Path(workspace)) as ws:
@@ -44,7 +47,7 @@ def import_job(workspace: str, folder: str, out: Any) -> None:
         out.put(("end", len(report.failed), len(report.results)))
     except SmiError as e:
         out.put(("stamp", store_stamp(Path(workspace))))
-        out.put(("error", e.message, e.fix))
+        out.put(("error", e.message, e.fix, e.said, e.fix_said))
     except Exception as e:  # a bug, not bad input: say so rather than spin forever
         out.put(("stamp", store_stamp(Path(workspace))))
         out.put(("error", f"unexpected error: {type(e).__name__}: {e}", None))
