@@ -180,7 +180,7 @@ def _plain_param(v: Any, tr: Any, locale: str) -> str:
     from babel.dates import format_date
 
     from smi.labels import label
-    from smi.platforms import PLATFORMS
+    from smi.platform_names import PLATFORMS
 
     if is_message(v):
         return render(v, tr, locale)

@@ -3,18 +3,7 @@
 from __future__ import annotations
 
 from smi.errors import SmiError
-
-PLATFORMS: dict[str, str] = {
-    "x": "X (Twitter)",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "linkedin": "LinkedIn",
-    "youtube": "YouTube",
-    "tiktok": "TikTok",
-    "threads": "Threads",
-}
+from smi.platform_names import PLATFORMS
 
 ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube", "bsky": "bluesky"}
 
