@@ -479,8 +479,6 @@ def test_the_purpose_words_fit_any_organisation(reports, lang, said, odd):
 def test_the_first_page_says_what_a_finding_id_is_for(reports, lang, words):
     """Issue 11: short ids such as 352dca stood after each finding with no word on what they
     are; the first page says it once, with the command that takes one, in HTML, PDF and Markdown."""
-    import pdfplumber
-
     html = text(reports[lang]["html"]).replace("&#39;", "'")
     summary = html[html.index('<section id="summary"'):html.index('<section id="scorecard"')]
     first = re.findall(r'<li data-finding="[^"]+"><strong[^>]*>.*?<code>(\w+)</code>', summary, re.S)[0]
@@ -488,9 +486,10 @@ def test_the_first_page_says_what_a_finding_id_is_for(reports, lang, words):
     assert summary.count(note) == 1 and summary.count("--from-finding") == 1
     md = text(reports[lang]["md"]).replace("\\'", "'")
     assert f"{words} `smi action add --from-finding {first}`." in md
-    with pdfplumber.open(reports[lang]["pdf"]) as doc:
-        second = " ".join((doc.pages[1].extract_text() or "").split())
-    assert f"smi action add --from-finding {first}" in second
+    # pdfplumber leaves out some of the monospace text on this page; pdftotext reads it
+    second = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", "2", str(reports[lang]["pdf"]), "-"],
+                            check=True, capture_output=True, text=True).stdout
+    assert f"smi action add --from-finding {first}." in " ".join(second.split())
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -513,3 +512,30 @@ def test_the_first_reply_tile_says_what_it_covers(reports, lang):
     assert scope.startswith(start)
     if shown:
         assert scope == f"{start}{shown}."
+
+
+@pytest.mark.parametrize("lang", ["en", "cy"])
+def test_no_body_page_is_under_half_full_except_before_a_section(reports, lang):
+    """Issue 11: a page of the body is at least half full (its lowest line of text, the footer
+    left out, is below the middle of the page), unless the next page starts a section (its
+    first line is an h2 heading: bold, 15.6 pt; h3 is 13.2 pt or less) or it is the body's last page."""
+    import pdfplumber
+
+    from smi.report.i18n import Words
+
+    w = Words(lang)
+    with pdfplumber.open(reports[lang]["pdf"]) as doc:
+        pages = doc.pages
+        texts = [" ".join((pg.extract_text() or "").split()) for pg in pages]
+        appendix = next(i for i, t in enumerate(texts) if w._("Data coverage") in t and i > 0)
+        thin = []
+        for i in range(1, appendix - 1):  # page 1 (cover and contents) and the body's last page left out
+            body = [c for c in pages[i].chars if c["bottom"] < pages[i].height * 0.93]  # not the footer
+            lowest = max(c["bottom"] for c in body) / pages[i].height
+            following = [c for c in pages[i + 1].chars if c["text"].strip()]
+            top = min(c["top"] for c in following)
+            first_line = [c for c in following if abs(c["top"] - top) < 2]
+            starts_section = all("Bold" in c["fontname"] and c["size"] > 14.5 for c in first_line)
+            if lowest < 0.5 and not starts_section:
+                thin.append((i + 1, round(lowest, 2)))
+    assert thin == []
