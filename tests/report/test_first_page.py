@@ -156,3 +156,41 @@ def test_a_logo_that_is_not_there_is_refused_naming_the_key(sample, tmp_path):
     finally:
         ws.close()
     assert e.value.field == "branding.logo" and "missing.png" in str(e.value)
+
+
+@pytest.mark.parametrize("lang,line,register", [
+    ("en", "Call the venue (Ann Jones, due 31 Mar 2024: overdue)", "open, overdue"),
+    ("cy", "Call the venue (Ann Jones, erbyn 31 Maw 2024: yn hwyr)", "ar agor, yn hwyr"),
+])
+def test_an_action_due_on_the_months_last_day_and_still_open_is_overdue(month, tmp_path, lang, line, register):
+    """Issue 11: an action due on the month's last day (31 March) and still open when the month
+    ends read "due 31 Mar 2024, open" in March's report; it is overdue (one rule,
+    smi.practice.actions.is_overdue). One due the day after (1 April) is not yet, and a done
+    one never is."""
+    from copy import deepcopy
+
+    m = deepcopy(month)
+    m.actions = [{"id": 1, "title": "Call the venue", "owner": "Ann Jones", "due": "2024-03-31", "status": "open",
+                  "finding": None, "meeting": None, "finding_short": None},
+                 {"id": 2, "title": "Book the hall", "owner": "Ann Jones", "due": "2024-04-01", "status": "open",
+                  "finding": None, "meeting": None, "finding_short": None},
+                 {"id": 3, "title": "Print posters", "owner": "Ann Jones", "due": "2024-03-30", "status": "done",
+                  "finding": None, "meeting": None, "finding_short": None}]
+    m.actions_due = [1, 2]
+    html, md = write_month(m, tmp_path, "html,md", Words(lang))
+    text = page(html)
+    assert line in " ".join(text.split())
+    statuses = re.findall(r'<tr data-action="(\d)">.*?<td data-label="[^"]+">([^<]*)</td><td data-label="[^"]+">[^<]*'
+                          r'</td></tr>', html.read_text(encoding="utf-8"), re.S)
+    words = {"en": ("open", "done"), "cy": ("ar agor", "wedi'i wneud")}[lang]
+    assert [(i, htmllib.unescape(s)) for i, s in statuses] == [("1", register), ("2", words[0]), ("3", words[1])]
+    assert f"| {register} |" in md.read_text(encoding="utf-8")
+
+
+def test_the_overdue_rule():
+    from smi.practice.actions import is_overdue
+
+    assert is_overdue("open", "2026-11-30", "2026-11-30") and is_overdue("in_progress", "2026-11-02", "2026-11-30")
+    assert not is_overdue("open", "2026-12-01", "2026-11-30")
+    assert not is_overdue("done", "2026-11-01", "2026-11-30") and not is_overdue("dropped", "2026-11-01", "2026-11-30")
+    assert not is_overdue("open", None, "2026-11-30")

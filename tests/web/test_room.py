@@ -62,6 +62,21 @@ def test_prefill_from_a_finding():
     assert (goal["subject"], goal["platform"]) == ("", "")
 
 
+def test_the_agenda_calls_an_open_action_overdue_by_the_reports_rule():
+    """Issue 11: the report calls an open action due on the month's last day overdue once that
+    day is over; the meeting room uses the same rule at the end of yesterday (the last whole
+    day): on 1 December an open action due 30 November is overdue, one due 1 December is not
+    yet, and a done one never is."""
+    from smi.practice.actions import Action
+    from smi.web.meeting import agenda
+
+    acts = [Action(1, "Call", None, date(2026, 11, 30), "open"), Action(2, "Book", None, date(2026, 12, 1), "open"),
+            Action(3, "Print", None, date(2026, 11, 2), "done"), Action(4, "Plan", None, date(2026, 11, 2), "in_progress"),
+            Action(5, "Undated", None, None, "open")]
+    assert agenda([], [], acts, today=date(2026, 12, 1))["overdue"] == {1, 4}
+    assert agenda([], [], acts, today=date(2026, 11, 30))["overdue"] == {4}  # 30 November is not over yet
+
+
 def test_filters_match_question_platform_and_status():
     from smi.web.findings import filter_findings, finding_platforms
 

@@ -13,6 +13,7 @@ from smi.report.model import CHAIN_LABELS, LABELS, UNITS, ReportModel
 from smi.report.render import (
     BESIDE_NOTE,
     KINDS,
+    action_status,
     beside_text,
     best_view,
     chain_value,
@@ -69,6 +70,10 @@ def render_markdown(model: ReportModel, words: Words | None = None) -> str:
                   for i, f in enumerate(top, 1)]
         if not model.findings:
             lines.append(_("Nothing significant this month."))
+        elif top:
+            from smi.report.render import ID_NOTE
+
+            lines += ["", f"{_(ID_NOTE, id=top[0]['short_id'])} `smi action add --from-finding {top[0]['short_id']}`."]
         lines.append("")
         if model.questions:
             from smi.report.render import action_line
@@ -221,7 +226,8 @@ def _first_page_tiles(model: ReportModel, w: Words) -> list[str]:
     rows = []
     for t in model.kpis:
         k = tile_texts(w, t, model)
-        rows.append([k["name"], k["value"], k["previous"], k["year"], k["goal"] or "–"])
+        rows.append([k["name"], k["value"] + (f" ({k['scope']})" if k["scope"] else ""), k["previous"], k["year"],
+                     k["goal"] or "–"])
     return [*table([w._("KPI"), w._("Value"), w.month(model.previous.start), w._("A year ago"), w._("Goal")], rows), ""]
 
 
@@ -273,7 +279,7 @@ def _insight_sections(model: ReportModel, w: Words) -> list[str]:
         if model.actions:
             lines += table(["#", _("Action"), _("Owner"), _("Due"), _("Status"), _("Finding")],
                            [[str(a["id"]), a["title"], a["owner"] or "–", w.day(a["due"]) if a["due"] else "–",
-                             _(ins.ACTION_STATUS.get(a["status"], a["status"])),
+                             action_status(w, a, model.period.last_day.isoformat()),
                              a.get("finding_short") or "–"] for a in model.actions])
         else:
             lines.append(_("No actions recorded."))

@@ -12,7 +12,7 @@ from smi.report.i18n import N_, Words
 PURPOSE_NAMES = {
     "promote": N_("promote"),
     "serve customers": N_("serve customers"),
-    "develop products": N_("develop products"),
+    "develop products": N_("develop what we offer"),
     "collaborate": N_("collaborate"),
     "other": N_("other"),
 }

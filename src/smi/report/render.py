@@ -185,6 +185,10 @@ TILE = {
     "no_year": N_("no data a year ago (%(month)s)"),
     "goal": N_("Goal %(target)s: %(status)s"),
     "goal_words": N_("Goal %(target)s: %(status)s, %(words)s"),
+    # what a business-hours response time covers, so it does not read against a finding's
+    # clock hours (Q6 "First responses slower on Facebook": 19.3 h beside a tile of 48 min)
+    "business_all": N_("Every platform, counting only the minutes inside business hours; over all hours: %(time)s."),
+    "business": N_("Counting only the minutes inside business hours; over all hours: %(time)s."),
 }
 ACTION_LINE = {
     "due": N_("%(title)s (%(owner)s, due %(day)s, %(status)s)"),
@@ -192,6 +196,9 @@ ACTION_LINE = {
     "overdue": N_("%(title)s (%(owner)s, due %(day)s: overdue)"),
 }
 NO_OWNER = N_("no owner")
+OVERDUE_STATUS = N_("%(status)s, overdue")
+# said once, under what we learned: what the short code after each finding is for
+ID_NOTE = N_("The code after each finding, such as %(id)s, is its id: to turn that finding into an action, run")
 
 
 def _tile_change(w: Words, t: dict[str, Any], then: Any, month_key: str, currency: str) -> tuple[str, str]:
@@ -209,6 +216,27 @@ def _tile_change(w: Words, t: dict[str, Any], then: Any, month_key: str, currenc
     return w._(TILE["vs"], month=w.month(month_key), change=text), better
 
 
+def _tile_scope(w: Words, t: dict[str, Any], model: ReportModel) -> str:
+    """For a business-hours response time (smi.metrics.service.SHOWN_BESIDE): what it counts
+    and, from the goal scorecard's row for the same KPI, the median over all hours (the clock
+    time the findings quote); '' for any other tile."""
+    from smi.metrics.service import SHOWN_BESIDE
+
+    if t["metric"] not in SHOWN_BESIDE:
+        return ""
+    clock = SHOWN_BESIDE[t["metric"]][0]
+    row = next((k for k in model.scorecard if k["metric"] == t["metric"] and (k.get("filter") or {}) ==
+                (t.get("filter") or {}) and k.get("accounts", "official") == t.get("accounts", "official")), None)
+    value = next((b["value"] for b in (row or {}).get("beside") or [] if b["metric"] == clock), None)
+    if value is None:
+        time = w.not_available()
+    elif value < 120:
+        time = w._("%(n)s min", n=number(w, round(value, 1)))
+    else:
+        time = w._("%(n)s h", n=format_decimal(value / 60, format="#,##0.0", locale=w.locale))
+    return w._(TILE["business" if t.get("filter") else "business_all"], time=time)
+
+
 def tile_texts(w: Words, t: dict[str, Any], model: ReportModel) -> dict[str, str]:
     """A KPI tile's words: name, value, change vs last month and vs a year ago (“no data a
     year ago” when there is none, never 0), and the goal's status in words."""
@@ -222,6 +250,7 @@ def tile_texts(w: Words, t: dict[str, Any], model: ReportModel) -> dict[str, str
     out["year"], out["year_class"] = _tile_change(w, t, t["year_ago"], t["year_ago_month"], cur)
     if t["year_ago"] is None:
         out["year"] = w._(TILE["no_year"], month=w.month(t["year_ago_month"]))
+    out["scope"] = _tile_scope(w, t, model)
     g = t.get("goal")
     out["goal"] = ""
     if g:
@@ -236,15 +265,26 @@ def tile_texts(w: Words, t: dict[str, Any], model: ReportModel) -> dict[str, str
 
 def action_line(w: Words, a: dict[str, Any], today: Any = None) -> str:
     """'Post two reels a week (Elin Prys, due 12 December 2026, open)'."""
+    from smi.practice.actions import is_overdue
     from smi.report import insights
 
     owner = a.get("owner") or w._(NO_OWNER)
     status = w._(insights.ACTION_STATUS.get(a["status"], a["status"]))
     if not a.get("due"):
         return w._(ACTION_LINE["undated"], title=a["title"], owner=owner, status=status)
-    if today is not None and a["status"] in ("open", "in_progress") and a["due"] < today:
+    if today is not None and is_overdue(a["status"], a["due"], today):
         return w._(ACTION_LINE["overdue"], title=a["title"], owner=owner, day=w.day(a["due"]))
     return w._(ACTION_LINE["due"], title=a["title"], owner=owner, day=w.day(a["due"]), status=status)
+
+
+def action_status(w: Words, a: dict[str, Any], last_day: Any) -> str:
+    """The register's status word: "open, overdue" when the action is still to do and was due
+    on or before the month's last day (smi.practice.actions.is_overdue)."""
+    from smi.practice.actions import is_overdue
+    from smi.report import insights
+
+    status = w._(insights.ACTION_STATUS.get(a["status"], a["status"]))
+    return w._(OVERDUE_STATUS, status=status) if is_overdue(a["status"], a.get("due"), last_day) else status
 
 
 def css_colour(value: str | None) -> Markup:
@@ -342,7 +382,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         trend_first=w.month(months[0]), trend_last=w.month(months[-1]), trend_months=months,
         contents=[(i, w._(t)) for i, t in sections(model)],
         footer=f"{model.organisation} · {month}",
-        summary_top=insights.SUMMARY_TOP, finding_charts=finding_charts(model, w), ins=insights,
+        summary_top=insights.SUMMARY_TOP, id_note=ID_NOTE, finding_charts=finding_charts(model, w), ins=insights,
         chain_labels=CHAIN_LABELS, number=number, signed=signed, kpi_name=kpi_name,
         target_text=target_text, status_word=status_word, trend_text=trend_text,
         status_counts=status_counts, beside_text=beside_text, beside_note=BESIDE_NOTE,
@@ -350,6 +390,7 @@ def render_html(model: ReportModel, words: Words | None = None) -> str:
         platform_names=set(PLATFORMS.values()), purposes=purposes,
         tiles=[tile_texts(w, t, model) for t in model.kpis],
         action_line=lambda a: action_line(w, a, model.period.last_day.isoformat()),
+        action_status=lambda a: action_status(w, a, model.period.last_day.isoformat()),
         due_by=_due_by(model), finding_ids={f["id"] for f in model.findings},
         learning=_learning_view(model, w),
         initiatives=_initiatives_view(model, w), initiative_headers=_initiative_headers(),

@@ -77,13 +77,21 @@ def status_word(status: str, w: Any) -> str:
     return w.t.gettext(ACTION_STATUS[status]) if status in ACTION_STATUS else status
 
 
-def agenda(findings: list[dict[str, Any]], meetings: list[Any], actions: list[Any]) -> dict[str, Any]:
+def agenda(findings: list[dict[str, Any]], meetings: list[Any], actions: list[Any],
+           today: date | None = None) -> dict[str, Any]:
     """The meeting's agenda: the last meeting's actions (each with its status), then the
-    other actions still open, then the month's findings in their ranked order."""
+    other actions still open, then the month's findings in their ranked order; `overdue`:
+    the ids of the actions overdue at the end of yesterday, the last whole day (the report's
+    rule, smi.practice.actions.is_overdue, with the month's last day there)."""
+    from smi.practice.actions import is_overdue
+
     last = meetings[-1] if meetings else None
     from_last = [a for a in actions if last is not None and a.meeting_id == last.meeting_id]
     other_open = [a for a in actions if a.status in UNFINISHED and a not in from_last]
-    return {"last": last, "from_last": from_last, "other_open": other_open, "findings": list(findings)}
+    yesterday = (today or date.today()) - timedelta(days=1)
+    overdue = {a.action_id for a in actions if is_overdue(a.status, a.due.isoformat() if a.due else None, yesterday)}
+    return {"last": last, "from_last": from_last, "other_open": other_open, "findings": list(findings),
+            "overdue": overdue}
 
 
 def room_records(host: Any) -> dict[str, Any]:

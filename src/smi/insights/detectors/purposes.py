@@ -91,7 +91,7 @@ def weekly_rates(posts: pd.DataFrame, hours: pd.DataFrame, purpose: str) -> tupl
 
 
 PURPOSE_WORDS = {"promote": N_("promote"), "serve customers": N_("serve customers"),
-                 "develop products": N_("develop products"), "collaborate": N_("collaborate"), "other": N_("other")}
+                 "develop products": N_("develop what we offer"), "collaborate": N_("collaborate"), "other": N_("other")}
 
 
 def purpose_m(purpose: str) -> Message:
