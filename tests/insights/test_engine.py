@@ -313,3 +313,33 @@ def test_one_finding_a_platform_for_answering_fewer():
     assert [(f.detector, f.subject["value"]) for f in out] == [
         ("change", "facebook"), ("service", "linkedin"), ("change", "instagram")]
     assert out[0].summary == "s With it: Facebook: fewer questions answered than elsewhere."
+
+
+def _level(platform: str, dim: str, value: str, ratio: float, p: float) -> Finding:
+    return Finding(
+        detector="practice", question="Q2", title=f"{platform}: {value} posts do {'better' if ratio > 1 else 'worse'}",
+        summary="s", metric="engagement_rate_impressions",
+        subject={"platform": platform, "dimension": dim, "value": value}, comparison="English posts",
+        direction="higher" if ratio > 1 else "lower", effect=Effect("ratio", ratio),
+        ci=(ratio * 0.8, ratio * 1.2), p_value=p, n=40, recommendation="r")
+
+
+def test_a_mirror_level_beside_the_attributes_effect_is_not_a_second_finding():
+    # The second held-out run's duplicate: "Bluesky: bilingual posts do better than English
+    # posts" (the planted effect, x2.3) beside "Bluesky: Welsh posts do worse than English
+    # posts" (x0.75, the other way round against the same reference level, the matcher's
+    # "also"). The firmest (lowest q) states the attribute's effect; the mirror joins it. The
+    # same attribute on another platform, another attribute of Bluesky, and two levels the same
+    # way round stay findings.
+    from smi.insights.engine import one_attribute
+
+    both = _level("bluesky", "language", "cy+en", 2.3, 1e-8)
+    mirror = _level("bluesky", "language", "cy", 0.75, 0.004)
+    elsewhere = _level("facebook", "language", "cy", 0.7, 0.001)
+    length = _level("bluesky", "length", "short", 0.7, 0.001)
+    video = _level("instagram", "format", "video", 2.0, 1e-6)
+    carousel = _level("instagram", "format", "carousel", 1.5, 1e-3)
+    out = one_attribute(settle([mirror, both, elsewhere, length, video, carousel]))
+    assert [(f.subject["platform"], f.subject["value"]) for f in out] == [
+        ("bluesky", "cy+en"), ("facebook", "cy"), ("bluesky", "short"), ("instagram", "video"), ("instagram", "carousel")]
+    assert out[0].summary == "s With it: bluesky: cy posts do worse."

@@ -157,8 +157,46 @@ def run_month(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = No
 
     kept = [f for f in run_tests(ws, month, seed=seed, only=only)
             if f.q_value is not None and f.q_value <= Q_MAX and holds(f)]
-    return rank(one_answer_rate(unanswered_by_topic(one_statement(reconcile(kept, ws, month)), ws, month)),
-                ws.profile)
+    return rank(one_answer_rate(unanswered_by_topic(one_attribute(one_statement(reconcile(kept, ws, month))),
+                                                    ws, month)), ws.profile)
+
+
+ATTRIBUTES = "practice"  # Q2: each attribute level of a platform's posts against the attribute's reference level
+
+
+def one_attribute(findings: list[Finding]) -> list[Finding]:
+    """One statement of an attribute's effect on a platform. The practice model sets each level
+    of an attribute against one reference level; when levels go both ways ("bilingual posts do
+    better than English posts" and "Welsh posts do worse than English posts"), the firmest
+    (lowest q-value) states the attribute's effect and the levels the other way round are its
+    mirror: they join its summary ("With it: ..."), not findings of their own. Levels the same
+    way as the firmest (two formats both doing better) stay findings."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        if f.detector == ATTRIBUTES and f.subject.get("platform") is not None:
+            groups.setdefault((str(f.subject["platform"]), str(f.subject.get("dimension"))), []).append(f)
+    owners: dict[int, list[Finding]] = {}
+    gone: set[int] = set()
+    for group in groups.values():
+        if len({g.direction for g in group}) < 2:
+            continue
+        first = min(group, key=lambda g: (g.q_value if g.q_value is not None else 1.0, g.p_value))
+        mirror = [g for g in group if g.direction != first.direction]
+        owners[id(first)] = mirror
+        gone |= {id(g) for g in mirror}
+    if not owners:
+        return findings
+    from smi.messages import M
+
+    out = []
+    for f in findings:
+        if id(f) in gone:
+            continue
+        if id(f) in owners:
+            with_it = [g.messages.get("title") or g.title for g in owners[id(f)]]
+            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
+        out.append(f)
+    return out
 
 
 # -- one fact, one finding across detectors ---------------------------------------------------
