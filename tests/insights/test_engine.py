@@ -339,7 +339,11 @@ def test_a_mirror_level_beside_the_attributes_effect_is_not_a_second_finding():
     length = _level("bluesky", "length", "short", 0.7, 0.001)
     video = _level("instagram", "format", "video", 2.0, 1e-6)
     carousel = _level("instagram", "format", "carousel", 1.5, 1e-3)
-    out = one_attribute(settle([mirror, both, elsewhere, length, video, carousel]))
+    # two labels (each its own attribute: posts with it against posts without) the other way round
+    gala = _level("instagram", "label", "gala", 1.6, 1e-4)
+    panto = _level("instagram", "label", "panto", 0.6, 1e-4)
+    out = one_attribute(settle([mirror, both, elsewhere, length, video, carousel, gala, panto]))
     assert [(f.subject["platform"], f.subject["value"]) for f in out] == [
-        ("bluesky", "cy+en"), ("facebook", "cy"), ("bluesky", "short"), ("instagram", "video"), ("instagram", "carousel")]
+        ("bluesky", "cy+en"), ("facebook", "cy"), ("bluesky", "short"), ("instagram", "video"), ("instagram", "carousel"),
+        ("instagram", "gala"), ("instagram", "panto")]
     assert out[0].summary == "s With it: bluesky: cy posts do worse."

@@ -173,7 +173,8 @@ def one_attribute(findings: list[Finding]) -> list[Finding]:
     way as the firmest (two formats both doing better) stay findings."""
     groups: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
-        if f.detector == ATTRIBUTES and f.subject.get("platform") is not None:
+        # a label is an attribute of its own (posts with it against posts without): no mirror
+        if f.detector == ATTRIBUTES and f.subject.get("platform") is not None and f.subject.get("dimension") != "label":
             groups.setdefault((str(f.subject["platform"]), str(f.subject.get("dimension"))), []).append(f)
     owners: dict[int, list[Finding]] = {}
     gone: set[int] = set()
