@@ -13,7 +13,9 @@ not). Here:
   with q <= Q_MAX whose 95% interval excludes "no effect" (ratio 1, difference 0) are kept;
 - the kept recommendations are checked against each other (`reconcile`), each fact is
   stated once across detectors (`one_statement`: what falls with a collapsed platform joins
-  the collapse), and ranked by `rank.rank`.
+  the collapse; `one_attribute`: a practice level's mirror joins the attribute's effect;
+  `unanswered_by_topic`: what an audience topic's unanswered questions move joins the topic;
+  `one_answer_rate`: one answered-share finding a platform), and ranked by `rank.rank`.
 """
 
 from __future__ import annotations
