@@ -55,6 +55,8 @@ class Plant:
     # official Facebook posts are then a third video, with no format effect
     staff_video: bool = False
     extra: dict[str, float] = field(default_factory=dict)
+    # more June questions on Facebook, one a day from 1 June in turn (beside the topic's)
+    questions: tuple[str, ...] = ()
 
 
 def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
@@ -104,6 +106,8 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                 texts += [" ".join(rng.choice(AUDIENCE_WORDS, size=4, replace=False)) for _ in range(40)]
             if plant.topic and june and plat == "facebook" and d.day <= 30 and d.day % 2 == 0:
                 texts += [RAMP[(d.day + j) % len(RAMP)] for j in range(3)]
+            if plant.questions and june and plat == "facebook":
+                texts += list(plant.questions[d.day - 1::30])
             for j, text in enumerate(texts):
                 when = datetime(d.year, d.month, d.day, 10, j % 60, tzinfo=UTC)
                 key = f"{plat}:c{d:%Y%m%d}{j}"

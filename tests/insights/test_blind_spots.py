@@ -148,3 +148,44 @@ def test_a_new_word_on_the_real_twcs_sample_is_one_finding_and_no_ratio(real, ma
     mince = [f for f in tested if "mince" in f.title]
     assert len(mince) == 1, [f.title for f in mince]
     assert mince[0].effect.kind == "difference" and mince[0].title.startswith("New audience word")
+
+
+@pytest.mark.parametrize(("beyond", "subjects"), [(12, 1), (25, 2)])
+def test_a_word_of_the_topics_questions_is_not_a_second_subject(make_world, beyond, subjects):
+    # Generated worlds stated one planted topic twice: "your audience asks about wheelchair" and
+    # "... asks about <another word of its questions>", when ordinary questions used that word
+    # too (so fewer than 60% of its questions held the topic's words, and it was grouped apart).
+    # By hand: "door" is in RAMP[0], one of the three ramp questions on each even day of June
+    # (15 of the 45); `beyond` more questions use it without the topic ("Which door ...?").
+    # 15 of 27 (56%) or 15 of 40 (38%) share the topic: apart either way. With 12 beyond the
+    # topic (under MIN_TERM_DOCS = 20) it is the topic's word, one finding naming it; with 25
+    # it is asked about on its own, a second subject.
+    asks = ("Which door do we use for the matinee?",) * beyond
+    ws = make_world(topic=True, questions=asks)
+    found = [f for f in run_month(ws, MONTH, only=["blind_spots"]) if f.metric == "audience_topic_share"]
+    assert len(found) == subjects, [f.title for f in found]
+    if subjects == 1:
+        (f,) = found
+        assert "“ramp”" in f.title and "“door”" not in f.title
+        assert "“door” (27 questions)" in f.summary
+        assert {"texts": "questions also using the word", "word": "door", "with_word": 27} in [
+            {k: english(v) if k == "texts" else v for k, v in r.items()} for r in f.evidence]
+    else:
+        assert "door" in [f.subject["value"] for f in found]
+
+
+@pytest.mark.parametrize(("with_topic", "rising"), [(True, 0), (False, 1)])
+def test_a_word_rising_only_in_the_topics_questions_is_the_topic_again(make_world, with_topic, rising):
+    # The same fact twice, the other way: "your audience asks about wheelchair" and "New audience
+    # word: rehearsal", every text with "rehearsal" one of the topic's questions. "rehearsal" is
+    # in the posts' words (so not a quiet subject) and never in the audience's before June; 25
+    # June questions use it. With the topic's words in each, it rises only inside the topic: one
+    # finding, naming it. Without them ("Is the rehearsal on?"), it is a rise of its own.
+    asks = ("Can a wheelchair get to the rehearsal?" if with_topic else "Is the rehearsal on?",) * 25
+    ws = make_world(topic=True, questions=asks)
+    found = run_month(ws, MONTH, only=["blind_spots"])
+    words = [f for f in found if f.metric == "audience_word_share" and f.subject["value"] == "rehearsal"]
+    assert len(words) == rising, [f.title for f in found]
+    (topic,) = [f for f in found if f.metric == "audience_topic_share"]
+    assert ("“rehearsal”, in 25 comments and messages this month (0 of them without the subject's words)"
+            in topic.summary) == with_topic

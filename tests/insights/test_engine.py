@@ -247,3 +247,103 @@ def test_fewer_answered_on_a_platform_is_the_topic_again_when_its_questions_land
     else:
         assert out == [topic, fewer]
     ws.close()
+
+
+@pytest.mark.parametrize(("rest_unanswered", "folded"), [(6, True), (30, False)])
+def test_a_platforms_answered_share_falling_is_the_topic_again_when_its_questions_landed_there(
+        make_ws, monkeypatch, rest_unanswered, folded):
+    # The matcher's duplicate "Facebook: share of comments and messages answered fell" (change,
+    # Q6, Facebook against its three months before) beside "your audience asks about allergens"
+    # (none of its questions answered, many of them on Facebook). By hand: Facebook this month
+    # 40 allergen questions, none answered, and 60 other items, `rest_unanswered` of them
+    # unanswered; the three months before 200 items, 20 unanswered (90% answered). Without the
+    # topic: 54 of 60 (90%) against 180 of 200, Fisher p = 1: the topic again, one finding;
+    # 30 of 60 (50%) against 90%: p < 1e-9, Facebook answers fewer of its own, two findings.
+    from smi.insights.detectors import service
+    from smi.insights.engine import unanswered_by_topic
+    from smi.workspace import Workspace
+
+    k = rest_unanswered
+    seen = pd.Timestamp("2025-06-10T12:00Z")
+    month = pd.DataFrame(
+        [("facebook", "Do the cakes list allergens?", None)] * 40
+        + [("facebook", "Lovely show last night", None)] * k
+        + [("facebook", "Lovely show last night", seen)] * (60 - k),
+        columns=["platform", "text", "replied_at"]).assign(question=False)
+    base = pd.DataFrame([("facebook", "Great choir", None)] * 20 + [("facebook", "Great choir", seen)] * 180,
+                        columns=["platform", "text", "replied_at"]).assign(question=False)
+    monkeypatch.setattr(service, "inbound_items",
+                        lambda ctx, period: month if period.start.month == 6 else base)
+    topic = Finding(
+        detector="blind_spots", question="blind_spot", title="Your audience asks about “allergens”",
+        summary="40 of the 100 questions.", metric="audience_topic_share",
+        subject={"dimension": "word", "value": "allergens"}, comparison="own posts", direction="higher",
+        effect=Effect("difference", 0.4), ci=(0.3, 0.5), p_value=1e-9, n=40, recommendation="r",
+        evidence=[{"texts": "audience questions, this month", "with_topic": 40, "of": 100,
+                   "answered": 0, "unanswered": 40}])
+    fell = Finding(
+        detector="change", question="Q6", title="Facebook: share of comments and messages answered fell 40%",
+        summary="s", metric="response_rate", subject={"dimension": "platform", "value": "facebook"},
+        comparison="the three months before", direction="lower", effect=Effect("ratio", 0.6),
+        ci=(0.5, 0.7), p_value=1e-9, n=100, recommendation="r")
+    ws = Workspace.open(make_ws())
+    out = unanswered_by_topic([topic, fell], ws, MONTH)
+    if folded:
+        assert [f.metric for f in out] == ["audience_topic_share"]
+        assert out[0].summary.endswith("With it: Facebook: share of comments and messages answered fell 40%.")
+    else:
+        assert out == [topic, fell]
+    ws.close()
+
+
+def test_one_finding_a_platform_for_answering_fewer():
+    # "Facebook: share of comments and messages answered fell" (change: against its own three
+    # months before) and "Facebook: fewer questions answered than elsewhere" (service: against
+    # the other platforms) state one fact; the change finding states it, the other joins it. A
+    # fall on another platform, and a rise, stay as they are.
+    from smi.insights.engine import one_answer_rate
+
+    fell = _f("change", "Q6", "response_rate", "facebook", 0.6, 1e-6).with_(title="Facebook: answered share fell")
+    fewer = _f("service", "Q6", "question_response_rate", "facebook", 0.0, 1e-8).with_(
+        effect=Effect("difference", -0.3), ci=(-0.4, -0.2), title="Facebook: fewer questions answered than elsewhere")
+    other = _f("service", "Q6", "question_response_rate", "linkedin", 0.0, 1e-3).with_(
+        effect=Effect("difference", -0.3), ci=(-0.4, -0.2))
+    more = _f("change", "Q6", "response_rate", "instagram", 1.5, 1e-3).with_(direction="higher")
+    out = one_answer_rate(settle([fewer, fell, other, more]))
+    assert [(f.detector, f.subject["value"]) for f in out] == [
+        ("change", "facebook"), ("service", "linkedin"), ("change", "instagram")]
+    assert out[0].summary == "s With it: Facebook: fewer questions answered than elsewhere."
+
+
+def _level(platform: str, dim: str, value: str, ratio: float, p: float) -> Finding:
+    return Finding(
+        detector="practice", question="Q2", title=f"{platform}: {value} posts do {'better' if ratio > 1 else 'worse'}",
+        summary="s", metric="engagement_rate_impressions",
+        subject={"platform": platform, "dimension": dim, "value": value}, comparison="English posts",
+        direction="higher" if ratio > 1 else "lower", effect=Effect("ratio", ratio),
+        ci=(ratio * 0.8, ratio * 1.2), p_value=p, n=40, recommendation="r")
+
+
+def test_a_mirror_level_beside_the_attributes_effect_is_not_a_second_finding():
+    # The second held-out run's duplicate: "Bluesky: bilingual posts do better than English
+    # posts" (the planted effect, x2.3) beside "Bluesky: Welsh posts do worse than English
+    # posts" (x0.75, the other way round against the same reference level, the matcher's
+    # "also"). The firmest (lowest q) states the attribute's effect; the mirror joins it. The
+    # same attribute on another platform, another attribute of Bluesky, and two levels the same
+    # way round stay findings.
+    from smi.insights.engine import one_attribute
+
+    both = _level("bluesky", "language", "cy+en", 2.3, 1e-8)
+    mirror = _level("bluesky", "language", "cy", 0.75, 0.004)
+    elsewhere = _level("facebook", "language", "cy", 0.7, 0.001)
+    length = _level("bluesky", "length", "short", 0.7, 0.001)
+    video = _level("instagram", "format", "video", 2.0, 1e-6)
+    carousel = _level("instagram", "format", "carousel", 1.5, 1e-3)
+    # two labels (each its own attribute: posts with it against posts without) the other way round
+    gala = _level("instagram", "label", "gala", 1.6, 1e-4)
+    panto = _level("instagram", "label", "panto", 0.6, 1e-4)
+    out = one_attribute(settle([mirror, both, elsewhere, length, video, carousel, gala, panto]))
+    assert [(f.subject["platform"], f.subject["value"]) for f in out] == [
+        ("bluesky", "cy+en"), ("facebook", "cy"), ("bluesky", "short"), ("instagram", "video"), ("instagram", "carousel"),
+        ("instagram", "gala"), ("instagram", "panto")]
+    assert out[0].summary == "s With it: bluesky: cy posts do worse."

@@ -13,7 +13,9 @@ not). Here:
   with q <= Q_MAX whose 95% interval excludes "no effect" (ratio 1, difference 0) are kept;
 - the kept recommendations are checked against each other (`reconcile`), each fact is
   stated once across detectors (`one_statement`: what falls with a collapsed platform joins
-  the collapse), and ranked by `rank.rank`.
+  the collapse; `one_attribute`: a practice level's mirror joins the attribute's effect;
+  `unanswered_by_topic`: what an audience topic's unanswered questions move joins the topic;
+  `one_answer_rate`: one answered-share finding a platform), and ranked by `rank.rank`.
 """
 
 from __future__ import annotations
@@ -157,7 +159,47 @@ def run_month(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = No
 
     kept = [f for f in run_tests(ws, month, seed=seed, only=only)
             if f.q_value is not None and f.q_value <= Q_MAX and holds(f)]
-    return rank(unanswered_by_topic(one_statement(reconcile(kept, ws, month)), ws, month), ws.profile)
+    return rank(one_answer_rate(unanswered_by_topic(one_attribute(one_statement(reconcile(kept, ws, month))),
+                                                    ws, month)), ws.profile)
+
+
+ATTRIBUTES = "practice"  # Q2: each attribute level of a platform's posts against the attribute's reference level
+
+
+def one_attribute(findings: list[Finding]) -> list[Finding]:
+    """One statement of an attribute's effect on a platform. The practice model sets each level
+    of an attribute against one reference level; when levels go both ways ("bilingual posts do
+    better than English posts" and "Welsh posts do worse than English posts"), the firmest
+    (lowest q-value) states the attribute's effect and the levels the other way round are its
+    mirror: they join its summary ("With it: ..."), not findings of their own. Levels the same
+    way as the firmest (two formats both doing better) stay findings."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        # a label is an attribute of its own (posts with it against posts without): no mirror
+        if f.detector == ATTRIBUTES and f.subject.get("platform") is not None and f.subject.get("dimension") != "label":
+            groups.setdefault((str(f.subject["platform"]), str(f.subject.get("dimension"))), []).append(f)
+    owners: dict[int, list[Finding]] = {}
+    gone: set[int] = set()
+    for group in groups.values():
+        if len({g.direction for g in group}) < 2:
+            continue
+        first = min(group, key=lambda g: (g.q_value if g.q_value is not None else 1.0, g.p_value))
+        mirror = [g for g in group if g.direction != first.direction]
+        owners[id(first)] = mirror
+        gone |= {id(g) for g in mirror}
+    if not owners:
+        return findings
+    from smi.messages import M
+
+    out = []
+    for f in findings:
+        if id(f) in gone:
+            continue
+        if id(f) in owners:
+            with_it = [g.messages.get("title") or g.title for g in owners[id(f)]]
+            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
+        out.append(f)
+    return out
 
 
 # -- one fact, one finding across detectors ---------------------------------------------------
@@ -264,6 +306,7 @@ UNANSWERED = "unanswered_question_share"  # service (Q6): more questions left un
 
 
 RESPONSE_RATE = "question_response_rate"  # service (Q6): a platform answers fewer questions than the others
+ITEMS_ANSWERED = "response_rate"  # change (Q6): a platform answers a smaller share of inbound items than before
 
 
 def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Finding]:
@@ -279,21 +322,30 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
     against the other platforms'): the platform's questions and the others' are compared again
     without the questions that hold a topic finding's word; when P no longer answers a smaller
     share (Fisher's exact test, p <= 0.05), it is the topic's unanswered questions landing on P
-    and joins the topic's summary."""
+    and joins the topic's summary.
+
+    And for "P: share of comments and messages answered fell" (change, Q6: P's inbound items
+    against its three months before): re-tested without the items that hold a topic word
+    (`_falls_of_topic`); a fall that no longer holds joins the topic's summary."""
     topics = [f for f in findings if f.metric == TOPIC and f.direction == "higher" and f.evidence]
     rise = [f for f in findings if f.metric == UNANSWERED and f.direction == "higher"]
     fewer = [f for f in findings if f.metric == RESPONSE_RATE and f.direction == "lower"
              and f.subject.get("dimension") == "platform"]
-    if not topics or not (rise or fewer):
+    falls = [f for f in findings if f.metric == ITEMS_ANSWERED and f.direction == "lower"
+             and f.subject.get("dimension") == "platform"]
+    if not topics or not (rise or fewer or falls):
         return findings
     from smi.insights.detectors.service import _period, inbound_items, questions_with_chance
     from smi.insights.stats import compare_proportions
 
     ctx = Context(ws, month)
-    qs = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, month, month)))
-    if qs.empty:
-        return findings
+    items = inbound_items(ctx, _period(ctx, month, month))
+    qs = questions_with_chance(ctx, items)
     folded: list[Finding] = []
+    if falls and not items.empty:
+        folded += _falls_of_topic(ctx, falls, topics, items)
+    if qs.empty:
+        return _fold_into_topic(findings, topics, folded)
     base = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
     if rise and not base.empty:
         n, left = len(qs), int((~qs["answered"]).sum())
@@ -308,11 +360,9 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
         if not beyond:
             folded += rise
     if fewer:
-        from smi.enrich.stopwords import stopwords
         from smi.insights.detectors.blind_spots import words_of
 
-        stop = frozenset(stopwords())
-        words = {str(t.subject.get("value", "")).lower() for t in topics}
+        words, stop = _topic_words(topics)
         on_topic = qs["text"].map(lambda x: bool(words_of(x, stop) & words))
         rest = qs[~on_topic]
         for f in fewer:
@@ -324,6 +374,80 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
             c = compare_proportions(int(mine["answered"].sum()), len(mine), int(others["answered"].sum()), len(others))
             if not (c.difference < 0 and c.p_value <= 0.05):
                 folded.append(f)  # without the topic's questions, the platform answers as the others do
+    return _fold_into_topic(findings, topics, folded)
+
+
+def _topic_words(topics: list[Finding]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the topic findings' words, the stopwords) as blind_spots reads texts: a topic's
+    subject word and every word its evidence names as its own (questions also using it)."""
+    from smi.enrich.stopwords import stopwords
+
+    words = {str(t.subject.get("value", "")).lower() for t in topics}
+    words |= {str(r["word"]).lower() for t in topics for r in t.evidence if isinstance(r, dict) and r.get("word")}
+    return frozenset(words), frozenset(stopwords())
+
+
+def _falls_of_topic(ctx: Context, falls: list[Finding], topics: list[Finding], items: Any) -> list[Finding]:
+    """The response-rate falls (change: P's share of inbound items answered against its three
+    months before) that are the topic's unanswered questions landing on P: re-tested without
+    the items that hold a topic word, this month against the same three months; a fall that no
+    longer holds (Fisher's exact test, p <= 0.05) is the topic again."""
+    from smi.insights.detectors.blind_spots import words_of
+    from smi.insights.detectors.service import _period, inbound_items
+    from smi.insights.stats import compare_proportions
+
+    words, stop = _topic_words(topics)
+    rest = items[~items["text"].map(lambda x: bool(words_of(x, stop) & words))]
+    base = inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous))
+    out = []
+    for f in falls:
+        p = f.subject.get("value")
+        mine, before = rest[rest["platform"] == p], base[base["platform"] == p] if len(base) else base
+        if len(mine) == 0 or len(before) == 0:
+            out.append(f)
+            continue
+        c = compare_proportions(int(mine["replied_at"].notna().sum()), len(mine),
+                                int(before["replied_at"].notna().sum()), len(before))
+        if not (c.difference < 0 and c.p_value <= 0.05):
+            out.append(f)  # without the topic's items, P answers as it did before
+    return out
+
+
+def one_answer_rate(findings: list[Finding]) -> list[Finding]:
+    """One finding a month for a platform answering fewer (or more) of the people who write to
+    it: "P: share of comments and messages answered fell" (change, P against its own three
+    months before) and "P: fewer questions answered than elsewhere" (service, P's questions
+    against the other platforms') are one fact read two ways. The change finding states it (the
+    month against the platform's own baseline); the other joins its summary ("With it: ...")."""
+    by: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        p = _platform(f)
+        if p is not None and f.metric in (ITEMS_ANSWERED, RESPONSE_RATE):
+            by.setdefault((p, f.direction), []).append(f)
+    owners: dict[int, list[Finding]] = {}
+    gone: set[int] = set()
+    for group in by.values():
+        if len(group) < 2:
+            continue
+        group = sorted(group, key=lambda g: (g.metric != ITEMS_ANSWERED, g.q_value if g.q_value is not None else 1.0))
+        owners[id(group[0])] = group[1:]
+        gone |= {id(g) for g in group[1:]}
+    if not owners:
+        return findings
+    from smi.messages import M
+
+    out = []
+    for f in findings:
+        if id(f) in gone:
+            continue
+        if id(f) in owners:
+            with_it = [g.messages.get("title") or g.title for g in owners[id(f)]]
+            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
+        out.append(f)
+    return out
+
+
+def _fold_into_topic(findings: list[Finding], topics: list[Finding], folded: list[Finding]) -> list[Finding]:
     if not folded:
         return findings
     main = max(topics, key=lambda t: int(t.evidence[0].get("unanswered", 0)))

@@ -209,7 +209,7 @@ EVIDENCE_WORDS = {
     "handles_reached": N_("Handles reached"), "held_by": N_("Held by"), "counterpart": N_("Who"),
     "platform": N_("Platform"), "see": N_("See"), "finding": N_("Finding"), "expected": N_("Expected"),
     "day": N_("Day"), "posts_a_day": N_("Posts a day"), "engagements_per_impression": N_("Engagements per impression"),
-    "messages": N_("Messages"),
+    "messages": N_("Messages"), "word": N_("Word"),
 }
 
 

@@ -11,11 +11,15 @@ false-discovery rate over all of them):
   subject. Words that name one subject are grouped (most texts of the rarer word hold the
   other, or `smi enrich` put them among one audience topic's top keywords): one finding per
   subject, with its stored topic label and 2–3 example messages. Fisher's exact test of the
-  subject's share of questions against its share of posts;
+  subject's share of questions against its share of posts. A group with fewer than
+  MIN_TERM_DOCS questions beyond those of the subjects before it is not a subject: its
+  questions are another's (`_subjects`), and its words join that finding as evidence;
 - rising audience words (grouped the same way; a word of a subject above is not repeated):
   a word's share of inbound texts this month against the baseline's (one-sided binomial test
   of the rate, conditional on both counts). Fewer than MIN_BASE_DOCS baseline texts: the
-  effect is the difference of shares and the word is "new", never a ratio against ~0;
+  effect is the difference of shares and the word is "new", never a ratio against ~0. A word
+  that rises (p <= FOLD_P) but not without the texts holding a subject's words (fewer than
+  MIN_TERM_DOCS left, or p > FOLD_P) is the subject again: it joins the subject's finding;
 - inbound activity on a quiet platform: inbound items per own post this month against the
   platform's own baseline (log rate ratio; the variance of the inbound count is inflated
   by its day-to-day over-dispersion in the baseline, so a busy week is not a finding);
@@ -84,6 +88,7 @@ SAME_TOPIC = 0.6  # two words name one subject when this share of the rarer one'
 TOPIC_KEYWORDS = 5  # top keywords of a stored audience topic that join its words into one subject
 SURGE_DAY_P = 0.01  # a day this unlikely under the forecast joins a surge
 REACTION_VALENCE = 1.0  # VADER valence at which a word is a feeling, not a subject
+FOLD_P = 0.05  # a rising word still higher without a subject's texts at this p is a rise of its own
 SAMPLE_CAP = 50_000  # texts read per period (a seeded sample above it)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@[\w.]+")
@@ -180,6 +185,26 @@ def _groups(words: list[str], docs: dict[str, set[int]], topics: list[dict[str, 
                   key=lambda g: -len(docs[g[0]]))
 
 
+def _subjects(groups: list[list[str]], qdocs: dict[str, set[int]]) -> list[tuple[list[str], set[int], list[tuple[str, int]]]]:
+    """The subjects among the groups of quiet words, most frequent first: (words, the questions
+    that hold them, other words that join it). A group with fewer than MIN_TERM_DOCS questions
+    beyond those of the subjects before it is not a subject of its own: its questions are
+    mostly another subject's (a word of the wheelchair questions that ordinary questions use
+    too), so it joins the subject whose questions it shares most, named in its summary and
+    evidence, and is not tested again."""
+    out: list[tuple[list[str], set[int], list[tuple[str, int]]]] = []
+    covered: set[int] = set()
+    for group in groups:
+        idx = set().union(*(qdocs[w] for w in group))
+        if out and len(idx - covered) < MIN_TERM_DOCS:
+            home = max(out, key=lambda s: len(s[1] & idx))
+            home[2].extend((w, len(qdocs[w])) for w in group)
+            continue
+        out.append((group, idx, []))
+        covered |= idx
+    return out
+
+
 def _examples(texts: list[str], idx: set[int], group: list[str], stop: frozenset[str], k: int = 3) -> list[str]:
     """Up to k distinct example messages, those naming most of the topic's words first."""
     ranked = sorted(idx, key=lambda i: (-len(words_of(texts[i], stop) & set(group)), len(texts[i]), i))
@@ -229,6 +254,7 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
                       key=lambda x: (-x[1], x[0]))[:MAX_TERMS]
     out: list[Finding] = []
     used: set[str] = set()
+    subjects: list[tuple[int, set[int]]] = []  # (index in out, the texts of its questions)
 
     # 1. what the audience keeps asking about that the organisation's posts never address
     # (questions, answered or not: a reply reaches one person; "loved it" raises nothing)
@@ -239,8 +265,7 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
         asked = sorted(((w, len(d)) for w, d in qdocs.items() if len(d) >= MIN_TERM_DOCS),
                        key=lambda x: (-x[1], x[0]))[:MAX_TERMS]
         quiet = [w for w, k in asked if w not in reactions and said[w] / n_own * NO_COUNTERPART < k / n_q]
-        for group in _groups(quiet, qdocs, topics):
-            idx = set().union(*(qdocs[w] for w in group))
+        for group, idx, within in _subjects(_groups(quiet, qdocs, topics), qdocs):
             k = len(idx)
             k_own = sum(1 for ws in own_sets if ws & set(group))
             c = compare_proportions(k, n_q, k_own, n_own)
@@ -264,7 +289,13 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
                                    topic=stored[0]["label"]))
             if examples:
                 sentences.append(M("For example: %(examples)s", **said))
+            if within:
+                sentences.append(M("Its questions also use %(words)s (%(counts)s questions), too few beyond them "
+                                   "to be a subject of their own.", words=", ".join(f"“{w}”" for w, _ in within),
+                                   counts=", ".join(str(n) for _, n in within)))
             used.update(group)
+            used.update(w for w, _ in within)
+            subjects.append((len(out), idx))
             out.append(make_finding(
                 detector=NAME, question="blind_spot",
                 title=(M("Your audience asks about %(named)s; your posts never do", **said) if k_own == 0 else
@@ -280,18 +311,34 @@ def _word_findings(ctx: Context, inbound: pd.DataFrame, base_in: pd.DataFrame,
                 evidence=[{"texts": M("audience questions, this month"), "with_topic": k, "of": n_q,
                            "answered": replied, "unanswered": open_q},
                           {"texts": M("own original posts"), "with_topic": k_own, "of": n_own},
-                          *[{"texts": M("example"), "message": e} for e in examples]],
+                          *[{"texts": M("example"), "message": e} for e in examples],
+                          *[{"texts": M("questions also using the word"), "word": w, "with_word": n}
+                            for w, n in within]],
             ))
 
     # 2. rising audience words (those of a topic above excepted: one finding per subject)
     if n_base >= MIN_N:
         rising = [w for w, _ in frequent if w not in used and w not in reactions]
+        # the texts of this month that hold a subject's words (its questions and any other text
+        # naming it): a word that rises only inside them is the subject again
+        named = set().union(*(docs[w] for w in used if w in docs)) if used else set()
         for group in _groups(rising, docs, topics):
             w = group[0]
             k, kb = len(docs[w]), base[w]
             p = float(sps.binomtest(k, k + kb, n_now / (n_now + n_base), alternative="greater").pvalue) if k + kb else 1.0
             sa, sb = k / n_now, kb / n_base
             ok = matters("words", ctx.profile, subject=sa, comparison=sb)
+            if named and subjects and ok and p <= FOLD_P:
+                k_rest, n_rest = len(docs[w] - named), n_now - len(named)
+                p_rest = (float(sps.binomtest(k_rest, k_rest + kb, n_rest / (n_rest + n_base),
+                                              alternative="greater").pvalue) if k_rest + kb and n_rest > 0 else 1.0)
+                if k_rest < MIN_TERM_DOCS or p_rest > FOLD_P:  # it rose inside a subject's texts only
+                    i, _ = max(subjects, key=lambda s: (len(s[1] & docs[w]), -s[0]))
+                    out[i] = out[i].with_(evidence=[*out[i].evidence, {
+                        "texts": M("texts also using the word"), "word": w, "with_word": k}]).with_sentence(
+                        M("%(word)s, in %(k)s comments and messages this month (%(rest)s of them without the "
+                          "subject's words), rose with it.", word=f"“{w}”", k=k, rest=k_rest))
+                    continue
             also = f" (with {', '.join(f'“{x}”' for x in group[1:4])})" if len(group) > 1 else ""
             word_said = {"word": f"“{w}”", "also": ", ".join(f"“{x}”" for x in group[1:4]), "k": k, "n": n_now,
                          "sa": pct_p(sa), "kb": int(kb), "nb": n_base, "sb": pct_p(sb)}
