@@ -11,8 +11,7 @@ from datetime import date
 
 import numpy as np
 import pytest
-from scipy import optimize
-from scipy import special
+from scipy import optimize, special
 
 from smi.insights.detectors.change import PREVIOUS_GATE
 from smi.insights.engine import run_month
