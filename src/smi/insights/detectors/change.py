@@ -10,9 +10,13 @@ against the three months before it), and every test is returned for Benjamini–
   trends and bursty, autocorrelated days do not pass for a change. Effect = observed / forecast
   posts a day; against a forecast below the `counts` floor the effect is the difference a day
   ("new" when there was none before), never a ratio against (near) zero;
-- per-post values (`engagements_per_post`: engagements of each post; `engagement_rate_impressions`:
-  engagements / impressions of each post that has impressions): Mann–Whitney U with a
-  bootstrap interval of the ratio of means (`compare_values`);
+- `engagements_per_post` (engagements of each post) and exposure per post: Mann–Whitney U
+  with a bootstrap interval of the ratio of means (`compare_values`);
+- `engagement_rate_impressions`: a negative binomial model of each post's engagements with
+  log(impressions) as offset and an indicator of the month (`stats.rate_change`): effect,
+  interval and p-value are its rate ratio and Wald test; the figures quoted are the
+  catalogue metric's (`rate_finding`). Said against the three months before when the
+  previous month agrees (`gated`), not by the larger of the two p-values;
 - `response_rate` (inbound items answered / inbound items): Fisher's exact test on the 2×2
   table, effect = ratio of the two shares with a log (Katz) 95% interval.
 
