@@ -381,7 +381,7 @@ def gated(base: Finding | None, prev: Finding | None) -> Finding | None:
     of the change it states holds. Requiring both tests at the month's cutoff (`combine`,
     the intersection–union test) made the previous month, with its ~20 posts on a small
     platform, decide: a planted ×0.34 on LinkedIn read p = 0.0036 there against 3e-8 against
-    the three months before, and was missed (docs/accuracy.md)."""
+    the three months before, and was missed (docs/findings.md)."""
     if base is None:
         return None
     f = combine(base, prev)
