@@ -168,10 +168,11 @@ def _fmt(v: float) -> str:
 
 def _finding(ctx: Any, metric: str, platform: str, against: str, label: str, ratio: float | None,
              ci: tuple[float, float], p: float, n: int, a: float, b: float,
-             evidence: list[dict[str, Any]], *, why: str = "") -> Finding:
+             evidence: list[dict[str, Any]], *, why: str = "", direction: str | None = None) -> Finding:
     """A change of `metric` from b to a: as a ratio (with its ci), or — ratio None, b below the
-    family's floor — as the difference a - b (ci of the difference)."""
-    direction = "higher" if a >= b else "lower"
+    family's floor — as the difference a - b (ci of the difference). `direction`: the
+    statistic's, when it is not the figures' (a model's estimate; default: a against b)."""
+    direction = direction or ("higher" if a >= b else "lower")
     comparison = "the previous month" if against == "previous" else "the three months before"
     said: dict[str, Any] = {"platform": platform_p(platform), "what": M(WORDS[metric]), "against": M(AGAINST[against]),
                             "before": _said_num(b, metric), "now": _said_num(a, metric),
@@ -362,12 +363,14 @@ def rate_finding(ctx: Any, per: dict[str, tuple[date, date, str]], rows: dict[st
         ev = [{"period": per[against][2], "value": round(fig, 5), "posts": len(b)},
               {"period": ctx.month, "value": round(month_fig, 5), "posts": len(a)}]
         p = c.p_value if ok else 1.0
+        way = "higher" if c.ratio >= 1 else "lower"  # the model's (the figures' too when p < 1)
         if ratio_allowed("rates", ctx.profile, fig):
             f = _finding(ctx, RATE, platform, against, per[against][2], c.ratio, c.ratio_ci, p, len(a),
-                         month_fig, fig, ev)
+                         month_fig, fig, ev, direction=way)
         else:
             ci = (fig * (c.ratio_ci[0] - 1), fig * (c.ratio_ci[1] - 1))
-            f = _finding(ctx, RATE, platform, against, per[against][2], None, ci, p, len(a), month_fig, fig, ev)
+            f = _finding(ctx, RATE, platform, against, per[against][2], None, ci, p, len(a), month_fig, fig, ev,
+                         direction=way)
             f = f.with_(effect=Effect("difference", float(fig * (c.ratio - 1))))
         got[against] = f
     return gated(got.get("baseline"), got.get("previous"))
