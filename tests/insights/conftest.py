@@ -54,6 +54,9 @@ class Plant:
     # a day, whose video posts get x4 the engagements per impression of her image posts; the
     # official Facebook posts are then a third video, with no format effect
     staff_video: bool = False
+    # the first day of the content drop (June unless set: a drop from May is one that came the
+    # month before the month under test)
+    content_since: date = JUNE
     extra: dict[str, float] = field(default_factory=dict)
     # more June questions on Facebook, one a day from 1 June in turn (beside the topic's)
     questions: tuple[str, ...] = ()
@@ -91,7 +94,7 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                     reach *= 0.35
                 if june and plant.exposure_rise == plat:
                     reach *= 2.5
-                if june and plant.content_drop == plat:
+                if d >= plant.content_since and plant.content_drop == plat:
                     er *= 0.35
                 if june and plant.collapse == plat:
                     er *= 0.4
