@@ -46,6 +46,9 @@ QUICK = {"tweets": (5_000, 20_000), "interactions": (50_000, 200_000)}
 TARGETS = {"tweets": (30.0, 1024.0), "interactions": (60.0, 2048.0), "report": (10.0, None)}
 # The demo month's report (issue 11): HTML and HTML + PDF, seconds, the month already computed.
 DEMO_TARGETS = {"html": 3.0, "html,pdf": 8.0}
+# Their CPU budgets (user + system): well under the wall targets, so a machine shared with other
+# work still meets them; a run over budget is named in the notes (a regression to look at).
+DEMO_CPU = {"html": 1.5, "html,pdf": 4.5}
 # Streaming: when the input grows 4x, peak memory may grow by at most this factor.
 FLAT_FACTOR = 1.25
 READY = "bench-ready.txt"  # in a workspace: what has been imported into it
@@ -129,9 +132,9 @@ class Bench:
             return [str(exe)]
         return [sys.executable, "-c", "from smi.cli import main; main()"]
 
-    def run(self, *args: str | Path, log: str) -> Run:
+    def run(self, *args: str | Path, log: str, env: dict[str, str] | None = None) -> Run:
         """Run `smi args…` as a child; wall time and that child's own peak RSS."""
-        return measure([*self.smi_command(), *map(str, args)], self.out / "logs", log)
+        return measure([*self.smi_command(), *map(str, args)], self.out / "logs", log, env)
 
     def must(self, *args: str | Path, log: str) -> Run:
         r = self.run(*args, log=log)
@@ -268,7 +271,9 @@ class Bench:
     def demo_report(self) -> None:
         """The demo month's report, as the team writes it before a meeting: `smi demo` once
         (it computes and caches the month), then `smi report` in HTML and in HTML + PDF, both
-        languages; the time is the command's, from start to the last file written."""
+        languages; the time is the command's, from start to the last file written. Each run
+        starts with an empty user cache folder (XDG_CACHE_HOME), so the report's template is
+        compiled every time: only the month is cached, as the target says."""
         ws = self.out / "demo"
         if not (ws / "workspace.toml").exists():
             self.must("demo", ws, log="demo")
@@ -281,12 +286,17 @@ class Bench:
                 args = ["report", "--format", fmts, "--lang", lang, "--out", out_dir, "-w", ws]
                 if month:
                     args[1:1] = ["--month", month]
-                r = self.run(*args, log=f"demo-report-{fmts.replace(',', '-')}-{lang}")
+                cold = self.out / "cold-cache"
+                shutil.rmtree(cold, ignore_errors=True)
+                r = self.run(*args, log=f"demo-report-{fmts.replace(',', '-')}-{lang}",
+                             env={"XDG_CACHE_HOME": str(cold)})
                 written = sorted(p.name for p in out_dir.rglob("*") if p.is_file())
                 self.record(Measurement(
                     f"demo report {month}, {fmts.upper().replace(',', ' + ')}, {lang}", 0, "report", r.seconds,
                     r.peak_rss_mb, target_s=target, rows_ok=r.returncode == 0 and len(written) == fmts.count(",") + 1,
-                    note=(f"wrote {', '.join(written)}" if r.returncode == 0
+                    note=(f"wrote {', '.join(written)}; CPU {_num(r.cpu_seconds, '.2f')} s"
+                          f"{' over' if (r.cpu_seconds or 0) > DEMO_CPU[fmts] else ' within'} its budget of"
+                          f" {DEMO_CPU[fmts]:g} s" if r.returncode == 0
                           else f"exit {r.returncode}: {_last_line(r.stderr_tail)}"),
                     command=_cmd(r.command),
                 ), r)
@@ -325,10 +335,10 @@ sys.exit(code if code >= 0 else 1)
 """
 
 
-def measure(cmd: list[str], logs: Path, log: str) -> Run:
+def measure(cmd: list[str], logs: Path, log: str, extra_env: dict[str, str] | None = None) -> Run:
     """Run `cmd` as a child process: its wall time and its own peak resident memory."""
     logs.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(extra_env or {})}
     usage_file = logs / f"{log}.rusage"
     usage_file.unlink(missing_ok=True)
     wrapped = [sys.executable, "-S", "-I", "-c", _WRAPPER, str(usage_file), *cmd]

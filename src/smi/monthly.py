@@ -281,25 +281,16 @@ def plain(value: Any) -> Any:
 @cache
 def _code_key() -> str:
     """A digest of the code a Month depends on beyond the findings' (this module, the goals,
-    the practice records' judgement), so an upgrade recomputes."""
-    from importlib import resources
-
+    the practice records' judgement), so an upgrade recomputes. The files are read where
+    they lie, not imported: a cached month is shown without loading pandas and the models."""
     h = hashlib.sha256()
     h.update(Path(__file__).read_bytes())
-    for package in ("smi.practice",):
-        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                h.update(entry.read_bytes())
-    import smi.goals
-    import smi.purpose_model
-    import smi.purpose_q1
-
-    h.update(Path(smi.goals.__file__).read_bytes())
-    for module in (smi.purpose_q1, smi.purpose_model):
-        h.update(Path(module.__file__).read_bytes())
-    import smi.survey
-
-    h.update(Path(smi.survey.__file__).read_bytes())
+    here = Path(__file__).parent  # the smi package
+    for entry in sorted((here / "practice").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            h.update(entry.read_bytes())
+    for name in ("goals", "purpose_q1", "purpose_model", "survey"):
+        h.update((here / f"{name}.py").read_bytes())
     return h.hexdigest()
 
 
@@ -346,7 +337,6 @@ def run_month(ws: Any, month: str | None = None, *, findings: bool = True, seed:
     else computed (findings and experiment verdicts stored) and cached. Without `findings`
     only the figures are computed: no engine, no experiments, no actions (nothing written)."""
     from smi.metrics import Period
-    from smi.metrics.months import choose_period
 
     if month is not None and use_cache:
         # A month asked for and cached from the same data had data then and has it now: the
@@ -355,6 +345,8 @@ def run_month(ws: Any, month: str | None = None, *, findings: bool = True, seed:
         hit = _cached(cache_path(ws, key, findings), month_key(ws, key, with_findings=findings, seed=seed))
         if hit is not None:
             return hit
+    from smi.metrics.months import choose_period  # Ibis: only when the month is not cached
+
     period = choose_period(ws, month)
     path = cache_path(ws, period.key, findings)
     if use_cache and month is None:

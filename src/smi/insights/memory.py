@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from smi.insights.finding import Finding
@@ -91,8 +91,10 @@ def status_words(status: str, since: str, month: str) -> str:
 def code_key() -> str:
     """A digest of the code findings depend on (metrics, insights), so an upgrade recomputes."""
     h = hashlib.sha256()
+    # the packages' folders, read without importing them (the metric catalogue loads Ibis)
+    root = Path(__file__).parents[1]  # the smi package
     for package in ("smi.metrics", "smi.insights", "smi.insights.detectors"):
-        for entry in sorted(resources.files(package).iterdir(), key=lambda e: e.name):
+        for entry in sorted(root.joinpath(*package.split(".")[1:]).iterdir(), key=lambda e: e.name):
             if entry.name.endswith(".py"):
                 h.update(entry.name.encode())
                 h.update(entry.read_bytes())

@@ -1,12 +1,17 @@
-"""Charts as Altair specs, rendered offline to inline SVG with vl-convert (nothing fetched)."""
+"""Charts as Vega-Lite specs (plain dicts), rendered offline to inline SVG with vl-convert
+(nothing fetched).
+
+The specs are written out here as Altair's `to_dict()` gave them (same keys, same order):
+building them through Altair cost more than drawing them (its import, object copies and
+schema handling were a third of the HTML report's time). tests/report/test_chart_specs.py
+builds the same charts with Altair and checks the dicts are equal.
+"""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
 
-import altair as alt
-import vl_convert
 from markupsafe import Markup, escape
 
 from smi.messages import render
@@ -14,6 +19,13 @@ from smi.report.i18n import N_, Words
 
 VL_VERSION = "6.4"
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # what Altair 6 writes as "$schema"
+VIEW = {"continuousWidth": 300, "continuousHeight": 300}  # Altair's default theme
+
+
+def _js(value: Any) -> str:
+    """A value in a Vega expression, as Altair writes it (`alt.datum.x == value`)."""
+    return repr(value)
 
 
 def trend_title(w: Words, measure: str) -> str:
@@ -30,7 +42,7 @@ def trend_title(w: Words, measure: str) -> str:
     return fmt.name(w, measure)
 
 
-def trend_grid(rows: list[dict[str, Any]], months: list[str], words: Words | None = None) -> alt.ConcatChart:
+def trend_grid(rows: list[dict[str, Any]], months: list[str], words: Words | None = None) -> dict[str, Any]:
     """Small multiples: one panel per measure (posts, engagements, followers, impressions,
     reach, engagement rate, response time: whichever `rows` has), one line per platform,
     two panels a row, each with its own scale. None (not available) is a gap, never 0.
@@ -45,14 +57,13 @@ def trend_grid(rows: list[dict[str, Any]], months: list[str], words: Words | Non
                "value": r["value"]} for r in rows]
     # named data, given once at the top (datasets): inline values were copied into every panel
     # and layer as Altair combined them (most of the report's HTML time)
-    data = alt.NamedData(name="trend")
     platform = w._("Platform")
-    base = alt.Chart(data).encode(
-        x=alt.X("month:O", title=None, sort=labels, scale=alt.Scale(domain=labels),
-                axis=alt.Axis(labelAngle=-45, labelFontSize=9, values=labels[::-3][::-1])),
-        color=alt.Color("platform:N", title=platform, sort="ascending"),
-        strokeDash=alt.StrokeDash("platform:N", title=platform, sort="ascending"),
-    )
+    enc = {
+        "color": {"field": "platform", "sort": "ascending", "title": platform, "type": "nominal"},
+        "strokeDash": {"field": "platform", "sort": "ascending", "title": platform, "type": "nominal"},
+        "x": {"axis": {"labelAngle": -45, "labelFontSize": 9, "values": labels[::-3][::-1]}, "field": "month",
+              "scale": {"domain": labels}, "sort": labels, "title": None, "type": "ordinal"},
+    }
     panels = []
     for measure in measures:
         kind = display(measure)
@@ -61,18 +72,26 @@ def trend_grid(rows: list[dict[str, Any]], months: list[str], words: Words | Non
         if not present:
             continue
         title = trend_title(w, measure)
-        y = alt.Y("value:Q", title=None, axis=alt.Axis(format=fmt_axis, tickCount=4, labelFontSize=9))
-        sub = base.transform_filter(alt.datum.measure == measure)
-        line = sub.mark_line(invalid="break-paths-show-domains", strokeWidth=1.5).encode(y=y)
+        y = {"axis": {"format": fmt_axis, "labelFontSize": 9, "tickCount": 4}, "field": "value", "title": None,
+             "type": "quantitative"}
+        by_measure = {"filter": f"(datum.measure === {_js(measure)})"}
+        line = {"mark": {"type": "line", "invalid": "break-paths-show-domains", "strokeWidth": 1.5},
+                "encoding": {**enc, "y": y}, "transform": [by_measure]}
         # a point on the month itself only (a point a month made the SVG 4 times larger and the PDF slower)
-        last = sub.transform_filter(alt.datum.month == labels[-1]).mark_point(filled=True, size=22).encode(y=y)
-        chart = alt.layer(line, last)
-        panels.append(chart.properties(width=122, height=46, title=alt.TitleParams(textwrap.wrap(title, 28)[:3], fontSize=11, anchor="start")))
+        last = {"mark": {"type": "point", "filled": True, "size": 22}, "encoding": {**enc, "y": y},
+                "transform": [by_measure, {"filter": f"(datum.month === {_js(labels[-1])})"}]}
+        panels.append({"layer": [line, last], "height": 46,
+                       "title": {"text": textwrap.wrap(title, 28)[:3], "anchor": "start", "fontSize": 11}, "width": 122})
+    # data given once at the top (datasets): inline values were copied into every panel.
     # aria=False: Vega's own SVG descriptions are English; the figure's caption and data table describe it.
-    return alt.concat(*panels, columns=4).resolve_scale(y="independent").properties(
-        datasets={"trend": values}).configure(font=FONT, aria=False).configure_legend(
-        orient="bottom", columns=5, symbolType="stroke", symbolSize=300, symbolStrokeWidth=2.5, labelFontSize=10,
-        titleFontSize=10, titleOrient="left")
+    return {
+        "config": {"view": dict(VIEW), "aria": False, "font": FONT,
+                   "legend": {"columns": 5, "labelFontSize": 10, "orient": "bottom", "symbolSize": 300,
+                              "symbolStrokeWidth": 2.5, "symbolType": "stroke", "titleFontSize": 10,
+                              "titleOrient": "left"}},
+        "concat": panels, "columns": 4, "data": {"name": "trend"}, "datasets": {"trend": values},
+        "resolve": {"scale": {"y": "independent"}}, "$schema": SCHEMA,
+    }
 
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -94,7 +113,7 @@ def best_slots(best: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def best_times_chart(best: dict[str, Any], words: Words) -> alt.FacetChart:
+def best_times_chart(best: dict[str, Any], words: Words) -> dict[str, Any]:
     """A heat map per platform: engagements a post by weekday (across) and part of the day
     (down), as an index of the platform's own average (1 = average), so platforms of
     different sizes read alike; each cell is labelled with its engagements a post."""
@@ -106,26 +125,30 @@ def best_times_chart(best: dict[str, Any], words: Words) -> alt.FacetChart:
                "index": r["per_post"] / slots[r["platform_id"]]["average"] if slots[r["platform_id"]]["average"] else 1.0,
                "label": format(round(r["per_post"]), ",")}
               for r in best.get("rows", [])]
-    base = alt.Chart(alt.Data(values=values)).encode(
-        x=alt.X("day:O", sort=days, scale=alt.Scale(domain=days), title=None, axis=alt.Axis(labelAngle=0, labelFontSize=9, orient="top")),
-        y=alt.Y("part:O", sort=parts, scale=alt.Scale(domain=parts), title=None, axis=alt.Axis(labelFontSize=9)),
-    )
-    cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("index:Q", scale=alt.Scale(scheme="blues", domain=[0.5, 1.5], clamp=True), legend=None))
-    text = base.mark_text(fontSize=8).encode(
-        text="label:N", color=alt.condition("datum.index > 1.2", alt.value("white"), alt.value("#1b1b1b")))
-    return alt.layer(cells, text).properties(width=140, height=46).facet(
-        facet=alt.Facet("platform:N", title=None, header=alt.Header(labelFontSize=11, labelFontWeight="bold")),
-        columns=4).configure(font=FONT, aria=False).configure_view(stroke=None)
+    x = {"axis": {"labelAngle": 0, "labelFontSize": 9, "orient": "top"}, "field": "day", "scale": {"domain": days},
+         "sort": days, "title": None, "type": "ordinal"}
+    y = {"axis": {"labelFontSize": 9}, "field": "part", "scale": {"domain": parts}, "sort": parts, "title": None,
+         "type": "ordinal"}
+    cells = {"mark": {"type": "rect", "stroke": "white"}, "encoding": {
+        "color": {"field": "index", "legend": None, "scale": {"clamp": True, "domain": [0.5, 1.5], "scheme": "blues"},
+                  "type": "quantitative"}, "x": x, "y": y}}
+    text = {"mark": {"type": "text", "fontSize": 8}, "encoding": {
+        "color": {"condition": {"test": "datum.index > 1.2", "value": "white"}, "value": "#1b1b1b"},
+        "text": {"field": "label", "type": "nominal"}, "x": x, "y": y}}
+    return {
+        "config": {"view": {**VIEW, "stroke": None}, "aria": False, "font": FONT},
+        "data": {"values": values},
+        "facet": {"field": "platform", "header": {"labelFontSize": 11, "labelFontWeight": "bold"}, "title": None,
+                  "type": "nominal"},
+        "spec": {"layer": [cells, text], "height": 46, "width": 140}, "columns": 4, "$schema": SCHEMA,
+    }
 
 
-def to_svg(chart: alt.TopLevelMixin) -> str:
-    """The chart as an SVG document string. Offline: external data loads are refused."""
-    # validate=False: the specs are built here, not typed by users; Altair's schema check cost more than drawing
-    svg = vl_convert.vegalite_to_svg(chart.to_dict(validate=False), vl_version=VL_VERSION, allowed_base_urls=[])
-    # The XML prolog is not valid inside HTML; keep the <svg> element only.
-    start = svg.find("<svg")
-    return svg[start:] if start > 0 else svg
+def to_svg(chart: dict[str, Any] | Any) -> str:
+    """The chart (a Vega-Lite spec, or an Altair chart) as an SVG document string. Offline:
+    external data loads are refused."""
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    return to_svg_dict(spec)
 
 
 def spec_svg(spec: dict) -> str | None:
@@ -139,7 +162,10 @@ def spec_svg(spec: dict) -> str | None:
 
 
 def to_svg_dict(spec: dict) -> str:
+    import vl_convert
+
     svg = vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, allowed_base_urls=[])
+    # The XML prolog is not valid inside HTML; keep the <svg> element only.
     start = svg.find("<svg")
     return svg[start:] if start > 0 else svg
 
@@ -229,22 +255,22 @@ def finding_chart(f: dict[str, Any], words: Words, currency: str = "GBP") -> tup
         r["label"] = show(r["value"])
     axis_title = fmt.name(w, title) if title in LABELS else title
     top = max(max(r["value"], r["high"] or 0) for r in rows) or 1
-    data = alt.Data(values=rows)
-    y = alt.Y("group:N", sort=None, title=None, axis=alt.Axis(labelLimit=230, labelFontSize=13))
-    xs = alt.Scale(domain=[0, top * 1.25], nice=False)
-    xa = alt.Axis(format="%" if reads == "percent" else "~s", title=axis_title or None, tickCount=4, grid=False)
-    bars = alt.Chart(data).mark_bar(color="#4c6e91", height=18).encode(y=y, x=alt.X("value:Q", scale=xs, axis=xa))
-    layers = [bars]
+    y = {"axis": {"labelFontSize": 13, "labelLimit": 230}, "field": "group", "sort": None, "title": None,
+         "type": "nominal"}
+    xs = {"domain": [0, top * 1.25], "nice": False}
+    xa = {"format": "%" if reads == "percent" else "~s", "grid": False, "tickCount": 4, "title": axis_title or None}
+    layers: list[dict[str, Any]] = [{"mark": {"type": "bar", "color": "#4c6e91", "height": 18}, "encoding": {
+        "x": {"axis": xa, "field": "value", "scale": xs, "type": "quantitative"}, "y": y}}]
     if any(r["low"] is not None for r in rows):
-        layers.append(alt.Chart(data).transform_filter("datum.low != null").mark_errorbar(
-            ticks=True, color="#1b1b1b", thickness=1.5).encode(
-            y=y, x=alt.X("low:Q", scale=xs, title=axis_title or None), x2="high:Q"))
+        layers.append({"mark": {"type": "errorbar", "color": "#1b1b1b", "thickness": 1.5, "ticks": True}, "encoding": {
+            "x": {"field": "low", "scale": xs, "title": axis_title or None, "type": "quantitative"},
+            "x2": {"field": "high"}, "y": y}, "transform": [{"filter": "datum.low != null"}]})
     labels_at = "max(datum.value, datum.high || 0)"
-    layers.append(alt.Chart(data).transform_calculate(at=labels_at).mark_text(
-        align="left", dx=5, fontSize=13, color="#1b1b1b").encode(
-        y=y, x=alt.X("at:Q", scale=xs), text="label:N"))
-    chart = alt.layer(*layers).properties(width=340, height=alt.Step(30)).configure(
-        font=FONT, aria=False).configure_view(stroke=None)
+    layers.append({"mark": {"type": "text", "align": "left", "color": "#1b1b1b", "dx": 5, "fontSize": 13}, "encoding": {
+        "text": {"field": "label", "type": "nominal"}, "x": {"field": "at", "scale": xs, "type": "quantitative"},
+        "y": y}, "transform": [{"calculate": labels_at, "as": "at"}]})
+    chart = {"config": {"view": {**VIEW, "stroke": None}, "aria": False, "font": FONT}, "layer": layers,
+             "data": {"values": rows}, "height": {"step": 30}, "width": 340, "$schema": SCHEMA}
     svg = to_svg(chart)
     parts, marked = [], []
     for r in rows:

@@ -309,10 +309,47 @@ def _env(words: Words) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(words.t, newstyle=True)  # type: ignore[attr-defined]
+    env.bytecode_cache = _bytecode_cache(env)
     env.filters.update(num=words.num, change=words.change, pct=words.pct, day=words.day,
                        month_short=words.month_short, css_string=css_string,
                        css_colour=css_colour)
     return env
+
+
+def _bytecode_cache(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
+    """The compiled templates, kept in the user's cache folder like Python's own bytecode:
+    compiling the report's template cost more than rendering it. Jinja checks each entry
+    against the template's source; the file name also carries the options the code was
+    compiled with (and Jinja's version), so a change to either compiles again. None when
+    there is no writable cache folder."""
+    import hashlib
+    import os
+
+    options = repr((jinja2.__version__, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline,
+                    env.newline_sequence, sorted(env.extensions), getattr(env, "newstyle_gettext", None),
+                    env.undefined.__name__, env.block_start_string, env.variable_start_string,
+                    env.comment_start_string, [env.autoescape(n) if callable(env.autoescape) else env.autoescape
+                                               for n in ("report.html.j2", "x.md")]))
+    tag = hashlib.sha256(options.encode()).hexdigest()[:12]
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "smi" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK):
+            return None
+    except OSError:
+        return None
+    return _QuietCache(str(folder), pattern=f"report-{tag}-%s.cache")
+
+
+class _QuietCache(jinja2.FileSystemBytecodeCache):
+    """A bytecode cache that cannot be written (a full disk) compiles the next time, never fails the report."""
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def trend_table(model: ReportModel, rows: list[dict[str, Any]] | None = None) -> dict[str, dict[str, dict[str, Any]]]:
