@@ -322,7 +322,7 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
     The same for "P: fewer questions answered than elsewhere" (Q6, a platform's share answered
     against the other platforms'): the platform's questions and the others' are compared again
     without the questions that hold a topic finding's word; when P no longer answers a smaller
-    share (Fisher's exact test, p <= 0.05), it is the topic's unanswered questions landing on P
+    share (Fisher's exact test at `_cut`), it is the topic's unanswered questions landing on P
     and joins the topic's summary.
 
     And for "P: share of comments and messages answered fell" (change, Q6: P's inbound items
@@ -345,7 +345,7 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
     qs = questions_with_chance(ctx, items)
     folded: list[Finding] = []
     if falls and not items.empty:
-        folded += _falls_of_topic(ctx, falls, topics, items)
+        folded += _falls_of_topic(ctx, falls, topics, items, cut)
     if qs.empty:
         return _fold_into_topic(findings, topics, folded)
     base = questions_with_chance(ctx, inbound_items(ctx, _period(ctx, ctx.month_shift(-3), ctx.previous)))
@@ -374,7 +374,7 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
                 folded.append(f)
                 continue
             c = compare_proportions(int(mine["answered"].sum()), len(mine), int(others["answered"].sum()), len(others))
-            if not (c.difference < 0 and c.p_value <= 0.05):
+            if not (c.difference < 0 and c.p_value <= cut):
                 folded.append(f)  # without the topic's questions, the platform answers as the others do
     return _fold_into_topic(findings, topics, folded)
 
@@ -399,11 +399,12 @@ def _topic_words(topics: list[Finding]) -> tuple[frozenset[str], frozenset[str]]
     return frozenset(words), frozenset(stopwords())
 
 
-def _falls_of_topic(ctx: Context, falls: list[Finding], topics: list[Finding], items: Any) -> list[Finding]:
+def _falls_of_topic(ctx: Context, falls: list[Finding], topics: list[Finding], items: Any,
+                    cut: float = 0.05) -> list[Finding]:
     """The response-rate falls (change: P's share of inbound items answered against its three
     months before) that are the topic's unanswered questions landing on P: re-tested without
     the items that hold a topic word, this month against the same three months; a fall that no
-    longer holds (Fisher's exact test, p <= 0.05) is the topic again."""
+    longer holds (Fisher's exact test at `_cut`) is the topic again."""
     from smi.insights.detectors.blind_spots import words_of
     from smi.insights.detectors.service import _period, inbound_items
     from smi.insights.stats import compare_proportions
@@ -420,7 +421,7 @@ def _falls_of_topic(ctx: Context, falls: list[Finding], topics: list[Finding], i
             continue
         c = compare_proportions(int(mine["replied_at"].notna().sum()), len(mine),
                                 int(before["replied_at"].notna().sum()), len(before))
-        if not (c.difference < 0 and c.p_value <= 0.05):
+        if not (c.difference < 0 and c.p_value <= cut):
             out.append(f)  # without the topic's items, P answers as it did before
     return out
 
