@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from smi.errors import SmiError
 from smi.messages import M
+from smi.report.i18n import N_
 from smi.web import profile_forms, timeweek
 from smi.web.hosts import (
     MAX_UPLOAD_BYTES,
@@ -104,7 +105,7 @@ class Server:
         cannot learn which other workspaces exist)."""
         host = self.hosts.get(name)
         if host is None or not s.user.can_view(name):
-            raise HTTPException(404, "no such workspace")
+            raise HTTPException(404, N_("no such workspace"))
         return host
 
     def words(self, request: Request, s: Session | None) -> WebWords:
@@ -123,7 +124,7 @@ class Server:
         form = await request.form(max_files=MAX_FILES)
         if not hmac.compare_digest(str(form.get("csrf", "")), s.csrf):
             await form.close()  # uploaded files' temporary copies
-            raise HTTPException(403, "the form's security token is missing or wrong: reload the page and try again")
+            raise HTTPException(403, N_("the form's security token is missing or wrong: reload the page and try again"))
         return form
 
     # -- sign-in ------------------------------------------------------------------------------
@@ -138,7 +139,7 @@ class Server:
         form = await request.form()
         cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
         if not cookie or not hmac.compare_digest(str(form.get("csrf", "")), cookie):
-            raise HTTPException(403, "the form's security token is missing or wrong: reload the page and try again")
+            raise HTTPException(403, N_("the form's security token is missing or wrong: reload the page and try again"))
         email = str(form.get("email", "")).strip().lower()
         client = request.client.host if request.client else "?"
         w = self.words(request, None)
@@ -172,7 +173,7 @@ class Server:
         form = await self.form(request, s)
         lang = str(form.get("lang", ""))
         if lang not in ("en", "cy"):
-            raise HTTPException(400, "choose en or cy")
+            raise HTTPException(400, N_("choose en or cy"))
         self.users.set_language(request.cookies[SESSION_COOKIE], lang)
         back = str(form.get("next", "/"))
         if not back.startswith("/") or back.startswith("//") or "\\" in back:  # no other site
@@ -193,7 +194,7 @@ class Server:
         host = self.host(s, request.path_params["ws"])
         month = request.query_params.get("month") or None
         if month is not None and not _is_month(month):
-            raise HTTPException(400, "month must be YYYY-MM, e.g. 2026-10")
+            raise HTTPException(400, N_("month must be YYYY-MM, e.g. 2026-10"))
         w = self.words(request, s)
         host.notice_outside()  # `smi import` or an edit while the server runs: work the month out again
         view = self._cached_month(host, month, w.lang)
@@ -249,7 +250,7 @@ class Server:
         s = self.require(request)
         host = self.host(s, request.path_params["ws"])
         if not s.user.can_upload(host.name):
-            raise HTTPException(403, "your role cannot upload to this workspace")
+            raise HTTPException(403, N_("your role cannot upload to this workspace"))
         jobs = sorted(host.jobs.values(), key=lambda j: j.created, reverse=True)[:10]
         return self.page(request, "upload.html", s, ws=host.name, jobs=jobs, error=None,
                          limit=MAX_UPLOAD_BYTES)
@@ -258,10 +259,10 @@ class Server:
         s = self.require(request)
         host = self.host(s, request.path_params["ws"])
         if not s.user.can_upload(host.name):
-            raise HTTPException(403, "your role cannot upload to this workspace")
+            raise HTTPException(403, N_("your role cannot upload to this workspace"))
         length = request.headers.get("content-length")
         if length is None:
-            raise HTTPException(411, "the upload must say its length")
+            raise HTTPException(411, N_("the upload must say its length"))
         if int(length) > MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"the upload has {int(length):,} bytes; at most {MAX_UPLOAD_BYTES:,} are taken")
         form = await self.form(request, s)
@@ -290,17 +291,17 @@ class Server:
         s = self.require(request)
         host = self.host(s, request.path_params["ws"])
         if not s.user.can_upload(host.name):
-            raise HTTPException(403, "your role cannot see uploads to this workspace")
+            raise HTTPException(403, N_("your role cannot see uploads to this workspace"))
         job = host.jobs.get(request.path_params["job"])
         if job is None:
-            raise HTTPException(404, "no such upload")
+            raise HTTPException(404, N_("no such upload"))
         return self.page(request, "job.html", s, ws=host.name, job=job)
 
     async def time_page(self, request: Request) -> Response:
         s = self.require(request)
         host = self.host(s, request.path_params["ws"])
         if not s.user.can_log_time(host.name):
-            raise HTTPException(403, "your role cannot log time in this workspace")
+            raise HTTPException(403, N_("your role cannot log time in this workspace"))
         try:
             platforms, mine = await run_in_threadpool(time_context, host, s.user.name)
         except WorkspaceBusy:  # working out a month or importing: the form still works
@@ -314,7 +315,7 @@ class Server:
         s = self.require(request)
         host = self.host(s, request.path_params["ws"])
         if not s.user.can_log_time(host.name):
-            raise HTTPException(403, "your role cannot log time in this workspace")
+            raise HTTPException(403, N_("your role cannot log time in this workspace"))
         form = await self.form(request, s)
         w = self.words(request, s)
         rows, error = time_rows(form, s.user.name, w)
@@ -461,8 +462,12 @@ def create_app(root: Path, secure_cookies: bool = False, warm: bool = False) -> 
         if exc.status_code in (301, 302, 303) and exc.headers:
             return RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
         s = srv.session(request)
+        # the detail in the reader's language where the web catalogue has it; else marked English
+        w = srv.words(request, s)
+        detail = str(exc.detail)
+        said = w._(detail)
         return srv.page(request, "error.html", s, status=exc.status_code, code=exc.status_code,
-                        detail=exc.detail)
+                        detail=said, detail_lang=None if said != detail or w.lang == "en" else "en")
 
     from smi.web import findings as web_findings
     from smi.web import meeting as web_meeting

@@ -138,7 +138,7 @@ def routes(srv: Any) -> list[Route]:
         fid = request.path_params["fid"]
         f = next((x for x in view.model.findings if x.get("id") == fid), None)
         if f is None:
-            raise HTTPException(404, "no such finding this month")
+            raise HTTPException(404, N_("no such finding this month"))
         w = srv.words(request, s)
         from smi.report import insights
 
@@ -159,7 +159,7 @@ def routes(srv: Any) -> list[Route]:
         catalogue = load_all()
         m = catalogue.get(name)
         if m is None:
-            raise HTTPException(404, "there is no metric by that name in the catalogue")
+            raise HTTPException(404, N_("there is no metric by that name in the catalogue"))
         return srv.page(request, "metric.html", s, ws=host.name, m=m, label=label(name))
 
     return [
@@ -190,7 +190,7 @@ def month_or_wait(srv: Any, request: Request, s: Any, host: Any, month: str | No
     from smi.web.app import _is_month
 
     if month is not None and not _is_month(month):
-        raise HTTPException(400, "month must be YYYY-MM, e.g. 2026-10")
+        raise HTTPException(400, N_("month must be YYYY-MM, e.g. 2026-10"))
     w = srv.words(request, s)
     host.notice_outside()  # `smi import` or an edit while the server runs: work the month out again
     view = srv._cached_month(host, month, w.lang)

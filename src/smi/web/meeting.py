@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from smi.errors import SmiError
 from smi.practice.actions import STATUSES, UNFINISHED
+from smi.report.i18n import N_
 
 BUSY_WAIT = 10  # seconds a request waits for the workspace's writer lock
 ACTION_DAYS = 14  # an action made from a finding is due this many days on
@@ -167,7 +168,7 @@ def routes(srv: Any) -> list[Route]:
 
     def need_act(s: Any, host: Any) -> None:
         if not can_act(s, host.name):
-            raise HTTPException(403, "your role cannot change meetings, actions or experiments here")
+            raise HTTPException(403, N_("your role cannot change meetings, actions or experiments here"))
 
     async def add_meeting(request: Request) -> Response:
         from smi.practice.meetings import add_meeting as add
@@ -188,7 +189,7 @@ def routes(srv: Any) -> list[Route]:
         form = await srv.form(request, s)
         meeting = _text(form, "meeting")
         if meeting and not meeting.isdigit():
-            raise HTTPException(400, "meeting: choose a meeting from the list")
+            raise HTTPException(400, N_("meeting: choose a meeting from the list"))
         a, _warnings = await write(request, s, host, "action added", lambda ws: add(
             ws, _text(form, "title"), owner=_text(form, "owner") or None, due=_text(form, "due") or None,
             meeting_id=int(meeting) if meeting else None, finding_id=_text(form, "finding") or None))

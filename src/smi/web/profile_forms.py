@@ -14,6 +14,7 @@ import tomlkit
 
 from smi.errors import SmiError
 from smi.profile import KPI_PERIODS, PURPOSES, WEEKDAYS, ProfileFile
+from smi.report.i18n import N_
 from smi.web.hosts import PROFILE_NAME
 
 ACTIONS = ("organisation", "account", "person", "goal", "account_edit", "account_remove", "person_edit",
@@ -364,7 +365,7 @@ async def _profile(request: Any, post: bool) -> Any:
     s = srv.require(request)
     host = srv.host(s, request.path_params["ws"])
     if not can_edit(s.user, host.name):
-        raise HTTPException(403, "only an admin or the workspace's adviser can change its profile")
+        raise HTTPException(403, N_("only an admin or the workspace's adviser can change its profile"))
     w = srv.words(request, s)
     error = done = None
     status = 200

@@ -22,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from smi.report.i18n import N_
+
 FORMATS = ("html", "pdf", "md", "json")
 FILE_NAME = re.compile(r"report(?:\.(cy))?\.(html|pdf|md|json)")
 MONTH_DIR = re.compile(r"\d{4}-\d{2}")
@@ -165,10 +167,10 @@ def routes(srv: Any) -> list[Route]:
     def report_file(host: Any, month: str, name: str) -> tuple[Path, str, str]:
         m = FILE_NAME.fullmatch(name)
         if not MONTH_DIR.fullmatch(month) or m is None:
-            raise HTTPException(404, "no such report")
+            raise HTTPException(404, N_("no such report"))
         path = folder(host) / month / name
         if not path.is_file():
-            raise HTTPException(404, "no such report: generate it first")
+            raise HTTPException(404, N_("no such report: generate it first"))
         return path, m.group(1) or "en", m.group(2)
 
     async def page(request: Request) -> Response:
@@ -220,14 +222,14 @@ def routes(srv: Any) -> list[Route]:
     async def start(request: Request) -> Response:
         s, host = allowed(request)
         if not can_act(s, host.name):
-            raise HTTPException(403, "your role cannot generate reports in this workspace")
+            raise HTTPException(403, N_("your role cannot generate reports in this workspace"))
         form = await srv.form(request, s)
         month = str(form.get("month") or "").strip() or None
         lang = str(form.get("lang") or "en")
         if month is not None and not _is_month(month):
-            raise HTTPException(400, "month: must be YYYY-MM, e.g. 2026-10")
+            raise HTTPException(400, N_("month: must be YYYY-MM, e.g. 2026-10"))
         if lang not in ("en", "cy"):
-            raise HTTPException(400, "language: choose en or cy")
+            raise HTTPException(400, N_("language: choose en or cy"))
         job = ReportJob(uuid.uuid4().hex, host.name, s.user.email, month, lang)
         mine = jobs.setdefault(host.name, {})
         for old in sorted((j for j in mine.values() if j.finished), key=lambda j: j.created)[:-KEEP_JOBS]:
@@ -248,7 +250,7 @@ def routes(srv: Any) -> list[Route]:
         s, host = allowed(request)
         month, lang = request.path_params["month"], request.path_params["lang"]
         if lang not in ("en", "cy"):
-            raise HTTPException(404, "no such report")
+            raise HTTPException(404, N_("no such report"))
         path, _, _ = report_file(host, month, file_name(lang, "html"))
         w = srv.words(request, s)
         base = f"/w/{host.name}/reports/{month}"
@@ -262,7 +264,7 @@ def routes(srv: Any) -> list[Route]:
         _s, host = allowed(request)
         month, lang = request.path_params["month"], request.path_params["lang"]
         if lang not in ("en", "cy"):
-            raise HTTPException(404, "no such report")
+            raise HTTPException(404, N_("no such report"))
         path, _, _ = report_file(host, month, file_name(lang, "html"))
         m = STYLE.search(path.read_text(encoding="utf-8"))
         text = (m.group(1) if m else "") + BAR_CSS

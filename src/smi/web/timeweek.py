@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from smi.report.i18n import N_
 from smi.web.hosts import Host
 
 # The grid's activities, in the words staff use, and the canonical activity each records.
@@ -206,13 +207,13 @@ async def _week(request: Any, post: bool, entry: bool = False) -> Any:
     s = srv.require(request)
     host = srv.host(s, request.path_params["ws"])
     if not s.user.can_log_time(host.name):
-        raise HTTPException(403, "your role cannot log time in this workspace")
+        raise HTTPException(403, N_("your role cannot log time in this workspace"))
     w = srv.words(request, s)
     asked = request.query_params.get("week")
     try:
         start = monday(date.fromisoformat(asked)) if asked else monday(date.today())
     except ValueError:
-        raise HTTPException(400, "week must be a date, YYYY-MM-DD") from None
+        raise HTTPException(400, N_("week must be a date, YYYY-MM-DD")) from None
     error = result = None
     status = 200
     if post and entry:
