@@ -216,3 +216,14 @@ def test_render_without_findings_has_no_question_sections(sample, tmp_path):
     figures = run_month(sample, MONTH, findings=False)
     assert not figures.with_findings and figures.findings == [] and figures.actions == []
     assert model_from_month(figures).questions == []
+
+
+def test_the_reports_clock_twin_rule_matches_the_catalogues_pairs():
+    """The report finds a business-hours response time's clock-time twin by name (it loads no
+    metrics code): the rule must give what smi.metrics.service.SHOWN_BESIDE pairs it with."""
+    from smi.metrics.service import SHOWN_BESIDE
+
+    assert SHOWN_BESIDE
+    for business, beside in SHOWN_BESIDE.items():
+        assert business.startswith("first_response_minutes_") and business.endswith("_business")
+        assert business.removesuffix("_business") == beside[0]

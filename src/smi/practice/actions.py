@@ -7,29 +7,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from smi.action_rules import STATUSES, UNFINISHED, is_overdue  # noqa: F401  (a leaf the report may import)
 from smi.practice import PracticeError, parse_date
 from smi.store import practice as records
 
 if TYPE_CHECKING:
     from smi.workspace import Workspace
 
-STATUSES = ("open", "in_progress", "done", "dropped")
-UNFINISHED = ("open", "in_progress")  # still to do: on the agenda, in "actions due"
 # what a user may type for each status (the CLI's words, and the stored ones)
 STATUS_ALIASES = {"open": "open", "in_progress": "in_progress", "in-progress": "in_progress",
                   "in progress": "in_progress", "started": "in_progress", "done": "done",
                   "dropped": "dropped", "drop": "dropped"}
 
-
-
-def is_overdue(status: str | None, due: date | str | None, as_of: date | str) -> bool:
-    """Overdue at the end of the day `as_of` (a report: its month's last day; the meeting room:
-    yesterday, the last whole day): still to do (open or in progress) and due on or before
-    that day. An action due on 30 November and open when November ends is overdue in
-    November's report. The one rule the report and the web app use."""
-    if status not in UNFINISHED or not due:
-        return False
-    return str(due)[:10] <= str(as_of)[:10]  # ISO dates compare as text
 
 
 @dataclass(frozen=True)

@@ -220,11 +220,11 @@ def _tile_scope(w: Words, t: dict[str, Any], model: ReportModel) -> str:
     """For a business-hours response time (smi.metrics.service.SHOWN_BESIDE): what it counts
     and, from the goal scorecard's row for the same KPI, the median over all hours (the clock
     time the findings quote); '' for any other tile."""
-    from smi.metrics.service import SHOWN_BESIDE
-
-    if t["metric"] not in SHOWN_BESIDE:
+    # The report loads no metrics code (it renders a Month): the clock-time twin of a
+    # business-hours response time is the same name without "_business", as SHOWN_BESIDE pairs them.
+    if not (t["metric"].startswith("first_response_minutes_") and t["metric"].endswith("_business")):
         return ""
-    clock = SHOWN_BESIDE[t["metric"]][0]
+    clock = t["metric"].removesuffix("_business")
     row = next((k for k in model.scorecard if k["metric"] == t["metric"] and (k.get("filter") or {}) ==
                 (t.get("filter") or {}) and k.get("accounts", "official") == t.get("accounts", "official")), None)
     value = next((b["value"] for b in (row or {}).get("beside") or [] if b["metric"] == clock), None)
@@ -265,7 +265,7 @@ def tile_texts(w: Words, t: dict[str, Any], model: ReportModel) -> dict[str, str
 
 def action_line(w: Words, a: dict[str, Any], today: Any = None) -> str:
     """'Post two reels a week (Elin Prys, due 12 December 2026, open)'."""
-    from smi.practice.actions import is_overdue
+    from smi.action_rules import is_overdue
     from smi.report import insights
 
     owner = a.get("owner") or w._(NO_OWNER)
@@ -279,8 +279,8 @@ def action_line(w: Words, a: dict[str, Any], today: Any = None) -> str:
 
 def action_status(w: Words, a: dict[str, Any], last_day: Any) -> str:
     """The register's status word: "open, overdue" when the action is still to do and was due
-    on or before the month's last day (smi.practice.actions.is_overdue)."""
-    from smi.practice.actions import is_overdue
+    on or before the month's last day (smi.action_rules.is_overdue)."""
+    from smi.action_rules import is_overdue
     from smi.report import insights
 
     status = w._(insights.ACTION_STATUS.get(a["status"], a["status"]))

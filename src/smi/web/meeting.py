@@ -83,8 +83,8 @@ def agenda(findings: list[dict[str, Any]], meetings: list[Any], actions: list[An
     """The meeting's agenda: the last meeting's actions (each with its status), then the
     other actions still open, then the month's findings in their ranked order; `overdue`:
     the ids of the actions overdue at the end of yesterday, the last whole day (the report's
-    rule, smi.practice.actions.is_overdue, with the month's last day there)."""
-    from smi.practice.actions import is_overdue
+    rule, smi.action_rules.is_overdue, with the month's last day there)."""
+    from smi.action_rules import is_overdue
 
     last = meetings[-1] if meetings else None
     from_last = [a for a in actions if last is not None and a.meeting_id == last.meeting_id]
