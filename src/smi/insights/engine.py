@@ -166,6 +166,21 @@ def run_month(ws: Any, month: str, *, seed: int = 0, only: list[str] | None = No
 ATTRIBUTES = "practice"  # Q2: each attribute level of a platform's posts against the attribute's reference level
 
 
+def _with_it(f: Finding, others: list[Finding]) -> Finding:
+    """`f` with the findings that state its fact again named in its summary ("With it: ...")."""
+    from smi.messages import M
+
+    with_it = [g.messages.get("title") or g.title for g in others]
+    return f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
+
+
+def _fold(findings: list[Finding], owners: dict[int, list[Finding]]) -> list[Finding]:
+    """The findings, each owner (by id) with its others named in its summary and those others
+    gone; the order kept. The one way every one-fact step folds findings into another."""
+    gone = {id(g) for others in owners.values() for g in others}
+    return [_with_it(f, owners[id(f)]) if id(f) in owners else f for f in findings if id(f) not in gone]
+
+
 def one_attribute(findings: list[Finding]) -> list[Finding]:
     """One statement of an attribute's effect on a platform. The practice model sets each level
     of an attribute against one reference level; when levels go both ways ("bilingual posts do
@@ -179,27 +194,13 @@ def one_attribute(findings: list[Finding]) -> list[Finding]:
         if f.detector == ATTRIBUTES and f.subject.get("platform") is not None and f.subject.get("dimension") != "label":
             groups.setdefault((str(f.subject["platform"]), str(f.subject.get("dimension"))), []).append(f)
     owners: dict[int, list[Finding]] = {}
-    gone: set[int] = set()
     for group in groups.values():
         if len({g.direction for g in group}) < 2:
             continue
         first = min(group, key=lambda g: (g.q_value if g.q_value is not None else 1.0, g.p_value))
         mirror = [g for g in group if g.direction != first.direction]
         owners[id(first)] = mirror
-        gone |= {id(g) for g in mirror}
-    if not owners:
-        return findings
-    from smi.messages import M
-
-    out = []
-    for f in findings:
-        if id(f) in gone:
-            continue
-        if id(f) in owners:
-            with_it = [g.messages.get("title") or g.title for g in owners[id(f)]]
-            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
-        out.append(f)
-    return out
+    return _fold(findings, owners)
 
 
 # -- one fact, one finding across detectors ---------------------------------------------------
@@ -257,15 +258,8 @@ def one_statement(findings: list[Finding]) -> list[Finding]:
             folded.setdefault(p, []).append(f)
             continue
         kept.append(f)
-    final = []
-    for f in kept:
-        if f.metric == COLLAPSE and f.subject.get("value") in folded:
-            from smi.messages import M
-
-            with_it = [g.messages.get("title") or g.title for g in folded[f.subject["value"]]]
-            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
-        final.append(f)
-    return final
+    return [_with_it(f, folded[f.subject["value"]]) if f.metric == COLLAPSE and f.subject.get("value") in folded
+            else f for f in kept]
 
 
 def _one_fall(findings: list[Finding]) -> list[Finding]:
@@ -279,26 +273,12 @@ def _one_fall(findings: list[Finding]) -> list[Finding]:
         if p is not None and f.metric in FALL_ORDER and f.direction == "lower":
             falls.setdefault(p, []).append(f)
     owners: dict[int, list[Finding]] = {}
-    gone: set[int] = set()
     for group in falls.values():
         if len(group) < 2:
             continue
         group = sorted(group, key=lambda g: (FALL_ORDER.index(g.metric), g.q_value if g.q_value is not None else 1.0))
         owners[id(group[0])] = group[1:]
-        gone |= {id(g) for g in group[1:]}
-    if not owners:
-        return findings
-    from smi.messages import M
-
-    out = []
-    for f in findings:
-        if id(f) in gone:
-            continue
-        if id(f) in owners:
-            with_it = [g.messages.get("title") or g.title for g in owners[id(f)]]
-            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
-        out.append(f)
-    return out
+    return _fold(findings, owners)
 
 
 TOPIC = "audience_topic_share"  # blind_spots: questions about what the posts never address
@@ -438,43 +418,19 @@ def one_answer_rate(findings: list[Finding]) -> list[Finding]:
         if p is not None and f.metric in (ITEMS_ANSWERED, RESPONSE_RATE):
             by.setdefault((p, f.direction), []).append(f)
     owners: dict[int, list[Finding]] = {}
-    gone: set[int] = set()
     for group in by.values():
         if len(group) < 2:
             continue
         group = sorted(group, key=lambda g: (g.metric != ITEMS_ANSWERED, g.q_value if g.q_value is not None else 1.0))
         owners[id(group[0])] = group[1:]
-        gone |= {id(g) for g in group[1:]}
-    if not owners:
-        return findings
-    from smi.messages import M
-
-    out = []
-    for f in findings:
-        if id(f) in gone:
-            continue
-        if id(f) in owners:
-            with_it = [g.messages.get("title") or g.title for g in owners[id(f)]]
-            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
-        out.append(f)
-    return out
+    return _fold(findings, owners)
 
 
 def _fold_into_topic(findings: list[Finding], topics: list[Finding], folded: list[Finding]) -> list[Finding]:
     if not folded:
         return findings
     main = max(topics, key=lambda t: int(t.evidence[0].get("unanswered", 0)))
-    out = []
-    for f in findings:
-        if any(f is g for g in folded):
-            continue
-        if f is main:
-            from smi.messages import M
-
-            with_it = [g.messages.get("title") or g.title for g in folded]
-            f = f.with_sentence(M("With it: %(titles)s.", titles=M("%(list)s", list=with_it)))
-        out.append(f)
-    return out
+    return _fold(findings, {id(main): folded})
 
 
 # -- recommendations checked against each other ---------------------------------------------
