@@ -13,6 +13,7 @@ from html import unescape
 import pytest
 from tests.conftest import shared_path
 from tests.web.conftest import csrf
+from tests.web.test_web import wait_job
 
 pytestmark = pytest.mark.slow
 
@@ -23,19 +24,6 @@ MONTH = "2025-09"  # the export's posts are of September 2025 (its file name: Se
 def _upload(c, ws: str, files: list[tuple[str, bytes]]):
     token = csrf(c.get(f"/w/{ws}/upload").text)
     return c.post(f"/w/{ws}/upload", data={"csrf": token}, files=[("files", (name, data)) for name, data in files])
-
-
-def wait_job(c, location: str, timeout: float = 120) -> str:
-    """Poll an upload's page until it is done or failed; its HTML."""
-    deadline = time.time() + timeout
-    while True:
-        r = c.get(location)
-        assert r.status_code == 200, r.text
-        state = re.search(r'data-state="(\w+)"', r.text).group(1)
-        if state in ("done", "failed"):
-            return r.text
-        assert time.time() < deadline, f"upload still {state}"
-        time.sleep(0.3)
 
 
 def _text(html: str) -> str:
