@@ -348,6 +348,10 @@ def test_a_finding_becomes_an_action_in_one_click_and_is_marked_done(room):
     assert a.due == date.today() + timedelta(days=14)
     room_page = ready(c, f"/w/demo/meeting?month={MONTH}")
     assert f'data-action="{a.action_id}" data-status="open"' in room_page
+    # its due date written out as the other tables write dates ("16 Mar 2026"), not ISO
+    shown = re.findall(rf'<time datetime="{a.due.isoformat()}">([^<]*)</time>', room_page)
+    abbr = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][a.due.month - 1]
+    assert shown and all(re.fullmatch(rf"{a.due.day} {abbr}t? {a.due.year}", t) for t in shown), shown
     tok = csrf(room_page)
     assert c.post(f"/w/demo/actions/{a.action_id}/done", data={"csrf": tok}).status_code == 303
     _, actions, _ = records(room)
