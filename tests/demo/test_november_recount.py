@@ -319,8 +319,9 @@ class Raw:
     def business_minutes(self, a: pd.Timestamp, b: pd.Timestamp) -> float:
         return business_minutes(a, b, self.days, self.start, self.end)
 
-    def first_response_business_median(self, month: str, official: bool = True) -> float | None:
-        a = self.answered(month, official=official)
+    def first_response_business_median(self, month: str, official: bool = True,
+                                       platform: str | None = None) -> float | None:
+        a = self.answered(month, platform, official=official)
         if a.empty:
             return None
         return float(pd.Series([self.business_minutes(x, y) for x, y in
@@ -475,3 +476,296 @@ def test_scorecard_response_figures_beside(report, raw):
         ("response_rate", beside["response_rate"], len(answered) / len(inbound)),
         ("answered_outside_business_hours", beside["answered_outside_business_hours"], sum(outside) / len(outside)),
     ])
+
+
+# -- the per-platform pages -------------------------------------------------------------------------
+PLATFORMS = ("facebook", "instagram", "linkedin", "mastodon", "x")
+
+
+def key_figure(raw: Raw, metric: str, month: str, platform: str, official: bool = True) -> float | None:
+    if metric in ("posts", "replies", "reposts"):
+        kind = {"posts": "original", "replies": "reply", "reposts": "repost"}[metric]
+        return raw.posts_count(month, platform, kind, official)
+    if metric in ("engagements", "impressions"):
+        return raw.sum_of(metric, month, platform, official)
+    if metric == "inbound_interactions":
+        return len(raw.inbound(month, platform, official))
+    if metric == "followers":
+        return raw.followers(month, platform, official)
+    raise AssertionError(f"no recount for key figure {metric}")
+
+
+def test_key_figures_per_platform(report, raw):
+    """Each platform's page: November, October and the staff's own accounts (None where the
+    platform has no staff account or the export gives no such number)."""
+    rows = []
+    assert sorted(k["platform"] for k in report["key_figures"]) == list(PLATFORMS)
+    staff_platforms = set(raw.posts.loc[~raw.posts["official"], "platform"])
+    for page in report["key_figures"]:
+        pl = page["platform"]
+        for f in page["figures"]:
+            n = f"{pl} {f['metric']}"
+            rows.append((f"{n} November", f["current"], key_figure(raw, f["metric"], MONTH, pl)))
+            rows.append((f"{n} October", f["previous"], key_figure(raw, f["metric"], PREVIOUS, pl)))
+            staff = key_figure(raw, f["metric"], MONTH, pl, official=False) if pl in staff_platforms else None
+            rows.append((f"{n} staff", f["staff"], staff))
+    assert_all(rows)
+
+
+def test_mastodon_inbound_counts_owain_davies_mentions_as_his(report, raw):
+    """The Mastodon page's inbound interactions: 465 of November's 521 inbound items mention
+    owain@mastodon.example (a member of staff) first; before the fix they were summed into the
+    official account's 513 (and 8 beside it as staff)."""
+    page = next(k for k in report["key_figures"] if k["platform"] == "mastodon")
+    f = next(x for x in page["figures"] if x["metric"] == "inbound_interactions")
+    i = raw.interactions
+    nov = i[i["inbound"] & (i["month"] == MONTH) & (i["platform"] == "mastodon")]
+    to_owain = nov["text"].fillna("").str.startswith("@owain@mastodon.example")
+    assert (len(nov), int(to_owain.sum())) == (521, 465)
+    assert (f["current"], f["staff"]) == (48, 473)  # 41 on the official posts + 7 naming nobody
+
+
+def test_top_posts(report, raw):
+    """Top posts: the official accounts' five November posts (reposts left out) with the most
+    engagements, with impressions and engagements / impressions."""
+    p = raw.own(MONTH)
+    p = p[p["kind"] != "repost"].dropna(subset=["engagements"])
+    top = p.sort_values("engagements", ascending=False).head(len(report["top_posts"]))
+    assert len(report["top_posts"]) == 5
+    rows = []
+    for i, (t, (_, q)) in enumerate(zip(report["top_posts"], top.iterrows(), strict=True), 1):
+        assert t["post_key"] == f"{q['platform']}:{q['post_id']}", f"top post {i}"
+        rows += [(f"top {i} engagements", t["engagements"], q["engagements"]),
+                 (f"top {i} impressions", t["impressions"], None if pd.isna(q["impressions"]) else q["impressions"]),
+                 (f"top {i} rate", t["engagement_rate"],
+                  None if pd.isna(q["impressions"]) else q["engagements"] / q["impressions"])]
+    assert_all(rows)
+
+
+def test_trend_table(report, raw):
+    """The 13-month trend table, per platform and month: posts, engagements, followers,
+    impressions, reach, engagement rate."""
+    rows = []
+    for t in report["trend"]["rows"]:
+        m, pl, what = t["month"], t["platform_id"], t["measure"]
+        if what == "posts":
+            v = raw.posts_count(m, pl)
+        elif what in ("engagements", "impressions", "reach"):
+            v = raw.sum_of(what, m, pl)
+        elif what == "followers":
+            v = raw.followers(m, pl)
+        elif what == "first_response_minutes_median_business":
+            v = raw.first_response_business_median(m, platform=pl)
+        elif what == "engagement_rate_impressions":
+            p = raw.posts
+            v = raw.rate("engagements", "impressions", m, where=p["platform"] == pl)
+        else:
+            raise AssertionError(f"no recount for trend measure {what}")
+        rows.append((f"trend {pl} {what} {m}", t["value"], v))
+    assert len(rows) == 5 * 7 * 13
+    assert_all(rows)
+
+
+# -- the evaluation chain and best times --------------------------------------------------------------
+def test_evaluation_chain(report, raw):
+    """AMEC chain, November and October, every official account together."""
+    e = raw.effort
+
+    def chain(metric: str, month: str) -> float | None:
+        em = e[e["month"] == month]
+        if metric == "staff_hours":
+            return em["minutes"].sum() / 60
+        if metric == "staff_cost":
+            return em["cost"].sum()
+        if metric == "staff_cost_coverage":
+            return em.loc[em["cost"].notna(), "minutes"].sum() / em["minutes"].sum()
+        if metric == "posts":
+            return raw.posts_count(month)
+        if metric == "replies":
+            return raw.posts_count(month, kind="reply")
+        if metric in ("impressions", "reach", "engagements"):
+            return raw.sum_of(metric, month)
+        if metric == "inbound_questions":
+            return int(raw.inbound(month)["question"].sum())
+        if metric == "inbound_sentiment":
+            return None  # no `smi enrich` run: no sentiment score, not available
+        raise AssertionError(f"no recount for chain metric {metric}")
+
+    rows = []
+    for stage in report["evaluation_chain"]:
+        for r in stage.get("rows", []):
+            rows.append((f"{r['metric']} November", r["current"], chain(r["metric"], MONTH)))
+            rows.append((f"{r['metric']} October", r["previous"], chain(r["metric"], PREVIOUS)))
+    assert len(rows) >= 20
+    assert_all(rows)
+
+
+DAYPARTS = ((0, 7, "night"), (7, 12, "morning"), (12, 17, "afternoon"), (17, 24, "evening"))
+
+
+def test_best_times(report, raw):
+    """Best times: September to November, official posts with engagements (reposts left out),
+    by local weekday (1 = Monday) and part of the day; slots of 5 posts or more; mean
+    engagements a post."""
+    bt = report["best_times"]
+    assert (bt["first"], bt["last"], bt["min_posts"]) == ("2026-09", MONTH, 5)
+    p = raw.own(["2026-09", "2026-10", MONTH])
+    p = p[(p["kind"] != "repost")].dropna(subset=["engagements"])
+    local = p["published"].dt.tz_convert(TZ)
+    p = p.assign(weekday=local.dt.day_of_week + 1,
+                 daypart=[next(n for lo, hi, n in DAYPARTS if lo <= h < hi) for h in local.dt.hour])
+    g = p.groupby(["platform", "weekday", "daypart"])["engagements"].agg(["size", "mean"])
+    g = g[g["size"] >= 5]
+    want = {k: (int(v["size"]), round(float(v["mean"]), 2)) for k, v in g.iterrows()}
+    got = {(r["platform_id"], r["weekday"], r["daypart"]): (r["posts"], r["per_post"]) for r in bt["rows"]}
+    assert got == want
+
+
+# -- the findings' headline figures ---------------------------------------------------------------------
+def finding(report: dict, short_id: str) -> dict:
+    by_id = {f["short_id"]: f for f in report["findings"]}
+    assert short_id in by_id, f"finding {short_id} not in the report (ids: {sorted(by_id)})"
+    return by_id[short_id]
+
+
+def evidence(f: dict) -> dict[str, dict]:
+    def key(g: object) -> str:
+        if isinstance(g, dict):
+            return g["id"] % {k: next(iter(v.values())) for k, v in g.get("params", {}).items()}
+        return str(g)
+    return {key(e.get("group", e.get("period", e.get("what")))): e for e in f["evidence"]}
+
+
+TWELVE = [f"{y}-{m:02d}" for y, m in [(2025, 12)] + [(2026, k) for k in range(1, 12)]]  # Dec 2025 to Nov 2026
+AUG_NOV = ["2026-08", "2026-09", "2026-10", MONTH]
+
+
+def test_learned_items_are_findings_of_the_month(report):
+    """The "things learned" on the first page are five of the month's findings, by id."""
+    ids = {f["id"] for f in report["findings"]}
+    assert len(report["learned"]) == 5 and set(report["learned"]) <= ids
+
+
+def test_finding_instagram_video(report, raw):
+    """b5ba23: Instagram official posts, Dec 2025 to Nov 2026: videos against images, posts
+    counted and engagement rate = sum(engagements) / sum(impressions) per format."""
+    f = finding(report, "b5ba23")
+    p = raw.own(TWELVE)
+    ig = p[(p["platform"] == "instagram") & (p["kind"] != "repost")]
+    ev = evidence(f)
+    rows = []
+    for fmt, group in (("video", "video posts"), ("image", "image posts")):
+        s = ig[ig["format"] == fmt]
+        rows += [(f"{fmt} posts", ev[group]["posts"], len(s)),
+                 (f"{fmt} rate", ev[group]["engagement_rate_impressions"],
+                  s["engagements"].sum() / s["impressions"].sum())]
+    rows.append(("n", f["n"], int((ig["format"] == "video").sum())))
+    assert_all(rows)
+
+
+def test_finding_facebook_bilingual(report, raw):
+    """c3059c: Facebook official posts, Dec 2025 to Nov 2026, by the posts.csv language
+    column as written: cy+en against cy."""
+    f = finding(report, "c3059c")
+    p = raw.own(TWELVE)
+    fb = p[(p["platform"] == "facebook") & (p["kind"] != "repost")]
+    ev = evidence(f)
+    rows = []
+    for lang, group in (("cy+en", "bilingual posts (Welsh and English)"), ("cy", "Welsh posts")):
+        s = fb[fb["language"] == lang]
+        rows += [(f"{lang} posts", ev[group]["posts"], len(s)),
+                 (f"{lang} rate", ev[group]["engagement_rate_impressions"],
+                  s["engagements"].sum() / s["impressions"].sum())]
+    assert_all(rows)
+
+
+def test_finding_dafydd_rowlands(report, raw):
+    """a443c3: X, Aug to Nov 2026, Dafydd Rowlands's own account against the official one:
+    posts (originals and replies, reposts left out) and engagements per 1,000 followers =
+    1000 * sum(engagements) / sum(the account's followers on the post's local day)."""
+    f = finding(report, "a443c3")
+    p = raw.posts
+    x = p[(p["platform"] == "x") & p["month"].isin(AUG_NOV) & (p["kind"] != "repost")].copy()
+    x["day"] = x["published"].dt.tz_convert(TZ).dt.strftime("%Y-%m-%d")
+    a = raw.audience[raw.audience["platform"] == "x"][["account", "date", "followers"]]
+    x = x.merge(a, left_on=["account", "day"], right_on=["account", "date"], how="left")
+    ev = evidence(f)
+    rows = []
+    for acc, group in (("dafyddrowlands", "Dafydd Rowlands"), ("theatrglanymor", "official account")):
+        s = x[x["account"] == acc].dropna(subset=["engagements", "followers"])
+        rows += [(f"{acc} posts", ev[group]["posts"], len(s)),
+                 (f"{acc} per 1,000 followers", ev[group]["value"],
+                  round(1000 * s["engagements"].sum() / s["followers"].sum(), 2))]
+    assert_all(rows)
+
+
+def test_finding_facebook_first_responses(report, raw):
+    """54ffd4: November, the organisation's answered inbound items: Facebook's count and
+    median wait over all hours, against the other platforms'."""
+    f = finding(report, "54ffd4")
+    a = raw.answered(MONTH)
+    hours = (a["answered_at"] - a["created"]).dt.total_seconds() / 3600
+    fb, other = a["platform"] == "facebook", a["platform"] != "facebook"
+    ev = evidence(f)
+    assert_all([
+        ("facebook answered", ev["on facebook"]["answered"], int(fb.sum())),
+        ("facebook median hours", ev["on facebook"]["median_hours"], round(float(hours[fb].median()), 2)),
+        ("others median hours", ev["the other platforms"]["median_hours"], round(float(hours[other].median()), 2)),
+        ("n", f["n"], int(fb.sum())),
+    ])
+
+
+@pytest.mark.xfail(strict=True, reason="insights' service detector counts the staff's own answered "
+                   "items in 'the other platforms' (160; the organisation's are 138); not this "
+                   "engineer's files this round, reported to the lead")
+def test_finding_facebook_first_responses_other_count(report, raw):
+    f = finding(report, "54ffd4")
+    a = raw.answered(MONTH)
+    assert evidence(f)["the other platforms"]["answered"] == int((a["platform"] != "facebook").sum()) == 138
+
+
+def test_finding_partners(report, raw):
+    """effb51: messages exchanged with the six `partners` handles: their items to the
+    organisation plus the organisation's answers to them (replies to their items, or items
+    opening with @handle); November against August to October, and handles reached."""
+    f = finding(report, "effb51")
+    group = next(g for g in profile(raw.ws)["groups"] if g["name"] == "partners")
+    handles = {h.split(":", 1)[1].lstrip("@").lower() for h in group["handles"]}
+    i = raw.interactions
+    who = i["author"].fillna("").str.lower()
+    theirs = i[i["inbound"] & who.isin(handles)]
+    opens = i["text"].fillna("").str.lower().str.extract(r"^@(\w+)")[0]
+    ours = i[~i["inbound"] & (i["in_reply_to"].isin(theirs["interaction_id"]) | opens.isin(handles))]
+    to = ours["in_reply_to"].map(dict(zip(theirs["interaction_id"], theirs["author"].str.lower(), strict=True)))
+    ours = ours.assign(handle=to.fillna(opens.reindex(ours.index)))
+    both = pd.concat([theirs.assign(handle=theirs["author"].str.lower()), ours])
+    ev = evidence(f)
+    rows = []
+    for months, period in (([MONTH], "this month"), (["2026-08", "2026-09", PREVIOUS], "the three months before")):
+        s = both[both["month"].isin(months)]
+        rows += [(f"{period} messages", ev[period]["messages"], len(s)),
+                 (f"{period} handles", ev[period]["handles_reached"], s["handle"].nunique())]
+    rows.append(("n", f["n"], len(both[both["month"].isin(["2026-08", "2026-09", PREVIOUS])])))
+    assert_all(rows)
+
+
+def test_finding_facebook_time(report, raw):
+    """39ce0f: Aug to Nov 2026, staff hours logged against each platform (effort.csv) and the
+    official accounts' engagements there; Facebook's hours by activity."""
+    f = finding(report, "39ce0f")
+    e = raw.effort[raw.effort["month"].isin(AUG_NOV)]
+    hours = e.groupby("platform")["minutes"].sum() / 60
+    p = raw.own(AUG_NOV)
+    p = p[p["kind"] != "repost"]
+    eng = p.groupby("platform")["engagements"].sum(min_count=1).dropna()
+    other = [pl for pl in eng.index if pl != "facebook"]
+    ev = evidence(f)
+    rows = [("facebook hours", ev["Facebook"]["hours"], round(hours["facebook"], 1)),
+            ("facebook engagements", ev["Facebook"]["engagements"], eng["facebook"]),
+            ("other hours", ev["other platforms"]["hours"], round(hours[other].sum(), 1)),
+            ("other engagements", ev["other platforms"]["engagements"], eng[other].sum())]
+    names = {"engage": "answering and engaging", "create": "making posts", "monitor": "monitoring",
+             "plan": "planning", "report": "reporting", "learn": "learning"}
+    fb = e[e["platform"] == "facebook"].groupby("activity")["minutes"].sum() / 60
+    rows += [(f"facebook {a}", ev[f"facebook: {names[a]}"]["hours"], round(h, 1)) for a, h in fb.items()]
+    assert_all(rows)
