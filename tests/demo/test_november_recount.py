@@ -769,3 +769,62 @@ def test_finding_facebook_time(report, raw):
     fb = e[e["platform"] == "facebook"].groupby("activity")["minutes"].sum() / 60
     rows += [(f"facebook {a}", ev[f"facebook: {names[a]}"]["hours"], round(h, 1)) for a, h in fb.items()]
     assert_all(rows)
+
+
+def exchanges(raw: Raw, months: list[str]) -> pd.DataFrame:
+    """One row per message between a holder and a counterpart in the months: an inbound item
+    (counterpart: its author; holder: the member of staff whose account it is addressed to,
+    else the official accounts), and an organisation item (holder: the member of staff or the
+    official accounts who wrote it; counterpart: the author of the item it answers, else the
+    handle it opens with)."""
+    people = {}
+    for p in profile(raw.ws)["people"]:
+        for h in p["handles"]:
+            pl, hh = h.split(":", 1)
+            people[(pl, hh.lstrip("@").lower())] = p["name"]
+    allitems = raw.interactions.set_index("interaction_id")
+    i = raw.interactions[raw.interactions["month"].isin(months)]
+    rows = []
+    for x in i.itertuples():
+        holder = people.get((x.platform, x.account), "official")
+        if x.inbound:
+            cp = x.author.lower()
+        elif x.in_reply_to in allitems.index and allitems.loc[x.in_reply_to, "inbound"]:
+            cp = allitems.loc[x.in_reply_to, "author"].lower()
+        elif x.text and x.text.split()[0].startswith("@"):
+            cp = x.text.split()[0][1:].lower()
+        else:
+            continue
+        rows.append((f"{x.platform}:{cp}", holder))
+    return pd.DataFrame(rows, columns=["counterpart", "holder"])
+
+
+def test_relationships_november(report, raw):
+    """Q1 relationships: November's people and organisations, messages, connectors (more than
+    one holder) and those only one member of staff is in touch with."""
+    d = exchanges(raw, [MONTH])
+    holders = d.groupby("counterpart")["holder"].agg(set)
+    single = holders[holders.map(len) == 1].map(lambda s: next(iter(s)))
+    r = report["relationships"]
+    assert_all([("counterparts", r["counterparts"], d["counterpart"].nunique()),
+                ("messages", r["messages"], len(d)),
+                ("connectors", r["connectors_all"], int((holders.map(len) > 1).sum())),
+                ("held by one member of staff", r["single_holder"], int((single != "official").sum()))])
+
+
+def test_finding_relationships_held_by_owain(report, raw):
+    """13eedf: Aug to Nov 2026, counterparts with 3 or more messages; those only Owain Davies
+    is in touch with, their messages, and the five with the most."""
+    f = finding(report, "13eedf")
+    d = exchanges(raw, AUG_NOV)
+    counts = d.groupby("counterpart").size()
+    d = d[d["counterpart"].isin(counts[counts >= 3].index)]
+    holders = d.groupby("counterpart")["holder"].agg(set)
+    owain = holders[holders.map(lambda s: s == {"Owain Davies"})].index
+    top = sorted(counts[owain].tolist(), reverse=True)[:5]
+    carried = len(d[d["counterpart"].isin(owain)])
+    assert_all([("recurring counterparts", f["n"], int(holders.size))])
+    # the summary states them: "… in touch with 287 of the 699 … carried 1,885 messages."
+    assert f["summary"].startswith(f"Owain Davies is the only one in touch with {len(owain)} of the {holders.size} ")
+    assert f"Those {len(owain)} relationships carried {carried:,} messages." in f["summary"]
+    assert [e["messages"] for e in f["evidence"][:5]] == top
