@@ -828,3 +828,24 @@ def test_finding_relationships_held_by_owain(report, raw):
     assert f["summary"].startswith(f"Owain Davies is the only one in touch with {len(owain)} of the {holders.size} ")
     assert f"Those {len(owain)} relationships carried {carried:,} messages." in f["summary"]
     assert [e["messages"] for e in f["evidence"][:5]] == top
+
+
+def test_finding_goal_misses(report, raw):
+    """f83579 and adc319: the month's value against the target, as the KPI tiles count it."""
+    un, ctr = finding(report, "f83579"), finding(report, "adc319")
+    assert_all([("unanswered target", evidence(un)["target"]["value"], 10.0),
+                ("unanswered November", evidence(un)["2026-11"]["value"], raw.unanswered_questions(MONTH)),
+                ("ctr target", evidence(ctr)["target"]["value"], 0.01),
+                ("ctr November", evidence(ctr)["2026-11"]["value"],
+                 round(raw.rate("clicks", "impressions", MONTH), 5))])
+
+
+def test_finding_purposes_total_engagements(report, raw):
+    """352dca: its purposes' engagements add up to the official accounts' engagements, Aug to
+    Nov 2026 (the split by purpose is not recounted here: the purpose rules' matching of
+    labels and words is smi's own, see docs/cli.md `smi purposes apply`)."""
+    f = finding(report, "352dca")
+    p = raw.own(AUG_NOV)
+    total = p.loc[p["kind"] != "repost", "engagements"].sum()
+    assert_all([("engagements over the purposes", sum(e["engagements"] for e in f["evidence"]), total)])
+    assert f"of {int(total):,})" in f["summary"]
