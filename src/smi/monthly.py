@@ -381,8 +381,10 @@ def _rows(expr: Any) -> list[dict[str, Any]]:
     return expr.to_pyarrow().to_pylist()
 
 
-def _by_platform_month(con: Any, m: Any, span: Any) -> dict[tuple[str, str], Any]:
-    rows = _rows(m.build(con, span, ("platform", "month")))
+def _by_platform_month(con: Any, m: Any, span: Any, business_hours: Any = None) -> dict[tuple[str, str], Any]:
+    """`business_hours`: the profile's, for a response time in business hours (without it the
+    metric falls back to its default hours, not the organisation's)."""
+    rows = _rows(m.build(con, span, ("platform", "month"), business_hours=business_hours))
     return {(r["platform"], r["month"]): r["value"] for r in rows}
 
 
@@ -610,12 +612,12 @@ def _figures(ws: Any, period: Any) -> Month:
     avail = _Availability(TableCache(backend))
 
     span = Period.months_to(period, TREND_MONTHS)
-    values = {m.name: _by_platform_month(con, m, span) for m in metrics}
+    values = {m.name: _by_platform_month(con, m, span, ws.profile.business_hours) for m in metrics}
     staff_accounts = count_staff_accounts(backend)
     staff = None
     if staff_accounts:
         staff_con = TableCache(scoped(backend, "staff"))
-        staff = {m.name: _by_platform_month(staff_con, m, period) for m in metrics}
+        staff = {m.name: _by_platform_month(staff_con, m, period, ws.profile.business_hours) for m in metrics}
         a = backend.table("accounts")
         staff["_platforms"] = set(a.filter(a.person.notnull()).platform.to_pyarrow().to_pylist())
 
@@ -635,7 +637,7 @@ def _figures(ws: Any, period: Any) -> Month:
         name = _headline_metric(ws, measure)
         m = catalogue[name]
         if name not in values:
-            values[name] = _by_platform_month(con, m, span)
+            values[name] = _by_platform_month(con, m, span, ws.profile.business_hours)
         for p in platforms:
             for per in span.months:
                 v = values[name].get((p, per.key))

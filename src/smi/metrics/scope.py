@@ -14,8 +14,10 @@ the rows of those accounts; the catalogue's expressions run on it unchanged:
 Per table: `posts` and `audience_daily` by their `account_id` (a row with no account is
 nobody's: in neither official nor staff); `post_metrics` by their post; `interactions`
 that answer or comment on a post keep to the post's account, the organisation's own
-replies to the account that wrote them (its handle as `author`), and the rest (mentions,
-messages, replies to posts not held) count as the organisation's. `effort`, `people` and
+replies to the account that wrote them (its handle as `author`), an item on no held post
+that opens by naming one of the accounts (`@handle …`, a mention of a member of staff) to
+that account, and the rest (other mentions, messages, replies to posts not held) count as
+the organisation's. `effort`, `people` and
 `accounts` are left whole: time is logged per person, not per account.
 """
 
@@ -29,6 +31,8 @@ import ibis.expr.types as ir
 from smi.profile import ACCOUNT_SCOPES
 
 DEFAULT_SCOPE = "official"
+# the handle an item opens with: "@name" or "@name@host" (trailing punctuation left off)
+_NAMED = r"^\s*@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?(?:@[A-Za-z0-9](?:[A-Za-z0-9.\-]*[A-Za-z0-9])?)?)"
 
 
 def account_ids(con: Any, accounts: str) -> ir.Table:
@@ -85,7 +89,18 @@ class Scoped:
         author = ibis.ifelse(j.from_organisation == ibis.literal(True), j.author.lower(), ibis.null().cast("string"))
         j = j.mutate(_i_author=author)
         j = j.left_join(acc, (j.platform == acc._ia_platform) & (j._i_author == acc._ia_handle))
-        whose = ibis.coalesce(j._ip_acc, j._ia_acc)
+        # a mention (or message) on no held post that opens by naming one of the accounts
+        # ("@owain@mastodon.example Sioe wych!") is addressed to that account: a member of
+        # staff's own mentions are theirs, not the organisation's
+        named = ibis.ifelse(
+            (j.from_organisation == ibis.literal(True)) | j._ip_acc.notnull(),
+            ibis.null().cast("string"),
+            j.text.re_extract(_NAMED, 1).lower().nullif(""),
+        )
+        j = j.mutate(_i_named=named)
+        acc2 = acc.select(_in_acc="_ia_acc", _in_platform="_ia_platform", _in_handle="_ia_handle")
+        j = j.left_join(acc2, (j.platform == acc2._in_platform) & (j._i_named == acc2._in_handle))
+        whose = ibis.coalesce(j._ip_acc, j._ia_acc, j._in_acc)
         ids = self._ids()._scope_acc
         if self.accounts == "official":
             # the organisation's unless it belongs to an account outside the official ones
