@@ -715,9 +715,6 @@ def test_finding_facebook_first_responses(report, raw):
     ])
 
 
-@pytest.mark.xfail(strict=True, reason="insights' service detector counts the staff's own answered "
-                   "items in 'the other platforms' (160; the organisation's are 138); not this "
-                   "engineer's files this round, reported to the lead")
 def test_finding_facebook_first_responses_other_count(report, raw):
     f = finding(report, "54ffd4")
     a = raw.answered(MONTH)
