@@ -297,8 +297,8 @@ def unanswered_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Fi
     questions counted twice. The rise is re-tested without the topic's questions (each topic
     finding's evidence counts its questions of the month, answered and not, from the same
     questions Q6 counts); when what is left is no longer higher than the three months before
-    (Fisher's exact test at `_cut`: p <= 0.05 and no larger than the weakest finding reported
-    this month), the Q6 finding joins the topic's summary as context. A rise beyond the topic
+    (Fisher's exact test at `_cut`: the month's Benjamini–Hochberg cut-off, at most 0.05),
+    the Q6 finding joins the topic's summary as context. A rise beyond the topic
     stays a finding of its own only when it would be reported on its own.
 
     The same for "P: fewer questions answered than elsewhere" (Q6, a platform's share answered
@@ -431,9 +431,9 @@ def inbound_by_topic(findings: list[Finding], ws: Any, month: str) -> list[Findi
     seeds 2000-2019 a cooler tone). Each such finding is re-tested without the inbound items that
     hold a topic finding's word, in the month and the months it is set against, by the same test
     (`blind_spots.without_texts`; a platform's daily count as the change detector tests it,
-    `_count_rise_without`); when the re-test no longer holds the same way at `_cut` (p <= 0.05
-    and no larger than the month's weakest reported finding, interval clear of no effect, the
-    minimum effect reached), the finding joins the topic's summary ("With it: ...")."""
+    `_count_rise_without`); when the re-test no longer holds the same way at `_cut` (the
+    month's Benjamini–Hochberg cut-off, interval clear of no effect, the minimum effect
+    reached), the finding joins the topic's summary ("With it: ...")."""
     topics = [f for f in findings if f.metric == TOPIC and f.direction == "higher" and f.evidence]
     moved = [f for f in findings if f.subject.get("dimension") in ("platform", "day") and (
         (f.metric in INBOUND_COUNTS and f.direction == "higher") or f.metric == TONE)]
