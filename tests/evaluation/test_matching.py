@@ -49,6 +49,9 @@ VOICE = {"type": "personal_mix", "platform": "bluesky", "dimension": "person", "
     ("unanswered_question_share", "response_rate"),
     ("question_word_share", "audience_words"),
     ("inbound_per_own_post", "inbound"),
+    # the inbound items' tone: read as "inbound" before, so "the audience's tone is warmer"
+    # counted as the consequence of an audience topic (more inbound items), not as false
+    ("inbound_sentiment", "sentiment"),
     ("posts", "output"),
     # the collapse test's metric: posts a day (its effect) with their engagements. Read as
     # "other" before, so every true collapse finding counted as a false finding

@@ -13,7 +13,9 @@ comments every day with a weekly cycle, each answered. Planted effects, each onl
 - growth_boost: one platform gains four times as many followers a day;
 - new_platform: a YouTube channel with 1 video in April and 10 in June (a ratio against ~0);
 - surge: three consecutive days with 40 extra comments each (one surge, not three);
-- topic: 45 messages about the wheelchair access ramp, each answered, no post mentions it.
+- topic: 45 messages about the wheelchair access ramp, each answered, no post mentions it;
+- burst: the comments given, more on Facebook on 14 June (BURST_DAY, a Saturday);
+- tone: each inbound item's VADER tone, as `smi enrich` sets it (English texts).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ POST_WORDS = ["tickets", "show", "tonight", "cast", "rehearsal", "season", "musi
               "stage", "summer", "festival", "workshop", "drama", "comedy", "choir"]
 AUDIENCE_WORDS = ["tickets", "show", "tonight", "cast", "loved", "brilliant", "booking", "music", "family",
                   "season", "stage", "great", "festival", "comedy", "choir", "workshop"]
+BURST_DAY = date(2025, 6, 14)
 RAMP = ["Is there a wheelchair access ramp at the side door?",
         "The wheelchair ramp was blocked again, who do I ask about access?",
         "Will the access ramp for wheelchairs be fixed before the summer show?",
@@ -60,6 +63,10 @@ class Plant:
     extra: dict[str, float] = field(default_factory=dict)
     # more June questions on Facebook, one a day from 1 June in turn (beside the topic's)
     questions: tuple[str, ...] = ()
+    # more comments on Facebook on BURST_DAY (a Saturday), beside the day's usual ones
+    burst: tuple[str, ...] = ()
+    # each inbound item's VADER tone (as `smi enrich` sets it for English texts)
+    tone: bool = False
 
 
 def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
@@ -111,6 +118,8 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                 texts += [RAMP[(d.day + j) % len(RAMP)] for j in range(3)]
             if plant.questions and june and plat == "facebook":
                 texts += list(plant.questions[d.day - 1::30])
+            if d == BURST_DAY and plat == "facebook":
+                texts += list(plant.burst)
             for j, text in enumerate(texts):
                 when = datetime(d.year, d.month, d.day, 10, j % 60, tzinfo=UTC)
                 key = f"{plat}:c{d:%Y%m%d}{j}"
@@ -121,6 +130,11 @@ def _rows(plant: Plant, seed: int) -> dict[str, pd.DataFrame]:
                               "kind": "reply", "author": "theatr", "from_organisation": True,
                               "created_at": when + timedelta(hours=1), "text": "Thank you, see you soon",
                               "language": "en", "in_reply_to": key.split(":")[1]})
+    if plant.tone:
+        from smi.enrich.sentiment import scores
+
+        tones = scores([r["text"] for r in inter], [r["language"] for r in inter])
+        inter = [{**r, "sentiment": s} for r, s in zip(inter, tones, strict=True)]
     if plant.staff_video:
         srng = np.random.default_rng(seed + 100)
         for d in days:

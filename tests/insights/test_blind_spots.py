@@ -69,16 +69,21 @@ def test_finds_a_planted_burst(quiet_demo, tmp_path):
             "TIMESTAMPTZ '2025-06-15 13:00:00+00' + to_minutes(?), ?, 'en')",
             [f"facebook:burst{i}", f"burst{i}", f"person{i}", i, "Why is the car park gate locked tonight?"],
         )
+    tested = run_tests(ws, MONTH, only=["blind_spots"])
+    day = [f for f in tested if f.subject == {"dimension": "day", "value": "2025-06-15"}]
+    assert len(day) == 1 and day[0].direction == "higher" and day[0].q_value < 0.05
     found = run_month(ws, MONTH, only=["blind_spots"])
     titles = [f.title for f in found]
-    day = [f for f in found if f.subject == {"dimension": "day", "value": "2025-06-15"}]
-    assert len(day) == 1 and day[0].direction == "higher", titles
     # one subject, one finding: the gate is an audience topic the posts never address (the words
     # of the 60 messages, "car", "park", "gate", "locked", "tonight" share every text: one group)
     topic = [f for f in found if f.metric == "audience_topic_share" and "“gate”" in f.title]
     assert len(topic) == 1, titles
     assert sum("gate" in f.title for f in found) == 1, titles
     assert "Why is the car park gate locked tonight?" in topic[0].summary
+    # the surge on 15 June is those 60 questions (without them the day is as usual): it is said
+    # in the topic's finding, not as a second finding (engine.inbound_by_topic)
+    assert not [f for f in found if f.subject.get("dimension") == "day"], titles
+    assert "With it: A surge: 15 June 2025" in topic[0].summary
     ws.close()
 
 

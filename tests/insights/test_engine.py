@@ -443,3 +443,96 @@ def test_a_mirror_level_beside_the_attributes_effect_is_not_a_second_finding():
         ("bluesky", "cy+en"), ("facebook", "cy"), ("bluesky", "short"), ("instagram", "video"), ("instagram", "carousel"),
         ("instagram", "gala"), ("instagram", "panto")]
     assert out[0].summary == "s With it: bluesky: cy posts do worse."
+
+
+# -- inbound items the topic's questions moved (engine.inbound_by_topic) -------------------------
+
+def _topic_and(ws, metric: str) -> tuple[list[Finding], list[Finding]]:
+    """(the month's topic findings, its findings of `metric`), as run_month states them."""
+    found = run_month(ws, MONTH, only=["blind_spots", "change"])
+    return ([f for f in found if f.metric == "audience_topic_share"],
+            [f for f in found if f.metric == metric and f.subject.get("dimension") in ("platform", "day")])
+
+
+@pytest.mark.parametrize(("ordinary", "folded"), [(6, True), (30, False)])
+def test_a_surge_of_the_topics_questions_is_the_topic_again(make_world, ordinary, folded):
+    # Held-out seed 2013 (world a): "a surge: 19 January, 25 comments and messages in one day"
+    # beside "your audience asks about refund", 5 of the 25 the topic's questions. Here 14 June
+    # (a Saturday) gets 14 more ramp questions and `ordinary` more comments ("loved the show
+    # tonight") on Facebook; the world already has 3 ramp questions on each even day. Without the
+    # 17 ramp questions that day has its usual comments (about 12 expected on a Saturday across
+    # the three platforms) and the 6 ordinary ones: no surge, the topic again, one finding; with
+    # 30 ordinary ones, 30 more than usual without the topic: a surge of its own, two findings.
+    from tests.insights.conftest import RAMP
+
+    ws = make_world(topic=True, burst=("loved the show tonight",) * ordinary + tuple(RAMP[i % 4] for i in range(14)))
+    (topic,), days = _topic_and(ws, "inbound_interactions")
+    surges = [f for f in days if f.subject["dimension"] == "day"]
+    if folded:
+        assert surges == [], [f.title for f in surges]
+        assert "With it: A surge: 14 June 2025" in topic.summary
+    else:
+        assert [f.subject["value"] for f in surges] == ["2025-06-14"]
+        assert "surge" not in topic.summary
+
+
+@pytest.mark.parametrize(("awful", "folded"), [(0, True), (60, False)])
+def test_a_cooler_tone_from_the_topics_questions_is_the_topic_again(make_world, awful, folded):
+    # Five months of seeds 2000-2019 (worlds a) stated "the audience's tone is cooler than usual"
+    # beside an audience topic: its questions are flat (VADER compound, by vaderSentiment
+    # directly: 0, -0.27, 0, 0 for the four ramp questions) among comments whose words include
+    # "loved", "brilliant", "great" (+2.9, +2.8, +3.1 in VADER's lexicon). Here 45 ramp questions
+    # on Facebook in June. Without them the tone is the usual one: one finding. With 60 more
+    # comments "the show was awful and the seats terrible" (-0.73), two a day, the tone is
+    # cooler without the topic too: a finding of its own.
+    ws = make_world(topic=True, tone=True, questions=("the show was awful and the seats terrible",) * awful)
+    (topic,), tone = _topic_and(ws, "inbound_sentiment")
+    if folded:
+        assert tone == []
+        assert "With it: Facebook: the audience's tone is cooler than usual." in topic.summary
+    else:
+        assert [(f.subject["value"], f.direction) for f in tone] == [("facebook", "lower")]
+        assert "tone" not in topic.summary
+
+
+@pytest.mark.parametrize(("topic_questions", "folded"), [(True, True), (False, False)])
+def test_more_comments_a_day_from_the_topics_questions_is_the_topic_again(make_world, topic_questions, folded):
+    # Held-out seed 2012 (world a): "Facebook: comments and messages to you a day rose 50%"
+    # beside "your audience asks about allergens", 13 of the 183 items the topic's. Here Facebook
+    # has about 180 items in June (6 a weekday, 3 a weekend day, rising 20% over the half year)
+    # and the topic's 45, and 90 more June questions (three a day): ramp questions, so 135 of
+    # the topic's, and without them June is as usual: one finding; or "is the show on tonight",
+    # a rise of about 50% without the topic's 45: a finding of its own.
+    from tests.insights.conftest import RAMP
+
+    asks = tuple(RAMP[i % 4] for i in range(90)) if topic_questions else ("is the show on tonight",) * 90
+    ws = make_world(topic=True, questions=asks)
+    (topic,), rise = _topic_and(ws, "inbound_interactions")
+    rise = [f for f in rise if f.subject["dimension"] == "platform"]
+    if folded:
+        assert rise == []
+        # (with "Facebook: more said to you per post than usual", the same items per post)
+        assert "With it: " in topic.summary and "Facebook: comments and messages to you a day rose" in topic.summary
+    else:
+        assert [(f.subject["value"], f.direction) for f in rise] == [("facebook", "higher")]
+        assert "comments and messages to you a day rose" not in topic.summary
+
+
+def test_the_cut_a_re_test_must_reach_is_the_months_false_discovery_cut_off():
+    # A month of few findings: a topic (p = 1e-80) and a surge (p = 5e-13, q = 4.5e-12, so
+    # k / m = p / q = 1/9 at the surge: 2 tests of 18 reported). Benjamini-Hochberg reports
+    # a test at p <= 2 x 0.05 / 18 = 0.0056. Before, the cut was the weakest reported p, 5e-13:
+    # any re-test of the surge (a surge of ordinary comments at p = 1e-9) joined the topic.
+    from smi.insights.engine import _cut
+
+    topic = _f("blind_spots", "blind_spot", "audience_topic_share", "x", 2.0, 1e-80).with_(q_value=1.8e-79)
+    surge = _f("blind_spots", "blind_spot", "inbound_interactions", "y", 3.0, 5e-13).with_(q_value=4.5e-12)
+    assert _cut([topic, surge]) == pytest.approx(0.05 * 2 / 18)
+    # a month of 200 tests reporting 8, the weakest at p = 0.002 (rank 8: q = 0.002 x 200 / 8 =
+    # 0.05; the topic's q = 1e-80 x 200 / 1, the surge's 5e-13 x 200 / 2): the cut-off is
+    # 8 x 0.05 / 200 = 0.002; never above 0.05
+    weak = _f("time", "Q5", "engagements_per_staff_hour", "z", 0.3, 0.002).with_(q_value=0.05)
+    month = [topic.with_(q_value=2e-78), surge.with_(q_value=5e-11), weak]
+    assert _cut(month) == pytest.approx(0.002)
+    assert _cut([_f("time", "Q5", "engagements_per_staff_hour", "z", 0.3, 0.04).with_(q_value=0.03)]) == 0.05
+    assert _cut([]) == 0.05

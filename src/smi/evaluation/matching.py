@@ -31,8 +31,9 @@ FAMILIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("engagement", ("engagement", "reactions", "comments", "shares")),
     ("growth", ("follower",)),
     ("exposure", ("impressions", "reach", "views", "exposure")),
-    ("inbound", ("inbound", "mentions")),
+    # before "inbound": the inbound items' tone (inbound_sentiment) is not their number
     ("sentiment", ("sentiment",)),
+    ("inbound", ("inbound", "mentions")),
     # platform_activity: the collapse test (blind_spots), posts a day with their engagements
     ("output", ("posts", "platform_activity")),
 )

@@ -54,6 +54,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -476,8 +477,10 @@ def _runs(flags: list[bool]) -> list[tuple[int, int]]:
     return out
 
 
-def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
-    """Runs of unusually busy days in the month: one finding per run (see the module doc)."""
+def _surges(ctx: Context, month: Period, base: Period, minus: Counter[Any] | None = None) -> list[Finding]:
+    """Runs of unusually busy days in the month: one finding per run (see the module doc).
+    `minus` (local day -> items): items left out of each day's count, baseline and month (an
+    audience topic's questions, `without_texts`)."""
     out: list[Finding] = []
     start, last = ctx.baseline_range
     name = "inbound_interactions"
@@ -487,12 +490,16 @@ def _surges(ctx: Context, month: Period, base: Period) -> list[Finding]:
     base_vals = pd.to_numeric(base_df.set_index("day")["value"], errors="coerce")
     base_vals.index = pd.to_datetime(base_vals.index)
     base_vals = base_vals.reindex(_days(base)).fillna(0.0)
-    if float(base_vals.mean()) <= 0:
-        return out
     df = ctx.metric(name, ("day",), month=ctx.month)
     now = pd.to_numeric(df.set_index("day")["value"], errors="coerce") if len(df) else pd.Series(dtype=float)
     now.index = pd.to_datetime(now.index)
     now = now.reindex(_days(month)).fillna(0.0)
+    if minus:
+        less = pd.Series({pd.Timestamp(d): float(k) for d, k in minus.items()}, dtype=float)
+        base_vals = (base_vals - less.reindex(base_vals.index).fillna(0.0)).clip(lower=0.0)
+        now = (now - less.reindex(now.index).fillna(0.0)).clip(lower=0.0)
+    if float(base_vals.mean()) <= 0:
+        return out
     fc = count_forecast(list(base_vals.index), base_vals.tolist(), list(now.index))
     xs = [round(v) for v in now.tolist()]
     p_day = [nb_tail(x, float(mu), fc.alpha, upper=True) for x, mu in zip(xs, fc.expected, strict=True)]
@@ -619,6 +626,24 @@ def _collapses(ctx: Context, month: Period, base: Period) -> list[Finding]:
                       {"period": ctx.month, "posts": n_now, "engagements": e_now, "posts_a_day": round(sp.observed, 3)}],
         ))
     return out
+
+
+def without_texts(ctx: Context, drop: Callable[[Any], bool]) -> list[Finding]:
+    """The month's tests of the inbound items themselves (said per own post, tone, surges),
+    made again without the inbound texts `drop` marks, in the baseline and the month: the
+    engine sets a finding beside its re-test to see whether it is an audience topic's
+    questions again (`engine.inbound_by_topic`)."""
+    month, base = _month_and_base(ctx)
+    inbound, base_in = _inbound(ctx, month), _inbound(ctx, base)
+    if inbound.empty:
+        return []
+    out_now, out_base = inbound["text"].map(drop).astype(bool), base_in["text"].map(drop).astype(bool)
+    now, before = inbound[~out_now], base_in[~out_base]
+    posts, base_posts = _own_posts(ctx, month), _own_posts(ctx, base)
+    minus: Counter[Any] = Counter(pd.concat([inbound.loc[out_now, "day"], base_in.loc[out_base, "day"]]))
+    found = _quiet_platform_findings(ctx, month, base, now, before, posts, base_posts) if len(now) else []
+    found += _sentiment_findings(ctx, now, before)
+    return found + _surges(ctx, month, base, minus)
 
 
 @detector(name=NAME, question="blind_spot", min_n=MIN_N,
