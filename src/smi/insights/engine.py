@@ -61,6 +61,17 @@ class Context:
         return self._cache["con"]
 
     @property
+    def org(self) -> Any:
+        """The store narrowed to the official accounts' rows, as the catalogue counts the
+        organisation's figures (smi.metrics.scope): a staff member's posts, the items on them
+        and the items that open by naming them are theirs, not the organisation's."""
+        if "org_con" not in self._cache:
+            from smi.metrics.scope import scoped
+
+            self._cache["org_con"] = scoped(self.con, "official")
+        return self._cache["org_con"]
+
+    @property
     def first_day(self) -> date:
         y, m = map(int, self.month.split("-"))
         return date(y, m, 1)

@@ -64,7 +64,7 @@ def inbound_items(ctx: Context, period: Period) -> pd.DataFrame:
     load_all()
     # the organisation's items only, as the catalogue counts them (smi.metrics.scope): an item
     # on a staff member's post, or one that opens by naming them, is theirs, not the organisation's
-    q = Query(official_con(ctx), period, ("hour",), None, REGISTRY["response_rate"])
+    q = Query(ctx.org, period, ("hour",), None, REGISTRY["response_rate"])
     t = with_first_reply(q)
     asked = t.is_question if "is_question" in t.columns else ibis.null().cast("boolean")
     t = t.select(
@@ -76,15 +76,6 @@ def inbound_items(ctx: Context, period: Period) -> pd.DataFrame:
     df["hours"] = df["seconds"] / 3600.0
     ctx._cache[key] = df
     return df
-
-
-def official_con(ctx: Context) -> Any:
-    """The store narrowed to the official accounts' rows (cached on the context)."""
-    if "official_con" not in ctx._cache:
-        from smi.metrics.scope import scoped
-
-        ctx._cache["official_con"] = scoped(ctx.con, "official")
-    return ctx._cache["official_con"]
 
 
 def data_end(ctx: Context) -> Any:
