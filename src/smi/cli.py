@@ -515,18 +515,23 @@ def metric(
     platform: Annotated[list[str] | None, typer.Option("--platform", help="Only this platform (repeat, or comma-separated).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
     engine: Annotated[str | None, typer.Option("--engine", help="duckdb or spark (default: the workspace's setting, else duckdb).")] = None,
+    accounts: Annotated[str, typer.Option("--accounts", help="Whose rows: all (default), official (as the report counts) or staff (members of staff's own accounts).")] = "all",
     workspace: WorkspaceOpt = None,
 ) -> None:
     """One metric for a period, broken down, with its formula beside the number."""
     from smi.metrics.api import run
+    from smi.profile import ACCOUNT_SCOPES
 
     if fmt not in ("table", "json", "csv"):
         raise _fail(SmiError(f"--format '{fmt}' is not known", fix="use table, json or csv"))
+    if accounts not in ACCOUNT_SCOPES:
+        raise _fail(SmiError(f"--accounts '{accounts}' is not known", fix="use " + ", ".join(ACCOUNT_SCOPES)))
     with _user_errors():
         ws = _open(workspace, reads=True)
         if from_ is None and to is None:
             month = _month(ws, month)
-        res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine)
+        res = run(ws, name, tuple(by or ()), month=month, from_=from_, to=to, platform=platform, engine=engine,
+                  accounts=accounts)
         # Posts with no publish time are in no period: say how many this figure could not place.
         undated = sum(n for p, n in ws.store.undated_posts().items()
                       if not res.platforms or p in res.platforms) if res.metric.grain == "posts" else 0
@@ -536,7 +541,7 @@ def metric(
             "metric": m.name, "period": res.period.key, "from": res.period.start.isoformat(),
             "to": res.period.last_day.isoformat(), "timezone": res.period.timezone,
             "platforms": list(res.platforms or []), "by": list(res.by), "unit": m.unit,
-            "formula": m.formula, "not_available": res.reason,
+            "formula": m.formula, "not_available": res.reason, "accounts": accounts,
             "rows": [{**{k: _plain(v) for k, v in r.items()}, **({"not_available": res.reason_for(r)}
                       if r["value"] is None else {})} for r in rows],
         }

@@ -478,6 +478,28 @@ def test_scorecard_response_figures_beside(report, raw):
     ])
 
 
+def test_smi_metric_prints_the_reports_figure_with_accounts_official(demo, raw):
+    """`smi metric response_rate --accounts official` prints the scorecard's share answered
+    (the organisation's 201 of 669 items, recounted above); without it (every account's rows,
+    staff's mentions and answers in) it is another figure, so the option is what ties them."""
+    from typer.testing import CliRunner
+
+    from smi.cli import app
+
+    def value(*extra: str) -> float:
+        res = CliRunner().invoke(app, ["metric", "response_rate", "-w", str(demo), "--month", MONTH,
+                                       "--format", "json", *extra])
+        assert res.exit_code == 0, res.output
+        doc = json.loads(res.stdout)
+        return doc["rows"][0]["value"]
+
+    inbound, answered = raw.inbound(MONTH), raw.answered(MONTH)
+    assert value("--accounts", "official") == pytest.approx(len(answered) / len(inbound))
+    assert value() != pytest.approx(len(answered) / len(inbound))
+    res = CliRunner().invoke(app, ["metric", "response_rate", "-w", str(demo), "--accounts", "mine"])
+    assert res.exit_code != 0 and "--accounts 'mine'" in res.output and "official" in res.output
+
+
 # -- the per-platform pages -------------------------------------------------------------------------
 PLATFORMS = ("facebook", "instagram", "linkedin", "mastodon", "x")
 

@@ -123,13 +123,18 @@ def run(
     to: date | str | None = None,
     platform: str | list[str] | tuple[str, ...] | None = None,
     engine: str | None = None,
+    accounts: str = "all",
 ) -> Result:
-    """Compute one metric for the workspace: columns `*by, value`."""
+    """Compute one metric for the workspace: columns `*by, value`. `accounts` counts the rows of
+    every account ("all"), or only the official accounts' or the staff's own (smi.metrics.scope:
+    the report's figures are "official")."""
+    from smi.metrics.scope import scoped
+
     m = get(name)
     dims = normalise_by(by)
     plats = platforms(platform)
     period = period_for(ws, month, from_, to)
-    con = _connect(ws, engine)
+    con = scoped(_connect(ws, engine), accounts)
     expr = m.build(con, period, dims, platforms=plats, business_hours=ws.profile.business_hours)
     table = expr.to_pyarrow()
     return Result(m, period, dims, plats, table, why_not(con, m, period, plats, dims, table))
