@@ -14,9 +14,9 @@ against the three months before it), and every test is returned for Benjamini–
   of the ratio of means (`compare_values`);
 - exposure per post (`impressions_per_post`, else `reach_per_post`): a least-squares model of
   each post's log impressions with the account, the trend of the four months before and an
-  indicator of the month (`stats.level_change`): effect, interval and p-value are its ratio and t test; the
-  figures quoted are the catalogue metric's (`exposure_finding`); gated by the previous month
-  like the rate;
+  indicator of the month (`stats.level_change`): effect, interval and p-value are its ratio
+  and t test; the figures quoted are the catalogue metric's (`exposure_finding`); gated by the
+  previous month like the rate;
 - `engagement_rate_impressions`: a negative binomial model of each post's engagements with
   log(impressions) as offset and an indicator of the month (`stats.rate_change`): effect,
   interval and p-value are its rate ratio and Wald test; the figures quoted are the
