@@ -803,6 +803,7 @@ def evaluate(
     jobs: Annotated[int, typer.Option("--jobs", help="Worlds built and scored at once.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the measures as JSON.")] = False,
     doc: Annotated[Path | None, typer.Option("--doc", help="Also write the results into this Markdown file (e.g. docs/accuracy.md).")] = None,
+    kinds: Annotated[str, typer.Option("--kinds", help="Which worlds of each seed, comma-separated: none (null dynamics only), a, b (e.g. none,b to measure the exposure drop and the null worlds only).")] = "none,a,b",
 ) -> None:
     """Measure the insight engine on generated worlds: recall per planted effect type, false findings, duplicates."""
     from datetime import date
@@ -813,14 +814,20 @@ def evaluate(
     if seeds < 1 or jobs < 1 or first_seed < 0:
         raise _fail(SmiError("--seeds and --jobs must be at least 1, --first-seed at least 0",
                              fix="e.g. --seeds 20 --jobs 2"))
+    worlds = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    if not worlds or any(k not in ("none", "a", "b") for k in worlds):
+        raise _fail(SmiError(f"--kinds {kinds!r}: each world kind must be none, a or b",
+                             fix="e.g. --kinds none,b"))
     with _user_errors(), err.status("evaluating…") as st:
-        ev = run_evaluation(list(range(first_seed, first_seed + seeds)), jobs=jobs, progress=st.update)
+        ev = run_evaluation(list(range(first_seed, first_seed + seeds)), jobs=jobs, progress=st.update,
+                            kinds=worlds)
     if as_json:
         print(json.dumps(ev.to_json(), indent=2, ensure_ascii=False, default=str))
     else:
         out.print(escape(summary(ev)), highlight=False, soft_wrap=True)
     if doc is not None:
-        command = f"smi evaluate --seeds {seeds}" + (f" --first-seed {first_seed}" if first_seed != 1 else "")
+        command = (f"smi evaluate --seeds {seeds}" + (f" --first-seed {first_seed}" if first_seed != 1 else "")
+                   + (f" --kinds {','.join(worlds)}" if set(worlds) != {"none", "a", "b"} else ""))
         write_doc(doc, markdown(ev, command, f"{date.today().day} {date.today():%B %Y}"),
                   "" if first_seed == 1 else f"seeds {first_seed}-{first_seed + seeds - 1}")
     if not ev.passed:

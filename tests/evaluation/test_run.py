@@ -86,6 +86,25 @@ def test_the_command_refuses_zero_seeds(cli):
     assert r.exit_code != 0 and "--seeds" in r.output
 
 
+def test_the_command_runs_only_the_world_kinds_asked_for(cli, monkeypatch):
+    # --kinds none,b: the null and b worlds only (the exposure drop and null false findings
+    # without the a worlds' time); an unknown kind is refused by name
+    import smi.evaluation as evaluation
+    from smi.evaluation.run import Evaluation
+
+    asked: dict[str, object] = {}
+
+    def fake(seeds, **kw):
+        asked.update(seeds=seeds, kinds=kw.get("kinds"))
+        return Evaluation(seeds=list(seeds))
+
+    monkeypatch.setattr(evaluation, "evaluate", fake)
+    cli("evaluate", "--seeds", "2", "--first-seed", "5", "--kinds", "none,b", ok=False)
+    assert asked == {"seeds": [5, 6], "kinds": ("none", "b")}
+    r = cli("evaluate", "--seeds", "2", "--kinds", "none,c", ok=False)
+    assert r.exit_code != 0 and "--kinds" in r.output and "none, a or b" in r.output
+
+
 @pytest.mark.slow
 def test_a_huge_planted_effect_is_recalled_through_the_whole_pipeline(tmp_path):
     """One generated world, imported and enriched, run through every detector: a 6× video
