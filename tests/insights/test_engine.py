@@ -252,6 +252,40 @@ def test_a_platforms_fall_without_a_collapse_finding_is_stated_once():
     assert out[2].summary == "s"
 
 
+def test_fewer_comments_a_day_and_less_said_per_post_on_one_platform_are_one_fall():
+    # Held-out seed 3012 (world b, October 2025) stated one fact twice: "LinkedIn: comments and
+    # messages to you a day fell 55%" (change) and "LinkedIn: less said to you per post than
+    # usual" (blind_spots), both the platform's inbound items falling (the matcher's duplicate)
+    from smi.insights.engine import one_statement
+
+    inbound = _f("change", "Q1", "inbound_interactions", "linkedin", 0.45, 0.0001).with_(title="inbound fell")
+    per_post = _f("blind_spots", "blind_spot", "inbound_per_own_post", "linkedin", 0.5, 0.0002).with_(
+        title="LinkedIn: less said to you per post than usual")
+    # more said per post elsewhere is not a fall: it stays
+    more = _f("blind_spots", "blind_spot", "inbound_per_own_post", "x", 1.8, 0.0002).with_(direction="higher")
+    out = one_statement(settle([per_post, inbound, more]))
+    assert [(f.detector, f.metric, _subject(f)) for f in out] == [
+        ("change", "inbound_interactions", "linkedin"), ("blind_spots", "inbound_per_own_post", "x")]
+    assert out[0].summary == "s With it: LinkedIn: less said to you per post than usual."
+    # and with a collapse on the platform, the per-post fall is the collapse again
+    gone = _f("blind_spots", "blind_spot", "platform_activity", "linkedin", 0.2, 0.00001).with_(title="collapse")
+    out = one_statement(settle([gone, per_post]))
+    assert [f.metric for f in out] == ["platform_activity"]
+    # seed 3012 itself: Instagram collapsed, and LinkedIn's exposure fell (planted) with its
+    # comments a day and what is said per post; before, a collapse anywhere in the month
+    # skipped the one-fall step, so LinkedIn's fall was stated three times
+    gone = gone.with_(subject={"dimension": "platform", "value": "instagram"})
+    exposure = _f("change", "Q1", "impressions_per_post", "linkedin", 0.46, 0.00005).with_(title="exposure fell")
+    out = one_statement(settle([gone, per_post, inbound, exposure]))
+    assert [(f.metric, _subject(f)) for f in out] == [("platform_activity", "instagram"),
+                                                      ("impressions_per_post", "linkedin")]
+    assert out[1].summary == "s With it: inbound fell, LinkedIn: less said to you per post than usual."
+
+
+def _subject(f: Finding) -> str:
+    return str(f.subject["value"])
+
+
 @pytest.mark.parametrize(("linkedin_rest_unanswered", "folded"), [(3, True), (15, False)])
 def test_fewer_answered_on_a_platform_is_the_topic_again_when_its_questions_landed_there(
         make_ws, monkeypatch, linkedin_rest_unanswered, folded):

