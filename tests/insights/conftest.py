@@ -205,3 +205,24 @@ def make_world(make_ws):
     yield make
     for ws in opened:
         ws.close()
+
+
+def assert_states_catalogue_figures(ws: object, f: object, platform: str, digits: int) -> None:
+    """A change finding of June 2025 against March-May quotes what `smi metric METRIC --by
+    platform` gives for the platform (June, and the three months before; rounded to `digits`),
+    and its title's fall is its effect, inside its interval, clear of 1."""
+    import re
+    from datetime import date
+
+    june = ws.metric(f.metric, ["platform"], month="2025-06")
+    before = ws.metric(f.metric, ["platform"], from_=date(2025, 3, 1), to=date(2025, 5, 31))
+    want_june = float(june[june.platform == platform].value.iloc[0])
+    want_before = float(before[before.platform == platform].value.iloc[0])
+    # (the evidence's first row is May's, the previous month, said beside it)
+    (before_row,) = [r for r in f.evidence if r["period"] not in ("2025-05", "2025-06")]
+    (june_row,) = [r for r in f.evidence if r["period"] == "2025-06"]
+    assert (june_row["value"], before_row["value"]) == (round(want_june, digits), round(want_before, digits))
+    pct = float(re.search(r"fell (\d+)%", f.title).group(1))
+    assert pct == pytest.approx(100 * (1 - f.effect.value), abs=0.5)
+    assert f.ci[0] <= f.effect.value <= f.ci[1] < 1
+

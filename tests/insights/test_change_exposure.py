@@ -6,12 +6,11 @@ the three months' trend (`stats.level_change`) instead of Mann–Whitney on the 
 from __future__ import annotations
 
 import math
-import re
-from datetime import date
 
 import numpy as np
 import pytest
 from scipy import stats as sps
+from tests.insights.conftest import assert_states_catalogue_figures
 
 from smi.insights.detectors.change import PREVIOUS_GATE, TREND_MONTHS
 from smi.insights.engine import run_month
@@ -173,16 +172,5 @@ def test_the_finding_states_the_catalogue_figures_and_the_model_effect(make_worl
     ws = make_world(exposure_drop="linkedin")
     (li,) = [f for f in run_month(ws, WORLD, only=["change"]) if f.subject["value"] == "linkedin"]
     assert li.metric == "impressions_per_post" and li.direction == "lower"
-    # the figures are what `smi metric impressions_per_post --by platform` gives
-    june = ws.metric("impressions_per_post", ["platform"], month=WORLD)
-    before = ws.metric("impressions_per_post", ["platform"], from_=date(2025, 3, 1), to=date(2025, 5, 31))
-    want_june = float(june[june.platform == "linkedin"].value.iloc[0])
-    want_before = float(before[before.platform == "linkedin"].value.iloc[0])
-    (before_row,) = [r for r in li.evidence if r["period"] not in ("2025-05", WORLD)]
-    (june_row,) = [r for r in li.evidence if r["period"] == WORLD]
-    assert (june_row["value"], before_row["value"]) == (round(want_june, 1), round(want_before, 1))
-    # the title's change is the effect, and the effect is inside its interval, clear of 1
-    pct = float(re.search(r"fell (\d+)%", li.title).group(1))
-    assert pct == pytest.approx(100 * (1 - li.effect.value), abs=0.5)
-    assert li.ci[0] <= li.effect.value <= li.ci[1] < 1
+    assert_states_catalogue_figures(ws, li, "linkedin", 1)
     assert li.effect.value == pytest.approx(0.35, abs=0.1)  # planted x0.35

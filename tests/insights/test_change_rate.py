@@ -6,12 +6,12 @@ Mann–Whitney on per-post ratios, both comparisons at the month's cutoff.
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 
 import numpy as np
 import pytest
 from scipy import optimize, special
+from tests.insights.conftest import assert_states_catalogue_figures
 
 from smi.insights.detectors.change import PREVIOUS_GATE
 from smi.insights.engine import run_month
@@ -132,19 +132,7 @@ def test_the_finding_states_the_catalogue_figures_and_the_model_effect(make_worl
     ws = make_world(content_drop="instagram")
     (ig,) = [f for f in run_month(ws, WORLD, only=["change"]) if f.subject["value"] == "instagram"]
     assert ig.metric == "engagement_rate_impressions" and ig.direction == "lower"
-    # the figures are what `smi metric engagement_rate_impressions --by platform` gives
-    june = ws.metric("engagement_rate_impressions", ["platform"], month=WORLD)
-    before = ws.metric("engagement_rate_impressions", ["platform"], from_=date(2025, 3, 1), to=date(2025, 5, 31))
-    want_june = float(june[june.platform == "instagram"].value.iloc[0])
-    want_before = float(before[before.platform == "instagram"].value.iloc[0])
-    # (the evidence's first row is May's, the previous month, said beside it)
-    (before_row,) = [r for r in ig.evidence if r["period"] not in ("2025-05", WORLD)]
-    (june_row,) = [r for r in ig.evidence if r["period"] == WORLD]
-    assert (june_row["value"], before_row["value"]) == (round(want_june, 5), round(want_before, 5))
-    # the title's change is the effect, and the effect is inside its interval, clear of 1
-    pct = float(re.search(r"fell (\d+)%", ig.title).group(1))
-    assert pct == pytest.approx(100 * (1 - ig.effect.value), abs=0.5)
-    assert ig.ci[0] <= ig.effect.value <= ig.ci[1] < 1
+    assert_states_catalogue_figures(ws, ig, "instagram", 5)
     assert ig.effect.value == pytest.approx(0.35, abs=0.12)  # planted x0.35
 
 

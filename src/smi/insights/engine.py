@@ -487,30 +487,26 @@ def _count_rise_without(ctx: Context, platform: str, drop: Any) -> float:
     the three months before, with trend, and against the previous month; both must rise, each
     by the `counts` minimum effect; the larger p): 1 when it no longer rises."""
     from smi.insights.detectors.blind_spots import _inbound
+    from smi.insights.detectors.change import daily_counts, periods
     from smi.insights.stats import level_shift
     from smi.insights.thresholds import matters
     from smi.metrics.period import Period
 
-    first = ctx.first_day
-    after = date(*map(int, ctx.month_shift(1).split("-")), 1)
-    prev = date(*map(int, ctx.previous.split("-")), 1)
-    b0, _ = ctx.baseline_range
-    items = _inbound(ctx, Period(b0, after, ctx.timezone))
+    per = periods(ctx)
+    items = _inbound(ctx, Period.between(per["baseline"][0], per["month"][1], ctx.timezone))
     mine = items[items["platform"] == platform]
     minus = mine.loc[mine["text"].map(drop).astype(bool), "day"].map(
         lambda d: f"{d:%Y-%m-%d}").value_counts().to_dict()
 
-    def daily(a: date, b: date) -> tuple[list[date], list[float]]:
-        df = ctx.metric("inbound_interactions", ("platform", "day"), from_=a, to=b - timedelta(days=1))
-        got = {str(r.day)[:10]: float(r.value or 0) for r in df.itertuples() if str(r.platform) == platform}
-        days = [a + timedelta(days=i) for i in range((b - a).days)]
-        return days, [max(got.get(d.isoformat(), 0.0) - minus.get(d.isoformat(), 0), 0.0) for d in days]
+    def without(first: date, last: date) -> tuple[list[date], list[float]]:
+        days, vals = daily_counts(ctx, "inbound_interactions", platform, first, last)
+        return days, [max(v - minus.get(d.isoformat(), 0), 0.0) for d, v in zip(days, vals, strict=True)]
 
-    m_days, m_vals = daily(first, after)
+    m_days, m_vals = without(*per["month"][:2])
     ps = []
-    for a, trend in ((b0, True), (prev, False)):
-        b_days, b_vals = daily(a, first)
-        s = level_shift(b_days, b_vals, m_days, m_vals, trend=trend)
+    for against in ("baseline", "previous"):
+        b_days, b_vals = without(*per[against][:2])
+        s = level_shift(b_days, b_vals, m_days, m_vals, trend=against == "baseline")
         if s.shift <= 0 or not matters("counts", ctx.profile, subject=s.observed, comparison=s.expected):
             return 1.0
         ps.append(s.p_value)

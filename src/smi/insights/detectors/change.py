@@ -147,7 +147,7 @@ def _values(ctx: Any, name: str, first: date, last: date) -> dict[str, float]:
     return {str(r.platform): float(r.value) for r in df.itertuples() if r.value is not None and r.value == r.value}
 
 
-def _daily(ctx: Any, metric: str, platform: str, first: date, last: date) -> tuple[list[date], list[float]]:
+def daily_counts(ctx: Any, metric: str, platform: str, first: date, last: date) -> tuple[list[date], list[float]]:
     """The platform's count on each local day from first to last (0 on days without any)."""
     df = ctx.metric(metric, ("platform", "day"), from_=first, to=last)
     got = {str(r.day)[:10]: float(r.value or 0) for r in df.itertuples() if str(r.platform) == platform}
@@ -483,13 +483,13 @@ def change(ctx: Any) -> list[Finding]:
         counts = {k: _values(ctx, metric, v[0], v[1]) for k, v in per.items()}
         for platform in sorted(counts["month"]):
             a = int(counts["month"].get(platform, 0))
-            m_days, m_vals = _daily(ctx, metric, platform, *per["month"][:2])
+            m_days, m_vals = daily_counts(ctx, metric, platform, *per["month"][:2])
             got: dict[str, Finding] = {}
             for against in ("previous", "baseline"):
                 b = int(counts[against].get(platform, 0))
                 if a + b < MIN_N:
                     continue
-                b_days, b_vals = _daily(ctx, metric, platform, *per[against][:2])
+                b_days, b_vals = daily_counts(ctx, metric, platform, *per[against][:2])
                 s_ = level_shift(b_days, b_vals, m_days, m_vals, trend=against == "baseline")
                 rate_a, rate_b = a / days["month"], b / days[against]
                 ok = matters("counts", ctx.profile, subject=s_.observed, comparison=s_.expected)
