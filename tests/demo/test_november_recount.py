@@ -668,19 +668,25 @@ def test_learned_items_are_findings_of_the_month(report):
     assert len(report["learned"]) == 5 and set(report["learned"]) <= ids
 
 
+def level_rows(ev: dict, posts: pd.DataFrame, column: str, levels: tuple[tuple[str, str], ...]) -> list:
+    """(name, report, recount) of each level's posts and engagement rate, sum(engagements) /
+    sum(impressions), against the finding's evidence group of that level."""
+    rows = []
+    for level, group in levels:
+        s = posts[posts[column] == level]
+        rows += [(f"{level} posts", ev[group]["posts"], len(s)),
+                 (f"{level} rate", ev[group]["engagement_rate_impressions"],
+                  s["engagements"].sum() / s["impressions"].sum())]
+    return rows
+
+
 def test_finding_instagram_video(report, raw):
     """b5ba23: Instagram official posts, Dec 2025 to Nov 2026: videos against images, posts
     counted and engagement rate = sum(engagements) / sum(impressions) per format."""
     f = finding(report, "b5ba23")
     p = raw.own(TWELVE)
     ig = p[(p["platform"] == "instagram") & (p["kind"] != "repost")]
-    ev = evidence(f)
-    rows = []
-    for fmt, group in (("video", "video posts"), ("image", "image posts")):
-        s = ig[ig["format"] == fmt]
-        rows += [(f"{fmt} posts", ev[group]["posts"], len(s)),
-                 (f"{fmt} rate", ev[group]["engagement_rate_impressions"],
-                  s["engagements"].sum() / s["impressions"].sum())]
+    rows = level_rows(evidence(f), ig, "format", (("video", "video posts"), ("image", "image posts")))
     rows.append(("n", f["n"], int((ig["format"] == "video").sum())))
     assert_all(rows)
 
@@ -691,14 +697,8 @@ def test_finding_facebook_bilingual(report, raw):
     f = finding(report, "c3059c")
     p = raw.own(TWELVE)
     fb = p[(p["platform"] == "facebook") & (p["kind"] != "repost")]
-    ev = evidence(f)
-    rows = []
-    for lang, group in (("cy+en", "bilingual posts (Welsh and English)"), ("cy", "Welsh posts")):
-        s = fb[fb["language"] == lang]
-        rows += [(f"{lang} posts", ev[group]["posts"], len(s)),
-                 (f"{lang} rate", ev[group]["engagement_rate_impressions"],
-                  s["engagements"].sum() / s["impressions"].sum())]
-    assert_all(rows)
+    assert_all(level_rows(evidence(f), fb, "language",
+                          (("cy+en", "bilingual posts (Welsh and English)"), ("cy", "Welsh posts"))))
 
 
 def test_finding_dafydd_rowlands(report, raw):
